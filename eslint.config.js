@@ -1,0 +1,69 @@
+// Lint, including the layering rule that keeps Electron out of everything that must run under plain Node.
+// Layers (see docs/architecture.md):
+//   shared/            platform-neutral: no electron, no node:*, no react, nothing from electron/ or renderer/
+//   renderer/          React UI: only shared/ (talks to main through window.pos or the preview bridge)
+//   electron/core/     Node-side services: `electron` only as types; no renderer/
+//   electron/preview/  browser preview host: plain Node, no electron values
+//   electron/main/, electron/preload/: the only places that import Electron values
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'url', 'stream', 'events', 'util', 'zlib', 'tls', 'dns'];
+
+const electronValueBan = {
+  name: 'electron',
+  allowTypeImports: true,
+  message: 'Only electron/main and electron/preload may import Electron values; receive capabilities by injection.',
+};
+const electronStoreBan = {
+  name: 'electron-store',
+  message: 'electron-store loads Electron; use `conf` (same engine) behind an injected store.',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tmp/**', 'out/**', 'docs/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'shared/ is platform-neutral.' }, { name: 'react', message: 'shared/ is platform-neutral.' }, electronStoreBan],
+        patterns: [
+          { group: nodeBuiltins, message: 'shared/ is platform-neutral: no Node built-ins.' },
+          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing in electron/ or renderer/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer reaches main only through window.pos.' }, electronStoreBan],
+        patterns: [
+          { group: nodeBuiltins, message: 'The renderer never touches Node or the disk.' },
+          { group: ['**/electron/**'], message: 'The renderer imports only shared/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/preview/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [electronValueBan, electronStoreBan],
+        patterns: [{ group: ['**/renderer/**'], message: 'Node-side code never imports the renderer.' }],
+      }],
+    },
+  },
+);
