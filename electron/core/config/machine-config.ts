@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// The machine-wide configuration file store IT deploys (docs/it-guide.md). Validated at start with
+// messages that name the key; a bad file never crashes the app: the core reports it and the renderer
+// opens a screen that says what to fix. Absent file = a fresh install = training mode.
+const ProductCode = z.string().regex(/^[a-z]{1,4}\d{0,2}$/, 'expected a SeQura product code such as "pp3"');
+
+export const MachineConfigSchema = z
+  .object({
+    sequra: z
+      .object({
+        environment: z.enum(['sandbox', 'live', 'custom']),
+        baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        merchantId: z.string().min(1).max(100),
+      })
+      .strict()
+      .refine((s) => s.environment !== 'custom' || !!s.baseUrl, { message: 'baseUrl is required when environment is "custom"', path: ['baseUrl'] }),
+    storeRef: z.string().min(1).max(64),
+    tillId: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'letters, digits, "-" or "_", at most 16'),
+    allowedProducts: z.array(ProductCode).max(20).optional(),
+    requireNinControl: z.boolean().default(false),
+    usesShippedCart: z.boolean().default(false),
+    offlineGoodsRelease: z.enum(['hold', 'manager_pin']).default('hold'),
+    retentionDays: z.number().int().min(7).max(3650).default(90),
+    personalDataDays: z.number().int().min(1).max(3650).default(30),
+    defaultLanguage: z.enum(['es', 'en']).default('es'),
+  })
+  .strict();
+export type MachineConfig = z.output<typeof MachineConfigSchema>;
+
+export const SEQURA_BASE_URLS = { sandbox: 'https://sandbox.sequrapi.com', live: 'https://live.sequrapi.com' } as const;
+
+export type MachineConfigLoad =
+  | { kind: 'absent' }
+  | { kind: 'ok'; config: MachineConfig; path: string }
+  | { kind: 'invalid'; path: string; problems: Array<{ key: string; problem: string }> };
+
+export function defaultMachineConfigPath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
+  if (env.SEQURA_POS_CONFIG) return env.SEQURA_POS_CONFIG;
+  if (platform === 'win32') return `${env.ProgramData ?? 'C:\\ProgramData'}\\sequra-pos\\config.json`;
+  if (platform === 'darwin') return '/Library/Application Support/sequra-pos/config.json';
+  return '/etc/sequra-pos/config.json';
+}
+
+export function loadMachineConfig(path: string): MachineConfigLoad {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    return { kind: 'invalid', path, problems: [{ key: '(file)', problem: `cannot be read: ${(error as Error).message}` }] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return { kind: 'invalid', path, problems: [{ key: '(file)', problem: `is not valid JSON: ${(error as Error).message}` }] };
+  }
+  const parsed = MachineConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    return {
+      kind: 'invalid',
+      path,
+      problems: parsed.error.issues.map((issue) => ({
+        key: issue.path.length ? issue.path.map(String).join('.') : '(root)',
+        problem: issue.code === 'unrecognized_keys' ? `unknown key(s): ${issue.keys.join(', ')}` : issue.message,
+      })),
+    };
+  }
+  return { kind: 'ok', config: parsed.data, path };
+}

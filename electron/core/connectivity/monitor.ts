@@ -1,0 +1,108 @@
+import type { Connectivity } from '../../../shared/ipc/status-schemas.ts';
+
+// Connectivity is "SeQura answered", never navigator.onLine. Every real SeQura call reports its outcome
+// here, and a light probe runs on an adaptive interval: fast while something is pending or SeQura is
+// unreachable, slow when idle. Main re-arms it when the OS resumes or reports a network change.
+export type ProbeOutcome = { reachable: true } | { reachable: false; offline: boolean; errorName: string };
+
+export interface ConnectivityMonitorOptions {
+  probe: () => Promise<ProbeOutcome>;
+  pending: () => { count: number; oldestAt: string | null };
+  onChange: (snapshot: Connectivity) => void;
+  clock?: () => Date;
+  fastIntervalMs?: number;
+  slowIntervalMs?: number;
+}
+
+export class ConnectivityMonitor {
+  private state: Connectivity['state'] = 'unknown';
+  private since: string | null = null;
+  private lastCheckedAt: string | null = null;
+  private lastError: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private probing: Promise<Connectivity> | null = null;
+  private stopped = true;
+  private readonly clock: () => Date;
+  private readonly fastMs: number;
+  private readonly slowMs: number;
+
+  constructor(private readonly options: ConnectivityMonitorOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.fastMs = options.fastIntervalMs ?? 3_000;
+    this.slowMs = options.slowIntervalMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.checkNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  snapshot(): Connectivity {
+    const pending = this.options.pending();
+    return {
+      state: this.state,
+      since: this.since,
+      lastCheckedAt: this.lastCheckedAt,
+      lastError: this.lastError,
+      pendingCount: pending.count,
+      oldestPendingAt: pending.oldestAt,
+    };
+  }
+
+  /** A real SeQura call got an HTTP answer (any status: even a 409 proves SeQura is there). */
+  reportAnswered(): void {
+    this.record({ reachable: true });
+  }
+
+  reportFailure(offline: boolean, errorName: string): void {
+    this.record({ reachable: false, offline, errorName });
+  }
+
+  /** The set of pending work changed (or the OS woke up): re-evaluate the probe interval now. */
+  nudge(): void {
+    this.options.onChange(this.snapshot());
+    this.schedule();
+  }
+
+  checkNow(): Promise<Connectivity> {
+    if (this.probing) return this.probing;
+    this.probing = (async () => {
+      try {
+        this.record(await this.options.probe());
+      } catch (error) {
+        this.record({ reachable: false, offline: false, errorName: error instanceof Error ? error.name : 'probe_failed' });
+      } finally {
+        this.probing = null;
+        this.schedule();
+      }
+      return this.snapshot();
+    })();
+    return this.probing;
+  }
+
+  private record(outcome: ProbeOutcome): void {
+    const now = this.clock().toISOString();
+    const next: Connectivity['state'] = outcome.reachable ? 'online' : outcome.offline ? 'offline' : 'unreachable';
+    this.lastCheckedAt = now;
+    this.lastError = outcome.reachable ? null : outcome.errorName.slice(0, 200);
+    if (next !== this.state) {
+      this.state = next;
+      this.since = now;
+    }
+    this.options.onChange(this.snapshot());
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const urgent = this.state !== 'online' || this.options.pending().count > 0;
+    this.timer = setTimeout(() => void this.checkNow(), urgent ? this.fastMs : this.slowMs);
+    this.timer.unref?.();
+  }
+}

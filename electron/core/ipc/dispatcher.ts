@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
+import { contract, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract.ts';
+import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';
+
+export type Handlers = { [C in Channel]: (request: z.output<(typeof contract)[C]['request']>) => Promise<ResponseOf<C>> };
+
+/** Thrown by handlers for an expected failure the renderer should show; anything else is `internal`. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { retryable?: boolean; fields?: Record<string, string>; reasons?: string[] } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export interface DispatchLog {
+  warn(event: string, data: Record<string, unknown>): void;
+}
+
+/** Largest request we accept, in characters of JSON; bigger ones are refused before parsing. */
+export const MAX_REQUEST_CHARS = 256 * 1024;
+
+/**
+ * One entry point for both transports (Electron IPC and the preview WebSocket): checks the sender,
+ * validates the request, runs the handler, validates the response. Never throws.
+ */
+export function createDispatcher(handlers: Handlers, log: DispatchLog) {
+  return async function dispatch(channel: unknown, request: unknown, senderTrusted: boolean): Promise<IpcResult<unknown>> {
+    if (!senderTrusted) {
+      log.warn('ipc.forbidden_sender', { channel: String(channel).slice(0, 60) });
+      return ipcFail('forbidden_sender', 'Request refused: it did not come from the till app.');
+    }
+    if (!isChannel(channel)) return ipcFail('unknown_channel', 'Unknown request.');
+    const parsed = contract[channel].request.safeParse(request);
+    if (!parsed.success) {
+      return ipcFail('invalid_request', 'The request was not valid.', { fields: issuesToFields(parsed.error) });
+    }
+    try {
+      const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
+      const data = await handler(parsed.data);
+      // Validating our own answer keeps anything outside the contract (a secret, an internal field)
+      // from ever reaching the renderer.
+      const checked = contract[channel].response.safeParse(data);
+      if (!checked.success) {
+        log.warn('ipc.invalid_response', { channel, issues: checked.error.issues.length });
+        return ipcFail('internal', 'The till produced an invalid answer.');
+      }
+      return { ok: true, data: checked.data };
+    } catch (error) {
+      if (error instanceof AppError) {
+        return ipcFail(error.code, error.message, error.extra);
+      }
+      log.warn('ipc.handler_failed', { channel, error: error instanceof Error ? error.name : 'unknown' });
+      return ipcFail('internal', 'Something went wrong in the till.', { retryable: true });
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;
+
+function issuesToFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues.slice(0, 50)) {
+    const path = issue.path.map(String).join('.') || '(request)';
+    fields[path] ??= issue.code;
+  }
+  return fields;
+}
+
+export type { RequestOf, ResponseOf };

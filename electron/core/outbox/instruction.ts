@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { OrderPayloadSchema, OrderUpdatePayloadSchema } from '../../../shared/order/payload.ts';
+
+// An outbox instruction: a SeQura call that must eventually happen. Written to disk before its first try
+// and never deleted: done, resolved (superseded by a later action of the cashier) and needs-attention
+// instructions stay for the sale's history until the sale itself is archived.
+export const INSTRUCTION_KINDS = ['confirm', 'register_reference', 'handover', 'cancel', 'return'] as const;
+export type InstructionKind = (typeof INSTRUCTION_KINDS)[number];
+
+export const InstructionSchema = z.object({
+  id: z.string(),
+  saleId: z.string(),
+  kind: z.enum(INSTRUCTION_KINDS),
+  request: z.discriminatedUnion('target', [
+    // PUT /orders/{uuid}: confirmation and order reference (full-state, safe to replay)
+    z.object({ target: z.literal('solicited_order'), uuid: z.string(), payload: OrderPayloadSchema }),
+    // PUT /merchants/{id}/orders/{order_ref_1}: handover, cancellation, returns (full-state, safe to replay)
+    z.object({ target: z.literal('order_update'), orderRef1: z.string(), payload: OrderUpdatePayloadSchema }),
+  ]),
+  state: z.enum(['pending', 'in_flight', 'done', 'resolved', 'needs_attention']),
+  attempts: z.number().int().min(0),
+  createdAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  giveUpAt: z.string(),
+  lastError: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** For the pending list: what the cashier recognises. */
+  ticketNumber: z.string().nullable(),
+  amountCents: z.number().int(),
+});
+export type Instruction = z.infer<typeof InstructionSchema>;
+
+export type InstructionOutcome =
+  | { kind: 'done' }
+  /** SeQura refused it (409, 404…): replaying will not help; a person must look. */
+  | { kind: 'refused'; code: string; reasons: string[]; status: number | null }
+  /** Retried until the give-up horizon without an answer. */
+  | { kind: 'gave_up'; code: string; message: string };
+
+export function isOpen(instruction: Instruction): boolean {
+  return instruction.state === 'pending' || instruction.state === 'in_flight';
+}

@@ -1,0 +1,303 @@
+import type { OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
+import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
+import type { Logger } from '../log/logger.ts';
+import { SequraError } from '../sequra/errors.ts';
+import type { KeyValueStore } from '../storage/store.ts';
+import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
+import { isOpen, type Instruction, type InstructionOutcome } from './instruction.ts';
+
+// The durable outbox: the one place that retries SeQura writes that must eventually happen
+// (confirmation, order reference, handover, cancellation, returns). Rules (docs/offline.md):
+//  1. an instruction is on disk before its first try;
+//  2. done only after a 2xx; a refusal (409/404) or the give-up horizon makes it "needs attention",
+//     visible with its reason and never deleted;
+//  3. at start, whatever was in flight goes back to pending (the PUTs are full-state: replaying is safe);
+//  4. one writer (the app holds a single-instance lock) and per-sale ordering: a sale's instructions run
+//     one at a time in order, while other sales go on, so one stuck sale never blocks another.
+export interface OutboxFile extends Record<string, unknown> {
+  schemaVersion: 1;
+  instructions: Record<string, Instruction>;
+}
+
+export interface OutboxExecutor {
+  updateSolicitedOrder(uuid: string, payload: OrderPayload): Promise<void>;
+  updateOrder(orderRef1: string, payload: OrderUpdatePayload): Promise<void>;
+}
+
+export interface OutboxOptions {
+  store: KeyValueStore<OutboxFile>;
+  executor: OutboxExecutor;
+  log: Logger;
+  clock?: () => Date;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** How long to keep retrying before asking a person (default 72 h). */
+  giveUpAfterMs?: number;
+  /** Most calls in flight at once across sales. */
+  concurrency?: number;
+  onSettled: (instruction: Instruction, outcome: InstructionOutcome) => void;
+  onChange: () => void;
+}
+
+export type NewInstruction = Pick<Instruction, 'id' | 'saleId' | 'kind' | 'request' | 'ticketNumber' | 'amountCents'>;
+
+export class Outbox {
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly backoff: BackoffPolicy;
+  private readonly giveUpAfterMs: number;
+  private readonly concurrency: number;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  // One writer (single-instance lock), so a write-through copy in memory is always the file's content;
+  // conf would otherwise re-read and re-parse the file on every get.
+  private cache: Record<string, Instruction>;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 72 * 3600_000;
+    this.concurrency = options.concurrency ?? 8;
+    this.cache = { ...options.store.get('instructions') };
+  }
+
+  private all(): Record<string, Instruction> {
+    return this.cache;
+  }
+
+  private save(instruction: Instruction): void {
+    this.cache[instruction.id] = instruction;
+    // conf writes the whole file atomically (write to temp, rename): a power cut leaves old or new, never half.
+    this.options.store.set('instructions', this.cache);
+  }
+
+  start(): void {
+    this.running = true;
+    for (const instruction of Object.values(this.all())) {
+      if (instruction.state === 'in_flight') {
+        // The answer was lost with the process. The PUT is full-state: sending it again is safe.
+        this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString() });
+        this.options.log.info('outbox.recovered_in_flight', { id: instruction.id, kind: instruction.kind });
+      }
+    }
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  get(id: string): Instruction | undefined {
+    return this.all()[id];
+  }
+
+  forSale(saleId: string): Instruction[] {
+    return Object.values(this.all())
+      .filter((i) => i.saleId === saleId)
+      .sort(byCreation);
+  }
+
+  /** Writes the instruction to disk, then tries it as soon as its sale's earlier instructions are done. */
+  enqueue(input: NewInstruction): Instruction {
+    const now = this.clock();
+    const instruction: Instruction = {
+      ...input,
+      state: 'pending',
+      attempts: 0,
+      createdAt: now.toISOString(),
+      nextAttemptAt: now.toISOString(),
+      lastAttemptAt: null,
+      giveUpAt: new Date(now.getTime() + this.giveUpAfterMs).toISOString(),
+      lastError: null,
+      lastErrorCode: null,
+      finishedAt: null,
+    };
+    this.save(instruction);
+    this.options.log.info('outbox.enqueued', { id: instruction.id, kind: instruction.kind, sale: instruction.saleId });
+    this.options.onChange();
+    this.pump();
+    return instruction;
+  }
+
+  /** Closes instructions a later action of the cashier made moot (e.g. a refused confirmation retried). */
+  resolve(id: string, note: string): void {
+    const instruction = this.get(id);
+    if (!instruction || instruction.state !== 'needs_attention') return;
+    this.save({ ...instruction, state: 'resolved', finishedAt: this.clock().toISOString(), lastError: `${instruction.lastError ?? ''} (${note})`.trim() });
+    this.options.onChange();
+    this.pump();
+  }
+
+  /** "Try now": a pending (or needs-attention) instruction is retried at once, attempts kept. */
+  retryNow(id: string): boolean {
+    const instruction = this.get(id);
+    if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention')) return false;
+    this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString() });
+    this.options.onChange();
+    this.pump();
+    return true;
+  }
+
+  /** Connectivity came back (SeQura answered): everything pending is due now, not at its backoff time. */
+  wakeAll(): void {
+    const now = this.clock().toISOString();
+    for (const instruction of Object.values(this.all())) {
+      if (instruction.state === 'pending' && instruction.nextAttemptAt && instruction.nextAttemptAt > now) {
+        this.save({ ...instruction, nextAttemptAt: now });
+      }
+    }
+    this.pump();
+  }
+
+  /** Waits until this instruction's current attempt (if any) has settled, so a cashier sees its answer. */
+  async waitForAttempt(id: string, timeoutMs: number): Promise<Instruction | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const instruction = this.get(id);
+      if (!instruction || (instruction.attempts > 0 && !this.inFlight.has(id))) return instruction;
+      const current = this.inFlight.get(id);
+      if (current) await Promise.race([current, sleep(Math.max(0, deadline - Date.now()))]);
+      else await sleep(10);
+    }
+    return this.get(id);
+  }
+
+  summary(): { count: number; oldestAt: string | null } {
+    const open = Object.values(this.all()).filter((i) => isOpen(i) || i.state === 'needs_attention');
+    const oldest = open.map((i) => i.createdAt).sort()[0] ?? null;
+    return { count: open.length, oldestAt: oldest };
+  }
+
+  items(): OutboxItem[] {
+    return Object.values(this.all())
+      .sort(byCreation)
+      .map((i) => ({
+        id: i.id,
+        saleId: i.saleId,
+        kind: i.kind,
+        state: i.state === 'resolved' ? 'done' : i.state,
+        attempts: i.attempts,
+        createdAt: i.createdAt,
+        nextAttemptAt: i.nextAttemptAt,
+        lastError: i.lastError,
+        ticketNumber: i.ticketNumber,
+        amountCents: i.amountCents,
+      }));
+  }
+
+  /** Drops finished instructions of sales that have been archived (their history lives with the sale). */
+  forgetSale(saleId: string): void {
+    this.cache = Object.fromEntries(Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'));
+    this.options.store.set('instructions', this.cache);
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const now = this.clock();
+    const heads = saleHeads(Object.values(this.all()));
+    let soonest: number | null = null;
+    for (const head of heads) {
+      if (head.state !== 'pending' || this.inFlight.has(head.id)) continue;
+      const due = head.nextAttemptAt ? Date.parse(head.nextAttemptAt) : now.getTime();
+      if (due <= now.getTime()) {
+        if (this.inFlight.size >= this.concurrency) {
+          soonest = now.getTime() + 50;
+          continue;
+        }
+        this.attempt(head);
+      } else {
+        soonest = soonest === null ? due : Math.min(soonest, due);
+      }
+    }
+    if (soonest !== null) {
+      this.timer = setTimeout(() => this.pump(), Math.max(10, soonest - now.getTime()));
+      this.timer.unref?.();
+    }
+  }
+
+  private attempt(instruction: Instruction): void {
+    const startedAt = this.clock();
+    const marked: Instruction = { ...instruction, state: 'in_flight', attempts: instruction.attempts + 1, lastAttemptAt: startedAt.toISOString() };
+    this.save(marked);
+    const run = this.execute(marked)
+      .then(() => this.settle(marked, { kind: 'done' }))
+      .catch((error: unknown) => this.fail(marked, error))
+      .finally(() => {
+        this.inFlight.delete(marked.id);
+        this.pump();
+      });
+    this.inFlight.set(marked.id, run);
+  }
+
+  private execute(instruction: Instruction): Promise<void> {
+    const { request } = instruction;
+    return request.target === 'solicited_order'
+      ? this.options.executor.updateSolicitedOrder(request.uuid, request.payload)
+      : this.options.executor.updateOrder(request.orderRef1, request.payload);
+  }
+
+  private fail(instruction: Instruction, error: unknown): void {
+    const sequraError = error instanceof SequraError ? error : null;
+    const code = sequraError?.kind ?? 'internal';
+    const message = sequraError ? [sequraError.message, ...sequraError.messages].join(' — ').slice(0, 500) : 'unexpected error';
+    // SeQura answered "no" (409 conflict/validation, 404 unknown order, a payload we could not even send):
+    // replaying the same full-state request cannot change the answer. Everything else is transient.
+    const refusal = sequraError && ['conflict', 'validation', 'not_found', 'invalid_payload'].includes(sequraError.kind);
+    if (refusal) {
+      this.settle(instruction, { kind: 'refused', code, reasons: sequraError!.messages.length ? sequraError!.messages : [sequraError!.message], status: sequraError!.status ?? null }, message, code);
+      return;
+    }
+    const now = this.clock();
+    if (now.getTime() >= Date.parse(instruction.giveUpAt)) {
+      this.settle(instruction, { kind: 'gave_up', code, message }, message, code);
+      return;
+    }
+    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, sequraError?.retryAfterMs ?? null);
+    this.save({
+      ...instruction,
+      state: 'pending',
+      nextAttemptAt: new Date(now.getTime() + delay).toISOString(),
+      lastError: message,
+      lastErrorCode: code,
+    });
+    this.options.log.warn('outbox.retry_scheduled', { id: instruction.id, kind: instruction.kind, code, attempts: instruction.attempts, delayMs: delay });
+    this.options.onChange();
+  }
+
+  private settle(instruction: Instruction, outcome: InstructionOutcome, lastError: string | null = null, lastErrorCode: string | null = null): void {
+    const state = outcome.kind === 'done' ? 'done' : 'needs_attention';
+    const settled: Instruction = { ...instruction, state, nextAttemptAt: null, finishedAt: this.clock().toISOString(), lastError, lastErrorCode };
+    this.save(settled);
+    this.options.log.info('outbox.settled', { id: instruction.id, kind: instruction.kind, outcome: outcome.kind, attempts: instruction.attempts });
+    try {
+      this.options.onSettled(settled, outcome);
+    } finally {
+      this.options.onChange();
+    }
+  }
+}
+
+/** For each sale, its oldest instruction that is not finished: the only one allowed to run. */
+function saleHeads(instructions: Instruction[]): Instruction[] {
+  const heads = new Map<string, Instruction>();
+  for (const instruction of instructions.sort(byCreation)) {
+    if (instruction.state === 'done' || instruction.state === 'resolved') continue;
+    if (!heads.has(instruction.saleId)) heads.set(instruction.saleId, instruction);
+  }
+  return [...heads.values()];
+}
+
+function byCreation(a: Instruction, b: Instruction): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

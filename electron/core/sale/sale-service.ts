@@ -1,0 +1,581 @@
+import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
+import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../../shared/order/build-order-payload.ts';
+import { SaleCartSchema, cartTotals } from '../../../shared/sale/cart.ts';
+import { classifyRefusal } from '../../../shared/sale/refusal.ts';
+import {
+  isFinal,
+  type CartDraft,
+  type ErrorSummary,
+  type PaymentOption,
+  type SaleRecord,
+  type SaleStep,
+  type ShopperDraftInput,
+} from '../../../shared/sale/sale-record.ts';
+import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
+import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
+import { AppError } from '../ipc/dispatcher.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
+import type { SaleJournal } from '../journal/journal.ts';
+import { flattenPaymentMethods, type PaymentMethods } from '../sequra/responses.ts';
+import type { SequraClient } from '../sequra/client.ts';
+import { SequraError } from '../sequra/errors.ts';
+import { newSaleRecord, withTimeline } from './sale-factory.ts';
+import { toAppError, toErrorSummary } from './sequra-errors.ts';
+
+// The cashier's sale, step by step. Every step follows the same write-ahead pattern:
+//   1. check the sale is at a step where this action makes sense (else a `conflict` error);
+//   2. write the intent (the new in-flight step) to the journal;
+//   3. call SeQura;
+//   4. write the outcome (next step, or the step to fall back to with the error shown).
+// So a crash at any point leaves a journal that says exactly what was being done, and `resume()`
+// turns each in-flight step into the truthful state (see resume()).
+export interface TillSettings {
+  merchantId: string;
+  storeRef: string;
+  tillId: string;
+  training: boolean;
+  requireNinControl: boolean;
+  usesShippedCart: boolean;
+  /** Products store IT allows on this till; null = whatever SeQura offers. */
+  allowedProducts: string[] | null;
+}
+
+export interface SaleServiceDeps {
+  journal: SaleJournal;
+  outbox: Outbox;
+  client: SequraClient;
+  till: TillSettings;
+  appVersion: string;
+  platformUname: string;
+  operatorRef: () => string;
+  newId: () => string;
+  log: Logger;
+  clock: () => Date;
+  emitSale: (sale: SaleRecord) => void;
+}
+
+/** How long the cashier's confirm press waits for SeQura's first answer before showing "pending". */
+const CONFIRM_WAIT_MS = 20_000;
+
+export class SaleService {
+  constructor(private readonly deps: SaleServiceDeps) {}
+
+  private now(): string {
+    return this.deps.clock().toISOString();
+  }
+
+  private save(sale: SaleRecord): SaleRecord {
+    const stamped = { ...sale, updatedAt: this.now(), pendingInstructions: this.openInstructions(sale.id) };
+    this.deps.journal.put(stamped);
+    this.deps.emitSale(stamped);
+    return stamped;
+  }
+
+  private openInstructions(saleId: string): number {
+    return this.deps.outbox.forSale(saleId).filter((i) => i.state === 'pending' || i.state === 'in_flight').length;
+  }
+
+  private load(saleId: string, allowed: readonly SaleStep[], action: string): SaleRecord {
+    const sale = this.deps.journal.get(saleId);
+    if (!sale) throw new AppError('not_found', 'That sale is not in the journal.');
+    if (!allowed.includes(sale.step)) {
+      throw new AppError('conflict', `Cannot ${action} a sale at step "${sale.step}".`);
+    }
+    return sale;
+  }
+
+  private context(sale: SaleRecord): OrderContext {
+    const { till } = this.deps;
+    return {
+      merchantId: till.merchantId,
+      storeRef: sale.storeRef,
+      tillId: sale.tillId,
+      operatorRef: sale.operatorRef,
+      saleId: sale.id,
+      attempt: sale.attempt,
+      requireNinControl: till.requireNinControl,
+      usesShippedCart: till.usesShippedCart,
+      languageCode: 'es-ES',
+      appVersion: this.deps.appVersion,
+      platformUname: this.deps.platformUname,
+      ipNumber: '127.0.0.1',
+      userAgent: `sequra-pos/${this.deps.appVersion}`,
+    };
+  }
+
+  private today(): string {
+    // The shopper's age is judged on the till's local calendar day.
+    const d = this.deps.clock();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  }
+
+  private validated(sale: SaleRecord): { cart: CartDraft; shopper: Shopper } {
+    const cart = SaleCartSchema.safeParse(sale.cart);
+    const shopper = makeShopperSchema({ today: this.today(), requireNinControl: this.deps.till.requireNinControl }).safeParse(sale.shopper);
+    if (!cart.success || !shopper.success) {
+      const fields: Record<string, string> = {};
+      if (!cart.success) for (const [path, code] of Object.entries(fieldErrors(cart.error))) fields[`cart.${path}`] = code;
+      if (!shopper.success) for (const [path, code] of Object.entries(fieldErrors(shopper.error))) fields[`shopper.${path}`] = code;
+      throw new AppError('invalid_request', 'The sale is not complete yet.', { fields });
+    }
+    return { cart: cart.data, shopper: shopper.data };
+  }
+
+  // ------------------------------------------------------------------------------------------ queries
+
+  current(): SaleRecord | null {
+    return this.deps.journal.current();
+  }
+
+  outboxItems(): OutboxItem[] {
+    return this.deps.outbox.items();
+  }
+
+  // --------------------------------------------------------------------------------------- draft steps
+
+  /** A new sale, or the current one if it is still in the cashier's hands (never two at once). */
+  create(): SaleRecord {
+    const current = this.current();
+    if (current && !isFinal(current.step) && !['confirming', 'handing_over'].includes(current.step)) return current;
+    if (current && isFinal(current.step)) this.deps.journal.archive(current.id);
+    const { till } = this.deps;
+    const sale = newSaleRecord({
+      id: this.deps.newId(),
+      now: this.now(),
+      training: till.training,
+      storeRef: till.storeRef,
+      tillId: till.tillId,
+      operatorRef: this.deps.operatorRef(),
+    });
+    this.deps.journal.putCurrent(sale);
+    this.deps.emitSale(sale);
+    return sale;
+  }
+
+  saveDraft(input: { saleId: string; stage: 'cart' | 'shopper'; cart: CartDraft; shopper: ShopperDraftInput }): {
+    sale: SaleRecord;
+    problems: { cart: Record<string, string>; shopper: Record<string, string> };
+  } {
+    const sale = this.load(input.saleId, ['draft', 'start_queued'], 'edit');
+    // Editing a queued start takes it out of the queue: the cashier is changing what will be sent.
+    const saved = this.save({ ...sale, step: 'draft', draftStage: input.stage, cart: input.cart, shopper: input.shopper });
+    const cart = SaleCartSchema.safeParse(saved.cart);
+    const shopper = makeShopperSchema({ today: this.today(), requireNinControl: this.deps.till.requireNinControl }).safeParse(saved.shopper);
+    return {
+      sale: saved,
+      problems: { cart: cart.success ? {} : fieldErrors(cart.error), shopper: shopper.success ? {} : fieldErrors(shopper.error) },
+    };
+  }
+
+  // ----------------------------------------------------------------------------------- solicitation
+
+  /** POST /orders (or, once solicited without products, reload them). */
+  async start(saleId: string): Promise<SaleRecord> {
+    let sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product'], 'start');
+    if (sale.step === 'choose_product') return this.loadPaymentOptions(sale);
+    const { cart, shopper } = this.validated(sale);
+    if (sale.step === 'start_uncertain') {
+      // The previous POST may have created an order at SeQura. It will never get an SMS or a
+      // confirmation (it simply expires there); this attempt is a fresh solicitation with a new cart_ref.
+      sale = withTimeline({ ...sale, attempt: sale.attempt + 1 }, this.now(), 'start_retried_after_uncertain');
+    }
+    const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: '' });
+    sale = this.save(withTimeline({ ...sale, step: 'starting', lastError: null }, this.now(), 'start_requested', `attempt ${sale.attempt}`));
+    try {
+      const { uuid } = await this.deps.client.startSolicitation(payload);
+      sale = this.save(
+        withTimeline({ ...sale, step: 'choose_product', solicitation: { uuid, startedAt: this.now() } }, this.now(), 'solicited', uuid),
+      );
+    } catch (error) {
+      return this.startFailed(sale, error);
+    }
+    return this.loadPaymentOptions(sale);
+  }
+
+  private startFailed(sale: SaleRecord, error: unknown): SaleRecord {
+    const summary = toErrorSummary(error, this.now());
+    const kind = error instanceof SequraError ? error.kind : 'internal';
+    if (kind === 'unknown_outcome') {
+      const saved = this.save(
+        withTimeline(
+          {
+            ...sale,
+            step: 'start_uncertain',
+            lastError: summary,
+            abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: this.now() }],
+          },
+          this.now(),
+          'start_uncertain',
+        ),
+      );
+      throw toAppError(error, saved);
+    }
+    if (['offline', 'timeout', 'server', 'rate_limited'].includes(kind)) {
+      // Nothing was created (the request never got there, or SeQura said "not now"): the start waits for
+      // SeQura and goes by itself when it answers again.
+      const saved = this.save(withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind));
+      return saved;
+    }
+    // SeQura refused the content (409 with reasons, 401/403 configuration): back to the form, nothing lost.
+    const saved = this.save(withTimeline({ ...sale, step: 'draft', draftStage: 'shopper', lastError: summary }, this.now(), 'start_refused', kind));
+    throw toAppError(error, saved);
+  }
+
+  private async loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
+    const uuid = sale.solicitation!.uuid;
+    try {
+      const methods = await this.deps.client.getOrderPaymentMethods(uuid);
+      const options = this.paymentOptions(methods, cartTotals(sale.cart).financedCents);
+      return this.save({ ...(this.deps.journal.get(sale.id) ?? sale), paymentOptions: options, lastError: null });
+    } catch (error) {
+      // The solicitation exists; only the product list failed. The screen offers to load it again.
+      return this.save({ ...(this.deps.journal.get(sale.id) ?? sale), paymentOptions: null, lastError: toErrorSummary(error, this.now()) });
+    }
+  }
+
+  private paymentOptions(methods: PaymentMethods, financedCents: number): PaymentOption[] {
+    const allowed = this.deps.till.allowedProducts;
+    return flattenPaymentMethods(methods).map((method) => {
+      const min = method.min_amount ?? null;
+      const max = method.max_amount ?? null;
+      const unavailableReason =
+        allowed && !allowed.includes(method.product)
+          ? 'not_allowed_by_store'
+          : min !== null && financedCents < min
+            ? 'below_min'
+            : max !== null && financedCents > max
+              ? 'above_max'
+              : null;
+      return {
+        product: method.product,
+        campaign: method.campaign ?? null,
+        title: method.title,
+        longTitle: method.long_title,
+        costDescription: method.cost_description ?? null,
+        category: method.category,
+        minAmountCents: min,
+        maxAmountCents: max,
+        available: unavailableReason === null,
+        unavailableReason,
+      } satisfies PaymentOption;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------- SMS
+
+  async sendSms(input: { saleId: string; product: string; campaign: string | null }): Promise<SaleRecord> {
+    const sale = this.load(input.saleId, ['choose_product'], 'send the SMS for');
+    const option = sale.paymentOptions?.find((o) => o.product === input.product && (o.campaign ?? null) === (input.campaign ?? null));
+    if (!option) throw new AppError('invalid_request', 'That product is not offered for this order.', { fields: { product: 'invalid' } });
+    if (!option.available) throw new AppError('conflict', 'That product is not available for this amount.');
+    const product = { code: option.product, campaign: option.campaign, title: option.title };
+    return this.deliverSms({ ...sale, product }, 'sms_requested');
+  }
+
+  async resendSms(saleId: string): Promise<SaleRecord> {
+    const sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'resend the SMS for');
+    if (sale.sms.blockedUntil && sale.sms.blockedUntil > this.now()) {
+      throw new AppError('sequra_rate_limited', 'SeQura has reached its SMS limit for this order.', { retryable: true });
+    }
+    return this.deliverSms(sale, 'sms_resend_requested');
+  }
+
+  private async deliverSms(sale: SaleRecord, event: string): Promise<SaleRecord> {
+    const returnStep = sale.step === 'choose_product' ? 'choose_product' : 'awaiting_approval';
+    let current = this.save(withTimeline({ ...sale, step: 'sending_sms', lastError: null, sms: { ...sale.sms, queued: false } }, this.now(), event, sale.product!.code));
+    try {
+      await this.deps.client.sendFormBySms(current.solicitation!.uuid, { product_code: current.product!.code, campaign: current.product!.campaign });
+      current = this.save(
+        withTimeline(
+          { ...current, step: 'awaiting_approval', sms: { ...current.sms, sentCount: current.sms.sentCount + 1, lastSentAt: this.now(), uncertain: false, queued: false } },
+          this.now(),
+          'sms_sent',
+        ),
+      );
+      return current;
+    } catch (error) {
+      const summary = toErrorSummary(error, this.now());
+      const kind = error instanceof SequraError ? error.kind : 'internal';
+      if (kind === 'unknown_outcome' || kind === 'timeout') {
+        // It may have gone out. Never resent by itself (a shopper must not get two SMS); the cashier can.
+        return this.save(
+          withTimeline({ ...current, step: 'awaiting_approval', lastError: summary, sms: { ...current.sms, uncertain: true } }, this.now(), 'sms_uncertain'),
+        );
+      }
+      if (kind === 'offline' || kind === 'server') {
+        // Known not sent: it goes by itself when SeQura answers again.
+        return this.save(withTimeline({ ...current, lastError: summary, sms: { ...current.sms, queued: true } }, this.now(), 'sms_queued', kind));
+      }
+      if (kind === 'rate_limited') {
+        const retryAfterMs = error instanceof SequraError ? (error.retryAfterMs ?? 60_000) : 60_000;
+        const blockedUntil = new Date(this.deps.clock().getTime() + retryAfterMs).toISOString();
+        const saved = this.save(withTimeline({ ...current, step: returnStep, lastError: summary, sms: { ...current.sms, blockedUntil } }, this.now(), 'sms_limit_reached'));
+        throw toAppError(error, saved);
+      }
+      const saved = this.save(withTimeline({ ...current, step: returnStep, lastError: summary }, this.now(), 'sms_refused', kind));
+      throw toAppError(error, saved);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- confirmation
+
+  /** PUT /orders/{uuid} with state=confirmed and the ticket number, through the outbox. */
+  async confirm(saleId: string): Promise<SaleRecord> {
+    let sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'confirm');
+    const { cart, shopper } = this.validated(sale);
+    for (const previous of this.deps.outbox.forSale(sale.id)) {
+      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, 'confirmation asked again');
+    }
+    if (!sale.ticketNumber) {
+      const { storeRef, tillId } = sale;
+      sale = this.deps.journal.assignTicket(sale, (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`);
+    }
+    const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: 'confirmed', orderRef1: sale.ticketNumber! });
+    sale = this.save(
+      withTimeline(
+        { ...sale, step: 'confirming', lastError: null, needsAttention: null, confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null } },
+        this.now(),
+        'confirm_requested',
+        sale.ticketNumber!,
+      ),
+    );
+    const instruction = this.deps.outbox.enqueue({
+      id: this.instructionId(sale.id, 'confirm'),
+      saleId: sale.id,
+      kind: 'confirm',
+      request: { target: 'solicited_order', uuid: sale.solicitation!.uuid, payload },
+      ticketNumber: sale.ticketNumber,
+      amountCents: cartTotals(cart).financedCents,
+    });
+    // The cashier is waiting at the till: show SeQura's first answer rather than "pending" when it is quick.
+    await this.deps.outbox.waitForAttempt(instruction.id, CONFIRM_WAIT_MS);
+    return this.deps.journal.get(sale.id)!;
+  }
+
+  private instructionId(saleId: string, kind: string): string {
+    const sequence = this.deps.outbox.forSale(saleId).length + 1;
+    return `${saleId}-${String(sequence).padStart(3, '0')}-${kind}`;
+  }
+
+  /** Called by the outbox when an instruction reaches a final outcome. */
+  onInstructionSettled(instruction: Instruction, outcome: InstructionOutcome): void {
+    const sale = this.deps.journal.get(instruction.saleId);
+    if (!sale) return;
+    const now = this.now();
+    if (instruction.kind === 'confirm') {
+      if (outcome.kind === 'done') {
+        const confirmed = withTimeline(
+          { ...sale, confirmation: { ...sale.confirmation, confirmedAt: now, refusal: null }, referenceRegisteredAt: now, needsAttention: null },
+          now,
+          'confirmed',
+          sale.ticketNumber ?? undefined,
+        );
+        this.startHandover(confirmed);
+      } else if (outcome.kind === 'refused') {
+        this.save(
+          withTimeline(
+            { ...sale, step: 'confirm_refused', confirmation: { ...sale.confirmation, refusal: { kind: classifyRefusal(outcome.reasons), reasons: outcome.reasons.slice(0, 20), at: now } } },
+            now,
+            'confirm_refused',
+            outcome.reasons.join(' | ').slice(0, 300),
+          ),
+        );
+      } else {
+        this.save(withTimeline({ ...sale, needsAttention: { reason: outcome.message.slice(0, 500), at: now } }, now, 'confirm_gave_up'));
+      }
+    } else if (instruction.kind === 'handover') {
+      if (outcome.kind === 'done') {
+        this.save(withTimeline({ ...sale, step: 'done', handover: { ...sale.handover, doneAt: now }, finishedAt: now, needsAttention: null }, now, 'handed_over'));
+      } else {
+        const reason = outcome.kind === 'refused' ? outcome.reasons.join(' | ') : outcome.message;
+        this.save(withTimeline({ ...sale, needsAttention: { reason: reason.slice(0, 500), at: now } }, now, 'handover_needs_attention'));
+      }
+    }
+  }
+
+  /** SeQura pays the merchant and starts the shopper's plan only after this: it is not optional. */
+  private startHandover(sale: SaleRecord): void {
+    const now = this.now();
+    if (this.deps.till.usesShippedCart) {
+      // The goods were declared shipped in the solicitation itself (shipped_cart): nothing left to send.
+      this.save(withTimeline({ ...sale, step: 'done', handover: { requestedAt: now, doneAt: now }, finishedAt: now }, now, 'handed_over', 'shipped_cart at start'));
+      return;
+    }
+    const { cart, shopper } = this.validated(sale);
+    const payload = buildHandoverUpdate({ cart, shopper, context: this.context(sale), orderRef1: sale.ticketNumber!, deliveredAt: now });
+    const saved = this.save(withTimeline({ ...sale, step: 'handing_over', handover: { ...sale.handover, requestedAt: now } }, now, 'handover_requested'));
+    this.deps.outbox.enqueue({
+      id: this.instructionId(saved.id, 'handover'),
+      saleId: saved.id,
+      kind: 'handover',
+      request: { target: 'order_update', orderRef1: saved.ticketNumber!, payload },
+      ticketNumber: saved.ticketNumber,
+      amountCents: cartTotals(cart).financedCents,
+    });
+    this.save(this.deps.journal.get(saved.id)!);
+  }
+
+  // ----------------------------------------------------------------------------------- other endings
+
+  markRejected(saleId: string): SaleRecord {
+    const sale = this.load(saleId, ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'], 'mark as rejected');
+    const now = this.now();
+    return this.save(
+      withTimeline(
+        {
+          ...sale,
+          step: 'rejected',
+          finishedAt: now,
+          abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation?.uuid ?? null, reason: 'rejected', at: now }],
+        },
+        now,
+        'rejected',
+      ),
+    );
+  }
+
+  /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
+  cancel(saleId: string): SaleRecord {
+    const sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'cancel');
+    const now = this.now();
+    const abandoned = sale.solicitation
+      ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'cancelled' as const, at: now }]
+      : sale.abandonedSolicitations;
+    return this.save(withTimeline({ ...sale, step: 'cancelled', finishedAt: now, abandonedSolicitations: abandoned }, now, 'cancelled'));
+  }
+
+  /** "Change the purchase": the old solicitation is abandoned (never confirmed) and the cart and shopper come back editable. */
+  restart(saleId: string): SaleRecord {
+    const sale = this.load(saleId, ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'restart');
+    const now = this.now();
+    for (const previous of this.deps.outbox.forSale(sale.id)) {
+      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, 'sale restarted');
+    }
+    const abandoned = sale.solicitation
+      ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'restart' as const, at: now }]
+      : sale.abandonedSolicitations;
+    return this.save(
+      withTimeline(
+        {
+          ...sale,
+          step: 'draft',
+          draftStage: 'cart',
+          attempt: sale.solicitation ? sale.attempt + 1 : sale.attempt,
+          solicitation: null,
+          abandonedSolicitations: abandoned,
+          paymentOptions: null,
+          product: null,
+          sms: { sentCount: 0, lastSentAt: null, uncertain: false, blockedUntil: null, queued: false },
+          // A ticket number sent in a refused confirmation is not reused (ticket numbers never are).
+          ticketNumber: null,
+          confirmation: { requestedAt: null, confirmedAt: null, refusal: null, goodsReleasedBy: null },
+          lastError: null,
+        },
+        now,
+        'restarted',
+      ),
+    );
+  }
+
+  /** Leaves a sale (finished, or confirming in the background) so the next one can start. */
+  close(saleId: string): SaleRecord | null {
+    const sale = this.load(saleId, ['done', 'rejected', 'cancelled', 'confirming', 'handing_over'], 'close');
+    this.deps.journal.setCurrent(null);
+    this.archiveIfSettled(sale.id);
+    return null;
+  }
+
+  private archiveIfSettled(saleId: string): void {
+    const sale = this.deps.journal.get(saleId);
+    if (!sale || !isFinal(sale.step) || this.deps.journal.current()?.id === saleId) return;
+    if (this.openInstructions(saleId) > 0) return;
+    this.deps.journal.archive(saleId);
+    this.deps.outbox.forgetSale(saleId);
+  }
+
+  // ------------------------------------------------------------------------------- crash and offline
+
+  /**
+   * After a restart: every sale found mid-call is put at the step that tells the truth.
+   *  - starting:    the POST may or may not have reached SeQura → start_uncertain (never re-POSTed by itself)
+   *  - sending_sms: the SMS may or may not have gone out → awaiting_approval, marked uncertain (never resent by itself)
+   *  - confirming / handing_over without their outbox instruction (crash between the two writes) → re-enqueued
+   */
+  resume(): void {
+    for (const sale of this.deps.journal.active()) {
+      const now = this.now();
+      if (sale.step === 'starting') {
+        this.save(
+          withTimeline(
+            {
+              ...sale,
+              step: 'start_uncertain',
+              abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: now }],
+            },
+            now,
+            'resumed_start_uncertain',
+          ),
+        );
+      } else if (sale.step === 'sending_sms' && !sale.sms.queued) {
+        this.save(withTimeline({ ...sale, step: 'awaiting_approval', sms: { ...sale.sms, uncertain: true } }, now, 'resumed_sms_uncertain'));
+      } else if (sale.step === 'confirming' && !this.hasLive(sale.id, 'confirm')) {
+        this.log('resume.reenqueue_confirm', sale.id);
+        this.confirmAgainAfterCrash(sale);
+      } else if (sale.step === 'handing_over' && !this.hasLive(sale.id, 'handover')) {
+        this.log('resume.reenqueue_handover', sale.id);
+        this.startHandover(sale);
+      } else if (isFinal(sale.step)) {
+        this.archiveIfSettled(sale.id);
+      }
+    }
+  }
+
+  private hasLive(saleId: string, kind: Instruction['kind']): boolean {
+    return this.deps.outbox.forSale(saleId).some((i) => i.kind === kind && i.state !== 'resolved');
+  }
+
+  private confirmAgainAfterCrash(sale: SaleRecord): void {
+    const { cart, shopper } = this.validated(sale);
+    const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: 'confirmed', orderRef1: sale.ticketNumber! });
+    this.deps.outbox.enqueue({
+      id: this.instructionId(sale.id, 'confirm'),
+      saleId: sale.id,
+      kind: 'confirm',
+      request: { target: 'solicited_order', uuid: sale.solicitation!.uuid, payload },
+      ticketNumber: sale.ticketNumber,
+      amountCents: cartTotals(cart).financedCents,
+    });
+  }
+
+  /** SeQura answers again: queued starts and SMS go now (the outbox wakes by itself). */
+  async onSequraReachable(): Promise<void> {
+    for (const sale of this.deps.journal.active()) {
+      try {
+        if (sale.step === 'start_queued') await this.start(sale.id);
+        else if (sale.step === 'sending_sms' && sale.sms.queued) await this.deliverSms(sale, 'sms_resumed');
+      } catch (error) {
+        // Shown on the sale itself (lastError); nothing else to do here.
+        this.log('resume.auto_step_failed', sale.id, error instanceof Error ? error.name : 'unknown');
+      }
+    }
+  }
+
+  /** Called when outbox work of a sale changes: keeps `pendingInstructions` true and archives settled sales. */
+  onOutboxChanged(saleIds: Iterable<string>): void {
+    for (const saleId of saleIds) {
+      const sale = this.deps.journal.get(saleId);
+      if (!sale) continue;
+      const open = this.openInstructions(saleId);
+      if (open !== sale.pendingInstructions) this.save(sale);
+      this.archiveIfSettled(saleId);
+    }
+  }
+
+  private log(event: string, saleId: string, detail?: string): void {
+    this.deps.log.info(event, { sale: saleId, detail });
+  }
+}
+
+export type { ErrorSummary };

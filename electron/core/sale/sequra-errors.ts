@@ -1,0 +1,26 @@
+import type { ErrorSummary, SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { AppError } from '../ipc/dispatcher.ts';
+import { SequraError, toErrorSummary as clientSummary } from '../sequra/errors.ts';
+
+// From the client's typed errors to what the cashier's screen needs: a code to pick words, SeQura's own
+// reasons (credentials and personal data already redacted by the client), and whether trying again helps.
+// The kind → code table lives in the client (errors.ts); this only adds the reasons and the time.
+export function toErrorSummary(error: unknown, at: string): ErrorSummary {
+  const summary = clientSummary(error);
+  const reasons = error instanceof SequraError && error.messages.length > 0 ? error.messages.slice(0, 20).map((m) => m.slice(0, 500)) : undefined;
+  return {
+    code: error instanceof SequraError ? error.kind : 'internal',
+    message: summary.message,
+    retryable: summary.retryable,
+    ...(reasons ? { reasons } : {}),
+    at,
+  };
+}
+
+/** The error thrown back to the renderer; the sale itself (with `lastError`) is already saved and pushed. */
+export function toAppError(error: unknown, _sale: SaleRecord): AppError {
+  if (error instanceof AppError) return error;
+  const summary = clientSummary(error);
+  const reasons = error instanceof SequraError && error.messages.length ? error.messages.slice(0, 20) : undefined;
+  return new AppError(summary.code, summary.message, { retryable: summary.retryable, ...(reasons ? { reasons } : {}) });
+}

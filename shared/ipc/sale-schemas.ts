@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { CartDraftSchema, SaleRecordSchema, ShopperDraftSchema } from '../sale/sale-record.ts';
+
+// Requests and answers of the sale and outbox channels.
+export const SaleIdSchema = z.string().min(1).max(64);
+export const SaleRefRequest = z.object({ saleId: SaleIdSchema }).strict();
+
+export const SaveDraftRequest = z
+  .object({ saleId: SaleIdSchema, stage: z.enum(['cart', 'shopper']), cart: CartDraftSchema, shopper: ShopperDraftSchema })
+  .strict();
+
+/** A saved draft plus what is still wrong with it (field path → validation code), for inline messages. */
+export const SaveDraftResponse = z.object({
+  sale: SaleRecordSchema,
+  problems: z.object({ cart: z.record(z.string(), z.string()), shopper: z.record(z.string(), z.string()) }),
+});
+
+export const SendSmsRequest = z
+  .object({ saleId: SaleIdSchema, product: z.string().min(1).max(20), campaign: z.string().max(60).nullable() })
+  .strict();
+
+export const CurrentSaleResponse = z.object({ sale: SaleRecordSchema.nullable() });
+
+export const OutboxItemSchema = z.object({
+  id: z.string().max(64),
+  saleId: z.string().max(64),
+  kind: z.enum(['confirm', 'register_reference', 'handover', 'cancel', 'return']),
+  state: z.enum(['pending', 'in_flight', 'done', 'needs_attention']),
+  attempts: z.number().int().min(0),
+  createdAt: z.string().max(40),
+  nextAttemptAt: z.string().max(40).nullable(),
+  lastError: z.string().max(500).nullable(),
+  ticketNumber: z.string().max(64).nullable(),
+  amountCents: z.number().int(),
+});
+export type OutboxItem = z.infer<typeof OutboxItemSchema>;
+
+export const OutboxListResponse = z.object({ items: z.array(OutboxItemSchema).max(5000) });
+export const RetryNowRequest = z.object({ instructionId: z.string().min(1).max(64) }).strict();

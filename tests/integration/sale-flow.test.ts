@@ -1,0 +1,217 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/app-core.ts';
+import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
+import {
+  CART,
+  SHOPPER,
+  call,
+  callError,
+  makeDataDir,
+  removeDir,
+  sandboxOrder,
+  sandboxRequests,
+  setFaults,
+  shopper,
+  startCore,
+  waitFor,
+} from '../support/till.ts';
+
+// The sale service end to end over real loopback HTTP: the core's contract handlers against the project's
+// SeQura sandbox, journal and outbox on real files. The renderer-level flow is in tests/e2e.
+let sandbox: RunningSandbox;
+let core: Core;
+let dataDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 200, smsLimit: 3 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(async () => {
+  await fetch(`${sandbox.baseUrl}/__sandbox/reset`, { method: 'POST' });
+  dataDir = makeDataDir();
+  core = await startCore({ dataDir, sandbox });
+});
+afterEach(async () => {
+  await setFaults(sandbox, null);
+  await core.stop();
+  removeDir(dataDir);
+});
+
+async function saleReadyForSms(shopperOverrides: Partial<typeof SHOPPER> = {}): Promise<SaleRecord> {
+  const created = await call<SaleRecord>(core, 'sale.create');
+  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER, ...shopperOverrides } });
+  return call<SaleRecord>(core, 'sale.start', { saleId: created.id });
+}
+
+async function saleAwaitingApproval(product = 'pp3', overrides: Partial<typeof SHOPPER> = {}): Promise<SaleRecord> {
+  const sale = await saleReadyForSms(overrides);
+  const option = sale.paymentOptions!.find((o) => o.product === product)!;
+  return call<SaleRecord>(core, 'sale.sendSms', { saleId: sale.id, product, campaign: option.campaign });
+}
+
+async function current(): Promise<SaleRecord> {
+  return (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!;
+}
+
+describe('sale flow against the sandbox', () => {
+  it('goes from draft to handed over with exactly one call of each kind', async () => {
+    const solicited = await saleReadyForSms();
+    expect(solicited.step).toBe('choose_product');
+    expect(solicited.solicitation?.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    const products = solicited.paymentOptions!.map((o) => o.product);
+    expect(products).toEqual(expect.arrayContaining(['i1', 'sp1', 'pp3', 'pp5']));
+
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: solicited.id, product: 'pp3', campaign: null });
+    expect(awaiting.step).toBe('awaiting_approval');
+    expect(awaiting.sms.sentCount).toBe(1);
+
+    const uuid = awaiting.solicitation!.uuid;
+    await shopper(sandbox, uuid, 'approve');
+    const confirmed = await call<SaleRecord>(core, 'sale.confirm', { saleId: awaiting.id });
+    expect(['handing_over', 'done']).toContain(confirmed.step);
+    expect(confirmed.ticketNumber).toBe('TIENDA-01-03-000001');
+    const done = await waitFor(current, (s) => s.step === 'done');
+    expect(done.handover.doneAt).not.toBeNull();
+
+    const order = await sandboxOrder(sandbox, uuid);
+    expect(order.state).toBe('shipped');
+    expect(order.order_ref_1).toBe('TIENDA-01-03-000001');
+    const log = (await sandboxRequests(sandbox)).filter((r) => !r.path.startsWith('/__sandbox'));
+    const count = (method: string, pattern: RegExp) => log.filter((r) => r.method === method && pattern.test(r.path)).length;
+    expect(count('POST', /^\/orders$/)).toBe(1);
+    expect(count('POST', /form_deliveries$/)).toBe(1);
+    expect(count('PUT', /^\/orders\//)).toBe(1);
+    expect(count('PUT', /^\/merchants\/.*\/orders\//)).toBe(1);
+  });
+
+  it('answers "not approved yet" to an early confirmation, then confirms once the shopper is approved', async () => {
+    const sale = await saleAwaitingApproval('i1');
+    const early = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
+    expect(early.step).toBe('confirm_refused');
+    expect(early.confirmation.refusal?.kind).toBe('not_approved_yet');
+    expect(early.confirmation.refusal?.reasons.join(' ')).toMatch(/not been approved/);
+    await shopper(sandbox, sale.solicitation!.uuid, 'approve');
+    const again = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
+    expect(['handing_over', 'done']).toContain(again.step);
+    // The ticket number of the refused attempt is kept for the same solicitation: nothing was registered with it.
+    expect(again.ticketNumber).toBe(early.ticketNumber);
+    await waitFor(current, (s) => s.step === 'done');
+  });
+
+  it('offers another payment method after a rejection', async () => {
+    const sale = await saleAwaitingApproval('sp1');
+    await shopper(sandbox, sale.solicitation!.uuid, 'reject');
+    const refused = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
+    expect(refused.confirmation.refusal?.kind).toBe('rejected_or_expired');
+    const rejected = await call<SaleRecord>(core, 'sale.markRejected', { saleId: sale.id });
+    expect(rejected.step).toBe('rejected');
+    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count ?? 0).toBe(0);
+  });
+
+  it('waits out a review: 409 under review, then confirmed after approval', async () => {
+    const sale = await saleAwaitingApproval('pp3');
+    await shopper(sandbox, sale.solicitation!.uuid, 'review_approve');
+    const underReview = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
+    expect(underReview.confirmation.refusal?.kind).toBe('under_review');
+    await waitFor(() => sandboxOrder(sandbox, sale.solicitation!.uuid), (o) => o.state === 'approved', 5_000);
+    await call(core, 'sale.confirm', { saleId: sale.id });
+    await waitFor(current, (s) => s.step === 'done');
+  });
+
+  it('sends pp5 with its campaign', async () => {
+    const sale = await saleReadyForSms();
+    const pp5 = sale.paymentOptions!.find((o) => o.product === 'pp5')!;
+    expect(pp5.campaign).toBeTruthy();
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: sale.id, product: 'pp5', campaign: pp5.campaign });
+    expect(awaiting.step).toBe('awaiting_approval');
+    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).campaign).toBe(pp5.campaign);
+  });
+
+  it('resends the SMS until SeQura’s limit, then explains the limit', async () => {
+    const sale = await saleAwaitingApproval('pp3');
+    await call(core, 'sale.resendSms', { saleId: sale.id });
+    await call(core, 'sale.resendSms', { saleId: sale.id });
+    const limited = await callError(core, 'sale.resendSms', { saleId: sale.id });
+    expect(limited.code).toBe('sequra_rate_limited');
+    const after = await current();
+    expect(after.step).toBe('awaiting_approval');
+    expect(after.sms.sentCount).toBe(3);
+    expect(after.sms.blockedUntil).not.toBeNull();
+  });
+
+  it('cancel and restart carries cart and shopper into a new solicitation; the old one is never confirmed', async () => {
+    const sale = await saleAwaitingApproval('pp3');
+    const oldUuid = sale.solicitation!.uuid;
+    const restarted = await call<SaleRecord>(core, 'sale.restart', { saleId: sale.id });
+    expect(restarted.step).toBe('draft');
+    expect(restarted.attempt).toBe(2);
+    expect(restarted.cart).toEqual(CART);
+    expect(restarted.shopper.nin).toBe(SHOPPER.nin);
+    const again = await call<SaleRecord>(core, 'sale.start', { saleId: sale.id });
+    expect(again.solicitation!.uuid).not.toBe(oldUuid);
+    expect(again.abandonedSolicitations.map((a) => a.uuid)).toContain(oldUuid);
+    expect((await sandboxOrder(sandbox, oldUuid)).state).toBe('solicited');
+  });
+
+  it('refuses to start an incomplete sale, naming the fields, and keeps what was typed', async () => {
+    const created = await call<SaleRecord>(core, 'sale.create');
+    const saved = await call<{ sale: SaleRecord; problems: { shopper: Record<string, string> } }>(core, 'sale.saveDraft', {
+      saleId: created.id,
+      stage: 'shopper',
+      cart: CART,
+      shopper: { ...SHOPPER, nin: '13003009L', mobile: '912 345 678' },
+    });
+    expect(saved.problems.shopper).toMatchObject({ nin: 'nin.letter', mobile: 'mobile.landline' });
+    const error = await callError(core, 'sale.start', { saleId: created.id });
+    expect(error.code).toBe('invalid_request');
+    expect(error.fields).toMatchObject({ 'shopper.nin': 'nin.letter' });
+    expect((await current()).shopper.nin).toBe('13003009L');
+  });
+
+  it('queues a confirmation while SeQura is unreachable and lands it exactly once when it answers', async () => {
+    const sale = await saleAwaitingApproval('pp3');
+    await shopper(sandbox, sale.solicitation!.uuid, 'approve');
+    await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
+    const pending = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
+    expect(pending.step).toBe('confirming');
+    expect(pending.pendingInstructions).toBe(1);
+    const items = await call<{ items: Array<{ state: string; kind: string }> }>(core, 'outbox.list');
+    expect(items.items).toEqual([expect.objectContaining({ kind: 'confirm', state: 'pending' })]);
+    await setFaults(sandbox, null);
+    const instructionId = (await call<{ items: Array<{ id: string }> }>(core, 'outbox.list')).items[0]!.id;
+    await call(core, 'outbox.retryNow', { instructionId });
+    await waitFor(current, (s) => s.step === 'done');
+    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
+  });
+
+  it('resumes the same sale at the same step after the till restarts', async () => {
+    const sale = await saleAwaitingApproval('i1');
+    await core.stop();
+    core = await startCore({ dataDir, sandbox });
+    const resumed = await current();
+    expect(resumed.id).toBe(sale.id);
+    expect(resumed.step).toBe('awaiting_approval');
+    expect(resumed.solicitation!.uuid).toBe(sale.solicitation!.uuid);
+    await shopper(sandbox, sale.solicitation!.uuid, 'approve');
+    await call(core, 'sale.confirm', { saleId: sale.id });
+    await waitFor(current, (s) => s.step === 'done');
+  });
+
+  it('treats a lost answer to POST /orders as uncertain: no SMS for it, the retry is a fresh solicitation', async () => {
+    const created = await call<SaleRecord>(core, 'sale.create');
+    await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    await setFaults(sandbox, { match: 'POST /orders', reset_after_rate: 1 });
+    const error = await callError(core, 'sale.start', { saleId: created.id });
+    expect(error.code).toBe('sequra_unknown_outcome');
+    expect((await current()).step).toBe('start_uncertain');
+    await setFaults(sandbox, null);
+    const retried = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
+    expect(retried.step).toBe('choose_product');
+    expect(retried.attempt).toBe(2);
+    const orders = (await sandboxRequests(sandbox)).filter((r) => r.method === 'POST' && r.path === '/orders');
+    expect(orders).toHaveLength(2);
+  });
+});

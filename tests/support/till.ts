@@ -1,0 +1,134 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../electron/core/app-core.ts';
+import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
+import { createFileLogger } from '../../electron/core/log/logger.ts';
+import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { createMemorySecretStore, type SequraCredentials } from '../../electron/core/secrets/secret-store.ts';
+import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+
+// The real core on a real data directory, as the preview host and Electron build it. With a sandbox it
+// runs "live" against that sandbox (which outlives core restarts, like SeQura does); without one it is a
+// fresh install in training mode with its own in-process sandbox.
+export function makeDataDir(prefix = 'sequra-pos-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface CoreOptions {
+  dataDir: string;
+  sandbox?: RunningSandbox;
+  config?: Record<string, unknown>;
+  clock?: () => Date;
+}
+
+export function tillConfigFor(sandbox: RunningSandbox, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: sandbox.config.merchants[0]!.ref },
+    storeRef: 'TIENDA-01',
+    tillId: '03',
+    ...extra,
+  };
+}
+
+export async function startCore(options: CoreOptions): Promise<Core> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const configPath = join(options.dataDir, 'machine-config.json');
+  let credentials: SequraCredentials | null = null;
+  const config = options.config ?? (options.sandbox ? tillConfigFor(options.sandbox) : undefined);
+  if (config) writeFileSync(configPath, JSON.stringify(config));
+  if (options.sandbox) credentials = { username: options.sandbox.config.username, password: options.sandbox.config.password };
+  const core = await createCore({
+    dataDir: options.dataDir,
+    appVersion: '0.0.0-test',
+    fetch: globalThis.fetch,
+    createStore: createConfStore,
+    secrets: createMemorySecretStore(credentials),
+    log: createFileLogger(join(options.dataDir, 'logs', 'sequra-pos.log')),
+    machineConfig: loadMachineConfig(configPath),
+    platformUname: 'test',
+    clock: options.clock,
+  });
+  await core.start();
+  return core;
+}
+
+/** Calls a channel the way the renderer does and unwraps the answer (throws with the error code otherwise). */
+export async function call<T = any>(core: Core, channel: string, request: unknown = {}): Promise<T> {
+  const result = await core.dispatch(channel, request, true);
+  if (!result.ok) {
+    const error = new Error(`${channel} failed: ${result.error.code} ${result.error.message}`) as Error & { ipc: typeof result.error };
+    error.ipc = result.error;
+    throw error;
+  }
+  return result.data as T;
+}
+
+export async function callError(core: Core, channel: string, request: unknown = {}) {
+  const result = await core.dispatch(channel, request, true);
+  if (result.ok) throw new Error(`${channel} unexpectedly succeeded`);
+  return result.error;
+}
+
+export const SHOPPER = {
+  givenNames: 'María José',
+  firstSurname: 'García',
+  secondSurname: 'López',
+  nin: '23232323T',
+  ninControl: '',
+  dateOfBirth: '1990-05-17',
+  mobile: '612 345 678',
+  email: 'maria@example.com',
+  address: null,
+};
+
+export const CART = {
+  lines: [
+    { id: 'l1', reference: '8412345678901', name: 'Sofá 3 plazas', unitPriceCents: 49_900, quantity: 1 },
+    { id: 'l2', reference: '8412345678902', name: 'Cojín', unitPriceCents: 1_995, quantity: 2 },
+  ],
+  discounts: [{ id: 'd1', name: 'Promo', amountCents: 2_000 }],
+  tillPayments: [{ id: 'p1', method: 'cash', amountCents: 5_000 }],
+};
+
+/** The sandbox's control API (never part of SeQura's surface). */
+export async function shopper(sandbox: RunningSandbox, uuid: string, outcome: string): Promise<void> {
+  const response = await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}/shopper`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ outcome }),
+  });
+  if (!response.ok) throw new Error(`shopper ${outcome}: ${response.status} ${await response.text()}`);
+}
+
+export async function sandboxOrder(sandbox: RunningSandbox, uuid: string): Promise<any> {
+  return (await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}`)).json();
+}
+
+export async function sandboxRequests(sandbox: RunningSandbox): Promise<Array<{ method: string; path: string; status: number | null; order_uuid: string | null }>> {
+  return (await fetch(`${sandbox.baseUrl}/__sandbox/requests`)).json();
+}
+
+export async function setFaults(sandbox: RunningSandbox, faults: Record<string, unknown> | null): Promise<void> {
+  const response = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+    method: faults ? 'POST' : 'DELETE',
+    headers: { 'Content-Type': 'application/json' },
+    body: faults ? JSON.stringify(faults) : undefined,
+  });
+  if (!response.ok) throw new Error(`faults: ${response.status} ${await response.text()}`);
+}
+
+export async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`waitFor timed out; last value: ${JSON.stringify(value).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 25));
+    value = await read();
+  }
+  return value;
+}
