@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import WebSocket from 'ws';
 import { makeDataDir, removeDir, startTill, type RunningTill } from '../e2e/harness.ts';
 
@@ -74,7 +75,24 @@ describe('preview host bridge', () => {
     const index = await fetch(`${base}/`);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-security-policy')).toContain("default-src 'none'");
-    const traversal = await fetch(`${base}/%2e%2e/%2e%2e/package.json`);
-    expect(traversal.status).toBe(403);
+    // fetch() would normalise the dots away; a raw request sends the path exactly as an attacker would.
+    // URL parsing resolves `..` and `%2e%2e` inside the root (→ 404 here); encoded slashes reach the file
+    // check, which refuses them (403). Either way the file outside the root is never served.
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: till.host.port, path, method: 'GET' }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (const path of ['/%2e%2e/%2e%2e/package.json', '/../../package.json', '/assets/..%2f..%2f..%2fpackage.json']) {
+      const answer = await raw(path);
+      expect([403, 404]).toContain(answer.status);
+      expect(answer.body).not.toContain('"name": "sequra-pos"');
+    }
+    expect((await raw('/assets/..%2f..%2f..%2fpackage.json')).status).toBe(403);
   });
 });

@@ -58,7 +58,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
 }
 
 /** Calls a channel the way the renderer does and unwraps the answer (throws with the error code otherwise). */
-export async function call<T = any>(core: Core, channel: string, request: unknown = {}): Promise<T> {
+export async function call<T = unknown>(core: Core, channel: string, request: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, request, true);
   if (!result.ok) {
     const error = new Error(`${channel} failed: ${result.error.code} ${result.error.message}`) as Error & { ipc: typeof result.error };
@@ -105,7 +105,20 @@ export async function shopper(sandbox: RunningSandbox, uuid: string, outcome: st
   if (!response.ok) throw new Error(`shopper ${outcome}: ${response.status} ${await response.text()}`);
 }
 
-export async function sandboxOrder(sandbox: RunningSandbox, uuid: string): Promise<any> {
+/** The sandbox's view of one order (GET /__sandbox/orders/{uuid}); only the fields tests read are typed. */
+export interface SandboxOrderView {
+  state: string;
+  sms_sent: number;
+  product_code: string | null;
+  campaign: string | null;
+  order_ref_1: string | null;
+  confirmed_count: number;
+  shipped_cart?: { order_total_with_tax: number; items: Array<Record<string, unknown>> } | null;
+  unshipped_cart?: { order_total_with_tax: number; items: Array<Record<string, unknown>> } | null;
+  [key: string]: unknown;
+}
+
+export async function sandboxOrder(sandbox: RunningSandbox, uuid: string): Promise<SandboxOrderView> {
   return (await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}`)).json();
 }
 

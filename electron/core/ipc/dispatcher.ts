@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
 import { contract, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract.ts';
 import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';

@@ -1,0 +1,94 @@
+// electron-builder.yml is checked against electron-builder's own JSON schema (packaging itself needs
+// downloads and cannot run here), and the settings store IT relies on are pinned one by one.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+
+// No YAML library is a direct dependency; js-yaml comes with electron-builder (app-builder-lib and
+// builder-util load their YAML configs with it), so it is present wherever packaging can run.
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
+const root = process.cwd();
+const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+  files: string[];
+  electronFuses: Record<string, boolean>;
+  nsis: Record<string, unknown>;
+  win: { target: Array<{ target: string }> };
+  linux: { target: Array<{ target: string }> };
+  deb: { depends: string[] };
+};
+const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as Record<string, unknown>;
+
+function validator() {
+  // scheme.json is draft-07, Ajv 8's default draft; strict off because the schema uses keywords
+  // (descriptions on $ref siblings, "default" in odd places) that strict mode rejects.
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  return ajv.compile(schema);
+}
+
+describe('electron-builder.yml', () => {
+  it('is valid against app-builder-lib/scheme.json', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const validate = validator();
+    const valid = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema check bites: a misspelt or mistyped option is refused', () => {
+    const validate = validator();
+    expect(validate({ ...config, nsis: { ...config.nsis, perMachien: true } })).toBe(false);
+    expect(validate({ ...config, nsis: { ...config.nsis, oneClick: 'no' } })).toBe(false);
+    expect(validate({ ...config, electronFuses: { ...config.electronFuses, runAsNodee: false } })).toBe(false);
+  });
+
+  it('Windows: an assisted NSIS installer, per machine, that keeps app data on uninstall', () => {
+    expect(config.win.target.map((t) => t.target)).toEqual(['nsis']);
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true, allowElevation: true, deleteAppDataOnUninstall: false });
+  });
+
+  it('Linux: deb (with explicit depends, including the keyring client) and AppImage', () => {
+    expect(config.linux.target.map((t) => t.target).sort()).toEqual(['AppImage', 'deb']);
+    expect(config.deb.depends).toEqual(expect.arrayContaining(['libnss3', 'libgtk-3-0', 'libsecret-1-0', 'libgbm1']));
+    expect(config.deb.depends.some((d) => d.includes('libasound2'))).toBe(true);
+  });
+
+  it('auto-update is off: nothing is published and no update feed is generated', () => {
+    expect(config.publish).toBeNull();
+    expect(config.detectUpdateChannel).toBe(false);
+    expect(config.generateUpdatesFilesForAllChannels).toBe(false);
+    // A platform-level publish block would switch a feed back on for that platform.
+    for (const section of ['win', 'nsis', 'linux', 'deb', 'appImage']) {
+      expect((config[section] as Record<string, unknown>).publish, section).toBeUndefined();
+    }
+  });
+
+  it('fuses: no run-as-node, NODE_OPTIONS or inspector; app only from an integrity-checked asar', () => {
+    expect(config.asar).toBe(true);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('packages only the built bundles, which is what package.json "main" points into', () => {
+    expect(config.directories).toEqual({ output: 'out' });
+    expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!node_modules']));
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; productName: string };
+    expect(pkg.main).toBe('dist/electron/main.cjs');
+    expect(config.productName).toBe(pkg.productName);
+  });
+
+  it('appId matches the AppUserModelID main sets on Windows', () => {
+    const mainSource = readFileSync(join(root, 'electron', 'main', 'main.ts'), 'utf8');
+    expect(mainSource).toContain(`APP_USER_MODEL_ID = '${String(config.appId)}'`);
+  });
+});

@@ -1,0 +1,207 @@
+// The credential store behind Electron's safeStorage, run under plain Node: the OS cipher is replaced by a
+// real AES-256-GCM cipher with a random key (so "no clear text on disk" is a meaningful check), and the
+// safeStorage adapter is fed plain objects shaped like the API it detects.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../electron/core/ipc/dispatcher.ts';
+import { createEncryptedFileSecretStore } from '../../electron/core/security/encrypted-secret-file.ts';
+import { cipherFromSafeStorage, type SafeStorageLike, type StringCipher } from '../../electron/core/security/os-cipher.ts';
+
+const credentials = { username: 'merchant_pos', password: 'hunter2-S3cret!' };
+
+function aesCipher(options: { available?: () => boolean; shouldReEncrypt?: () => boolean } = {}): StringCipher & { key: Buffer; encryptions: number } {
+  const state = {
+    key: randomBytes(32),
+    encryptions: 0,
+  };
+  return Object.assign(state, {
+    api: 'async' as const,
+    isAvailable: async () => options.available?.() ?? true,
+    encrypt: async (text: string) => {
+      state.encryptions += 1;
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', state.key, iv);
+      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decrypt: async (blob: Uint8Array) => {
+      const data = Buffer.from(blob);
+      const decipher = createDecipheriv('aes-256-gcm', state.key, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      const text = Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+      return { text, shouldReEncrypt: options.shouldReEncrypt?.() ?? false };
+    },
+  });
+}
+
+describe('encrypted secret file', () => {
+  let dir: string;
+  let warnings: Array<{ event: string; data?: Record<string, unknown> }>;
+  const log = { warn: (event: string, data?: Record<string, unknown>) => void warnings.push({ event, data }) };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sequra-pos-secrets-'));
+    warnings = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('round-trips credentials and writes only an encrypted base64 blob', async () => {
+    const filePath = join(dir, 'sequra-credentials.enc');
+    const store = createEncryptedFileSecretStore({ filePath, cipher: aesCipher(), log });
+    expect(await store.getCredentials()).toBeNull();
+    await store.setCredentials(credentials);
+    expect(await store.getCredentials()).toEqual(credentials);
+
+    const onDisk = readFileSync(filePath, 'utf8');
+    expect(onDisk).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(onDisk).not.toContain('hunter2');
+    expect(Buffer.from(onDisk, 'base64').toString('latin1')).not.toContain('hunter2');
+    expect(Buffer.from(onDisk, 'base64').toString('latin1')).not.toContain('merchant_pos');
+    // No temporary file left behind by the write-then-rename.
+    expect(readdirSync(dir)).toEqual(['sequra-credentials.enc']);
+    if (process.platform !== 'win32') expect(statSync(filePath).mode & 0o077).toBe(0);
+  });
+
+  it('refuses to store anything when the OS cannot protect the key, and writes no file', async () => {
+    const filePath = join(dir, 'sequra-credentials.enc');
+    const store = createEncryptedFileSecretStore({ filePath, cipher: aesCipher({ available: () => false }), log });
+    const attempt = store.setCredentials(credentials);
+    await expect(attempt).rejects.toBeInstanceOf(AppError);
+    await expect(attempt).rejects.toMatchObject({ code: 'internal' });
+    expect(existsSync(filePath)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses empty or oversized fields', async () => {
+    const store = createEncryptedFileSecretStore({ filePath: join(dir, 'c.enc'), cipher: aesCipher(), log });
+    await expect(store.setCredentials({ username: '', password: 'x' })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(store.setCredentials({ username: 'u', password: 'p'.repeat(501) })).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('a blob it cannot decrypt (another user, reset keyring) reads as "none", is kept, and is logged without content', async () => {
+    const filePath = join(dir, 'c.enc');
+    await createEncryptedFileSecretStore({ filePath, cipher: aesCipher(), log }).setCredentials(credentials);
+    const before = readFileSync(filePath, 'utf8');
+    // Same file, a different key: what a different Windows user's DPAPI would see.
+    const other = createEncryptedFileSecretStore({ filePath, cipher: aesCipher(), log });
+    expect(await other.getCredentials()).toBeNull();
+    expect(readFileSync(filePath, 'utf8')).toBe(before);
+    expect(warnings.map((w) => w.event)).toEqual(['secrets.cannot_decrypt']);
+    expect(JSON.stringify(warnings)).not.toContain(before.slice(0, 16));
+  });
+
+  it('a garbage or tampered file reads as "none" instead of crashing start-up', async () => {
+    const filePath = join(dir, 'c.enc');
+    const cipher = aesCipher();
+    const store = createEncryptedFileSecretStore({ filePath, cipher, log });
+    writeFileSync(filePath, 'not base64 at all ✗');
+    expect(await store.getCredentials()).toBeNull();
+    // Valid encryption of something that is not credentials.
+    writeFileSync(filePath, Buffer.from(await cipher.encrypt('{"username":42}')).toString('base64'));
+    expect(await store.getCredentials()).toBeNull();
+    expect(warnings.map((w) => w.event)).toEqual(['secrets.cannot_decrypt', 'secrets.malformed']);
+  });
+
+  it('re-encrypts when the OS says the key rotated', async () => {
+    const filePath = join(dir, 'c.enc');
+    let rotate = false;
+    const cipher = aesCipher({ shouldReEncrypt: () => rotate });
+    const store = createEncryptedFileSecretStore({ filePath, cipher, log });
+    await store.setCredentials(credentials);
+    const first = readFileSync(filePath, 'utf8');
+    rotate = true;
+    expect(await store.getCredentials()).toEqual(credentials);
+    expect(cipher.encryptions).toBe(2);
+    expect(readFileSync(filePath, 'utf8')).not.toBe(first);
+    rotate = false;
+    expect(await store.getCredentials()).toEqual(credentials);
+  });
+
+  it('clearCredentials removes the file', async () => {
+    const filePath = join(dir, 'c.enc');
+    const store = createEncryptedFileSecretStore({ filePath, cipher: aesCipher(), log });
+    await store.setCredentials(credentials);
+    await store.clearCredentials();
+    expect(existsSync(filePath)).toBe(false);
+    expect(await store.getCredentials()).toBeNull();
+    await expect(store.clearCredentials()).resolves.toBeUndefined();
+  });
+});
+
+describe('cipherFromSafeStorage', () => {
+  // Stand-ins for the two generations of Electron's safeStorage API (shapes from its documentation).
+  const reversible = (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('base64')}`);
+  const reverse = (blob: Buffer) => Buffer.from(blob.toString().slice(4), 'base64').toString();
+
+  function syncApi(available: boolean, backend?: string): SafeStorageLike & { syncCalls: number } {
+    const api = {
+      syncCalls: 0,
+      isEncryptionAvailable: () => available,
+      encryptString: (text: string) => {
+        api.syncCalls += 1;
+        return reversible(text);
+      },
+      decryptString: (blob: Buffer) => reverse(blob),
+      ...(backend ? { getSelectedStorageBackend: () => backend } : {}),
+    };
+    return api;
+  }
+
+  it('prefers the asynchronous API when the running Electron has it', async () => {
+    const api = {
+      ...syncApi(true),
+      isAsyncEncryptionAvailable: async () => true,
+      encryptStringAsync: async (text: string) => reversible(text),
+      decryptStringAsync: async (blob: Buffer) => ({ result: reverse(blob), shouldReEncrypt: true }),
+    };
+    const cipher = cipherFromSafeStorage(api, 'win32');
+    expect(cipher.api).toBe('async');
+    expect(await cipher.isAvailable()).toBe(true);
+    const blob = await cipher.encrypt('secret');
+    expect(await cipher.decrypt(blob)).toEqual({ text: 'secret', shouldReEncrypt: true });
+    expect(api.syncCalls).toBe(0);
+  });
+
+  it('falls back to the synchronous API (Electron 39)', async () => {
+    const cipher = cipherFromSafeStorage(syncApi(true), 'darwin');
+    expect(cipher.api).toBe('sync');
+    expect(await cipher.isAvailable()).toBe(true);
+    expect(await cipher.decrypt(await cipher.encrypt('secret'))).toEqual({ text: 'secret', shouldReEncrypt: false });
+  });
+
+  it('reports unavailable when the OS says so', async () => {
+    expect(await cipherFromSafeStorage(syncApi(false), 'win32').isAvailable()).toBe(false);
+    const asyncOff = { isAsyncEncryptionAvailable: async () => false, encryptStringAsync: async () => Buffer.alloc(0), decryptStringAsync: async () => ({ result: '', shouldReEncrypt: false }) };
+    expect(await cipherFromSafeStorage(asyncOff, 'linux').isAvailable()).toBe(false);
+  });
+
+  it("treats Linux's basic_text backend (a key hard-coded in Chromium) as unavailable", async () => {
+    expect(await cipherFromSafeStorage(syncApi(true, 'basic_text'), 'linux').isAvailable()).toBe(false);
+    expect(await cipherFromSafeStorage(syncApi(true, 'gnome_libsecret'), 'linux').isAvailable()).toBe(true);
+  });
+
+  it('with no encryption API at all, nothing is available and nothing is encrypted', async () => {
+    const cipher = cipherFromSafeStorage({}, 'linux');
+    expect(cipher.api).toBe('none');
+    expect(await cipher.isAvailable()).toBe(false);
+    await expect(cipher.encrypt('secret')).rejects.toThrow();
+  });
+
+  it('end to end: a store on a keyring-less Linux refuses credentials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sequra-pos-secrets-'));
+    try {
+      const store = createEncryptedFileSecretStore({
+        filePath: join(dir, 'c.enc'),
+        cipher: cipherFromSafeStorage(syncApi(true, 'basic_text'), 'linux'),
+        log: { warn: () => undefined },
+      });
+      await expect(store.setCredentials(credentials)).rejects.toBeInstanceOf(AppError);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
