@@ -1,0 +1,284 @@
+// The local SeQura sandbox: a node:http server on loopback that serves SeQura's merchant Orders API
+// (sequra-api.ts), a virtual shopper phone (phone-page.ts) and a control API (control-api.ts), with fault
+// injection in front of the SeQura surface only. Start it in-process with startSandbox() or via `npm run sandbox`.
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { splitPath, type RequestContext, type SandboxRuntime } from './context.ts';
+import { handleControlRequest, publicConfig, type SandboxPublicConfig } from './control-api.ts';
+import { FaultInjector, type FaultDecision } from './faults.ts';
+import { errorsResponse, readBody, serverErrorResponse, writeResponse, type SandboxResponse } from './http-io.ts';
+import { handlePhoneRequest } from './phone-page.ts';
+import { RequestLog, type RequestLogEntry } from './request-log.ts';
+import { handleSequraRequest } from './sequra-api.ts';
+import { MAX_BODY_BYTES, resolveSettings, SANDBOX_DEFAULTS, type ConfirmUnderReviewBehaviour } from './settings.ts';
+import { OrderStore } from './state.ts';
+
+export type { SandboxPublicConfig } from './control-api.ts';
+
+export interface SandboxOptions {
+  /** 0 = random free port (default here; the CLI defaults to 8787). */
+  port?: number;
+  /** Always loopback: '127.0.0.1' (default), 'localhost' or '::1'. */
+  host?: string;
+  /** Default 'sandbox-user'. */
+  username?: string;
+  /** Default 'sandbox-secret' (a documented development password, not a secret). */
+  password?: string;
+  /** Merchant refs owned by the credentials; default ['pos_demo_es']. */
+  merchants?: string[];
+  /** Successful SMS per order (within smsWindowS) before form_deliveries answers 429; default 3. */
+  smsLimit?: number;
+  /** Review outcomes resolve this long after the shopper finished; default 5000. */
+  reviewDelayMs?: number;
+  /** A solicitation nobody completed expires after this; default 3600. */
+  solicitationTtlS?: number;
+  /** No console output at all (errors included). */
+  quiet?: boolean;
+  /** Window of the SMS limit, seconds; default 600. Retry-After counts down to the oldest SMS leaving it. */
+  smsWindowS?: number;
+  /** PUT state=confirmed on an order under review: 'conflict' (409, default) or 'on_hold' (200, stays on hold). */
+  confirmUnderReview?: ConfirmUnderReviewBehaviour;
+  /** Answer 409 when a payload carries notify_url/return_url/approved_url (default false: accepted and ignored). */
+  rejectMerchantUrls?: boolean;
+  /** Seed of the fault generator (reproducible chaos runs); default fixed. */
+  seed?: number;
+  /** Request log capacity (most recent entries kept); default 50,000. */
+  requestLogLimit?: number;
+  /** Print one line per SeQura request to stdout (slow; for people watching a terminal). */
+  logRequests?: boolean;
+}
+
+export interface RunningSandbox {
+  /** e.g. 'http://127.0.0.1:8787', no trailing slash. */
+  baseUrl: string;
+  port: number;
+  /** The same object GET /__sandbox/config returns. */
+  config: SandboxPublicConfig;
+  /** The virtual shopper phone page for an order. */
+  phoneUrl(uuid: string): string;
+  /** Closes every socket at once, including keep-alive and deliberately hung ones. */
+  close(): Promise<void>;
+}
+
+type Surface = 'sequra' | 'control' | 'phone';
+
+function surfaceOf(segments: string[]): Surface {
+  const first = segments[0];
+  if (first === '__sandbox') return 'control';
+  if (first === 'phone' || first === 'assets' || (segments.length === 1 && (first === '' || first === 'favicon.ico'))) return 'phone';
+  // The SMS link target belongs to the shopper's phone, not to the merchant API.
+  if (first === 'orders' && segments.length === 3 && segments[2] === 'pumbaa_form') return 'phone';
+  return 'sequra';
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function tooLargeResponse(): SandboxResponse {
+  return errorsResponse(413, [`Request body too large: the limit is ${MAX_BODY_BYTES} bytes`]);
+}
+
+function rateLimitedResponse(retryAfterS: number): SandboxResponse {
+  return errorsResponse(429, ['Too many requests. Wait and try again later.'], { 'Retry-After': String(retryAfterS) });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const host = options.host ?? SANDBOX_DEFAULTS.host;
+  if (!isLoopback(host)) throw new Error(`The sandbox only listens on loopback; '${host}' is not a loopback address`);
+  const settings = resolveSettings(options);
+  const sockets = new Set<Socket>();
+  const heldSockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let closing: Promise<void> | null = null;
+
+  const runtime: SandboxRuntime = {
+    settings,
+    store: new OrderStore(settings),
+    faults: new FaultInjector(settings.seed),
+    requestLog: new RequestLog(settings.requestLogLimit),
+    baseUrl: '',
+    dropHeldConnections() {
+      for (const socket of heldSockets) socket.destroy();
+      heldSockets.clear();
+    },
+  };
+
+  function reportError(error: unknown): void {
+    if (!settings.quiet) console.error('[sandbox] internal error:', error);
+  }
+
+  function sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(closing === null);
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, response: SandboxResponse, extraHeaders?: Record<string, string>): boolean {
+    if (res.headersSent || res.destroyed || req.socket.destroyed) return false;
+    writeResponse(res, response, extraHeaders);
+    return true;
+  }
+
+  function record(entry: RequestLogEntry): void {
+    runtime.requestLog.add(entry);
+    if (settings.logRequests) process.stdout.write(`${entry.at} ${entry.method} ${entry.path} -> ${entry.status ?? 'dropped'}${entry.fault ? ` [${entry.fault}]` : ''}\n`);
+  }
+
+  function pathOrderUuid(segments: string[]): string | null {
+    const candidate = segments[0] === 'orders' ? segments[1] : undefined;
+    return candidate !== undefined && runtime.store.has(candidate) ? candidate : null;
+  }
+
+  async function serveSequra(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const entry: RequestLogEntry = {
+      method: ctx.method,
+      path: ctx.pathname,
+      status: null,
+      at: new Date(ctx.nowMs).toISOString(),
+      order_uuid: null,
+      body_sha256: ctx.body.length === 0 ? null : createHash('sha256').update(ctx.body).digest('hex'),
+      fault: null,
+    };
+    const drop = (fault: string) => {
+      entry.fault = fault;
+      entry.order_uuid ??= pathOrderUuid(ctx.segments);
+      req.socket.destroy();
+      record(entry);
+    };
+
+    if (runtime.faults.isPartitioned(Date.now())) return drop('partition');
+    const decision: FaultDecision | null = runtime.faults.decide(ctx.method, ctx.pathname);
+    if (decision && decision.latencyMs > 0) {
+      entry.fault = 'latency';
+      if (!(await sleep(decision.latencyMs))) return;
+      if (req.socket.destroyed) return drop('latency');
+      if (runtime.faults.isPartitioned(Date.now())) return drop('partition');
+      ctx.nowMs = Date.now();
+    }
+
+    let response: SandboxResponse;
+    switch (decision?.action) {
+      case 'reset_before':
+        return drop('reset_before');
+      case 'hang':
+        entry.fault = 'hang';
+        entry.order_uuid = pathOrderUuid(ctx.segments);
+        heldSockets.add(req.socket);
+        record(entry);
+        return;
+      case 'error':
+        entry.fault = 'error';
+        response = serverErrorResponse();
+        entry.order_uuid = pathOrderUuid(ctx.segments);
+        break;
+      case 'rate_limit':
+        entry.fault = 'rate_limit';
+        response = rateLimitedResponse(decision.retryAfterS);
+        entry.order_uuid = pathOrderUuid(ctx.segments);
+        break;
+      default:
+        try {
+          response = handleSequraRequest(runtime, ctx);
+        } catch (error) {
+          reportError(error);
+          response = errorsResponse(500, ['Internal sandbox error']);
+        }
+        entry.order_uuid = ctx.orderUuid;
+        // The request took effect; losing the answer is the "unknown outcome" clients must survive.
+        if (decision?.action === 'reset_after') return drop('reset_after');
+    }
+    if (send(req, res, response, { 'X-Request-Id': randomUUID() })) entry.status = response.status;
+    record(entry);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    const segments = splitPath(pathname);
+    const surface = surfaceOf(segments);
+    const nowMs = Date.now();
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body.kind === 'aborted') return;
+    if (body.kind === 'too_large') {
+      if (send(req, res, tooLargeResponse()) && !body.drainable) res.once('finish', () => req.socket.destroy());
+      if (surface === 'sequra') {
+        record({ method: req.method ?? 'GET', path: pathname, status: 413, at: new Date(nowMs).toISOString(), order_uuid: null, body_sha256: null, fault: null });
+      }
+      return;
+    }
+    const ctx: RequestContext = {
+      method: req.method ?? 'GET',
+      pathname,
+      segments,
+      query: queryStart === -1 ? '' : rawUrl.slice(queryStart + 1),
+      headers: req.headers,
+      body: body.body,
+      nowMs,
+      orderUuid: null,
+    };
+    if (surface === 'sequra') return serveSequra(req, res, ctx);
+    let response: SandboxResponse;
+    try {
+      response = surface === 'control' ? handleControlRequest(runtime, ctx) : handlePhoneRequest(runtime, ctx);
+    } catch (error) {
+      reportError(error);
+      response = errorsResponse(500, ['Internal sandbox error']);
+    }
+    send(req, res, response);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      reportError(error);
+      if (!res.headersSent && !res.destroyed) writeResponse(res, errorsResponse(500, ['Internal sandbox error']));
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      heldSockets.delete(socket);
+    });
+  });
+
+  const port = options.port ?? SANDBOX_DEFAULTS.port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', reportError);
+
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('The sandbox server has no TCP address');
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  runtime.baseUrl = `http://${urlHost}:${address.port}`;
+  const config = publicConfig(runtime);
+
+  return {
+    baseUrl: runtime.baseUrl,
+    port: address.port,
+    config,
+    phoneUrl: (uuid: string) => `${runtime.baseUrl}/phone/${encodeURIComponent(uuid)}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+        heldSockets.clear();
+      });
+      return closing;
+    },
+  };
+}
