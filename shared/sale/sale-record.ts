@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CartDiscountSchema, CartLineSchema, TillPaymentSchema } from './cart.ts';
+import { PostSaleSchema, SaleReturnSchema } from './after-sale-record.ts';
 
 // One sale as the till journals it and as the renderer sees it. Main owns it; the renderer is a projection
 // of it (it receives the record in answers and in `sale.changed` events and never calls SeQura).
@@ -79,7 +80,8 @@ export const PaymentOptionSchema = z.object({
   maxAmountCents: z.number().int().nullable(),
   /** Whether this order's financed amount lies inside the product's limits. */
   available: z.boolean(),
-  unavailableReason: z.enum(['below_min', 'above_max', 'not_allowed_by_store']).nullable(),
+    // not_offered: SeQura did not list it for this order (amount, country or currency), without saying why.
+  unavailableReason: z.enum(['below_min', 'above_max', 'not_allowed_by_store', 'not_offered']).nullable(),
 });
 export type PaymentOption = z.infer<typeof PaymentOptionSchema>;
 
@@ -144,6 +146,10 @@ export const SaleRecordSchema = z.object({
   pendingInstructions: z.number().int().min(0),
   needsAttention: z.object({ reason: Text(500), at: IsoDateTime }).nullable(),
   timeline: z.array(TimelineEntrySchema).max(200),
+  /** After the sale (returns, refunds): empty for records journaled before they existed. */
+  returns: z.array(SaleReturnSchema).max(50).default([]),
+  /** Cancellation after confirmation and reprints; null until something happens after the sale. */
+  postSale: PostSaleSchema.nullable().default(null),
 });
 export type SaleRecord = z.infer<typeof SaleRecordSchema>;
 

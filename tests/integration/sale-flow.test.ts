@@ -121,6 +121,18 @@ describe('sale flow against the sandbox', () => {
     await waitFor(current, (s) => s.step === 'done');
   });
 
+  it('explains products outside their amount limits instead of hiding them', async () => {
+    const created = await call<SaleRecord>(core, 'sale.create');
+    const small = { lines: [{ id: 'l1', reference: 'R1', name: 'Funda', unitPriceCents: 2_000, quantity: 1 }], discounts: [], tillPayments: [] };
+    await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: small, shopper: SHOPPER });
+    const sale = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
+    const byProduct = Object.fromEntries(sale.paymentOptions!.map((o) => [o.product, o]));
+    expect(byProduct.i1).toMatchObject({ available: true, unavailableReason: null });
+    expect(byProduct.pp3).toMatchObject({ available: false, unavailableReason: 'below_min', minAmountCents: 5_000 });
+    const refused = await callError(core, 'sale.sendSms', { saleId: sale.id, product: 'pp3', campaign: null });
+    expect(refused.code).toBe('conflict');
+  });
+
   it('sends pp5 with its campaign', async () => {
     const sale = await saleReadyForSms();
     const pp5 = sale.paymentOptions!.find((o) => o.product === 'pp5')!;

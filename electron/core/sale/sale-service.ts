@@ -226,8 +226,13 @@ export class SaleService {
   private async loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
     const uuid = sale.solicitation!.uuid;
     try {
-      const methods = await this.deps.client.getOrderPaymentMethods(uuid);
-      const options = this.paymentOptions(methods, cartTotals(sale.cart).financedCents);
+      // The order's list holds only what this order can use; the merchant's list also has the products
+      // outside their limits, with min/max, so the screen can explain them instead of hiding them.
+      const [forOrder, forMerchant] = await Promise.all([
+        this.deps.client.getOrderPaymentMethods(uuid),
+        this.deps.client.getMerchantPaymentMethods().catch(() => null),
+      ]);
+      const options = this.paymentOptions(forOrder, forMerchant, cartTotals(sale.cart).financedCents);
       return this.save({ ...(this.deps.journal.get(sale.id) ?? sale), paymentOptions: options, lastError: null });
     } catch (error) {
       // The solicitation exists; only the product list failed. The screen offers to load it again.
@@ -235,19 +240,25 @@ export class SaleService {
     }
   }
 
-  private paymentOptions(methods: PaymentMethods, financedCents: number): PaymentOption[] {
+  private paymentOptions(forOrder: PaymentMethods, forMerchant: PaymentMethods | null, financedCents: number): PaymentOption[] {
     const allowed = this.deps.till.allowedProducts;
-    return flattenPaymentMethods(methods).map((method) => {
+    const key = (m: { product: string; campaign?: string | null }) => `${m.product}/${m.campaign ?? ''}`;
+    const offered = new Map(flattenPaymentMethods(forOrder).map((m) => [key(m), m]));
+    const all = new Map(offered);
+    for (const method of forMerchant ? flattenPaymentMethods(forMerchant) : []) if (!all.has(key(method))) all.set(key(method), method);
+    return [...all.values()].map((method) => {
       const min = method.min_amount ?? null;
       const max = method.max_amount ?? null;
-      const unavailableReason =
+      const unavailableReason: PaymentOption['unavailableReason'] =
         allowed && !allowed.includes(method.product)
           ? 'not_allowed_by_store'
           : min !== null && financedCents < min
             ? 'below_min'
             : max !== null && financedCents > max
               ? 'above_max'
-              : null;
+              : !offered.has(key(method))
+                ? 'not_offered'
+                : null;
       return {
         product: method.product,
         campaign: method.campaign ?? null,
