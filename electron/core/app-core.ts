@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventName } from '../../shared/ipc/channels.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
-import type { Language, TillStatus } from '../../shared/ipc/status-schemas.ts';
+import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { SEQURA_BASE_URLS, type MachineConfig, type MachineConfigLoad } from './config/machine-config.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
-import { withConnectivityReporting } from './connectivity/reporting-client.ts';
+import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
 import { Outbox, type OutboxFile } from './outbox/outbox.ts';
 import { SaleService } from './sale/sale-service.ts';
+import { createAfterSale } from './after-sale/after-sale.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import type { Logger } from './log/logger.ts';
 import { startSandbox, type RunningSandbox } from './sandbox/server.ts';
@@ -17,6 +18,15 @@ import type { SecretStore } from './secrets/secret-store.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
 import type { StoreFactory } from './storage/store.ts';
+import { existsSync } from 'node:fs';
+import { restoreTicketCounter } from './journal/ticket-counter.ts';
+import { DEFAULT_SETTINGS, type SettingsFile } from './settings/migrations.ts';
+import { RecoveryRegistry, storeDirs } from './storage/recovery.ts';
+import { storeSpecFor } from './storage/store-specs.ts';
+import { versionedStoreFactory } from './storage/versioned-store.ts';
+import type { AdminChannel } from '../../shared/ipc/admin-schemas.ts';
+import { attachTillAdmin } from './admin/till-admin.ts';
+import { createTillCore, type TillServices } from './admin/till-core.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
 // both build one of these and only differ in the capabilities they inject (fetch, store, secrets).
@@ -33,6 +43,8 @@ export interface CoreDeps {
   clock?: () => Date;
   /** Port for the in-process training sandbox (0 = any free port). */
   trainingSandboxPort?: number;
+  /** Electron's session.resolveProxy, for the diagnostics bundle ("which proxy applies to SeQura's URL"). */
+  resolveProxy?: (url: string) => Promise<string>;
 }
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -44,6 +56,12 @@ export interface Core {
   stop(): Promise<void>;
   /** The OS woke up or its network changed: probe SeQura now instead of waiting for the next interval. */
   nudgeConnectivity(): void;
+  /**
+   * What quitting now would leave undone (issue 5): `open` instructions still to reach SeQura (pending or in
+   * flight) and the oldest one's creation time, `needsAttention` ones waiting for a person, and `queuedSales`
+   * (a start or SMS waiting for SeQura). Main asks before quitting and explains if any is non-zero.
+   */
+  pendingWork(): { open: number; oldestOpenAt: string | null; needsAttention: number; queuedSales: number };
   /** For tests and diagnostics only: the running training sandbox, if any. */
   readonly trainingSandbox: RunningSandbox | null;
 }
@@ -54,11 +72,23 @@ interface Connection {
   baseUrl: string;
   merchantId: string;
   client: SequraClient;
+  /** The connectivity probe's own client: one attempt, short timeout (the next probe is its retry). */
+  probeClient: SequraClient;
 }
 
 const TRAINING_DEFAULTS = { storeRef: 'FORMACION', tillId: '01' };
+const RETENTION_INTERVAL_MS = 24 * 3600_000;
+// A probe that retried inside itself (the client's GET retries back off up to seconds) would notice SeQura's
+// return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
+const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export function createCore(deps: CoreDeps): Promise<Core> {
+  // Issue 6: hosts get a core that can rebuild itself (switch to live, re-read the machine configuration)
+  // without an app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
+  return createTillCore(deps, createCoreGeneration);
+}
+
+async function createCoreGeneration(deps: CoreDeps, services: TillServices): Promise<Core> {
   const clock = deps.clock ?? (() => new Date());
   const listeners = new Set<CoreEventListener>();
   const emit: CoreEventListener = (event, payload) => {
@@ -66,13 +96,26 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   };
 
   const config: MachineConfig | null = deps.machineConfig.kind === 'ok' ? deps.machineConfig.config : null;
-  const settings = deps.createStore<{ schemaVersion: number; language: Language | null }>({
-    name: 'settings',
-    cwd: deps.dataDir,
-    defaults: { schemaVersion: 1, language: null },
+  // Every store file is checked before it is opened: corrupt or newer-version files are set aside (kept,
+  // reported on the recovery screen), older ones migrated (storage/versioned-store.ts, */migrations.ts).
+  const recovery = new RecoveryRegistry(deps.dataDir, () => storeDirs(deps.dataDir));
+  const createStore: StoreFactory = versionedStoreFactory(deps.createStore, {
+    specFor: storeSpecFor,
+    clock,
+    onSetAside: (file) => {
+      recovery.record(file);
+      deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason, detail: file.detail });
+    },
+    onMigrated: (info) => deps.log.info('storage.migrated', info),
+    onTempFilesRemoved: (info) => deps.log.info('storage.temp_files_removed', info),
   });
+  const settings = createStore<SettingsFile>({ name: 'settings', cwd: deps.dataDir, defaults: DEFAULT_SETTINGS });
+  recovery.attachSettings(settings);
 
   let trainingSandbox: RunningSandbox | null = null;
+  // Every SeQura call leaves through the outbound allow-list (the configured host, or this training sandbox)
+  // and is recorded for the diagnostics bundle (security/outbound-allowlist.ts, diagnostics/call-recorder.ts).
+  const outboundFetch = services.outboundFetch(config, () => trainingSandbox?.baseUrl ?? null);
   const connection = await resolveConnection();
 
   async function resolveConnection(): Promise<Connection> {
@@ -85,6 +128,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
         baseUrl,
         merchantId: config.sequra.merchantId,
         client: makeClient(baseUrl, credentials.username, credentials.password, config.sequra.merchantId),
+        probeClient: makeClient(baseUrl, credentials.username, credentials.password, config.sequra.merchantId, PROBE_CLIENT),
       };
     }
     // A fresh install (or one without credentials yet) trains against the sandbox, in-process on loopback.
@@ -97,24 +141,40 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
       baseUrl: trainingSandbox.baseUrl,
       merchantId,
       client: makeClient(trainingSandbox.baseUrl, sandboxConfig.username, sandboxConfig.password, merchantId),
+      probeClient: makeClient(trainingSandbox.baseUrl, sandboxConfig.username, sandboxConfig.password, merchantId, PROBE_CLIENT),
     };
   }
 
-  function makeClient(baseUrl: string, username: string, password: string, merchantId: string): SequraClient {
-    return createSequraClient({ baseUrl, username, password, merchantId, fetch: deps.fetch, appName: 'sequra-pos', appVersion: deps.appVersion });
+  function makeClient(baseUrl: string, username: string, password: string, merchantId: string, extra: { readRetries?: number; timeoutMs?: number } = {}): SequraClient {
+    return createSequraClient({ baseUrl, username, password, merchantId, fetch: outboundFetch, appName: 'sequra-pos', appVersion: deps.appVersion, ...extra });
   }
 
   // Training sales live in their own folder: never mixed with real ones, in files or in reports.
   const salesDir = connection.mode === 'training' ? join(deps.dataDir, 'training') : deps.dataDir;
-  const journal = new SaleJournal(
-    deps.createStore<JournalFile>({ name: 'journal', cwd: salesDir, defaults: EMPTY_JOURNAL }),
-    new SaleHistory(deps.createStore, salesDir),
-  );
+  const journalWasAbsent = !existsSync(join(salesDir, 'journal.json'));
+  const journalStore = createStore<JournalFile>({ name: 'journal', cwd: salesDir, defaults: EMPTY_JOURNAL });
+  const history = new SaleHistory(createStore, salesDir);
+  restoreTicketCounter({
+    store: journalStore,
+    history,
+    outboxPath: join(salesDir, 'outbox.json'),
+    setAsidePaths: recovery.setAsideThisRun('journal').map((f) => f.setAsidePath),
+    journalWasAbsent,
+    log: deps.log,
+  });
+  const journal = new SaleJournal(journalStore, history);
 
   let lastState: string = 'unknown';
   const connectivity = new ConnectivityMonitor({
-    probe: () => probe(connection.client),
+    probe: async () => {
+      const outcome = await probe(connection.probeClient);
+      // A start or SMS queued after a 5xx/429 never sees an offline→online change (SeQura kept answering), so
+      // every successful probe also sends what is queued; the probe runs fast while anything is.
+      if (outcome.reachable && sales.queuedWork() > 0) void sales.onSequraReachable();
+      return outcome;
+    },
     pending: () => outbox.summary(),
+    urgent: () => sales.queuedWork() > 0,
     onChange: (snapshot) => {
       emit('connectivity.changed', snapshot);
       if (snapshot.state === 'online' && lastState !== 'online') {
@@ -129,11 +189,14 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const client = withConnectivityReporting(connection.client, connectivity);
 
   const outbox: Outbox = new Outbox({
-    store: deps.createStore<OutboxFile>({ name: 'outbox', cwd: salesDir, defaults: { schemaVersion: 1, instructions: {} } }),
+    store: createStore<OutboxFile>({ name: 'outbox', cwd: salesDir, defaults: { schemaVersion: 2, instructions: {} } }),
     executor: client,
     log: deps.log,
     clock,
-    onSettled: (instruction, outcome) => sales.onInstructionSettled(instruction, outcome),
+    onSettled: (instruction, outcome) => {
+      sales.onInstructionSettled(instruction, outcome);
+      afterSale.onInstructionSettled(instruction, outcome);
+    },
     onChange: () => {
       emit('outbox.changed', { items: outbox.items() });
       sales.onOutboxChanged(journal.active().map((s) => s.id));
@@ -156,12 +219,56 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     },
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
-    operatorRef: () => 'CAJERO',
+    operatorRef: () => services.operators.currentOperatorRef(),
     newId: () => randomUUID(),
+    log: deps.log,
+    clock,
+    emitSale: (sale) => {
+      emit('sale.changed', sale);
+      // A start or SMS just queued for SeQura: probe at the fast interval so it goes as soon as SeQura answers.
+      if (sale.step === 'start_queued' || (sale.step === 'sending_sms' && sale.sms.queued)) connectivity.nudge();
+    },
+  });
+
+  // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
+  const afterSale = createAfterSale({
+    dataDir: deps.dataDir,
+    salesDir,
+    journal,
+    history,
+    outbox,
+    createStore,
+    // Cancellations and returns after confirmation need a manager's PIN (rate limited and audited there).
+    authorizer: services.operators,
+    till: {
+      merchantId: connection.merchantId,
+      storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
+      tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
+      training: connection.mode === 'training',
+      requireNinControl: config?.requireNinControl ?? false,
+      usesShippedCart: config?.usesShippedCart ?? false,
+    },
+    appVersion: deps.appVersion,
+    platformUname: deps.platformUname,
+    cancelBeforeConfirmation: (saleId) => sales.cancel(saleId),
+    operatorRef: () => services.operators.currentOperatorRef(),
     log: deps.log,
     clock,
     emitSale: (sale) => emit('sale.changed', sale),
   });
+
+  let retentionTimer: ReturnType<typeof setInterval> | null = null;
+  const retentionDays = config?.retentionDays ?? 90;
+  function applyRetention(): void {
+    const cutoff = new Date(clock().getTime() - retentionDays * 86_400_000).toISOString();
+    try {
+      const removed = history.removeFinishedBefore(cutoff);
+      if (removed > 0) deps.log.info('journal.retention', { removed, retentionDays, cutoff });
+    } catch (error) {
+      // Retention is housekeeping: a failure is logged and retried tomorrow, never a reason not to sell.
+      deps.log.error('journal.retention_failed', { error: error instanceof Error ? error.message : 'unknown' });
+    }
+  }
 
   function status(): TillStatus {
     return {
@@ -174,14 +281,28 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
       language: settings.get('language') ?? config?.defaultLanguage ?? 'es',
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
+      recovery: recovery.notice(),
+      ...admin.statusFields(),
     };
   }
 
-  const handlers: Handlers = {
+  // Issue 6: the sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics
+  // handlers, config problems and session in the status, the personal-data purge (admin/till-admin.ts).
+  const admin = attachTillAdmin(services, { deps, config, connection, salesDir, journal, outbox, createStore, status, emit, outboundFetch, clock });
+
+  const handlers: Omit<Handlers, AdminChannel> = {
     'app.getStatus': async () => status(),
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
       deps.log.info('settings.language', { language });
+      const next = status();
+      emit('status.changed', next);
+      return next;
+    },
+    'app.acknowledgeRecovery': async () => {
+      const before = recovery.notice();
+      recovery.acknowledge();
+      deps.log.info('storage.recovery_acknowledged', { files: before?.files.map((f) => f.setAsidePath) ?? [] });
       const next = status();
       emit('status.changed', next);
       return next;
@@ -199,6 +320,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'outbox.list': async () => ({ items: outbox.items() }),
+    ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
       outbox.retryNow(instructionId);
       return { items: outbox.items() };
@@ -206,12 +328,16 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   };
 
   return {
-    dispatch: createDispatcher(handlers, deps.log),
+    dispatch: createDispatcher(admin.handlers(handlers), deps.log),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async start() {
+      applyRetention();
+      // Daily as well, for a till that is never restarted; unref'd so it never keeps a process alive.
+      retentionTimer = setInterval(applyRetention, RETENTION_INTERVAL_MS);
+      retentionTimer.unref?.();
       sales.resume();
       outbox.start();
       connectivity.start();
@@ -220,7 +346,12 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     nudgeConnectivity() {
       void connectivity.checkNow();
     },
+    pendingWork() {
+      return { ...outbox.counts(), queuedSales: sales.queuedWork() };
+    },
     async stop() {
+      if (retentionTimer) clearInterval(retentionTimer);
+      retentionTimer = null;
       connectivity.stop();
       await outbox.stop();
       await trainingSandbox?.close();
@@ -239,7 +370,9 @@ async function probe(client: SequraClient): Promise<ProbeOutcome> {
   } catch (error) {
     if (error instanceof SequraError) {
       if (error.status !== undefined && error.status !== null) return { reachable: true };
-      return { reachable: false, offline: error.kind === 'offline', errorName: error.networkCode ?? error.kind };
+      // "Offline" only when the till's own network is down; a reset or refused connection is "SeQura unreachable"
+      // (the same rule as every other call: connectivity/reporting-client.ts).
+      return { reachable: false, offline: error.kind === 'offline' && isNoNetwork(error.networkCode), errorName: error.networkCode ?? error.kind };
     }
     return { reachable: false, offline: false, errorName: error instanceof Error ? error.name : 'unknown' };
   }

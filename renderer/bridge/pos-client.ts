@@ -27,41 +27,44 @@ function connectPreviewBridge(onBridgeState: (state: BridgeState) => void): PosA
   const waiting = new Map<number, (result: IpcResult<unknown>) => void>();
   let nextId = 1;
   let socket: WebSocket | null = null;
-  let opened: Promise<WebSocket> | null = null;
+  // Requests made while the bridge is down wait here and go out when it reconnects (the host may be
+  // restarting; the sale resumes where it was). Requests already sent when it drops are answered with a
+  // retryable error, since we cannot know whether main ran them.
+  const queued: Array<{ text: string }> = [];
+  let connecting = false;
   let retryMs = 250;
 
-  function open(): Promise<WebSocket> {
-    if (opened) return opened;
+  function open(): void {
+    if (connecting || socket) return;
+    connecting = true;
     onBridgeState('connecting');
-    opened = new Promise((resolve) => {
-      const ws = new WebSocket(`ws://${window.location.host}/bridge?token=${encodeURIComponent(token)}`);
-      let wasOpen = false;
-      ws.onopen = () => {
-        wasOpen = true;
-        socket = ws;
-        retryMs = 250;
-        onBridgeState('open');
-        resolve(ws);
-      };
-      ws.onmessage = (message) => handleMessage(String(message.data));
-      ws.onclose = (event) => {
-        socket = null;
-        opened = null;
-        for (const [id, done] of waiting) {
-          done({ ok: false, error: { code: 'internal', message: 'bridge closed', retryable: true } });
-          waiting.delete(id);
-        }
-        if (event.code === 4401) {
-          onBridgeState('refused');
-          return;
-        }
-        onBridgeState('lost');
-        // Keep trying: the host may be restarting (the sale resumes where it was).
-        setTimeout(() => void open(), wasOpen ? 250 : retryMs);
-        retryMs = Math.min(retryMs * 2, 4000);
-      };
-    });
-    return opened;
+    const ws = new WebSocket(`ws://${window.location.host}/bridge?token=${encodeURIComponent(token)}`);
+    let wasOpen = false;
+    ws.onopen = () => {
+      wasOpen = true;
+      connecting = false;
+      socket = ws;
+      retryMs = 250;
+      onBridgeState('open');
+      for (const item of queued.splice(0)) ws.send(item.text);
+    };
+    ws.onmessage = (message) => handleMessage(String(message.data));
+    ws.onclose = (event) => {
+      socket = null;
+      connecting = false;
+      for (const [id, done] of waiting) {
+        if (queued.some((q) => q.text.startsWith(`{"id":${id},`))) continue;
+        done({ ok: false, error: { code: 'internal', message: 'bridge closed', retryable: true } });
+        waiting.delete(id);
+      }
+      if (event.code === 4401) {
+        onBridgeState('refused');
+        return;
+      }
+      onBridgeState('lost');
+      setTimeout(open, wasOpen ? 250 : retryMs);
+      retryMs = Math.min(retryMs * 2, 4000);
+    };
   }
 
   function handleMessage(text: string): void {
@@ -79,12 +82,16 @@ function connectPreviewBridge(onBridgeState: (state: BridgeState) => void): PosA
     }
   }
 
-  async function invoke(channel: Channel, request: unknown): Promise<IpcResult<unknown>> {
-    const ws = socket ?? (await open());
+  function invoke(channel: Channel, request: unknown): Promise<IpcResult<unknown>> {
     const id = nextId++;
+    const text = JSON.stringify({ id, channel, request });
     return new Promise((resolve) => {
       waiting.set(id, resolve);
-      ws.send(JSON.stringify({ id, channel, request }));
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(text);
+      else {
+        queued.push({ text });
+        open();
+      }
     });
   }
 
@@ -95,6 +102,6 @@ function connectPreviewBridge(onBridgeState: (state: BridgeState) => void): PosA
     return () => set.delete(listener);
   }
 
-  void open();
+  open();
   return buildPosApi(invoke, subscribe);
 }

@@ -11,6 +11,23 @@ import {
   SendSmsRequest,
 } from './sale-schemas.ts';
 import { ConnectivitySchema, LanguageSchema, TillStatusSchema } from './status-schemas.ts';
+import { adminContract } from './admin-schemas.ts';
+import {
+  CancelSaleRequest,
+  CancelSaleResponse,
+  CloseDayRequest,
+  CloseDayResponse,
+  DayReportRequest,
+  DayReportSchema,
+  HistorySearchRequest,
+  HistorySearchResponse,
+  ReportCsvResponse,
+  ReprintRequest,
+  ReturnSaleRequest,
+  ReturnSaleResponse,
+  SaleDetailRequest,
+  SaleDetailSchema,
+} from './after-sale-schemas.ts';
 
 // The one IPC contract: per channel a request and a response schema; per event a payload schema.
 // Main validates every request against it (electron/core/ipc/dispatcher.ts), and validates its own
@@ -20,6 +37,7 @@ const Empty = z.object({}).strict();
 export const contract = {
   'app.getStatus': { request: Empty, response: TillStatusSchema },
   'app.setLanguage': { request: z.object({ language: LanguageSchema }).strict(), response: TillStatusSchema },
+  'app.acknowledgeRecovery': { request: Empty, response: TillStatusSchema },
   'connectivity.checkNow': { request: Empty, response: ConnectivitySchema },
   'sale.current': { request: Empty, response: CurrentSaleResponse },
   'sale.create': { request: Empty, response: SaleRecordSchema },
@@ -34,6 +52,16 @@ export const contract = {
   'sale.close': { request: SaleRefRequest, response: CurrentSaleResponse },
   'outbox.list': { request: Empty, response: OutboxListResponse },
   'outbox.retryNow': { request: RetryNowRequest, response: OutboxListResponse },
+  'afterSale.search': { request: HistorySearchRequest, response: HistorySearchResponse },
+  'afterSale.detail': { request: SaleDetailRequest, response: SaleDetailSchema },
+  'afterSale.cancel': { request: CancelSaleRequest, response: CancelSaleResponse },
+  'afterSale.return': { request: ReturnSaleRequest, response: ReturnSaleResponse },
+  'afterSale.reprint': { request: ReprintRequest, response: SaleDetailSchema },
+  'report.day': { request: DayReportRequest, response: DayReportSchema },
+  'report.csv': { request: DayReportRequest, response: ReportCsvResponse },
+  'report.closeDay': { request: CloseDayRequest, response: CloseDayResponse },
+  // Operators, sign-in, credentials, configuration, audit, diagnostics (issue 6).
+  ...adminContract,
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {

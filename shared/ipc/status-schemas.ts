@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigStatusSchema, PolicySchema, SessionSchema, SetupSchema } from './admin-schemas.ts';
 
 export const LanguageSchema = z.enum(['es', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
@@ -18,6 +19,24 @@ export const ConnectivitySchema = z.object({
 });
 export type Connectivity = z.infer<typeof ConnectivitySchema>;
 
+/**
+ * A store file (journal, outbox, settings, a history month) the till could not use at start: set aside
+ * (renamed, kept for support), never silently replaced. `corrupt`: not JSON or not the shape we write;
+ * `newer_version`: written by a newer app version (the till was downgraded).
+ */
+export const RecoveryFileSchema = z.object({
+  name: z.string().max(100),
+  setAsidePath: z.string().max(1000),
+  reason: z.enum(['corrupt', 'newer_version']),
+  /** What was wrong, when known (only for files set aside during this run of the app). */
+  detail: z.string().max(300).nullable(),
+  at: IsoDateTime,
+});
+export type RecoveryFile = z.infer<typeof RecoveryFileSchema>;
+
+export const RecoveryNoticeSchema = z.object({ files: z.array(RecoveryFileSchema).max(50) });
+export type RecoveryNotice = z.infer<typeof RecoveryNoticeSchema>;
+
 export const TillStatusSchema = z.object({
   appVersion: z.string().max(40),
   mode: z.enum(['training', 'live']),
@@ -32,5 +51,17 @@ export const TillStatusSchema = z.object({
   connectivity: ConnectivitySchema,
   /** Only in training mode: where a trainee opens the virtual shopper phone. */
   trainingPhoneBaseUrl: z.string().max(500).nullable(),
+  /** Issue 5: files set aside at start that nobody has acknowledged yet; the renderer shows the recovery screen. */
+  recovery: RecoveryNoticeSchema.nullable().optional(),
+  // Issue 6 (shared/ipc/admin-schemas.ts). Optional only so hand-built statuses in older tests stay valid;
+  // the core always fills them in.
+  /** The machine configuration file: state, problems naming the key, values shown read-only. */
+  config: ConfigStatusSchema.optional(),
+  /** Store policy the sale screens follow (nin_control, offline goods release, …). */
+  policy: PolicySchema.optional(),
+  /** The signed-in operator (null: nobody; the sign-in screen shows). */
+  session: SessionSchema.nullable().optional(),
+  /** First-run and credential enrolment state for the sign-in and admin screens. */
+  setup: SetupSchema.optional(),
 });
 export type TillStatus = z.infer<typeof TillStatusSchema>;

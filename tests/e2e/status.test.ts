@@ -22,6 +22,8 @@ describe('till status screen (fresh install: training mode)', () => {
 
   it('shows version, mode, environment and connectivity in Spanish', async () => {
     await page.goto(till.url);
+    // The till opens on the sale; the status screen is one click away.
+    await page.getByTestId('nav-status').click();
     await expect.poll(() => page.getByRole('heading', { name: 'Estado del terminal' }).count()).toBe(1);
     expect(await page.getByTestId('status-version').innerText()).toContain('0.0.0-test');
     expect(await page.getByTestId('status-mode').innerText()).toContain('FORMACIÓN');
@@ -40,6 +42,7 @@ describe('till status screen (fresh install: training mode)', () => {
     expect(await page.getByTestId('status-mode').innerText()).toContain('TRAINING');
     expect(await page.getByTestId('connectivity-pill').innerText()).toContain('SeQura online');
     await page.reload();
+    await page.getByTestId('nav-status').click();
     await expect.poll(() => page.getByRole('heading', { name: 'Till status' }).count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshot(page, 'status-en');

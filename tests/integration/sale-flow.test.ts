@@ -108,6 +108,9 @@ describe('sale flow against the sandbox', () => {
     expect(refused.confirmation.refusal?.kind).toBe('rejected_or_expired');
     const rejected = await call<SaleRecord>(core, 'sale.markRejected', { saleId: sale.id });
     expect(rejected.step).toBe('rejected');
+    // The refused confirmation is closed by the cashier's decision: nothing is left "needing attention".
+    const outbox = await call<{ items: Array<{ state: string }> }>(core, 'outbox.list');
+    expect(outbox.items.filter((i) => i.state === 'needs_attention' || i.state === 'pending')).toEqual([]);
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count ?? 0).toBe(0);
   });
 

@@ -5,7 +5,8 @@ import { createCore, type Core } from '../../electron/core/app-core.ts';
 import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
 import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
-import { createMemorySecretStore, type SequraCredentials } from '../../electron/core/secrets/secret-store.ts';
+import { createMemorySecretStore, type SecretStore, type SequraCredentials } from '../../electron/core/secrets/secret-store.ts';
+import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 
 // The real core on a real data directory, as the preview host and Electron build it. With a sandbox it
@@ -24,6 +25,34 @@ export interface CoreOptions {
   sandbox?: RunningSandbox;
   config?: Record<string, unknown>;
   clock?: () => Date;
+  /**
+   * Sign an operator in after start (default true), as a cashier would before selling: the training cashier
+   * in training mode; in live mode a test manager (created on first use). Issue 6 gates sales on a session.
+   */
+  signIn?: boolean;
+  /** The machine configuration file's raw text (for broken files); wins over `config`. */
+  configText?: string;
+  /** Default: a memory store holding the sandbox's credentials when `sandbox` is given. */
+  secrets?: SecretStore;
+  /** Default: global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** The operator `startCore` signs in on a live till (created with the first-run "create the manager" path). */
+export const TEST_MANAGER = { id: 'T900', displayName: 'Encargada de pruebas', pin: '482915' } as const;
+/** The documented training operators (shared/ipc/admin-schemas.ts TRAINING_OPERATORS). */
+export const TRAINING_CASHIER = { operatorId: '0001', pin: '1111' } as const;
+export const TRAINING_MANAGER = { operatorId: '0009', pin: '9999' } as const;
+
+/** Signs in the training cashier (training) or the test manager (live), as the sale tests expect. */
+export async function signInForTests(core: Core): Promise<void> {
+  const status = await call<TillStatus>(core, 'app.getStatus');
+  if (status.mode === 'training') {
+    await call(core, 'session.signIn', TRAINING_CASHIER);
+    return;
+  }
+  if (!status.setup?.managerExists) await call(core, 'operators.bootstrapManager', TEST_MANAGER);
+  await call(core, 'session.signIn', { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin });
 }
 
 export function tillConfigFor(sandbox: RunningSandbox, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -40,20 +69,22 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const configPath = join(options.dataDir, 'machine-config.json');
   let credentials: SequraCredentials | null = null;
   const config = options.config ?? (options.sandbox ? tillConfigFor(options.sandbox) : undefined);
-  if (config) writeFileSync(configPath, JSON.stringify(config));
+  if (options.configText !== undefined) writeFileSync(configPath, options.configText);
+  else if (config) writeFileSync(configPath, JSON.stringify(config));
   if (options.sandbox) credentials = { username: options.sandbox.config.username, password: options.sandbox.config.password };
   const core = await createCore({
     dataDir: options.dataDir,
     appVersion: '0.0.0-test',
-    fetch: globalThis.fetch,
+    fetch: options.fetch ?? globalThis.fetch,
     createStore: createConfStore,
-    secrets: createMemorySecretStore(credentials),
+    secrets: options.secrets ?? createMemorySecretStore(credentials),
     log: createFileLogger(join(options.dataDir, 'logs', 'sequra-pos.log')),
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',
     clock: options.clock,
   });
   await core.start();
+  if (options.signIn !== false) await signInForTests(core);
   return core;
 }
 

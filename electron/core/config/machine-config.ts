@@ -25,6 +25,8 @@ export const MachineConfigSchema = z
     retentionDays: z.number().int().min(7).max(3650).default(90),
     personalDataDays: z.number().int().min(1).max(3650).default(30),
     defaultLanguage: z.enum(['es', 'en']).default('es'),
+    /** Minutes without activity before the till locks itself (the sale in progress is kept); 0 = never. */
+    autoLockMinutes: z.number().int().min(0).max(240).default(5),
   })
   .strict();
 export type MachineConfig = z.output<typeof MachineConfigSchema>;
@@ -32,7 +34,8 @@ export type MachineConfig = z.output<typeof MachineConfigSchema>;
 export const SEQURA_BASE_URLS = { sandbox: 'https://sandbox.sequrapi.com', live: 'https://live.sequrapi.com' } as const;
 
 export type MachineConfigLoad =
-  | { kind: 'absent' }
+  /** `path`: where the file was looked for (the one-time credentials file goes next to it). */
+  | { kind: 'absent'; path?: string }
   | { kind: 'ok'; config: MachineConfig; path: string }
   | { kind: 'invalid'; path: string; problems: Array<{ key: string; problem: string }> };
 
@@ -48,7 +51,7 @@ export function loadMachineConfig(path: string): MachineConfigLoad {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent', path };
     return { kind: 'invalid', path, problems: [{ key: '(file)', problem: `cannot be read: ${(error as Error).message}` }] };
   }
   let json: unknown;
@@ -64,9 +67,26 @@ export function loadMachineConfig(path: string): MachineConfigLoad {
       path,
       problems: parsed.error.issues.map((issue) => ({
         key: issue.path.length ? issue.path.map(String).join('.') : '(root)',
-        problem: issue.code === 'unrecognized_keys' ? `unknown key(s): ${issue.keys.join(', ')}` : issue.message,
+        problem: describeIssue(issue),
       })),
     };
   }
   return { kind: 'ok', config: parsed.data, path };
+}
+
+/** Words store IT can act on: "is required", "unknown key", the allowed values — not zod's internals. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key(s): ${issue.keys.join(', ')} (check the spelling; keys are case-sensitive)`;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `is required (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}${issue.message.match(/received (\w+)$/) ? `, not ${issue.message.match(/received (\w+)$/)![1]}` : ''}`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `must be at most ${String(issue.maximum)}`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return 'must not be empty';
+  if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) return `is too long (at most ${String(issue.maximum)})`;
+  return issue.message;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

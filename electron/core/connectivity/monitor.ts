@@ -8,10 +8,14 @@ export type ProbeOutcome = { reachable: true } | { reachable: false; offline: bo
 export interface ConnectivityMonitorOptions {
   probe: () => Promise<ProbeOutcome>;
   pending: () => { count: number; oldestAt: string | null };
+  /** Other work waiting for SeQura (a queued start or SMS): probe at the fast interval while true. */
+  urgent?: () => boolean;
   onChange: (snapshot: Connectivity) => void;
   clock?: () => Date;
   fastIntervalMs?: number;
   slowIntervalMs?: number;
+  /** While SeQura is unreachable or the till offline: how soon its return is noticed (default 1 s). */
+  unreachableIntervalMs?: number;
 }
 
 export class ConnectivityMonitor {
@@ -20,16 +24,22 @@ export class ConnectivityMonitor {
   private lastCheckedAt: string | null = null;
   private lastError: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private dueAt = 0;
   private probing: Promise<Connectivity> | null = null;
   private stopped = true;
   private readonly clock: () => Date;
   private readonly fastMs: number;
   private readonly slowMs: number;
+  private readonly unreachableMs: number;
 
   constructor(private readonly options: ConnectivityMonitorOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.fastMs = options.fastIntervalMs ?? 3_000;
     this.slowMs = options.slowIntervalMs ?? 60_000;
+    // Queued work goes (and the outbox wakes) on the first answer after an outage, so the probe interval
+    // during one bounds how long after SeQura's return the backlog starts to drain: one request a second
+    // per till is cheap, and keeps that under the 2 s the chaos test holds us to.
+    this.unreachableMs = options.unreachableIntervalMs ?? 1_000;
   }
 
   start(): void {
@@ -100,9 +110,22 @@ export class ConnectivityMonitor {
 
   private schedule(): void {
     if (this.stopped) return;
+    const interval =
+      this.state === 'unreachable' || this.state === 'offline'
+        ? this.unreachableMs
+        : this.state !== 'online' || this.options.pending().count > 0 || (this.options.urgent?.() ?? false)
+          ? this.fastMs
+          : this.slowMs;
+    const at = Date.now() + interval;
+    // A nudge may bring the next probe forward (work appeared) but never pushes it back: with steady outbox
+    // activity nudging every few hundred milliseconds, the probe would otherwise never run at all.
+    if (this.timer && this.dueAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
-    const urgent = this.state !== 'online' || this.options.pending().count > 0;
-    this.timer = setTimeout(() => void this.checkNow(), urgent ? this.fastMs : this.slowMs);
+    this.dueAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.checkNow();
+    }, interval);
     this.timer.unref?.();
   }
 }

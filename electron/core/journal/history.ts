@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
@@ -41,6 +41,33 @@ export class SaleHistory {
       .map((name) => /^history-(\d{4}-\d{2})\.json$/.exec(name)?.[1])
       .filter((m): m is string => !!m)
       .sort();
+  }
+
+  /**
+   * Retention: removes finished sales that ended before `cutoffIso` (machine config `retentionDays`), so the
+   * files stay small and personal data is not kept longer than the store's policy. A month file can only hold
+   * such sales if the month began before the cutoff (sales are filed by creation, and finish after it), so
+   * only those are read; a month left empty is deleted. Returns how many sales were removed.
+   */
+  removeFinishedBefore(cutoffIso: string): number {
+    const cutoffMonth = cutoffIso.slice(0, 7);
+    let removed = 0;
+    for (const month of this.months()) {
+      if (month > cutoffMonth) break;
+      const store = this.month(month);
+      const sales = store.get('sales');
+      const kept = Object.fromEntries(Object.entries(sales).filter(([, sale]) => (sale.finishedAt ?? sale.updatedAt) >= cutoffIso));
+      const dropped = Object.keys(sales).length - Object.keys(kept).length;
+      if (dropped === 0) continue;
+      removed += dropped;
+      if (Object.keys(kept).length === 0 && month < cutoffMonth) {
+        rmSync(store.path, { force: true });
+        this.open.delete(month);
+      } else {
+        store.set('sales', kept);
+      }
+    }
+    return removed;
   }
 
   /** Every archived sale of a month (for search and reports). */

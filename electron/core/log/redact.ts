@@ -15,10 +15,20 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/Basic\s+[A-Za-z0-9+/=]+/g, 'Basic [secret]'],
 ];
 
+// SeQura order uuids are what support looks things up by, and a uuid's first group can look like a NIN
+// ("12345678a-…"): uuids are kept whole and only the text around them is scrubbed.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 export function redactText(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  const uuids = text.match(UUID) ?? [];
+  return text
+    .split(UUID)
+    .map((part) => {
+      let out = part;
+      for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+      return out;
+    })
+    .reduce((joined, part, index) => joined + part + (uuids[index] ?? ''), '');
 }
 
 export function redact(value: unknown, depth = 0): unknown {

@@ -29,15 +29,22 @@ export const InstructionSchema = z.object({
   /** For the pending list: what the cashier recognises. */
   ticketNumber: z.string().nullable(),
   amountCents: z.number().int(),
+  /**
+   * The final outcome, written in the same atomic write as the final state (outbox schemaVersion 2), so a
+   * crash between that write and the sale's own update can be replayed at the next start.
+   */
+  outcome: z.lazy(() => InstructionOutcomeSchema).nullable().optional(),
 });
 export type Instruction = z.infer<typeof InstructionSchema>;
 
-export type InstructionOutcome =
-  | { kind: 'done' }
+export const InstructionOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('done') }),
   /** SeQura refused it (409, 404…): replaying will not help; a person must look. */
-  | { kind: 'refused'; code: string; reasons: string[]; status: number | null }
+  z.object({ kind: z.literal('refused'), code: z.string(), reasons: z.array(z.string()), status: z.number().nullable() }),
   /** Retried until the give-up horizon without an answer. */
-  | { kind: 'gave_up'; code: string; message: string };
+  z.object({ kind: z.literal('gave_up'), code: z.string(), message: z.string() }),
+]);
+export type InstructionOutcome = z.infer<typeof InstructionOutcomeSchema>;
 
 export function isOpen(instruction: Instruction): boolean {
   return instruction.state === 'pending' || instruction.state === 'in_flight';

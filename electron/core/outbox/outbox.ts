@@ -15,7 +15,8 @@ import { isOpen, type Instruction, type InstructionOutcome } from './instruction
 //  4. one writer (the app holds a single-instance lock) and per-sale ordering: a sale's instructions run
 //     one at a time in order, while other sales go on, so one stuck sale never blocks another.
 export interface OutboxFile extends Record<string, unknown> {
-  schemaVersion: 1;
+  /** See ./migrations.ts (v2: settled instructions carry their outcome). */
+  schemaVersion: 2;
   instructions: Record<string, Instruction>;
 }
 
@@ -137,7 +138,7 @@ export class Outbox {
   retryNow(id: string): boolean {
     const instruction = this.get(id);
     if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention')) return false;
-    this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString() });
+    this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString(), outcome: null });
     this.options.onChange();
     this.pump();
     return true;
@@ -165,6 +166,17 @@ export class Outbox {
       else await sleep(10);
     }
     return this.get(id);
+  }
+
+  /** What quitting would leave undone: open instructions (pending or in flight) and those needing a person. */
+  counts(): { open: number; oldestOpenAt: string | null; needsAttention: number } {
+    const all = Object.values(this.all());
+    const open = all.filter(isOpen);
+    return {
+      open: open.length,
+      oldestOpenAt: open.map((i) => i.createdAt).sort()[0] ?? null,
+      needsAttention: all.filter((i) => i.state === 'needs_attention').length,
+    };
   }
 
   summary(): { count: number; oldestAt: string | null } {
@@ -273,7 +285,9 @@ export class Outbox {
 
   private settle(instruction: Instruction, outcome: InstructionOutcome, lastError: string | null = null, lastErrorCode: string | null = null): void {
     const state = outcome.kind === 'done' ? 'done' : 'needs_attention';
-    const settled: Instruction = { ...instruction, state, nextAttemptAt: null, finishedAt: this.clock().toISOString(), lastError, lastErrorCode };
+    // The outcome goes to disk with the final state: if the process dies before the sale is updated, the
+    // sale service replays it at the next start (SaleService.resume).
+    const settled: Instruction = { ...instruction, state, nextAttemptAt: null, finishedAt: this.clock().toISOString(), lastError, lastErrorCode, outcome };
     this.save(settled);
     this.options.log.info('outbox.settled', { id: instruction.id, kind: instruction.kind, outcome: outcome.kind, attempts: instruction.attempts });
     try {

@@ -33,6 +33,8 @@ export function newSaleRecord(input: { id: string; now: string; training: boolea
       pendingInstructions: 0,
       needsAttention: null,
       timeline: [],
+      returns: [],
+      postSale: null,
     },
     input.now,
     'created',

@@ -67,7 +67,12 @@ export class SaleService {
   }
 
   private save(sale: SaleRecord): SaleRecord {
-    const stamped = { ...sale, updatedAt: this.now(), pendingInstructions: this.openInstructions(sale.id) };
+    const stamped = {
+      ...sale,
+      updatedAt: this.now(),
+      pendingInstructions: this.openInstructions(sale.id),
+      abandonedSolicitations: boundedAbandoned(sale.abandonedSolicitations),
+    };
     this.deps.journal.put(stamped);
     this.deps.emitSale(stamped);
     return stamped;
@@ -336,9 +341,7 @@ export class SaleService {
   async confirm(saleId: string): Promise<SaleRecord> {
     let sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'confirm');
     const { cart, shopper } = this.validated(sale);
-    for (const previous of this.deps.outbox.forSale(sale.id)) {
-      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, 'confirmation asked again');
-    }
+    this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
     if (!sale.ticketNumber) {
       const { storeRef, tillId } = sale;
       sale = this.deps.journal.assignTicket(sale, (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`);
@@ -363,6 +366,16 @@ export class SaleService {
     // The cashier is waiting at the till: show SeQura's first answer rather than "pending" when it is quick.
     await this.deps.outbox.waitForAttempt(instruction.id, CONFIRM_WAIT_MS);
     return this.deps.journal.get(sale.id)!;
+  }
+
+  /**
+   * A refused confirmation stays "needs attention" (never deleted) until the cashier acts on it: asking
+   * again, restarting, rejecting or cancelling closes it as resolved, so the pending count tells the truth.
+   */
+  private resolveRefusedConfirmations(saleId: string, note: string): void {
+    for (const previous of this.deps.outbox.forSale(saleId)) {
+      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, note);
+    }
   }
 
   private instructionId(saleId: string, kind: string): string {
@@ -432,6 +445,7 @@ export class SaleService {
 
   markRejected(saleId: string): SaleRecord {
     const sale = this.load(saleId, ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'], 'mark as rejected');
+    this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
     const now = this.now();
     return this.save(
       withTimeline(
@@ -450,6 +464,7 @@ export class SaleService {
   /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
   cancel(saleId: string): SaleRecord {
     const sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'cancel');
+    this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
     const now = this.now();
     const abandoned = sale.solicitation
       ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'cancelled' as const, at: now }]
@@ -461,9 +476,7 @@ export class SaleService {
   restart(saleId: string): SaleRecord {
     const sale = this.load(saleId, ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'restart');
     const now = this.now();
-    for (const previous of this.deps.outbox.forSale(sale.id)) {
-      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, 'sale restarted');
-    }
+    this.resolveRefusedConfirmations(sale.id, 'sale restarted');
     const abandoned = sale.solicitation
       ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'restart' as const, at: now }]
       : sale.abandonedSolicitations;
@@ -531,9 +544,13 @@ export class SaleService {
         );
       } else if (sale.step === 'sending_sms' && !sale.sms.queued) {
         this.save(withTimeline({ ...sale, step: 'awaiting_approval', sms: { ...sale.sms, uncertain: true } }, now, 'resumed_sms_uncertain'));
+      } else if (sale.step === 'confirming' && this.replaySettled(sale, 'confirm')) {
+        this.log('resume.replayed_confirm_outcome', sale.id);
       } else if (sale.step === 'confirming' && !this.hasLive(sale.id, 'confirm')) {
         this.log('resume.reenqueue_confirm', sale.id);
         this.confirmAgainAfterCrash(sale);
+      } else if (sale.step === 'handing_over' && this.replaySettled(sale, 'handover')) {
+        this.log('resume.replayed_handover_outcome', sale.id);
       } else if (sale.step === 'handing_over' && !this.hasLive(sale.id, 'handover')) {
         this.log('resume.reenqueue_handover', sale.id);
         this.startHandover(sale);
@@ -541,6 +558,22 @@ export class SaleService {
         this.archiveIfSettled(sale.id);
       }
     }
+  }
+
+  /**
+   * The outbox writes an instruction's final state (with its outcome) and then tells this service, which
+   * writes the sale: a crash between the two writes leaves a settled instruction and a sale still waiting for
+   * it, which nothing would ever settle again. Replays the outcome; true if it did.
+   */
+  private replaySettled(sale: SaleRecord, kind: 'confirm' | 'handover'): boolean {
+    const latest = this.deps.outbox.forSale(sale.id).filter((i) => i.kind === kind && i.state !== 'resolved').at(-1);
+    if (!latest || !latest.outcome || !(latest.state === 'done' || latest.state === 'needs_attention')) return false;
+    // Already applied? Except a refused confirmation (which moves the sale to confirm_refused), a
+    // needs-attention outcome keeps the step and marks the sale instead.
+    const movesStep = latest.state === 'done' || (kind === 'confirm' && latest.outcome.kind === 'refused');
+    if (!movesStep && sale.needsAttention) return false;
+    this.onInstructionSettled(latest, latest.outcome);
+    return true;
   }
 
   private hasLive(saleId: string, kind: Instruction['kind']): boolean {
@@ -560,17 +593,48 @@ export class SaleService {
     });
   }
 
-  /** SeQura answers again: queued starts and SMS go now (the outbox wakes by itself). */
-  async onSequraReachable(): Promise<void> {
-    for (const sale of this.deps.journal.active()) {
-      try {
-        if (sale.step === 'start_queued') await this.start(sale.id);
-        else if (sale.step === 'sending_sms' && sale.sms.queued) await this.deliverSms(sale, 'sms_resumed');
-      } catch (error) {
-        // Shown on the sale itself (lastError); nothing else to do here.
-        this.log('resume.auto_step_failed', sale.id, error instanceof Error ? error.name : 'unknown');
-      }
+  /** Starts or SMS known not sent, waiting for SeQura to answer (the monitor probes fast while there are any). */
+  queuedWork(): number {
+    return this.deps.journal.active().filter((s) => s.step === 'start_queued' || (s.step === 'sending_sms' && s.sms.queued)).length;
+  }
+
+  private reachableRun: Promise<void> | null = null;
+  private reachableAgain = false;
+
+  /**
+   * SeQura answers again: queued starts and SMS go now (the outbox wakes by itself). One run at a time, and
+   * each sale is read afresh right before acting on it: a run that awaited one sale must never act on a stale
+   * copy of another that a concurrent run (or the cashier) has meanwhile sent — that would be a second SMS.
+   */
+  onSequraReachable(): Promise<void> {
+    if (this.reachableRun) {
+      this.reachableAgain = true;
+      return this.reachableRun;
     }
+    const run = async () => {
+      // Bounded: a trigger that arrives during a run gets one more pass, not an endless loop.
+      for (let pass = 0; pass < 3; pass += 1) {
+        this.reachableAgain = false;
+        for (const { id } of this.deps.journal.active()) {
+          const sale = this.deps.journal.get(id);
+          if (!sale) continue;
+          try {
+            if (sale.step === 'start_queued') await this.start(sale.id);
+            else if (sale.step === 'sending_sms' && sale.sms.queued) await this.deliverSms(sale, 'sms_resumed');
+          } catch (error) {
+            // Shown on the sale itself (lastError); nothing else to do here.
+            this.log('resume.auto_step_failed', sale.id, error instanceof Error ? error.name : 'unknown');
+          }
+        }
+        if (!this.reachableAgain) break;
+      }
+    };
+    // Cleared in a `.finally` of the stored promise, never inside `run`: with nothing to await, `run` ends
+    // synchronously, before the assignment, and would leave the flag set for good.
+    this.reachableRun = run().finally(() => {
+      this.reachableRun = null;
+    });
+    return this.reachableRun;
   }
 
   /** Called when outbox work of a sale changes: keeps `pendingInstructions` true and archives settled sales. */
@@ -587,6 +651,28 @@ export class SaleService {
   private log(event: string, saleId: string, detail?: string): void {
     this.deps.log.info(event, { sale: saleId, detail });
   }
+}
+
+/** The record's schema allows this many (shared/sale/sale-record.ts). */
+const MAX_ABANDONED = 50;
+
+/**
+ * Every uncertain start adds an entry, so a cashier retrying through a long outage could pass the schema's
+ * bound — and then every answer carrying the sale would fail validation and the sale screen would break.
+ * Drops the oldest entries that name no order at SeQura (uuid null: nothing to look up there) first, then
+ * the oldest; the timeline still says how many attempts there were.
+ */
+function boundedAbandoned(list: SaleRecord['abandonedSolicitations']): SaleRecord['abandonedSolicitations'] {
+  if (list.length <= MAX_ABANDONED) return list;
+  let excess = list.length - MAX_ABANDONED;
+  const kept = list.filter((entry) => {
+    if (excess > 0 && entry.uuid === null) {
+      excess -= 1;
+      return false;
+    }
+    return true;
+  });
+  return kept.slice(kept.length - MAX_ABANDONED);
 }
 
 export type { ErrorSummary };

@@ -1,0 +1,369 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AdminChannel, ConfigStatus, Policy, Setup } from '../../../shared/ipc/admin-schemas.ts';
+import type { Channel } from '../../../shared/ipc/channels.ts';
+import type { TillStatus } from '../../../shared/ipc/status-schemas.ts';
+import type { CoreDeps, CoreEventListener } from '../app-core.ts';
+import type { MachineConfig } from '../config/machine-config.ts';
+import { buildDiagnostics, stamp, writeDiagnostics } from '../diagnostics/bundle.ts';
+import { AppError, type Handlers } from '../ipc/dispatcher.ts';
+import type { SaleJournal } from '../journal/journal.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import { purgePersonalData } from '../privacy/purge.ts';
+import type { StoreFactory } from '../storage/store.ts';
+import { configuredBaseUrl, testSequraConnection } from './connection-test.ts';
+import { enrolFromFile } from './enrolment.ts';
+import { exportsDir, type TillServices } from './till-core.ts';
+
+// Issue 6 inside one core generation: the sign-in gate in front of every channel, the handlers of the
+// session/operators/admin/audit/diagnostics channels, the status fields the renderer needs, and the
+// personal-data purge timer. app-core.ts calls `attachTillAdmin` once and routes its handlers through it.
+export interface GenerationContext {
+  deps: CoreDeps;
+  config: MachineConfig | null;
+  connection: { mode: 'training' | 'live'; kind: TillStatus['environment']['kind']; baseUrl: string; merchantId: string };
+  salesDir: string;
+  journal: SaleJournal;
+  outbox: Outbox;
+  /** The generation's versioned store factory (journal and history files go through it). */
+  createStore: StoreFactory;
+  status: () => TillStatus;
+  emit: CoreEventListener;
+  outboundFetch: typeof fetch;
+  clock: () => Date;
+}
+
+/** Channels that work with nobody signed in (or the till locked). Everything else needs an unlocked session. */
+const OPEN_CHANNELS = new Set<string>([
+  'app.getStatus',
+  'app.setLanguage',
+  'connectivity.checkNow',
+  // Reads the sale screens make on load; the lock screen covers what they show.
+  'sale.current',
+  'outbox.list',
+  'session.signIn',
+  'session.unlock',
+  'session.signOut',
+  'session.lock',
+  'session.activity',
+  // First run: the first manager is created from the sign-in screen.
+  'operators.bootstrapManager',
+  // Store IT's tools must work on a till nobody can sign in to (the handler checks elevation when needed).
+  'admin.reloadConfig',
+  'diagnostics.export',
+]);
+
+/** Reads and pings: not a sign that someone is at the till, and not worth an audit line. */
+const PASSIVE_CHANNELS = new Set<string>(['app.getStatus', 'sale.current', 'outbox.list', 'connectivity.checkNow', 'session.activity']);
+/** Audited in detail by their own handlers (or too frequent to audit: the draft is saved as the cashier types). */
+const SELF_AUDITED_PREFIXES = ['session.', 'operators.', 'admin.', 'audit.', 'diagnostics.'];
+const NOT_AUDITED = new Set<string>(['sale.saveDraft', 'app.setLanguage']);
+/** Channels that still work while the machine configuration is invalid (everything that sells is refused). */
+const CONFIG_INDEPENDENT_PREFIXES = ['session.', 'operators.', 'admin.', 'audit.', 'diagnostics.', 'app.', 'connectivity.'];
+
+const PURGE_INTERVAL_MS = 6 * 3600_000;
+
+export interface TillAdmin {
+  statusFields(): Pick<TillStatus, 'config' | 'policy' | 'session' | 'setup'>;
+  /** Adds this capability's handlers and puts the sign-in gate and the audit in front of every channel. */
+  handlers(base: Omit<Handlers, AdminChannel>): Handlers;
+}
+
+export function attachTillAdmin(services: TillServices, ctx: GenerationContext): TillAdmin {
+  const { deps, config, connection, clock } = ctx;
+  const { operators, audit } = services;
+  const machineConfig = deps.machineConfig;
+  const configInvalid = machineConfig.kind === 'invalid';
+
+  operators.setMode(connection.mode);
+  operators.setAutoLockMinutes(config?.autoLockMinutes ?? 5);
+  audit.setTraining(connection.mode === 'training');
+  if (machineConfig.kind === 'invalid') {
+    audit.record({ actor: 'system', action: 'config.invalid', outcome: 'refused', target: machineConfig.path, detail: machineConfig.problems.map((p) => p.key).join(', ') });
+    deps.log.error('config.invalid', { path: machineConfig.path, problems: machineConfig.problems });
+  }
+
+  // ------------------------------------------------------------------------------ personal-data purge
+  let purgeTimer: ReturnType<typeof setInterval> | null = null;
+  function purge(): void {
+    try {
+      const { purged } = purgePersonalData({
+        createStore: ctx.createStore,
+        salesDirs: [deps.dataDir, join(deps.dataDir, 'training')],
+        activeSalesDir: ctx.salesDir,
+        activeJournal: ctx.journal,
+        personalDataDays: config?.personalDataDays ?? 30,
+        clock,
+      });
+      if (purged > 0) {
+        audit.record({ actor: 'system', action: 'privacy.purged', outcome: 'ok', detail: `${purged} sale(s)` });
+        deps.log.info('privacy.purged', { purged, personalDataDays: config?.personalDataDays ?? 30 });
+      }
+    } catch (error) {
+      // Housekeeping: logged and tried again at the next run, never a reason not to sell.
+      deps.log.error('privacy.purge_failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+
+  services.bindGeneration({
+    emitStatus: () => ctx.emit('status.changed', ctx.status()),
+    onStart: () => {
+      purge();
+      purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
+      purgeTimer.unref?.();
+    },
+    onStop: () => {
+      if (purgeTimer) clearInterval(purgeTimer);
+      purgeTimer = null;
+    },
+  });
+
+  // ------------------------------------------------------------------------------------------ status
+  function configStatus(): ConfigStatus {
+    if (machineConfig.kind === 'absent') return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
+    if (machineConfig.kind === 'invalid') return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
+    const c = machineConfig.config;
+    const values: Array<[string, unknown]> = [
+      ['sequra.environment', c.sequra.environment],
+      ['sequra.baseUrl', configuredBaseUrl(c)],
+      ['sequra.merchantId', c.sequra.merchantId],
+      ['storeRef', c.storeRef],
+      ['tillId', c.tillId],
+      ['allowedProducts', c.allowedProducts ? c.allowedProducts.join(', ') : '*'],
+      ['requireNinControl', c.requireNinControl],
+      ['usesShippedCart', c.usesShippedCart],
+      ['offlineGoodsRelease', c.offlineGoodsRelease],
+      ['retentionDays', c.retentionDays],
+      ['personalDataDays', c.personalDataDays],
+      ['defaultLanguage', c.defaultLanguage],
+      ['autoLockMinutes', c.autoLockMinutes],
+    ];
+    return { state: 'ok', path: machineConfig.path, problems: [], values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })) };
+  }
+
+  function policy(): Policy {
+    return {
+      requireNinControl: config?.requireNinControl ?? false,
+      usesShippedCart: config?.usesShippedCart ?? false,
+      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+      allowedProducts: config?.allowedProducts ?? null,
+      autoLockMinutes: config?.autoLockMinutes ?? 5,
+      personalDataDays: config?.personalDataDays ?? 30,
+      retentionDays: config?.retentionDays ?? 90,
+    };
+  }
+
+  function setup(): Setup {
+    const liveBlockedReason: Setup['liveBlockedReason'] =
+      connection.mode === 'live' ? null : machineConfig.kind === 'absent' ? 'no_config' : machineConfig.kind === 'invalid' ? 'config_invalid' : services.credentialsStored ? null : 'no_credentials';
+    return {
+      managerExists: operators.managerExists(),
+      credentialsStored: services.credentialsStored,
+      enrolmentFilePath: services.enrolmentFilePath,
+      enrolment: services.enrolment(),
+      liveBlockedReason,
+    };
+  }
+
+  function pushStatus(): void {
+    ctx.emit('status.changed', ctx.status());
+  }
+
+  // ---------------------------------------------------------------------------------------- handlers
+  const session = () => ({ session: operators.sessionView() });
+
+  const own: Pick<Handlers, AdminChannel> = {
+    'session.signIn': async ({ operatorId, pin }) => ({ session: await operators.signIn(operatorId, pin) }),
+    'session.signOut': async () => {
+      operators.signOut();
+      return session();
+    },
+    'session.lock': async () => ({ session: operators.lock('manual') }),
+    'session.unlock': async ({ pin }) => ({ session: await operators.unlock(pin) }),
+    'session.activity': async () => {
+      operators.activity();
+      return { locked: !operators.isUnlocked() };
+    },
+    'session.elevate': async ({ managerPin }) => ({ session: await operators.elevate(managerPin) }),
+    'session.endElevation': async () => ({ session: operators.endElevation() }),
+
+    'operators.list': async () => {
+      operators.requireElevation(true);
+      return { operators: operators.list() };
+    },
+    'operators.create': async (request) => {
+      const by = operators.requireElevation(true);
+      const list = await operators.create(request, by);
+      pushStatus();
+      return { operators: list };
+    },
+    'operators.bootstrapManager': async (request) => {
+      const list = await operators.bootstrapManager(request);
+      pushStatus();
+      return { operators: list };
+    },
+    'operators.setPin': async ({ id, pin }) => ({ operators: await operators.setPin(id, pin, operators.requireElevation(true)) }),
+    'operators.setDisabled': async ({ id, disabled }) => {
+      const list = operators.setDisabled(id, disabled, operators.requireElevation(true));
+      pushStatus();
+      return { operators: list };
+    },
+
+    'admin.testConnection': async ({ credentials }) => {
+      const by = operators.requireElevation(false);
+      const result = await testSequraConnection({
+        config,
+        credentials: credentials ?? (await deps.secrets.getCredentials()),
+        fetch: ctx.outboundFetch,
+        appVersion: deps.appVersion,
+        clock,
+      });
+      audit.record({ actor: by, action: 'credentials.tested', outcome: result.ok ? 'ok' : 'refused', target: result.merchantId, detail: result.problem });
+      return result;
+    },
+    'admin.saveCredentials': async ({ credentials, managerPin }) => {
+      const { operatorRef } = await operators.authorizeRealManager(managerPin, 'credentials.save');
+      if (!config) throw new AppError('conflict', 'Deploy a valid machine configuration file first: it says which SeQura host and merchant to use.', { fields: { config: machineConfig.kind } });
+      const test = await testSequraConnection({ config, credentials, fetch: ctx.outboundFetch, appVersion: deps.appVersion, clock });
+      if (!test.ok) {
+        audit.record({ actor: operatorRef, action: 'credentials.save', outcome: 'refused', target: test.merchantId, detail: `connection test failed: ${test.problem}` });
+        return { test, restarting: false };
+      }
+      await deps.secrets.setCredentials(credentials);
+      audit.record({ actor: operatorRef, action: 'credentials.saved', outcome: 'ok', target: test.merchantId, detail: connection.mode === 'training' ? 'switching to live' : 'replacing the live credentials' });
+      services.requestRestart(connection.mode === 'training' ? 'switched to live' : 'credentials replaced');
+      return { test, restarting: true };
+    },
+    'admin.removeCredentials': async ({ managerPin }) => {
+      const { operatorRef } = await operators.authorizeRealManager(managerPin, 'credentials.remove');
+      await deps.secrets.clearCredentials();
+      audit.record({ actor: operatorRef, action: 'credentials.removed', outcome: 'ok', detail: 'back to training' });
+      services.requestRestart('credentials removed');
+      return { restarting: true };
+    },
+    'admin.enrolFromFile': async () => {
+      const by = operators.requireElevation(false);
+      const enrolment = await enrolFromFile({
+        filePath: services.enrolmentFilePath,
+        machineConfig,
+        secrets: deps.secrets,
+        fetch: ctx.outboundFetch,
+        appVersion: deps.appVersion,
+        clock,
+        audit,
+        log: deps.log,
+      });
+      if (!enrolment) {
+        audit.record({ actor: by, action: 'credentials.enrolment_no_file', outcome: 'refused', target: services.enrolmentFilePath });
+        return { enrolment: null, restarting: false };
+      }
+      services.setEnrolment(enrolment);
+      const restarting = enrolment.outcome === 'enrolled';
+      if (restarting) services.requestRestart('credentials enrolled from file');
+      else pushStatus();
+      return { enrolment, restarting };
+    },
+    'admin.reloadConfig': async () => {
+      // A broken configuration blocks selling anyway: anyone at the till may ask to read the fixed file.
+      // Otherwise re-reading it restarts the core, which is a manager's decision.
+      const by = configInvalid ? (operators.sessionView()?.operatorRef ?? 'it') : operators.requireElevation(false);
+      audit.record({ actor: by, action: 'config.reload', outcome: 'ok', target: machineConfig.path ?? null });
+      services.requestRestart('configuration re-read');
+      return { restarting: true };
+    },
+
+    'audit.export': async () => {
+      const by = operators.requireElevation(false);
+      const now = clock();
+      const path = join(exportsDir(deps.dataDir), `audit-${stamp(now)}.jsonl`);
+      audit.record({ actor: by, action: 'audit.exported', outcome: 'ok', target: path.split(/[\\/]/).pop() ?? null });
+      mkdirSync(exportsDir(deps.dataDir), { recursive: true });
+      const written = audit.exportTo(path);
+      return { path, ...written };
+    },
+    'diagnostics.export': async () => {
+      const now = clock();
+      const status = ctx.status();
+      const bundle = buildDiagnostics({
+        generatedAt: now.toISOString(),
+        appVersion: deps.appVersion,
+        platformUname: deps.platformUname,
+        status,
+        machineConfig,
+        credentialsStored: services.credentialsStored,
+        enrolmentFilePath: services.enrolmentFilePath,
+        enrolment: services.enrolment(),
+        proxy: await proxyFor(deps, connection.baseUrl),
+        calls: services.calls.recent(),
+        connectivityHistory: services.connectivityHistory.all(),
+        outbox: { items: ctx.outbox.items(), counts: ctx.outbox.counts() },
+        activeSales: ctx.journal.active().map((s) => ({
+          id: s.id,
+          step: s.step,
+          ticketNumber: s.ticketNumber,
+          updatedAt: s.updatedAt,
+          pendingInstructions: s.pendingInstructions,
+          training: s.training,
+        })),
+        logFilePath: join(deps.dataDir, 'logs', 'sequra-pos.log'),
+      });
+      const written = writeDiagnostics(exportsDir(deps.dataDir), bundle, now);
+      audit.record({ actor: operators.sessionView()?.operatorRef ?? 'it', action: 'diagnostics.exported', outcome: 'ok', target: written.path.split(/[\\/]/).pop() ?? null });
+      const calls = (bundle.sequraCalls as unknown[]).length;
+      return { path: written.path, bytes: written.bytes, entries: calls };
+    },
+  };
+
+  return {
+    statusFields: () => ({ config: configStatus(), policy: policy(), session: operators.sessionView(), setup: setup() }),
+    handlers(base) {
+      const all = { ...base, ...own } as Handlers;
+      const gated = {} as Record<Channel, (request: never) => Promise<unknown>>;
+      for (const channel of Object.keys(all) as Channel[]) {
+        const handler = all[channel] as (request: unknown) => Promise<unknown>;
+        gated[channel] = (request: never) => gate(channel, handler, request);
+      }
+      return gated as unknown as Handlers;
+    },
+  };
+
+  async function gate(channel: Channel, handler: (request: unknown) => Promise<unknown>, request: unknown): Promise<unknown> {
+    if (!OPEN_CHANNELS.has(channel) && !operators.isUnlocked()) {
+      const signedIn = operators.sessionView() !== null;
+      throw new AppError('locked', signedIn ? 'The till is locked: enter your PIN.' : 'Sign in first.', { fields: { session: signedIn ? 'locked' : 'signed_out' } });
+    }
+    if (configInvalid && !CONFIG_INDEPENDENT_PREFIXES.some((p) => channel.startsWith(p)) && !PASSIVE_CHANNELS.has(channel)) {
+      throw new AppError('locked', 'Selling is disabled until store IT fixes the machine configuration file.', { fields: { config: 'invalid' } });
+    }
+    if (!PASSIVE_CHANNELS.has(channel)) operators.activity();
+    const audited = !PASSIVE_CHANNELS.has(channel) && !NOT_AUDITED.has(channel) && !SELF_AUDITED_PREFIXES.some((p) => channel.startsWith(p));
+    if (!audited) return handler(request);
+    const actor = operators.sessionView()?.operatorRef ?? 'nobody';
+    const target = targetOf(request);
+    try {
+      const result = await handler(request);
+      audit.record({ actor, action: channel, outcome: 'ok', target });
+      return result;
+    } catch (error) {
+      audit.record({ actor, action: channel, outcome: error instanceof AppError ? 'refused' : 'failed', target, detail: error instanceof AppError ? error.code : 'internal' });
+      throw error;
+    }
+  }
+}
+
+/** The sale (or instruction) an action was about: ids only, never the request's content. */
+function targetOf(request: unknown): string | null {
+  if (!request || typeof request !== 'object') return null;
+  const r = request as Record<string, unknown>;
+  for (const key of ['saleId', 'instructionId', 'ticketNumber', 'day']) if (typeof r[key] === 'string') return `${key}:${String(r[key]).slice(0, 80)}`;
+  return null;
+}
+
+async function proxyFor(deps: CoreDeps, url: string): Promise<{ url: string; rule: string | null }> {
+  if (!deps.resolveProxy) return { url, rule: null };
+  try {
+    return { url, rule: (await deps.resolveProxy(url)).slice(0, 500) };
+  } catch (error) {
+    return { url, rule: `could not be resolved: ${error instanceof Error ? error.name : 'unknown'}` };
+  }
+}

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
+import type { Handlers } from '../ipc/dispatcher.ts';
+import type { SaleHistory } from '../journal/history.ts';
+import type { SaleJournal } from '../journal/journal.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
+import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
+import type { Outbox } from '../outbox/outbox.ts';
+import type { StoreFactory } from '../storage/store.ts';
+import { AfterSaleService, type AfterSaleIntentsFile, type AfterSaleTill } from './after-sale-service.ts';
+import { ReportService, type DayClosesFile } from './report-service.ts';
+import { SaleSources } from './sale-sources.ts';
+
+// After the sale, as the composition root sees it: build it with what the core already has, spread its
+// handlers into the contract's, and hand it the outbox's cancel/return outcomes.
+
+export type AfterSaleChannel =
+  | 'afterSale.search'
+  | 'afterSale.detail'
+  | 'afterSale.cancel'
+  | 'afterSale.return'
+  | 'afterSale.reprint'
+  | 'report.day'
+  | 'report.csv'
+  | 'report.closeDay';
+
+export interface AfterSaleDeps {
+  /** The data directory (live sales) and the folder the till's sales are in (= dataDir, or dataDir/training). */
+  dataDir: string;
+  salesDir: string;
+  journal: SaleJournal;
+  /** The history of the same folder as the journal. */
+  history: SaleHistory;
+  outbox: Outbox;
+  createStore: StoreFactory;
+  authorizer: ManagerAuthorizer;
+  till: AfterSaleTill;
+  appVersion: string;
+  platformUname: string;
+  cancelBeforeConfirmation: (saleId: string) => SaleRecord;
+  operatorRef: () => string;
+  log: Logger;
+  clock: () => Date;
+  emitSale: (sale: SaleRecord) => void;
+}
+
+export interface AfterSale {
+  handlers: Pick<Handlers, AfterSaleChannel>;
+  onInstructionSettled(instruction: Instruction, outcome: InstructionOutcome): void;
+}
+
+export function createAfterSale(deps: AfterSaleDeps): AfterSale {
+  const trainingDir = join(deps.dataDir, 'training');
+  const sources = new SaleSources({
+    journal: deps.journal,
+    history: deps.history,
+    // A live till reads its training folder (read only); a training till's own folder is that folder.
+    trainingDir: deps.till.training ? null : trainingDir,
+    log: deps.log,
+  });
+  const service = new AfterSaleService({
+    sources,
+    outbox: deps.outbox,
+    authorizer: deps.authorizer,
+    intents: deps.createStore<AfterSaleIntentsFile>({ name: 'after-sale-intents', cwd: deps.salesDir, defaults: { schemaVersion: 1, intents: {} } }),
+    till: deps.till,
+    appVersion: deps.appVersion,
+    platformUname: deps.platformUname,
+    cancelBeforeConfirmation: deps.cancelBeforeConfirmation,
+    operatorRef: deps.operatorRef,
+    log: deps.log,
+    clock: deps.clock,
+    emitSale: deps.emitSale,
+  });
+  const reports = new ReportService({
+    sources,
+    outbox: deps.outbox,
+    closes: deps.createStore<DayClosesFile>({ name: 'day-closes', cwd: deps.salesDir, defaults: { schemaVersion: 1, closes: {} } }),
+    till: { storeRef: deps.till.storeRef, tillId: deps.till.tillId, training: deps.till.training },
+    log: deps.log,
+    clock: deps.clock,
+  });
+  // Built before the core starts its outbox, so an update lost between two writes is queued again first.
+  service.resume();
+
+  return {
+    handlers: {
+      'afterSale.search': async (request) => service.search(request),
+      'afterSale.detail': async ({ saleId }) => service.detail(saleId),
+      'afterSale.cancel': async (request) => service.cancel(request),
+      'afterSale.return': async (request) => service.returnItems(request),
+      'afterSale.reprint': async (request) => service.reprint(request),
+      'report.day': async ({ date }) => reports.day(date),
+      'report.csv': async ({ date }) => reports.csv(date),
+      'report.closeDay': async ({ date, acknowledgePending }) => reports.closeDay(date, acknowledgePending),
+    },
+    onInstructionSettled: (instruction, outcome) => service.onInstructionSettled(instruction, outcome),
+  };
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
+import type { SaleHistory } from '../journal/history.ts';
+import type { SaleJournal } from '../journal/journal.ts';
+import type { Logger } from '../log/logger.ts';
+import { localDate, normalizeSale } from './sale-view.ts';
+
+// Where after-sale finds sales: the till's own journal (sales not yet archived) and its monthly history, plus,
+// on a live till, the training folder (`<dataDir>/training`), which is only ever read here, never written:
+// training sales are listed apart and never count in a real report.
+
+export type SaleLocation = 'journal' | 'history' | 'training_folder';
+
+/** Calendar days the caller cares about (inclusive, till-local); null ends are open. */
+export interface DayRange {
+  from: string | null;
+  to: string | null;
+}
+
+export interface SaleSourcesOptions {
+  journal: SaleJournal;
+  /** The same folder's history as the journal's (a second handle on the same files is safe: one writer, sync writes). */
+  history: SaleHistory;
+  /** The training folder to read on a live till; null when the till itself is in training mode. */
+  trainingDir: string | null;
+  log: Logger;
+}
+
+export class SaleSources {
+  constructor(private readonly options: SaleSourcesOptions) {}
+
+  /** The till's own sales (live ones on a live till; training ones on a training till), newest first. */
+  own(range: DayRange = { from: null, to: null }): SaleRecord[] {
+    const byId = new Map<string, SaleRecord>();
+    for (const month of monthsFor(this.options.history.months(), range)) {
+      for (const sale of this.options.history.salesOf(month)) byId.set(sale.id, sale);
+    }
+    // The journal's copy wins: a sale can be in both for an instant while it is being archived.
+    for (const sale of this.options.journal.active()) byId.set(sale.id, sale);
+    return inRange([...byId.values()], range);
+  }
+
+  /** Training sales seen from a live till (read only). Empty on a training till: its own sales are those. */
+  trainingFolder(range: DayRange = { from: null, to: null }): SaleRecord[] {
+    const dir = this.options.trainingDir;
+    if (!dir) return [];
+    const byId = new Map<string, SaleRecord>();
+    const historyDir = join(dir, 'history');
+    const months = existsSync(historyDir)
+      ? readdirSync(historyDir)
+          .map((name) => /^history-(\d{4}-\d{2})\.json$/.exec(name)?.[1])
+          .filter((m): m is string => !!m)
+          .sort()
+      : [];
+    for (const month of monthsFor(months, range)) {
+      for (const sale of this.readSales(join(historyDir, `history-${month}.json`))) byId.set(sale.id, sale);
+    }
+    for (const sale of this.readSales(join(dir, 'journal.json'))) byId.set(sale.id, sale);
+    return inRange([...byId.values()], range);
+  }
+
+  /** One sale by id, wherever it is. */
+  find(saleId: string): { sale: SaleRecord; where: SaleLocation } | null {
+    const active = this.options.journal.get(saleId);
+    if (active) return { sale: normalizeSale(active), where: 'journal' };
+    // Newest months first: the sales people come back about are recent.
+    for (const month of [...this.options.history.months()].reverse()) {
+      const sale = this.options.history.salesOf(month).find((s) => s.id === saleId);
+      if (sale) return { sale: normalizeSale(sale), where: 'history' };
+    }
+    const training = this.trainingFolder().find((s) => s.id === saleId);
+    return training ? { sale: training, where: 'training_folder' } : null;
+  }
+
+  /** Writes a changed sale back where it lives (the journal while active, its history month once archived). */
+  persist(sale: SaleRecord): void {
+    if (this.options.journal.get(sale.id)) this.options.journal.put(sale);
+    else this.options.history.add(sale);
+  }
+
+  /** Read-only: a missing or unreadable file is an empty one (and logged), never a crash of the history. */
+  private readSales(path: string): SaleRecord[] {
+    if (!existsSync(path)) return [];
+    try {
+      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { sales?: Record<string, SaleRecord> };
+      return Object.values(parsed.sales ?? {}).map(normalizeSale);
+    } catch (error) {
+      this.options.log.warn('after_sale.training_file_unreadable', { file: path.split(/[\\/]/).slice(-2).join('/'), error: error instanceof Error ? error.name : 'unknown' });
+      return [];
+    }
+  }
+}
+
+/**
+ * History files are keyed by the UTC month of `createdAt`, while ranges are till-local days: a local day can
+ * fall in the neighbouring UTC month near midnight, so each end is widened by a day before picking files.
+ */
+function monthsFor(months: string[], range: DayRange): string[] {
+  const first = range.from ? shiftDay(range.from, -1).slice(0, 7) : null;
+  const last = range.to ? shiftDay(range.to, 1).slice(0, 7) : null;
+  return months.filter((m) => (first === null || m >= first) && (last === null || m <= last));
+}
+
+function shiftDay(day: string, delta: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d + delta));
+  return date.toISOString().slice(0, 10);
+}
+
+function inRange(sales: SaleRecord[], range: DayRange): SaleRecord[] {
+  return sales
+    .map(normalizeSale)
+    .filter((sale) => {
+      if (!range.from && !range.to) return true;
+      const day = localDate(sale.createdAt);
+      return (!range.from || day >= range.from) && (!range.to || day <= range.to);
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}

@@ -1,0 +1,121 @@
+import type { SaleStatus } from '../../shared/ipc/after-sale-schemas.ts';
+import type { IpcError } from '../../shared/ipc/result.ts';
+import type { SequraAnswer } from '../../shared/sale/after-sale-record.ts';
+import type { TimelineEntry } from '../../shared/sale/sale-record.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { KNOWN_EVENTS } from '../i18n/after-sale.es.ts';
+import { ErrorNotice } from '../sale/ErrorNotice.tsx';
+import { useValidationText } from '../sale/useValidationText.ts';
+
+// Small pieces the history, the sale's page and the report share.
+
+/** An idempotency key for one action: made when its dialog opens, reused if the same action is sent again. */
+export function newRequestId(): string {
+  // `crypto.randomUUID` needs a secure context; getRandomValues is always there (see renderer/sale/ids.ts).
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `r-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function StatusBadge({ status }: { status: SaleStatus }) {
+  const { t } = useI18n();
+  return (
+    <span className={`status-badge status-${status}`} data-testid="status-badge" data-status={status}>
+      {t(`saleStatus.${status}`)}
+    </span>
+  );
+}
+
+/** The last four digits as the cashier reads them back: '···· 5678'. */
+export function phoneEnding(last4: string | null): string {
+  return last4 ? `\u00B7\u00B7\u00B7\u00B7 ${last4}` : '—';
+}
+
+/** SeQura's answer to an update, in our words first (what it means, what to do), then its own message. */
+export function SequraAnswerNotice({ answer, tone = 'danger', testId }: { answer: SequraAnswer; tone?: 'danger' | 'warn'; testId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const explanation =
+    answer.status === 409 ? t('answer.409') : answer.status === 404 ? t('answer.404') : answer.status === 403 ? t('answer.403') : t('answer.other');
+  return (
+    <div className={`notice notice-${tone}`} role={tone === 'danger' ? 'alert' : 'status'} data-testid={testId} data-status={answer.status ?? ''}>
+      <p className="notice-title">{explanation}</p>
+      {/* SeQura's reasons verbatim when it gave any (what its support will ask about), else what the till saw. */}
+      <p className="notice-detail">{t('detail.sequraAnswer', { status: answer.status ?? answer.code, message: answer.reasons.length > 0 ? '' : answer.message })}</p>
+      {answer.reasons.length > 0 && (
+        <ul className="reasons">
+          {answer.reasons.map((reason, index) => (
+            <li key={index}>{reason}</li>
+          ))}
+        </ul>
+      )}
+      <p className="field-hint">{formatDateTime(answer.at)}</p>
+    </div>
+  );
+}
+
+export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  const { t, formatDateTime } = useI18n();
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {entries.map((entry, index) => (
+        <li key={index} data-event={entry.event}>
+          <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+          <span className="timeline-event">{KNOWN_EVENTS.has(entry.event) ? t(`event.${entry.event}` as `event.${'created'}`) : entry.event}</span>
+          {entry.operator && <span className="timeline-operator">{t('detail.timelineBy', { operator: entry.operator })}</span>}
+          {entry.detail && <span className="timeline-detail">{entry.detail}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The manager's PIN: never kept beyond the dialog, never autofilled. */
+export function ManagerPinField({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="field pin-field">
+      <label htmlFor={id}>{t('pin.label')}</label>
+      <input
+        id={id}
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={16}
+        value={value}
+        onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
+        data-testid="manager-pin"
+        aria-describedby={`${id}-hint`}
+      />
+      <p className="field-hint" id={`${id}-hint`}>
+        {t('pin.hint')}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * A failed action in a dialog: a wrong or locked-out manager PIN and a return the arithmetic refuses get their
+ * own sentence; anything else is the app's usual error notice (with SeQura's reasons when there are any).
+ */
+export function DialogError({ error, exceedsAmount }: { error: IpcError | null; exceedsAmount?: string }) {
+  const { t, formatTime } = useI18n();
+  const validation = useValidationText();
+  if (!error) return null;
+  const pin = error.fields?.pin;
+  if (error.code === 'locked' && (pin === 'wrong' || pin === 'locked_out')) {
+    const text = pin === 'wrong' ? t('pin.wrong', { attempts: error.fields?.attemptsLeft ?? '?' }) : t('pin.lockedOut', { time: formatTime(error.fields?.retryAt ?? null) });
+    return (
+      <p className="notice notice-danger" role="alert" data-testid="dialog-error" data-code="pin">
+        {text}
+      </p>
+    );
+  }
+  const returnCode = error.fields?.return;
+  if (error.code === 'invalid_request' && returnCode) {
+    return (
+      <p className="notice notice-danger" role="alert" data-testid="dialog-error" data-code={returnCode}>
+        {returnCode === 'return.exceeds_financed' && exceedsAmount ? t('returnDialog.exceeds', { amount: exceedsAmount }) : validation(returnCode)}
+      </p>
+    );
+  }
+  return <ErrorNotice error={error} testId="dialog-error" />;
+}

@@ -1,0 +1,64 @@
+import { cartTotals } from '../../shared/sale/cart.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import type { StepProps } from './step-props.ts';
+import { StepFrame } from './StepFrame.tsx';
+
+// The sale is confirmed and handed over. The slip is what the shopper takes home and what the store files:
+// it names the sale the way SeQura and the till will both find it again (ticket number, SeQura order uuid).
+// Printing uses the page's own print (Electron and the preview host alike) with print CSS that shows the
+// slip alone.
+export function Done({ sale, controller }: StepProps) {
+  const { t, formatCents, formatDateTime } = useI18n();
+  const financed = cartTotals(sale.cart).financedCents;
+  const date = sale.confirmation.confirmedAt ?? sale.finishedAt ?? sale.updatedAt;
+  const rows: Array<[string, string, string]> = [
+    ['store', t('slip.store'), sale.storeRef],
+    ['till', t('slip.till'), sale.tillId],
+    ['operator', t('slip.operator'), sale.operatorRef],
+    ['ticket', t('slip.ticket'), sale.ticketNumber ?? '—'],
+    ['uuid', t('slip.orderUuid'), sale.solicitation?.uuid ?? '—'],
+    ['product', t('slip.product'), sale.product?.title ?? '—'],
+    ['amount', t('slip.amount'), formatCents(financed)],
+    ['date', t('slip.date'), formatDateTime(date)],
+  ];
+  return (
+    <StepFrame sale={sale} title={t('done.title')} tone="ok" showSummary={false}>
+      <p className="lead ok">{t('done.body')}</p>
+      <article className={`slip${sale.training ? ' is-training' : ''}`} data-testid="slip" aria-labelledby="slip-heading">
+        {sale.training && (
+          <p className="slip-training" data-testid="slip-training">
+            {t('slip.training')}
+          </p>
+        )}
+        <h2 id="slip-heading">{t('slip.heading')}</h2>
+        <dl>
+          {rows.map(([id, label, value]) => (
+            <div key={id} data-testid={`slip-${id}`}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="slip-note">{t('slip.conditionsByEmail')}</p>
+        {sale.training && <p className="slip-training">{t('slip.training')}</p>}
+      </article>
+      <ErrorNotice error={controller.error} />
+      <div className="actions no-print">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void controller.newSale()}
+          disabled={controller.busy !== null}
+          data-testid="sale-new"
+          data-autofocus=""
+        >
+          {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
+        </button>
+        <button type="button" className="button secondary" onClick={() => window.print()} data-testid="slip-print">
+          {t('done.print')}
+        </button>
+      </div>
+    </StepFrame>
+  );
+}

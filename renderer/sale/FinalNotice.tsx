@@ -1,0 +1,30 @@
+import { useI18n } from '../i18n/i18n.tsx';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import type { StepProps } from './step-props.ts';
+import { StepFrame } from './StepFrame.tsx';
+
+/** The end of a sale that did not happen: rejected (offer another payment method) or cancelled. */
+export function FinalNotice({ sale, controller }: StepProps) {
+  const { t } = useI18n();
+  const rejected = sale.step === 'rejected';
+  return (
+    <StepFrame sale={sale} title={rejected ? t('final.rejectedTitle') : t('final.cancelledTitle')} tone={rejected ? 'danger' : 'neutral'}>
+      <p className="lead" data-testid="final-info">
+        {rejected ? t('final.rejectedBody') : t('final.cancelledBody')}
+      </p>
+      <ErrorNotice error={controller.error} />
+      <div className="actions">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void controller.newSale()}
+          disabled={controller.busy !== null}
+          data-testid="sale-new"
+          data-autofocus=""
+        >
+          {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
+        </button>
+      </div>
+    </StepFrame>
+  );
+}

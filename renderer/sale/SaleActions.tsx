@@ -1,0 +1,55 @@
+import { useI18n } from '../i18n/i18n.tsx';
+import { ConfirmButton } from './ConfirmButton.tsx';
+import type { SaleController } from './useSale.ts';
+
+// The two ways out of a started sale, worded the same on every step: "change the purchase" (cancel this
+// solicitation and go back to an editable draft with everything carried over) and "cancel the sale".
+// Both ask first: the SMS the shopper holds stops working.
+
+export function RestartButton({ controller, className = 'button secondary' }: { controller: SaleController; className?: string }) {
+  const { t } = useI18n();
+  return (
+    <ConfirmButton
+      label={controller.busy === 'restart' ? t('sale.working') : t('sale.restart')}
+      question={t('sale.restartQuestion')}
+      detail={t('sale.restartDetail')}
+      confirmLabel={t('sale.restartYes')}
+      onConfirm={() => void controller.restart()}
+      className={className}
+      disabled={controller.busy !== null}
+      testId="sale-restart"
+    />
+  );
+}
+
+export function CancelButton({ controller, className = 'button danger' }: { controller: SaleController; className?: string }) {
+  const { t } = useI18n();
+  return (
+    <ConfirmButton
+      label={controller.busy === 'cancel' ? t('sale.working') : t('sale.cancel')}
+      question={t('sale.cancelQuestion')}
+      detail={t('sale.cancelDetail')}
+      confirmLabel={t('sale.cancelYes')}
+      onConfirm={() => void controller.cancel()}
+      className={className}
+      disabled={controller.busy !== null}
+      testId="sale-cancel"
+    />
+  );
+}
+
+export function RejectedButton({ controller, className = 'button secondary' }: { controller: SaleController; className?: string }) {
+  const { t } = useI18n();
+  return (
+    <ConfirmButton
+      label={controller.busy === 'markRejected' ? t('sale.working') : t('sale.markRejected')}
+      question={t('sale.markRejectedQuestion')}
+      detail={t('sale.markRejectedDetail')}
+      confirmLabel={t('sale.markRejectedYes')}
+      onConfirm={() => void controller.markRejected()}
+      className={className}
+      disabled={controller.busy !== null}
+      testId="sale-mark-rejected"
+    />
+  );
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { runCrashTest } from '../crash/crash-harness.ts';
+
+// The crash test at a small size (the full run: `npm run test:crash`, ≥ 200 kills): a real child process runs
+// the core and a cashier against the sandbox and is SIGKILLed at random points across every step, restarted,
+// and left to resume; then the till's files are audited against the sandbox's own orders and request log
+// (definitions in tests/crash/audit.ts). Same harness code as the script.
+describe('crash test (small)', () => {
+  it('loses no confirmation and duplicates no SMS, solicitation or confirmation across 15 SIGKILLs', async () => {
+    const result = await runCrashTest({ sales: 25, kills: 15, seed: 11, timeoutMs: 90_000 });
+    expect(result.problems).toEqual([]);
+    expect(result.counters).toMatchObject({
+      kills: 15,
+      lost_confirmations: 0,
+      duplicate_sms: 0,
+      duplicate_solicitations_after_sms: 0,
+      confirmed_at_sequra_unknown_to_till: 0,
+      lost_handovers: 0,
+      unsettled: 0,
+      anomalies: 0,
+      stuck: 0,
+    });
+    expect(result.counters.sales).toBeGreaterThanOrEqual(25);
+    expect(result.counters.confirmed).toBe(result.counters.sales);
+    expect(result.summary).toMatch(/^crash: sales=\d+ kills=15 confirmed=\d+ lost_confirmations=0 duplicate_sms=0 duplicate_solicitations_after_sms=0 confirmed_at_sequra_unknown_to_till=0/);
+  }, 120_000);
+});

@@ -1,0 +1,162 @@
+// Shopper personal data is purged `personalDataDays` after a sale reaches a final state — from the journal and
+// the monthly history, live and training alike — keeping what the store still needs: amounts, cart, ticket,
+// SeQura uuid, product, and the last four digits of the mobile for the history search.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/app-core.ts';
+import { maskedMobile, purgeSale } from '../../electron/core/privacy/purge.ts';
+import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
+import { CART, SHOPPER, call, makeDataDir, removeDir, shopper, startCore, tillConfigFor, waitFor } from '../support/till.ts';
+
+const DAY = 24 * 3600_000;
+let sandbox: RunningSandbox;
+let dataDir: string;
+let core: Core | undefined;
+const now = { t: Date.now() };
+const clock = () => new Date(now.t);
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 50 });
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  dataDir = makeDataDir('sequra-pos-privacy-');
+  now.t = Date.parse('2026-03-10T10:00:00Z');
+});
+afterEach(async () => {
+  await core?.stop();
+  core = undefined;
+  removeDir(dataDir);
+});
+
+async function draftWithShopper(c: Core): Promise<SaleRecord> {
+  const sale = await call<SaleRecord>(c, 'sale.create');
+  await call(c, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+  return sale;
+}
+
+async function completedSale(c: Core): Promise<SaleRecord> {
+  const draft = await draftWithShopper(c);
+  const started = await call<SaleRecord>(c, 'sale.start', { saleId: draft.id });
+  const awaiting = await call<SaleRecord>(c, 'sale.sendSms', { saleId: started.id, product: 'pp3', campaign: null });
+  await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+  await call(c, 'sale.confirm', { saleId: awaiting.id });
+  const done = await waitFor(
+    async () => (await call<{ sale: SaleRecord }>(c, 'sale.current')).sale!,
+    (s) => s.step === 'done',
+  );
+  await call(c, 'sale.close', { saleId: done.id });
+  return done;
+}
+
+/** Every sale record in every journal and history file under the data dir. */
+function allStoredSales(): SaleRecord[] {
+  const found: SaleRecord[] = [];
+  for (const dir of [dataDir, join(dataDir, 'training')]) {
+    try {
+      found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')).sales));
+    } catch {
+      // no journal there
+    }
+    let months: string[] = [];
+    try {
+      months = readdirSync(join(dir, 'history')).filter((f) => /^history-\d{4}-\d{2}\.json$/.test(f));
+    } catch {
+      // no history there
+    }
+    for (const file of months) found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'history', file), 'utf8')).sales));
+  }
+  return found;
+}
+
+const live = () => startCore({ dataDir, sandbox, clock });
+
+describe('personal-data purge', () => {
+  it('keeps the shopper until personalDataDays after the final state, then purges journal and history, live and training', async () => {
+    // A training sale, cancelled (final) and left in the training journal.
+    core = await startCore({ dataDir, clock });
+    const training = await draftWithShopper(core);
+    await call(core, 'sale.cancel', { saleId: training.id });
+    await core.stop();
+
+    // Live: one sale done and archived to the history, one cancelled and still in the journal.
+    core = await live();
+    const done = await completedSale(core);
+    const cancelled = await draftWithShopper(core);
+    await call(core, 'sale.cancel', { saleId: cancelled.id });
+    await core.stop();
+    expect(allStoredSales().filter((s) => s.shopper.nin === SHOPPER.nin)).toHaveLength(3);
+
+    // 29 days later: nothing is purged yet.
+    now.t += 29 * DAY;
+    core = await live();
+    await core.stop();
+    expect(allStoredSales().filter((s) => s.shopper.nin === SHOPPER.nin)).toHaveLength(3);
+
+    // 31 days later: all three purged at start.
+    now.t += 2 * DAY;
+    core = await live();
+    const sales = allStoredSales();
+    expect(sales.map((s) => s.id).sort()).toEqual([training.id, done.id, cancelled.id].sort());
+    for (const sale of sales) {
+      expect(sale.shopper).toEqual({
+        givenNames: '',
+        firstSurname: '',
+        secondSurname: '',
+        nin: '',
+        ninControl: '',
+        dateOfBirth: '',
+        mobile: '*****5678',
+        email: '',
+        address: null,
+      });
+      expect(sale.timeline.at(-1)?.event).toBe('personal_data_purged');
+    }
+    // What the store still needs stays.
+    const purgedDone = sales.find((s) => s.id === done.id)!;
+    expect(purgedDone).toMatchObject({ step: 'done', ticketNumber: done.ticketNumber, solicitation: done.solicitation, product: done.product, cart: done.cart });
+
+    // Nowhere in the sale files (journals, outbox, history) does the shopper appear any more.
+    const everything = [join(dataDir, 'journal.json'), join(dataDir, 'outbox.json'), join(dataDir, 'training', 'journal.json'), ...readdirSync(join(dataDir, 'history')).map((f) => join(dataDir, 'history', f))]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const value of [SHOPPER.nin, SHOPPER.email, SHOPPER.givenNames, SHOPPER.firstSurname, SHOPPER.dateOfBirth, '612 345 678', '612345678']) {
+      expect(everything).not.toContain(value);
+    }
+    const audit = readdirSync(join(dataDir, 'audit')).map((f) => readFileSync(join(dataDir, 'audit', f), 'utf8')).join('');
+    expect(audit).toContain('"action":"privacy.purged"');
+
+    // A second run finds nothing more to do (purging is idempotent).
+    await core.stop();
+    core = await live();
+    expect(allStoredSales().filter((s) => s.timeline.filter((e) => e.event === 'personal_data_purged').length !== 1)).toEqual([]);
+  });
+
+  it('honours the configured personalDataDays', async () => {
+    core = await startCore({ dataDir, sandbox, clock, config: tillConfigFor(sandbox, { personalDataDays: 1 }) });
+    const cancelled = await draftWithShopper(core);
+    await call(core, 'sale.cancel', { saleId: cancelled.id });
+    await core.stop();
+    now.t += DAY + 1;
+    core = await startCore({ dataDir, sandbox, clock, config: tillConfigFor(sandbox, { personalDataDays: 1 }) });
+    expect(allStoredSales().find((s) => s.id === cancelled.id)?.shopper.nin).toBe('');
+  });
+});
+
+describe('purgeSale', () => {
+  it('masks the mobile to its last four digits and scrubs free text', () => {
+    expect(maskedMobile('+34 612 345 678')).toBe('*****5678');
+    expect(maskedMobile('')).toBe('');
+    const sale = {
+      shopper: { ...SHOPPER },
+      timeline: [{ at: 'x', event: 'sms_sent', detail: 'to 612345678 / maria@example.com' }],
+      lastError: { code: 'c', message: 'NIN 23232323T rejected', retryable: false, at: 'x', reasons: ['email maria@example.com'] },
+      confirmation: { requestedAt: null, confirmedAt: null, refusal: { kind: 'unknown', reasons: ['23232323T'], at: 'x' }, goodsReleasedBy: null },
+      needsAttention: null,
+    } as unknown as SaleRecord;
+    const purged = JSON.stringify(purgeSale(sale, new Date()));
+    for (const value of ['23232323T', '612345678', 'maria@example.com', 'María']) expect(purged).not.toContain(value);
+  });
+});
