@@ -25,7 +25,8 @@ const { values } = parseArgs({
   options: {
     writes: { type: 'string', default: '2000' },
     stored: { type: 'string', default: '5000' },
-    drain: { type: 'string', default: '200' },
+    /** Backlog sizes to drain, comma-separated. */
+    drain: { type: 'string', default: '10,50,200' },
     starts: { type: 'string', default: '7' },
   },
 });
@@ -56,7 +57,7 @@ async function sellToAwaitingApproval(core: Core, sandbox: RunningSandbox): Prom
 
 /** 4. Outbox drain; also yields real sale records for the other measurements. */
 async function drainBench(sandbox: RunningSandbox, count: number): Promise<SaleRecord[]> {
-  const dataDir = join(root, 'drain');
+  const dataDir = join(root, `drain-${count}`);
   const core = await startCore({ dataDir, sandbox });
   const ids: string[] = [];
   // Approved at SeQura first; then SeQura becomes unreachable and every confirmation goes to the outbox.
@@ -184,8 +185,12 @@ async function startupBench(sandbox: RunningSandbox, template: SaleRecord, store
 const sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 20, smsLimit: 50, requestLogLimit: 1_000_000 });
 try {
   console.log(`bench:journal on ${process.platform} ${process.arch}, Node ${process.version}, data in ${root}`);
-  const sales = await drainBench(sandbox, Number(values.drain));
-  const template = sales[0]!;
+  let template: SaleRecord | undefined;
+  for (const size of values.drain.split(',').map(Number)) {
+    const sales = await drainBench(sandbox, size);
+    template ??= sales[0];
+  }
+  if (!template) throw new Error('no sale record to use as a template');
   report(`(a realistic finished sale record is ${(JSON.stringify(template).length / 1024).toFixed(1)} KiB of JSON)`);
   journalWriteBench(template, Number(values.writes));
   archiveBench(template, Math.round(Number(values.stored) / 3));

@@ -62,6 +62,8 @@ export interface Core {
    * (a start or SMS waiting for SeQura). Main asks before quitting and explains if any is non-zero.
    */
   pendingWork(): { open: number; oldestOpenAt: string | null; needsAttention: number; queuedSales: number };
+  /** The till's language, for the few native dialogs main shows itself. */
+  languageForNativeDialogs(): 'es' | 'en';
   /** For tests and diagnostics only: the running training sandbox, if any. */
   readonly trainingSandbox: RunningSandbox | null;
 }
@@ -216,10 +218,12 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       requireNinControl: config?.requireNinControl ?? false,
       usesShippedCart: config?.usesShippedCart ?? false,
       allowedProducts: config?.allowedProducts ?? null,
+      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
     },
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
     operatorRef: () => services.operators.currentOperatorRef(),
+    authorizer: services.operators,
     newId: () => randomUUID(),
     log: deps.log,
     clock,
@@ -319,6 +323,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     'sale.cancel': async ({ saleId }) => sales.cancel(saleId),
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
+    'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
@@ -348,6 +353,9 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     },
     pendingWork() {
       return { ...outbox.counts(), queuedSales: sales.queuedWork() };
+    },
+    languageForNativeDialogs() {
+      return settings.get('language') ?? config?.defaultLanguage ?? 'es';
     },
     async stop() {
       if (retentionTimer) clearInterval(retentionTimer);

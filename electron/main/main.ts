@@ -1,6 +1,7 @@
 import { hostname, machine, release, type as osType, version as osVersion } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, Menu, net, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, net, session, type BrowserWindow } from 'electron';
+import { quitWarning } from '../../shared/i18n/quit-warning.ts';
 import { createCore, type Core } from '../core/app-core.ts';
 import { defaultMachineConfigPath, loadMachineConfig } from '../core/config/machine-config.ts';
 import { createFileLogger, type Logger } from '../core/log/logger.ts';
@@ -30,7 +31,7 @@ function main(): void {
   // and the navigation/pop-up rules for every web contents ever created.
   app.enableSandbox();
   registerAppScheme();
-  hardenAllWebContents();
+  hardenAllWebContents(() => core?.trainingSandbox?.baseUrl ?? null);
   // Windows groups taskbar entries and notifications by this id; it must match electron-builder's appId.
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
@@ -42,6 +43,13 @@ function main(): void {
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {
     if (!core) return;
+    // Instructions still waiting for SeQura are safe on disk, but the cashier should know they will only
+    // go when the app runs again.
+    const pending = core.pendingWork();
+    if (pending.open > 0 && !confirmQuitWithPending(core, pending.open, pending.oldestOpenAt, win)) {
+      event.preventDefault();
+      return;
+    }
     // Electron does not wait for promises here: hold this quit, stop the core, then quit again (by then
     // `core` is null and the second before-quit passes straight through).
     event.preventDefault();
@@ -83,6 +91,8 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
     log,
     machineConfig: loadMachineConfig(defaultMachineConfigPath(process.platform, process.env)),
     platformUname: [osType(), hostname(), release(), osVersion(), machine()].join(' '),
+    // Diagnostics show which proxy applies to SeQura's URL, as Chromium resolves it (PAC included).
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
   });
 
   // Handlers exist before the page loads, so its first call never meets "no handler registered".
@@ -123,3 +133,12 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
 }
 
 main();
+
+function confirmQuitWithPending(core: Core, count: number, oldestAt: string | null, win: BrowserWindow | null): boolean {
+  const language = core.languageForNativeDialogs();
+  const time = oldestAt ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', { hour: '2-digit', minute: '2-digit' }) : '—';
+  const text = quitWarning(language, count, time);
+  const options = { type: 'warning' as const, title: text.title, message: text.message, detail: text.detail, buttons: [text.stay, text.quit], defaultId: 0, cancelId: 0 };
+  const choice = win ? dialog.showMessageBoxSync(win, options) : dialog.showMessageBoxSync(options);
+  return choice === 1;
+}

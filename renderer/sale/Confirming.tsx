@@ -1,3 +1,4 @@
+import { ManagerPinForm } from '../admin/ManagerPinForm.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { isSequraDown, unlessUnreachable, type StepProps } from './step-props.ts';
@@ -23,9 +24,21 @@ export function Confirming({ sale, controller, status }: StepProps) {
           {t('confirming.goodsReleased', { who: released })}
         </p>
       ) : (
-        <p className="notice notice-warn" data-testid="goods-hold">
-          {t('confirming.goodsHold')}
-        </p>
+        <>
+          <p className="notice notice-warn" data-testid="goods-hold">
+            {t('confirming.goodsHold')}
+          </p>
+          {status?.policy?.offlineGoodsRelease === 'manager_pin' && (
+            <ManagerPinForm
+              id="release-goods"
+              title={t('confirming.releaseTitle')}
+              body={t('confirming.releaseBody')}
+              submitLabel={t('confirming.releaseSubmit')}
+              autoFocus={false}
+              onSubmit={(managerPin) => controller.pos.sale.releaseGoods({ saleId: sale.id, managerPin })}
+            />
+          )}
+        </>
       )}
       <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
       {queued && (

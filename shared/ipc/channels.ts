@@ -16,6 +16,7 @@ export const CHANNELS = [
   'sale.cancel',
   'sale.restart',
   'sale.close',
+  'sale.releaseGoods',
   'outbox.list',
   'outbox.retryNow',
   'afterSale.search',

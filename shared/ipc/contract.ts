@@ -3,6 +3,7 @@ import type { Channel, EventName } from './channels.ts';
 import { SaleRecordSchema } from '../sale/sale-record.ts';
 import {
   CurrentSaleResponse,
+  ReleaseGoodsRequest,
   OutboxListResponse,
   RetryNowRequest,
   SaleRefRequest,
@@ -50,6 +51,7 @@ export const contract = {
   'sale.cancel': { request: SaleRefRequest, response: SaleRecordSchema },
   'sale.restart': { request: SaleRefRequest, response: SaleRecordSchema },
   'sale.close': { request: SaleRefRequest, response: CurrentSaleResponse },
+  'sale.releaseGoods': { request: ReleaseGoodsRequest, response: SaleRecordSchema },
   'outbox.list': { request: Empty, response: OutboxListResponse },
   'outbox.retryNow': { request: RetryNowRequest, response: OutboxListResponse },
   'afterSale.search': { request: HistorySearchRequest, response: HistorySearchResponse },

@@ -19,6 +19,9 @@ export const SendSmsRequest = z
   .object({ saleId: SaleIdSchema, product: z.string().min(1).max(20), campaign: z.string().max(60).nullable() })
   .strict();
 
+/** A manager lets the goods go while the confirmation is still pending (store policy `manager_pin`). */
+export const ReleaseGoodsRequest = z.object({ saleId: SaleIdSchema, managerPin: z.string().regex(/^\d{4,8}$/) }).strict();
+
 export const CurrentSaleResponse = z.object({ sale: SaleRecordSchema.nullable() });
 
 export const OutboxItemSchema = z.object({

@@ -14,6 +14,8 @@ import {
   setFaults,
   shopper,
   startCore,
+  TEST_MANAGER,
+  tillConfigFor,
   waitFor,
 } from '../support/till.ts';
 
@@ -200,6 +202,26 @@ describe('sale flow against the sandbox', () => {
     await call(core, 'outbox.retryNow', { instructionId });
     await waitFor(current, (s) => s.step === 'done');
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
+  });
+
+  it('holds the goods while a confirmation is pending unless store policy lets a manager release them', async () => {
+    const held = await saleAwaitingApproval('pp3');
+    await shopper(sandbox, held.solicitation!.uuid, 'approve');
+    await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
+    await call(core, 'sale.confirm', { saleId: held.id });
+    expect((await callError(core, 'sale.releaseGoods', { saleId: held.id, managerPin: TEST_MANAGER.pin })).code).toBe('conflict');
+
+    // A till whose IT configuration allows releasing with a manager's PIN.
+    await core.stop();
+    core = await startCore({ dataDir, sandbox, config: tillConfigFor(sandbox, { offlineGoodsRelease: 'manager_pin' }) });
+    expect((await callError(core, 'sale.releaseGoods', { saleId: held.id, managerPin: '000000' })).code).toBe('locked');
+    const released = await call<SaleRecord>(core, 'sale.releaseGoods', { saleId: held.id, managerPin: TEST_MANAGER.pin });
+    expect(released.step).toBe('confirming');
+    expect(released.confirmation.goodsReleasedBy).toBe(TEST_MANAGER.id);
+    await setFaults(sandbox, null);
+    await core.dispatch('outbox.retryNow', { instructionId: (await call<{ items: Array<{ id: string }> }>(core, 'outbox.list')).items[0]!.id }, true);
+    await waitFor(current, (s) => s.step === 'done');
+    expect((await sandboxOrder(sandbox, held.solicitation!.uuid)).confirmed_count).toBe(1);
   });
 
   it('resumes the same sale at the same step after the till restarts', async () => {

@@ -1,15 +1,12 @@
 // electron-builder.yml is checked against electron-builder's own JSON schema (packaging itself needs
 // downloads and cannot run here), and the settings store IT relies on are pinned one by one.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
-// No YAML library is a direct dependency; js-yaml comes with electron-builder (app-builder-lib and
-// builder-util load their YAML configs with it), so it is present wherever packaging can run.
-const require = createRequire(import.meta.url);
-const yaml = require('js-yaml') as { load(text: string): unknown };
+// js-yaml is the YAML parser electron-builder itself loads its configuration with.
 
 const root = process.cwd();
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {

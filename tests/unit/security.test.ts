@@ -278,3 +278,18 @@ describe('main → renderer events', () => {
     expect(toRendererEvent('connectivity.changed', { ...connectivity, state: 'everything-is-fine' })).toEqual({ ok: false, reason: 'invalid_payload' });
   });
 });
+
+describe('links allowed out of the app', () => {
+  const sandbox = 'http://127.0.0.1:41234';
+  it('lets only the training sandbox phone open in the system browser', async () => {
+    const { isTrainingPhoneUrl } = await import('../../electron/core/security/external-links.ts');
+    expect(isTrainingPhoneUrl(`${sandbox}/phone/7d32c71a-3539-4fcf-8eb8-e7fae64d6c6c`, sandbox)).toBe(true);
+    expect(isTrainingPhoneUrl(`${sandbox}/phone`, sandbox)).toBe(true);
+    expect(isTrainingPhoneUrl(`${sandbox}/phone/x`, null)).toBe(false);
+    expect(isTrainingPhoneUrl(`${sandbox}/__sandbox/reset`, sandbox)).toBe(false);
+    expect(isTrainingPhoneUrl('http://127.0.0.1:9999/phone/x', sandbox)).toBe(false);
+    expect(isTrainingPhoneUrl('https://evil.example/phone/x', sandbox)).toBe(false);
+    expect(isTrainingPhoneUrl(`http://user:pw@127.0.0.1:41234/phone/x`, sandbox)).toBe(false);
+    expect(isTrainingPhoneUrl('not a url', sandbox)).toBe(false);
+  });
+});

@@ -15,6 +15,7 @@ import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
 import { AppError } from '../ipc/dispatcher.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
 import type { SaleJournal } from '../journal/journal.ts';
@@ -40,6 +41,8 @@ export interface TillSettings {
   usesShippedCart: boolean;
   /** Products store IT allows on this till; null = whatever SeQura offers. */
   allowedProducts: string[] | null;
+  /** While a confirmation is pending: keep the goods (default) or let a manager release them. */
+  offlineGoodsRelease: 'hold' | 'manager_pin';
 }
 
 export interface SaleServiceDeps {
@@ -50,6 +53,7 @@ export interface SaleServiceDeps {
   appVersion: string;
   platformUname: string;
   operatorRef: () => string;
+  authorizer: ManagerAuthorizer;
   newId: () => string;
   log: Logger;
   clock: () => Date;
@@ -439,6 +443,24 @@ export class SaleService {
       amountCents: cartTotals(cart).financedCents,
     });
     this.save(this.deps.journal.get(saved.id)!);
+  }
+
+  /**
+   * The shopper's phone says approved but SeQura has not answered the confirmation yet (it is queued).
+   * Store policy decides: hold the goods until SeQura confirms, or a manager releases them now and the store
+   * takes the risk. Recorded on the sale (and its slip and timeline) with the manager's ref.
+   */
+  async releaseGoods(saleId: string, managerPin: string): Promise<SaleRecord> {
+    this.load(saleId, ['confirming'], 'release the goods of');
+    if (this.deps.till.offlineGoodsRelease !== 'manager_pin') {
+      throw new AppError('conflict', 'Store policy: the goods stay in the store until SeQura confirms.');
+    }
+    const { operatorRef } = await this.deps.authorizer.authorizeManager(managerPin, 'release_goods');
+    // Re-read after the (slow, hashed) PIN check: SeQura may have confirmed the sale meanwhile.
+    const current = this.deps.journal.get(saleId)!;
+    return this.save(
+      withTimeline({ ...current, confirmation: { ...current.confirmation, goodsReleasedBy: operatorRef } }, this.now(), 'goods_released', operatorRef),
+    );
   }
 
   // ----------------------------------------------------------------------------------- other endings
