@@ -58,6 +58,8 @@ async function sellToAwaitingApproval(core: Core, sandbox: RunningSandbox): Prom
 /** 4. Outbox drain; also yields real sale records for the other measurements. */
 async function drainBench(sandbox: RunningSandbox, count: number): Promise<SaleRecord[]> {
   const dataDir = join(root, `drain-${count}`);
+  // Each size is a fresh till: a fresh SeQura too, or its ticket numbers would collide with the previous run's.
+  await fetch(`${sandbox.baseUrl}/__sandbox/reset`, { method: 'POST' });
   const core = await startCore({ dataDir, sandbox });
   const ids: string[] = [];
   // Approved at SeQura first; then SeQura becomes unreachable and every confirmation goes to the outbox.

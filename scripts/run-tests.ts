@@ -44,8 +44,9 @@ function suite(label: string, config: string): void {
 check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 check('typecheck shared (no DOM, no Node)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.shared.json']);
 check('lint (includes the layering rule)', 'npx', ['eslint', '.']);
-suite('unit-and-integration', 'vitest.config.ts');
+// The renderer is built first: the preview-host integration tests and the e2e tests serve it.
 check('build renderer', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+suite('unit-and-integration', 'vitest.config.ts');
 suite('e2e', 'vitest.e2e.config.ts');
 
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -95,6 +95,8 @@ describe('sale flow against the sandbox', () => {
     expect(early.step).toBe('confirm_refused');
     expect(early.confirmation.refusal?.kind).toBe('not_approved_yet');
     expect(early.confirmation.refusal?.reasons.join(' ')).toMatch(/not been approved/);
+    // The refusal is on the cashier's screen, waiting for her: the till does not report it as stuck work.
+    expect((await call<{ connectivity: { pendingCount: number } }>(core, 'app.getStatus')).connectivity.pendingCount).toBe(0);
     await shopper(sandbox, sale.solicitation!.uuid, 'approve');
     const again = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
     expect(['handing_over', 'done']).toContain(again.step);

@@ -179,8 +179,15 @@ export class Outbox {
     };
   }
 
+  /**
+   * What the status pill counts: work waiting for SeQura, plus work a person must look at. A refused
+   * confirmation is left out: it is the sale on the cashier's screen ("not approved yet"), waiting for the
+   * cashier, not for SeQura, and counting it would tell her something is stuck when nothing is.
+   */
   summary(): { count: number; oldestAt: string | null } {
-    const open = Object.values(this.all()).filter((i) => isOpen(i) || i.state === 'needs_attention');
+    const open = Object.values(this.all()).filter(
+      (i) => isOpen(i) || (i.state === 'needs_attention' && !(i.kind === 'confirm' && isRefusalCode(i.lastErrorCode))),
+    );
     const oldest = open.map((i) => i.createdAt).sort()[0] ?? null;
     return { count: open.length, oldestAt: oldest };
   }
@@ -296,6 +303,11 @@ export class Outbox {
       this.options.onChange();
     }
   }
+}
+
+/** SeQura said no (as opposed to: never answered before the give-up horizon). */
+function isRefusalCode(code: string | null): boolean {
+  return code === 'conflict' || code === 'validation';
 }
 
 /** For each sale, its oldest instruction that is not finished: the only one allowed to run. */
