@@ -9,7 +9,7 @@ import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting
 import { SaleHistory } from './journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
 import { Outbox, type OutboxFile } from './outbox/outbox.ts';
-import { SaleService } from './sale/sale-service.ts';
+import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import type { Logger } from './log/logger.ts';
@@ -206,20 +206,21 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     },
   });
 
+  const till: TillSettings = {
+    merchantId: connection.merchantId,
+    storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
+    tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
+    training: connection.mode === 'training',
+    requireNinControl: config?.requireNinControl ?? false,
+    usesShippedCart: config?.usesShippedCart ?? false,
+    allowedProducts: config?.allowedProducts ?? null,
+    offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+  };
   const sales: SaleService = new SaleService({
     journal,
     outbox,
     client,
-    till: {
-      merchantId: connection.merchantId,
-      storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
-      tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      training: connection.mode === 'training',
-      requireNinControl: config?.requireNinControl ?? false,
-      usesShippedCart: config?.usesShippedCart ?? false,
-      allowedProducts: config?.allowedProducts ?? null,
-      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
-    },
+    till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
     operatorRef: () => services.operators.currentOperatorRef(),
@@ -244,14 +245,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     createStore,
     // Cancellations and returns after confirmation need a manager's PIN (rate limited and audited there).
     authorizer: services.operators,
-    till: {
-      merchantId: connection.merchantId,
-      storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
-      tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      training: connection.mode === 'training',
-      requireNinControl: config?.requireNinControl ?? false,
-      usesShippedCart: config?.usesShippedCart ?? false,
-    },
+    till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
     cancelBeforeConfirmation: (saleId) => sales.cancel(saleId),

@@ -46,7 +46,8 @@ function main(): void {
     // Instructions still waiting for SeQura are safe on disk, but the cashier should know they will only
     // go when the app runs again.
     const pending = core.pendingWork();
-    if (pending.open > 0 && !confirmQuitWithPending(core, pending.open, pending.oldestOpenAt, win)) {
+    const waiting = pending.open + pending.queuedSales;
+    if (waiting > 0 && !confirmQuitWithPending(core, waiting, pending.oldestOpenAt, win)) {
       event.preventDefault();
       return;
     }

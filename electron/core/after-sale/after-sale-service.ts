@@ -17,6 +17,7 @@ import { SaleCartSchema, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { AppError } from '../ipc/dispatcher.ts';
+import { orderContextFor } from '../sale/order-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
@@ -495,22 +496,7 @@ export class AfterSaleService {
   }
 
   private context(sale: SaleRecord): OrderContext {
-    const { till } = this.deps;
-    return {
-      merchantId: till.merchantId,
-      storeRef: sale.storeRef,
-      tillId: sale.tillId,
-      operatorRef: sale.operatorRef,
-      saleId: sale.id,
-      attempt: sale.attempt,
-      requireNinControl: till.requireNinControl,
-      usesShippedCart: till.usesShippedCart,
-      languageCode: 'es-ES',
-      appVersion: this.deps.appVersion,
-      platformUname: this.deps.platformUname,
-      ipNumber: '127.0.0.1',
-      userAgent: `sequra-pos/${this.deps.appVersion}`,
-    };
+    return orderContextFor(sale, this.deps.till, this.deps.appVersion, this.deps.platformUname);
   }
 }
 

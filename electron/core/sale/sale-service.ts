@@ -1,5 +1,6 @@
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../../shared/order/build-order-payload.ts';
+import type { OrderPayload } from '../../../shared/order/payload.ts';
 import { SaleCartSchema, cartTotals } from '../../../shared/sale/cart.ts';
 import { classifyRefusal } from '../../../shared/sale/refusal.ts';
 import {
@@ -14,6 +15,7 @@ import {
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
 import { AppError } from '../ipc/dispatcher.ts';
+import { orderContextFor } from './order-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Outbox } from '../outbox/outbox.ts';
@@ -96,22 +98,7 @@ export class SaleService {
   }
 
   private context(sale: SaleRecord): OrderContext {
-    const { till } = this.deps;
-    return {
-      merchantId: till.merchantId,
-      storeRef: sale.storeRef,
-      tillId: sale.tillId,
-      operatorRef: sale.operatorRef,
-      saleId: sale.id,
-      attempt: sale.attempt,
-      requireNinControl: till.requireNinControl,
-      usesShippedCart: till.usesShippedCart,
-      languageCode: 'es-ES',
-      appVersion: this.deps.appVersion,
-      platformUname: this.deps.platformUname,
-      ipNumber: '127.0.0.1',
-      userAgent: `sequra-pos/${this.deps.appVersion}`,
-    };
+    return orderContextFor(sale, this.deps.till, this.deps.appVersion, this.deps.platformUname);
   }
 
   private today(): string {
@@ -359,14 +346,7 @@ export class SaleService {
         sale.ticketNumber!,
       ),
     );
-    const instruction = this.deps.outbox.enqueue({
-      id: this.instructionId(sale.id, 'confirm'),
-      saleId: sale.id,
-      kind: 'confirm',
-      request: { target: 'solicited_order', uuid: sale.solicitation!.uuid, payload },
-      ticketNumber: sale.ticketNumber,
-      amountCents: cartTotals(cart).financedCents,
-    });
+    const instruction = this.enqueueConfirmation(sale, payload, cartTotals(cart).financedCents);
     // The cashier is waiting at the till: show SeQura's first answer rather than "pending" when it is quick.
     await this.deps.outbox.waitForAttempt(instruction.id, CONFIRM_WAIT_MS);
     return this.deps.journal.get(sale.id)!;
@@ -604,14 +584,19 @@ export class SaleService {
 
   private confirmAgainAfterCrash(sale: SaleRecord): void {
     const { cart, shopper } = this.validated(sale);
+    // Same inputs as the first time (cart, shopper, ticket, attempt): the builder gives the same payload.
     const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: 'confirmed', orderRef1: sale.ticketNumber! });
-    this.deps.outbox.enqueue({
+    this.enqueueConfirmation(sale, payload, cartTotals(cart).financedCents);
+  }
+
+  private enqueueConfirmation(sale: SaleRecord, payload: OrderPayload, financedCents: number): Instruction {
+    return this.deps.outbox.enqueue({
       id: this.instructionId(sale.id, 'confirm'),
       saleId: sale.id,
       kind: 'confirm',
       request: { target: 'solicited_order', uuid: sale.solicitation!.uuid, payload },
       ticketNumber: sale.ticketNumber,
-      amountCents: cartTotals(cart).financedCents,
+      amountCents: financedCents,
     });
   }
 
