@@ -99,6 +99,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
   let claimed = 0;
   let sold = 0;
   let stopping = false;
+  let keep = false;
   try {
     for (let i = 1; i <= options.tills; i += 1) {
       const dataDir = join(root, `till-${String(i).padStart(2, '0')}`);
@@ -200,6 +201,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
     for (const { core } of tills) await core.stop();
     const report = await audit({ tills: tills.map(({ dataDir }) => ({ dataDir })), sandboxBaseUrl: sandbox.baseUrl });
     const counters = { ...report.counters, stuck, tills: options.tills, partitions: partitionsDone };
+    keep = failedCounters(counters).length > 0;
     const p50 = percentile(drainMs, 50);
     const p95 = percentile(drainMs, 95);
     const summary =
@@ -224,7 +226,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
     stopping = true;
     await Promise.allSettled(tills.map(({ core }) => core.stop()));
     await sandbox.close();
-    if (stuck === 0 && problems.length === 0) rmSync(root, { recursive: true, force: true });
+    // A failing run keeps its tills' files (journal, outbox, history, logs, cashier notebook) for debugging.
+    if (!keep && stuck === 0 && problems.length === 0) rmSync(root, { recursive: true, force: true });
     else log(`chaos: data kept in ${root}`);
   }
 }

@@ -118,6 +118,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
   let closed = 0;
   let stuck = 0;
   const problems: string[] = [];
+  let keep = false;
   try {
     await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
       method: 'POST',
@@ -170,6 +171,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
     const dropped = (await sandboxLog(sandbox.baseUrl)).filter((entry) => entry.status === null && entry.fault === 'latency');
     const counters = { ...report.counters, kills, stuck };
     const failing = failedCounters(counters);
+    keep = failing.length > 0;
     const summary =
       `crash: sales=${counters.sales} kills=${kills} confirmed=${counters.confirmed} lost_confirmations=${counters.lost_confirmations}` +
       ` duplicate_sms=${counters.duplicate_sms} duplicate_solicitations_after_sms=${counters.duplicate_solicitations_after_sms}` +
@@ -188,7 +190,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
   } finally {
     driver.cleanup();
     await sandbox.close();
-    if (!options.keepDataDir && stuck === 0 && problems.length === 0) rmSync(dataDir, { recursive: true, force: true });
+    // A failing run keeps the till's files (journal, outbox, history, logs, cashier notebook) for debugging.
+    if (!options.keepDataDir && !keep && stuck === 0 && problems.length === 0) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

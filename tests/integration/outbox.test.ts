@@ -326,6 +326,37 @@ describe('work queued for SeQura while it keeps answering (5xx, 429)', () => {
   });
 });
 
+describe('late answers', () => {
+  let core: Core | null = null;
+  afterEach(async () => {
+    await core?.stop();
+    core = null;
+  });
+
+  it('a product list that arrives after the sale was sold and archived never brings the sale back', async () => {
+    core = await startCore({ dataDir, sandbox });
+    const created = await call<SaleRecord>(core, 'sale.create');
+    await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
+    // A reload of the product list that SeQura answers slowly…
+    await setFaults(sandbox, { match: 'GET /orders/', latency_ms: 1_500 });
+    const slowReload = core.dispatch('sale.start', { saleId: created.id }, true);
+    await new Promise((r) => setTimeout(r, 50));
+    await setFaults(sandbox, null);
+    // …while the cashier goes on with the list already shown: SMS, approval, confirmation, handover, close.
+    await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
+    await shopper(sandbox, started.solicitation!.uuid, 'approve');
+    await call(core, 'sale.confirm', { saleId: created.id });
+    await waitFor(async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step, (step) => step === 'done', 5_000);
+    await call(core, 'sale.close', { saleId: created.id });
+    expect(JSON.parse(readFileSync(join(dataDir, 'journal.json'), 'utf8')).sales).toEqual({});
+    await slowReload;
+    // The late answer changed nothing: the sale stays archived as done, not back at "choose product".
+    expect(JSON.parse(readFileSync(join(dataDir, 'journal.json'), 'utf8')).sales).toEqual({});
+    expect((await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale).toBeNull();
+  });
+});
+
 describe('outbox and sale journal across a crash', () => {
   let core: Core | null = null;
   afterEach(async () => {

@@ -73,6 +73,12 @@ export class SaleService {
   }
 
   private save(sale: SaleRecord): SaleRecord {
+    if (!this.deps.journal.get(sale.id)) {
+      // Every sale is created with putCurrent; one missing here was archived meanwhile, and writing it back
+      // would resurrect it with a stale step. Nothing legitimate saves an archived sale.
+      this.deps.log.warn('sale.stale_write_dropped', { sale: sale.id, step: sale.step });
+      return sale;
+    }
     const stamped = {
       ...sale,
       updatedAt: this.now(),
@@ -229,11 +235,24 @@ export class SaleService {
         this.deps.client.getMerchantPaymentMethods().catch(() => null),
       ]);
       const options = this.paymentOptions(forOrder, forMerchant, cartTotals(sale.cart).financedCents);
-      return this.save({ ...(this.deps.journal.get(sale.id) ?? sale), paymentOptions: options, lastError: null });
+      const fresh = this.stillChoosing(sale.id, uuid);
+      return fresh ? this.save({ ...fresh, paymentOptions: options, lastError: null }) : (this.deps.journal.get(sale.id) ?? sale);
     } catch (error) {
       // The solicitation exists; only the product list failed. The screen offers to load it again.
-      return this.save({ ...(this.deps.journal.get(sale.id) ?? sale), paymentOptions: null, lastError: toErrorSummary(error, this.now()) });
+      const fresh = this.stillChoosing(sale.id, uuid);
+      return fresh ? this.save({ ...fresh, paymentOptions: null, lastError: toErrorSummary(error, this.now()) }) : (this.deps.journal.get(sale.id) ?? sale);
     }
+  }
+
+  /**
+   * A product list can arrive late (a slow answer, with the client's read retries): by then another load may
+   * have answered, the cashier sent the SMS, or the sale was even confirmed and archived. Only a sale still
+   * choosing a product for this same solicitation takes it (chaos test: a late list once put an archived,
+   * confirmed sale back in the journal at "choose product").
+   */
+  private stillChoosing(saleId: string, uuid: string): SaleRecord | null {
+    const fresh = this.deps.journal.get(saleId);
+    return fresh && fresh.step === 'choose_product' && fresh.solicitation?.uuid === uuid ? fresh : null;
   }
 
   private paymentOptions(forOrder: PaymentMethods, forMerchant: PaymentMethods | null, financedCents: number): PaymentOption[] {
