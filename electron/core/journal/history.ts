@@ -33,7 +33,9 @@ export class SaleHistory {
 
   add(sale: SaleRecord): void {
     const store = this.month(sale.createdAt.slice(0, 7));
-    store.set('sales', { ...store.get('sales'), [sale.id]: sale });
+    // One read and one whole-file write (conf's set() would read the file a second time).
+    const file = store.store;
+    store.store = { ...file, sales: { ...file.sales, [sale.id]: sale } };
   }
 
   months(): string[] {

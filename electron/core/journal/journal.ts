@@ -27,6 +27,11 @@ export class SaleJournal {
     this.state = structuredClone(store.store);
   }
 
+  /** The whole journal in one atomic write (temp file + rename): old or new on disk, never half. */
+  private persist(): void {
+    this.store.store = this.state;
+  }
+
   get(id: string): SaleRecord | undefined {
     return this.state.sales[id];
   }
@@ -41,19 +46,19 @@ export class SaleJournal {
 
   put(sale: SaleRecord): void {
     this.state.sales[sale.id] = sale;
-    this.store.set('sales', this.state.sales);
+    this.persist();
   }
 
   setCurrent(id: string | null): void {
     this.state.currentSaleId = id;
-    this.store.set('currentSaleId', id);
+    this.persist();
   }
 
   /** Creates a sale and makes it current in one write. */
   putCurrent(sale: SaleRecord): void {
     this.state.sales[sale.id] = sale;
     this.state.currentSaleId = sale.id;
-    this.store.set({ sales: this.state.sales, currentSaleId: sale.id });
+    this.persist();
   }
 
   /**
@@ -65,7 +70,7 @@ export class SaleJournal {
     const updated = { ...sale, ticketNumber: format(sequence) };
     this.state.ticketSequence = sequence;
     this.state.sales[sale.id] = updated;
-    this.store.set({ ticketSequence: sequence, sales: this.state.sales });
+    this.persist();
     return updated;
   }
 
@@ -77,6 +82,6 @@ export class SaleJournal {
     delete this.state.sales[id];
     const currentSaleId = this.state.currentSaleId === id ? null : this.state.currentSaleId;
     this.state.currentSaleId = currentSaleId;
-    this.store.set({ sales: this.state.sales, currentSaleId });
+    this.persist();
   }
 }

@@ -54,6 +54,8 @@ export class Outbox {
   // One writer (single-instance lock), so a write-through copy in memory is always the file's content;
   // conf would otherwise re-read and re-parse the file on every get.
   private cache: Record<string, Instruction>;
+  /** The rest of the file (schemaVersion…), written back unchanged with every instruction change. */
+  private readonly fileRest: Omit<OutboxFile, 'instructions'>;
 
   constructor(private readonly options: OutboxOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -61,7 +63,14 @@ export class Outbox {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 72 * 3600_000;
     this.concurrency = options.concurrency ?? 8;
-    this.cache = { ...options.store.get('instructions') };
+    const { instructions, ...rest } = options.store.store;
+    this.cache = { ...instructions };
+    this.fileRest = rest;
+  }
+
+  /** The whole outbox file in one atomic write, from the in-memory copy (no re-read). */
+  private persist(): void {
+    this.options.store.store = { ...this.fileRest, instructions: this.cache } as OutboxFile;
   }
 
   private all(): Record<string, Instruction> {
@@ -71,7 +80,7 @@ export class Outbox {
   private save(instruction: Instruction): void {
     this.cache[instruction.id] = instruction;
     // conf writes the whole file atomically (write to temp, rename): a power cut leaves old or new, never half.
-    this.options.store.set('instructions', this.cache);
+    this.persist();
   }
 
   start(): void {
@@ -212,7 +221,7 @@ export class Outbox {
   /** Drops finished instructions of sales that have been archived (their history lives with the sale). */
   forgetSale(saleId: string): void {
     this.cache = Object.fromEntries(Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'));
-    this.options.store.set('instructions', this.cache);
+    this.persist();
   }
 
   private pump(): void {

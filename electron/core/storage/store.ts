@@ -4,6 +4,12 @@
 export interface KeyValueStore<T extends Record<string, unknown> = Record<string, unknown>> {
   readonly path: string;
   get store(): T;
+  /**
+   * Replaces the whole file in one atomic write. Stores with a single writer that keep their state in
+   * memory use this: conf's `set(key, …)` first re-reads and re-parses the file, which makes every write
+   * cost the file's size twice.
+   */
+  set store(value: T);
   get<K extends keyof T>(key: K): T[K];
   set<K extends keyof T>(key: K, value: T[K]): void;
   /** Several keys in one atomic write. */
