@@ -1,8 +1,7 @@
 // `npm run bench:flow`: the app's own time per sale step, excluding SeQura's answer (issue 4 target: under
 // 50 ms from SeQura's answer to the next screen). The real core drives N sales against the sandbox over
 // loopback; fetch is instrumented so the time spent waiting on SeQura is subtracted from each step.
-// Prints p50/p99 per step. The renderer's share (one React render of the pushed SaleRecord) is measured
-// by the end-to-end tests' screenshots run and is a few milliseconds; see docs/benchmarks.md.
+// Prints p50/p99 per step, then the renderer's share measured in Chromium (scripts/bench-renderer.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { startSandbox } from '../electron/core/sandbox/server.ts';
 import { createMemorySecretStore } from '../electron/core/secrets/secret-store.ts';
 import { createConfStore } from '../electron/core/storage/conf-store.ts';
 import { CART, SHOPPER, signInForTests } from '../tests/support/till.ts';
+import { benchRenderer } from './bench-renderer.ts';
 
 const sales = Number(process.argv[process.argv.indexOf('--sales') + 1] || 200);
 const sandbox = await startSandbox({ port: 0, quiet: true });
@@ -96,3 +96,9 @@ for (const [name, values] of samples) {
 await core.stop();
 await sandbox.close();
 rmSync(dataDir, { recursive: true, force: true });
+
+// Renderer phase (needs `vite build` and Chromium): main's message → next step painted.
+const browserSales = Number(process.argv[process.argv.indexOf('--browser-sales') + 1] || 20);
+const latencies = await benchRenderer(browserSales);
+console.log(`  renderer: main's answer → next step painted (${latencies.length} step changes over ${browserSales} sales in Chromium)`);
+console.log(`  ${'renderer'.padEnd(34)} p50 ${pct(latencies, 50).toFixed(2).padStart(7)} ms   p99 ${pct(latencies, 99).toFixed(2).padStart(7)} ms`);
