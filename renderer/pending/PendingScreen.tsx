@@ -1,3 +1,4 @@
+import { ERROR_CODES, type ErrorCode } from '../../shared/ipc/result.ts';
 import { useCallback, useEffect, useState } from 'react';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
@@ -76,7 +77,15 @@ export function PendingScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
             <td className="reason-cell">
               <div>
                 <span className="pending-state">{t(`pending.state.${item.state}`)}</span>
-                {item.lastError && <span className="pending-error">{item.lastError}</span>}
+                {item.lastError && (
+                  // The cashier's words for the code; SeQura's or the network's own words stay one hover away
+                  // for support.
+                  <span className="pending-error" title={item.lastError} data-code={item.lastErrorCode ?? ''}>
+                    {item.lastErrorCode && (ERROR_CODES as readonly string[]).includes(item.lastErrorCode)
+                      ? t(`ipcError.${item.lastErrorCode as ErrorCode}`)
+                      : item.lastError}
+                  </span>
+                )}
                 {item.nextAttemptAt && item.state === 'pending' && (
                   <span className="field-hint">{t('pending.nextAttempt', { time: formatTime(item.nextAttemptAt), attempts: item.attempts })}</span>
                 )}

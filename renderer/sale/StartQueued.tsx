@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { CancelButton, RestartButton } from './SaleActions.tsx';
-import type { StepProps } from './step-props.ts';
+import { unlessUnreachable, type StepProps } from './step-props.ts';
 import { StepFrame } from './StepFrame.tsx';
 
 /**
@@ -27,7 +27,7 @@ export function StartQueued({ sale, controller, status }: StepProps) {
         {t('startQueued.body')}
       </p>
       {since && <p className="field-hint">{t('startQueued.since', { time: formatTime(since) })}</p>}
-      <ErrorNotice error={controller.error ?? sale.lastError} />
+      <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
       <div className="actions">
         <button type="button" className="button primary" onClick={() => void checkNow()} disabled={checking} data-testid="start-queued-check" data-autofocus="">
           {checking ? t('sale.working') : t('startQueued.checkNow')}

@@ -33,6 +33,8 @@ export const OutboxItemSchema = z.object({
   createdAt: z.string().max(40),
   nextAttemptAt: z.string().max(40).nullable(),
   lastError: z.string().max(500).nullable(),
+  /** The IPC error code of the last failure, so the list says it in the cashier's words. */
+  lastErrorCode: z.string().max(60).nullable(),
   ticketNumber: z.string().max(64).nullable(),
   amountCents: z.number().int(),
 });

@@ -72,6 +72,10 @@ export class ConnectivityMonitor {
 
   reportFailure(offline: boolean, errorName: string): void {
     this.record({ reachable: false, offline, errorName });
+    // A real call just failed: probe at the unreachable interval from now on, not at the idle one that was
+    // scheduled while everything was fine (the pill would otherwise say "unreachable" for up to a minute
+    // after SeQura is back).
+    this.schedule();
   }
 
   /** The set of pending work changed (or the OS woke up): re-evaluate the probe interval now. */

@@ -1,7 +1,7 @@
 import type { OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
-import { SequraError } from '../sequra/errors.ts';
+import { SequraError, ipcCodeForKind } from '../sequra/errors.ts';
 import type { KeyValueStore } from '../storage/store.ts';
 import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
 import { isOpen, type Instruction, type InstructionOutcome } from './instruction.ts';
@@ -213,6 +213,7 @@ export class Outbox {
         createdAt: i.createdAt,
         nextAttemptAt: i.nextAttemptAt,
         lastError: i.lastError,
+        lastErrorCode: i.lastErrorCode ? ipcCodeForKind(i.lastErrorCode) : null,
         ticketNumber: i.ticketNumber,
         amountCents: i.amountCents,
       }));

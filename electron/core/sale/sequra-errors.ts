@@ -9,7 +9,8 @@ export function toErrorSummary(error: unknown, at: string): ErrorSummary {
   const summary = clientSummary(error);
   const reasons = error instanceof SequraError && error.messages.length > 0 ? error.messages.slice(0, 20).map((m) => m.slice(0, 500)) : undefined;
   return {
-    code: error instanceof SequraError ? error.kind : 'internal',
+    // The renderer's vocabulary (sequra_unreachable, sequra_unknown_outcome…): it picks the cashier's words.
+    code: summary.code,
     message: summary.message,
     retryable: summary.retryable,
     ...(reasons ? { reasons } : {}),

@@ -393,6 +393,11 @@ const SUMMARY_CODE: Record<SequraErrorKind, ErrorCode> = {
   invalid_payload: 'invalid_request',
 };
 
+/** The IPC error code (the renderer's vocabulary) for a client error kind; anything else is `internal`. */
+export function ipcCodeForKind(kind: string | null | undefined): ErrorCode {
+  return kind && kind in SUMMARY_CODE ? SUMMARY_CODE[kind as SequraErrorKind] : 'internal';
+}
+
 const MAX_SUMMARY_LENGTH = 500;
 
 /**

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SaleHistory } from '../../electron/core/journal/history.ts';
+import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from '../../electron/core/journal/journal.ts';
+import { newSaleRecord } from '../../electron/core/sale/sale-factory.ts';
+import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
+import { makeDataDir, removeDir } from '../support/till.ts';
+
+// The journal on real files (conf in a temp directory), reopened the way a restarted till reopens it.
+let dir: string;
+beforeEach(() => {
+  dir = makeDataDir('journal-');
+});
+afterEach(() => removeDir(dir));
+
+function open(): SaleJournal {
+  return new SaleJournal(createConfStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }), new SaleHistory(createConfStore, dir));
+}
+const onDisk = (): JournalFile => JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8'));
+const ticket = (seq: number) => `T-01-${String(seq).padStart(6, '0')}`;
+let n = 0;
+const sale = (): SaleRecord => newSaleRecord({ id: `sale-${++n}`, now: '2026-11-27T10:00:00.000Z', training: false, storeRef: 'T', tillId: '01', operatorRef: 'op' });
+
+describe('sale journal', () => {
+  it('hands out ticket numbers that keep growing across restarts and are never reused', () => {
+    const first = open();
+    const a = sale();
+    first.putCurrent(a);
+    expect(first.assignTicket(a, ticket).ticketNumber).toBe('T-01-000001');
+    // The number and the sale that carries it are in the same write.
+    expect(onDisk()).toMatchObject({ ticketSequence: 1, sales: { [a.id]: { ticketNumber: 'T-01-000001' } } });
+
+    const afterRestart = open();
+    const b = sale();
+    afterRestart.putCurrent(b);
+    expect(afterRestart.assignTicket(b, ticket).ticketNumber).toBe('T-01-000002');
+    // A sale whose ticket was handed out and then abandoned does not give its number back.
+    const c = sale();
+    afterRestart.putCurrent(c);
+    expect(open().assignTicket(c, ticket).ticketNumber).toBe('T-01-000003');
+  });
+
+  it('keeps the current sale and its step across a restart', () => {
+    const journal = open();
+    const a = sale();
+    journal.putCurrent(a);
+    journal.put({ ...a, step: 'awaiting_approval', solicitation: { uuid: 'u-1', startedAt: a.createdAt } });
+    const reopened = open();
+    expect(reopened.current()).toMatchObject({ id: a.id, step: 'awaiting_approval', solicitation: { uuid: 'u-1' } });
+  });
+
+  it('archives only finished sales, into the month history, and forgets them in the journal', () => {
+    const journal = open();
+    const a = sale();
+    journal.putCurrent(a);
+    journal.archive(a.id);
+    expect(journal.get(a.id)).toBeDefined();
+    journal.put({ ...a, step: 'done', finishedAt: a.createdAt });
+    journal.archive(a.id);
+    expect(journal.get(a.id)).toBeUndefined();
+    expect(journal.current()).toBeNull();
+    expect(onDisk().sales).toEqual({});
+    const history = new SaleHistory(createConfStore, dir);
+    expect(history.months()).toEqual(['2026-11']);
+    expect(history.salesOf('2026-11').map((s) => s.id)).toEqual([a.id]);
+  });
+});
