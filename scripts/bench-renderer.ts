@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright';
 import { startSandbox } from '../electron/core/sandbox/server.ts';
 import { startPreviewHost } from '../electron/preview/host.ts';
+import { addLine, fillShopper, openSale } from '../tests/e2e/cashier-ui.ts';
 import { makeDataDir, removeDir, shopper, startCore } from '../tests/support/till.ts';
 
 export async function benchRenderer(sales: number): Promise<number[]> {
@@ -40,23 +41,11 @@ export async function benchRenderer(sales: number): Promise<number[]> {
       }
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-step'] });
   });
-  await page.goto(host.url);
   const step = (name: string) => page.locator(`[data-testid="sale-step"][data-step="${name}"]`).waitFor();
   for (let i = 0; i < sales; i++) {
-    await page.locator('[data-testid="sale-step"]').waitFor();
-    if ((await page.getAttribute('[data-testid="sale-step"]', 'data-step')) !== 'draft') await page.getByTestId('sale-new').click();
-    await page.getByLabel('Referencia', { exact: true }).fill(`84100000${i}`);
-    await page.getByLabel('Descripción', { exact: true }).fill('Silla');
-    await page.getByLabel('Precio (IVA incl.)').fill('120,00');
-    await page.getByTestId('cart-add-line').click();
-    await page.getByTestId('cart-continue').click();
-    await page.getByLabel('Nombre', { exact: true }).fill('María');
-    await page.getByLabel('Primer apellido').fill('García');
-    await page.getByLabel('Segundo apellido').fill('López');
-    await page.getByLabel('DNI / NIE').fill('23232323T');
-    await page.getByLabel('Fecha de nacimiento', { exact: false }).fill('17/05/1990');
-    await page.getByLabel('Móvil').fill('612 345 678');
-    await page.getByLabel('Email').fill('maria@example.com');
+    await openSale(page, host.url);
+    await addLine(page, { reference: `84100000${i}`, name: 'Silla', price: '120,00' });
+    await fillShopper(page, { givenNames: 'María' });
     await page.getByTestId('shopper-start').click();
     await step('choose_product');
     await page.locator('[data-testid="product-option"][data-product="i1"]').click();
