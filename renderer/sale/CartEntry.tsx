@@ -313,23 +313,16 @@ function DiscountsSection({ editor, error }: { editor: DraftEditor; error: strin
           <label htmlFor="discount-name">{t('cart.discountName')}</label>
           <input id="discount-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} autoComplete="off" placeholder={t('cart.discountDefaultName')} />
         </div>
-        <div className="field">
-          <label htmlFor="discount-amount">{t('cart.discountAmount')}</label>
-          <input
-            id="discount-amount"
-            value={amount}
-            onChange={(e) => {
-              setAmount(e.target.value);
-              setFormError(null);
-            }}
-            maxLength={16}
-            inputMode="decimal"
-            placeholder="0,00"
-            autoComplete="off"
-            aria-invalid={formError ? true : undefined}
-            aria-describedby={formError ? 'discount-amount-error' : undefined}
-          />
-        </div>
+        <AmountInput
+          id="discount-amount"
+          label={t('cart.discountAmount')}
+          value={amount}
+          invalid={formError !== null}
+          onChange={(value) => {
+            setAmount(value);
+            setFormError(null);
+          }}
+        />
         <button type="submit" className="button secondary" data-testid="cart-add-discount">
           {t('cart.addDiscount')}
         </button>
@@ -392,23 +385,16 @@ function TillPaymentsSection({ editor, error }: { editor: DraftEditor; error: st
             <option value="card">{t('cart.method.card')}</option>
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="payment-amount">{t('cart.paymentAmount')}</label>
-          <input
-            id="payment-amount"
-            value={amount}
-            onChange={(e) => {
-              setAmount(e.target.value);
-              setFormError(null);
-            }}
-            maxLength={16}
-            inputMode="decimal"
-            placeholder="0,00"
-            autoComplete="off"
-            aria-invalid={formError ? true : undefined}
-            aria-describedby={formError ? 'payment-amount-error' : undefined}
-          />
-        </div>
+        <AmountInput
+          id="payment-amount"
+          label={t('cart.paymentAmount')}
+          value={amount}
+          invalid={formError !== null}
+          onChange={(value) => {
+            setAmount(value);
+            setFormError(null);
+          }}
+        />
         <button type="submit" className="button secondary" data-testid="cart-add-payment">
           {t('cart.addPayment')}
         </button>
@@ -458,5 +444,25 @@ function EntryList({
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A euro amount typed with the Spanish decimal comma; its error message (id `<id>-error`) sits below the form. */
+function AmountInput({ id, label, value, invalid, onChange }: { id: string; label: string; value: string; invalid: boolean; onChange: (value: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        maxLength={16}
+        inputMode="decimal"
+        placeholder="0,00"
+        autoComplete="off"
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? `${id}-error` : undefined}
+      />
+    </div>
   );
 }

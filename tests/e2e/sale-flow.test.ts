@@ -84,6 +84,35 @@ describe('the cashier’s sale in the browser', () => {
     await expectOneOfEach(uuid);
   });
 
+  it('sends discounts and the amount paid at the till as SeQura items, and refuses a malformed amount', async () => {
+    await openSale();
+    await enterCart();
+    const page = f.page;
+    await page.getByLabel('Concepto', { exact: true }).fill('Promo');
+    await page.getByLabel('Descuento', { exact: true }).fill('20,005');
+    await page.getByTestId('cart-add-discount').click();
+    await page.getByTestId('discount-amount-error').waitFor();
+    await page.getByLabel('Descuento', { exact: true }).fill('20,00');
+    await page.getByTestId('cart-add-discount').click();
+    await page.getByLabel('Forma de pago').selectOption('card');
+    await page.getByLabel('Pagado', { exact: true }).fill('50');
+    await page.getByTestId('cart-add-payment').click();
+    await expect.poll(() => page.getByTestId('cart-total-financed').innerText()).toContain('468,90');
+    await enterShopper();
+    const uuid = await startAndChoose('pp3');
+    await shopper(f.sandbox, uuid, 'approve');
+    await confirmOnPhoneSaysApproved();
+    await atStep('done');
+    const shipped = (await sandboxOrder(f.sandbox, uuid)).shipped_cart!;
+    expect(shipped.order_total_with_tax).toBe(46_890);
+    expect(shipped.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'discount', total_with_tax: -2_000 }),
+        expect.objectContaining({ type: 'other_payment', total_with_tax: -5_000 }),
+      ]),
+    );
+  });
+
   for (const product of ['i1', 'sp1', 'pp5']) {
     it(`sells with ${product}`, async () => {
       await openSale();
