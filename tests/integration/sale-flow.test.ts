@@ -190,6 +190,31 @@ describe('sale flow against the sandbox', () => {
     expect((await current()).shopper.nin).toBe('13003009L');
   });
 
+  it('puts SeQura’s refusal of a start next to the field it names, keeping what was typed', async () => {
+    // SeQura can refuse what our own checks accepted. To get such a refusal from the sandbox, the email is
+    // changed on the wire, after the client validated the payload (the transport is the only thing altered).
+    await core.stop();
+    const tamper: typeof fetch = async (input, init) => {
+      const request = new Request(input as RequestInfo, init);
+      if (request.method === 'POST' && new URL(request.url).pathname === '/orders') {
+        const body = (await request.json()) as { order: { customer: { email: string } } };
+        body.order.customer.email = 'maria-at-example.com';
+        return fetch(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify(body) });
+      }
+      return fetch(request);
+    };
+    core = await startCore({ dataDir, sandbox, fetch: tamper });
+    const created = await call<SaleRecord>(core, 'sale.create');
+    await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    const refused = await callError(core, 'sale.start', { saleId: created.id });
+    expect(refused.code).toBe('sequra_rejected');
+    expect(refused.reasons?.join(' ')).toMatch(/customer\.email/);
+    expect(refused.fields).toEqual({ 'shopper.email': 'sequra_rejected' });
+    const after = await current();
+    expect(after.step).toBe('draft');
+    expect(after.shopper.email).toBe(SHOPPER.email);
+  });
+
   it('queues a confirmation while SeQura is unreachable and lands it exactly once when it answers', async () => {
     const sale = await saleAwaitingApproval('pp3');
     await shopper(sandbox, sale.solicitation!.uuid, 'approve');

@@ -2,6 +2,7 @@ import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../../shared/order/build-order-payload.ts';
 import type { OrderPayload } from '../../../shared/order/payload.ts';
 import { SaleCartSchema, cartTotals } from '../../../shared/sale/cart.ts';
+import { formFieldsForSequraReasons } from '../../../shared/order/sequra-field-paths.ts';
 import { classifyRefusal } from '../../../shared/sale/refusal.ts';
 import {
   isFinal,
@@ -220,9 +221,12 @@ export class SaleService {
       const saved = this.save(withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind));
       return saved;
     }
-    // SeQura refused the content (409 with reasons, 401/403 configuration): back to the form, nothing lost.
+    // SeQura refused the content (409 with reasons, 401/403 configuration): back to the form, nothing lost,
+    // with each reason that names a field shown next to that field.
     const saved = this.save(withTimeline({ ...sale, step: 'draft', draftStage: 'shopper', lastError: summary }, this.now(), 'start_refused', kind));
-    throw toAppError(error, saved);
+    const refusal = toAppError(error, saved);
+    const fields = formFieldsForSequraReasons(refusal.extra.reasons ?? []);
+    throw Object.keys(fields).length > 0 ? new AppError(refusal.code, refusal.message, { ...refusal.extra, fields }) : refusal;
   }
 
   private async loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
