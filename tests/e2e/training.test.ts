@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright';
+import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { sandboxOrder, shopper } from '../support/till.ts';
+import { addLine, fillShopper, openSale } from './cashier-ui.ts';
+import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
+
+// A fresh install (no configuration, no credentials) is a training till: it sells against the sandbox it
+// starts itself, says so everywhere, and its slips can never be mistaken for a real sale.
+describe('training mode', () => {
+  let browser: Browser;
+  let till: RunningTill;
+  let page: Page;
+  const dataDir = makeDataDir();
+
+  beforeAll(async () => {
+    till = await startTill({ dataDir });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await till?.stop();
+    removeDir(dataDir);
+  });
+
+  it('runs a whole practice sale against the built-in sandbox, with the banner, the phone link and a marked slip', async () => {
+    const sandbox = till.core.trainingSandbox as RunningSandbox;
+    expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await openSale(page, till.url);
+    expect(await page.getByTestId('training-banner').innerText()).toContain('MODO FORMACIÓN');
+    await addLine(page, { reference: 'PRACTICA-1', name: 'Lámpara', price: '89,90' });
+    await fillShopper(page);
+    await page.getByTestId('shopper-start').click();
+    await page.locator('[data-testid="sale-step"][data-step="choose_product"]').waitFor();
+    await page.locator('[data-testid="product-option"][data-product="i1"]').click();
+    await page.getByTestId('product-send-sms').click();
+    await page.locator('[data-testid="sale-step"][data-step="awaiting_approval"]').waitFor();
+
+    // The virtual shopper phone is one click away and points at this order on the training sandbox.
+    const answer = await till.core.dispatch('sale.current', {}, true);
+    const uuid = answer.ok ? (answer.data as { sale: { solicitation: { uuid: string } } }).sale.solicitation.uuid : '';
+    const phoneLinks = await page.locator('a[href*="/phone"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    expect(phoneLinks.some((href) => href.startsWith(`${sandbox.baseUrl}/phone`))).toBe(true);
+    const phone = await browser.newPage();
+    await phone.goto(sandbox.phoneUrl(uuid));
+    expect(await phone.locator('body').innerText()).toMatch(/seQura/i);
+    await phone.screenshot({ path: 'docs/screenshots/training-virtual-phone.png' });
+    await phone.close();
+
+    await shopper(sandbox, uuid, 'approve');
+    await page.getByTestId('approval-confirm').click();
+    await page.locator('[data-testid="sale-step"][data-step="done"]').waitFor();
+    expect(await page.getByTestId('slip-training').innerText()).toBe('FORMACIÓN — NO ES UNA VENTA');
+    await screenshot(page, 'training-slip');
+    expect((await sandboxOrder(sandbox, uuid)).state).toBe('shipped');
+  });
+
+  it('keeps training sales apart from real ones on disk', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(readdirSync(join(dataDir, 'training'))).toContain('journal.json');
+    expect(readdirSync(dataDir)).not.toContain('journal.json');
+  });
+});
