@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
-import { sandboxOrder, shopper } from '../support/till.ts';
+import { sandboxOrder } from '../support/till.ts';
 import { addLine, fillShopper, openSale } from './cashier-ui.ts';
 import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
 
@@ -42,13 +42,21 @@ describe('training mode', () => {
     const uuid = answer.ok ? (answer.data as { sale: { solicitation: { uuid: string } } }).sale.solicitation.uuid : '';
     const phoneLinks = await page.locator('a[href*="/phone"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
     expect(phoneLinks.some((href) => href.startsWith(`${sandbox.baseUrl}/phone`))).toBe(true);
-    const phone = await browser.newPage();
+    // The trainee plays the shopper on the virtual phone, as the shopper would: open the SMS link, type the
+    // code (the sandbox's OTP is the last 5 digits of the mobile), approve, and read "pending confirmation".
+    const phone = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await phone.goto(sandbox.phoneUrl(uuid));
     expect(await phone.locator('body').innerText()).toMatch(/seQura/i);
     await phone.screenshot({ path: 'docs/screenshots/training-virtual-phone.png' });
+    await phone.getByRole('link', { name: 'Abrir el enlace' }).or(phone.getByRole('button', { name: 'Abrir el enlace' })).first().click();
+    await phone.locator('#otp').fill('45678');
+    await phone.getByRole('button', { name: 'Continuar' }).click();
+    await phone.getByRole('button', { name: 'Aprobar', exact: true }).click();
+    await expect.poll(() => phone.locator('body').innerText()).toMatch(/pendiente de confirmaci[oó]n/i);
+    await phone.screenshot({ path: 'docs/screenshots/training-virtual-phone-approved.png' });
     await phone.close();
+    expect((await sandboxOrder(sandbox, uuid)).state).toBe('approved');
 
-    await shopper(sandbox, uuid, 'approve');
     await page.getByTestId('approval-confirm').click();
     await page.locator('[data-testid="sale-step"][data-step="done"]').waitFor();
     expect(await page.getByTestId('slip-training').innerText()).toBe('FORMACIÓN — NO ES UNA VENTA');
