@@ -1,3 +1,4 @@
+import { NewSaleButton } from './SaleActions.tsx';
 import { cartTotals } from '../../shared/sale/cart.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -45,16 +46,7 @@ export function Done({ sale, controller }: StepProps) {
       </article>
       <ErrorNotice error={controller.error} />
       <div className="actions no-print">
-        <button
-          type="button"
-          className="button primary"
-          onClick={() => void controller.newSale()}
-          disabled={controller.busy !== null}
-          data-testid="sale-new"
-          data-autofocus=""
-        >
-          {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
-        </button>
+        <NewSaleButton controller={controller} />
         <button type="button" className="button secondary" onClick={() => window.print()} data-testid="slip-print">
           {t('done.print')}
         </button>

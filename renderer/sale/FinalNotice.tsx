@@ -1,3 +1,4 @@
+import { NewSaleButton } from './SaleActions.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import type { StepProps } from './step-props.ts';
@@ -14,16 +15,7 @@ export function FinalNotice({ sale, controller }: StepProps) {
       </p>
       <ErrorNotice error={controller.error} />
       <div className="actions">
-        <button
-          type="button"
-          className="button primary"
-          onClick={() => void controller.newSale()}
-          disabled={controller.busy !== null}
-          data-testid="sale-new"
-          data-autofocus=""
-        >
-          {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
-        </button>
+        <NewSaleButton controller={controller} />
       </div>
     </StepFrame>
   );

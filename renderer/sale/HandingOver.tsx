@@ -1,3 +1,4 @@
+import { NewSaleButton } from './SaleActions.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { isSequraDown, unlessUnreachable, type StepProps } from './step-props.ts';
@@ -21,16 +22,7 @@ export function HandingOver({ sale, controller, status }: StepProps) {
         <>
           <div className="actions">
             {/* The handover notice needs nothing from the cashier: the next shopper is the obvious next thing. */}
-            <button
-              type="button"
-              className="button primary"
-              onClick={() => void controller.newSale()}
-              disabled={controller.busy !== null}
-              data-testid="sale-new"
-              data-autofocus=""
-            >
-              {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
-            </button>
+            <NewSaleButton controller={controller} />
             <button
               type="button"
               className="button secondary"

@@ -53,3 +53,20 @@ export function RejectedButton({ controller, className = 'button secondary' }: {
     />
   );
 }
+
+/** "Nueva venta": the primary way out of a finished (or handed-over-in-the-background) sale. */
+export function NewSaleButton({ controller }: { controller: SaleController }) {
+  const { t } = useI18n();
+  return (
+    <button
+      type="button"
+      className="button primary"
+      onClick={() => void controller.newSale()}
+      disabled={controller.busy !== null}
+      data-testid="sale-new"
+      data-autofocus=""
+    >
+      {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
+    </button>
+  );
+}
