@@ -5,16 +5,40 @@
 //   electron/core/     Node-side services: `electron` only as types; no renderer/
 //   electron/preview/  browser preview host: plain Node, no electron values
 //   electron/main/, electron/preload/: the only places that import Electron values
+//   sandbox/           the local SeQura sandbox: plain Node, nothing from electron/ or renderer/; everyone
+//                      else reaches it only through its public entry, sandbox/index.ts
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'url', 'stream', 'events', 'util', 'zlib', 'tls', 'dns'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'child_process',
+  'url',
+  'stream',
+  'events',
+  'util',
+  'zlib',
+  'tls',
+  'dns',
+];
 
 const electronValueBan = {
   name: 'electron',
   allowTypeImports: true,
   message: 'Only electron/main and electron/preload may import Electron values; receive capabilities by injection.',
+};
+// Outside sandbox/, only its public entry may be imported.
+const sandboxInternalsBan = {
+  group: ['**/sandbox/*', '!**/sandbox/index.ts'],
+  message: 'Reach the sandbox only through its public entry, sandbox/index.ts.',
 };
 const electronStoreBan = {
   name: 'electron-store',
@@ -35,35 +59,71 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'shared/ is platform-neutral.' }, { name: 'react', message: 'shared/ is platform-neutral.' }, electronStoreBan],
-        patterns: [
-          { group: nodeBuiltins, message: 'shared/ is platform-neutral: no Node built-ins.' },
-          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing in electron/ or renderer/.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'shared/ is platform-neutral.' },
+            { name: 'react', message: 'shared/ is platform-neutral.' },
+            electronStoreBan,
+          ],
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ is platform-neutral: no Node built-ins.' },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ depends on nothing in electron/ or renderer/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer reaches main only through window.pos.' }, electronStoreBan],
-        patterns: [
-          { group: nodeBuiltins, message: 'The renderer never touches Node or the disk.' },
-          { group: ['**/electron/**'], message: 'The renderer imports only shared/.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer reaches main only through window.pos.' },
+            electronStoreBan,
+          ],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer never touches Node or the disk.' },
+            { group: ['**/electron/**'], message: 'The renderer imports only shared/.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/core/**/*.ts', 'electron/preview/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [electronValueBan, electronStoreBan],
-        patterns: [{ group: ['**/renderer/**'], message: 'Node-side code never imports the renderer.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronValueBan, electronStoreBan],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'Node-side code never imports the renderer.' },
+            sandboxInternalsBan,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['sandbox/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronValueBan, electronStoreBan],
+          patterns: [
+            { group: ['**/renderer/**', '**/electron/**'], message: 'The sandbox stands alone: nothing from the app.' },
+          ],
+        },
+      ],
     },
   },
 );

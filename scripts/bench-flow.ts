@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { createCore } from '../electron/core/app-core.ts';
 import { loadMachineConfig } from '../electron/core/config/machine-config.ts';
 import { silentLogger } from '../electron/core/log/logger.ts';
-import { startSandbox } from '../electron/core/sandbox/server.ts';
+import { startSandbox } from '../sandbox/index.ts';
 import { createMemorySecretStore } from '../electron/core/secrets/secret-store.ts';
 import { createConfStore } from '../electron/core/storage/conf-store.ts';
 import { CART, SHOPPER, signInForTests } from '../tests/support/till.ts';
@@ -20,7 +20,11 @@ const sandbox = await startSandbox({ port: 0, quiet: true });
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-flow-'));
 writeFileSync(
   join(dataDir, 'machine-config.json'),
-  JSON.stringify({ sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: sandbox.config.merchants[0]!.ref }, storeRef: 'BENCH', tillId: '01' }),
+  JSON.stringify({
+    sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: sandbox.config.merchants[0]!.ref },
+    storeRef: 'BENCH',
+    tillId: '01',
+  }),
 );
 
 let sequraMs = 0;
@@ -61,7 +65,11 @@ async function step(name: string, channel: string, request: unknown): Promise<an
 }
 
 async function approve(uuid: string): Promise<void> {
-  await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}/shopper`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"outcome":"approve"}' });
+  await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}/shopper`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"outcome":"approve"}',
+  });
 }
 
 async function waitDone(saleId: string): Promise<void> {
@@ -91,7 +99,9 @@ const pct = (values: number[], p: number) => {
 };
 console.log(`bench:flow — ${sales} sales, app's own time per step (SeQura's answer excluded)`);
 for (const [name, values] of samples) {
-  console.log(`  ${name.padEnd(34)} p50 ${pct(values, 50).toFixed(2).padStart(7)} ms   p99 ${pct(values, 99).toFixed(2).padStart(7)} ms`);
+  console.log(
+    `  ${name.padEnd(34)} p50 ${pct(values, 50).toFixed(2).padStart(7)} ms   p99 ${pct(values, 99).toFixed(2).padStart(7)} ms`,
+  );
 }
 await core.stop();
 await sandbox.close();
@@ -100,5 +110,9 @@ rmSync(dataDir, { recursive: true, force: true });
 // Renderer phase (needs `vite build` and Chromium): main's message → next step painted.
 const browserSales = Number(process.argv[process.argv.indexOf('--browser-sales') + 1] || 20);
 const latencies = await benchRenderer(browserSales);
-console.log(`  renderer: main's answer → next step painted (${latencies.length} step changes over ${browserSales} sales in Chromium)`);
-console.log(`  ${'renderer'.padEnd(34)} p50 ${pct(latencies, 50).toFixed(2).padStart(7)} ms   p99 ${pct(latencies, 99).toFixed(2).padStart(7)} ms`);
+console.log(
+  `  renderer: main's answer → next step painted (${latencies.length} step changes over ${browserSales} sales in Chromium)`,
+);
+console.log(
+  `  ${'renderer'.padEnd(34)} p50 ${pct(latencies, 50).toFixed(2).padStart(7)} ms   p99 ${pct(latencies, 99).toFixed(2).padStart(7)} ms`,
+);

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Core } from '../electron/core/app-core.ts';
 import { SaleHistory } from '../electron/core/journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from '../electron/core/journal/journal.ts';
-import { startSandbox, type RunningSandbox } from '../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
 import { createConfStore } from '../electron/core/storage/conf-store.ts';
 import { storeSpecFor } from '../electron/core/storage/store-specs.ts';
 import { versionedStoreFactory } from '../electron/core/storage/versioned-store.ts';
@@ -74,7 +74,11 @@ async function drainBench(sandbox: RunningSandbox, count: number): Promise<SaleR
   // Reopen with a fresh journal holding the approved sales as "awaiting approval", as if they were sold on
   // several tills' worth of cashiers in a row.
   const journalPath = join(dataDir, 'journal.json');
-  const journal: JournalFile = { ...EMPTY_JOURNAL, ticketSequence: 0, sales: Object.fromEntries(approved.map((s) => [s.id, s])) };
+  const journal: JournalFile = {
+    ...EMPTY_JOURNAL,
+    ticketSequence: 0,
+    sales: Object.fromEntries(approved.map((s) => [s.id, s])),
+  };
   writeFileSync(journalPath, JSON.stringify(journal));
   rmSync(join(dataDir, 'history'), { recursive: true, force: true });
   const again = await startCore({ dataDir, sandbox });
@@ -86,7 +90,11 @@ async function drainBench(sandbox: RunningSandbox, count: number): Promise<SaleR
   const queued = again.pendingWork().open;
   const ended = Date.now();
   await setFaults(sandbox, null);
-  await waitFor(() => again.pendingWork().open, (open) => open === 0, 120_000);
+  await waitFor(
+    () => again.pendingWork().open,
+    (open) => open === 0,
+    120_000,
+  );
   const drainMs = Date.now() - ended;
   const done = await waitFor(
     () => {
@@ -97,7 +105,9 @@ async function drainBench(sandbox: RunningSandbox, count: number): Promise<SaleR
     30_000,
   );
   await again.stop();
-  report(`outbox drain: ${queued} confirmations queued during a partition → all ${count} confirmed and handed over ${drainMs} ms after it ended (${((2 * count) / (drainMs / 1000)).toFixed(0)} instructions/s, probe interval 1 s while unreachable)`);
+  report(
+    `outbox drain: ${queued} confirmations queued during a partition → all ${count} confirmed and handed over ${drainMs} ms after it ended (${((2 * count) / (drainMs / 1000)).toFixed(0)} instructions/s, probe interval 1 s while unreachable)`,
+  );
   return done.filter((s): s is SaleRecord => !!s);
 }
 
@@ -114,7 +124,10 @@ function readAllSales(dataDir: string): Map<string, SaleRecord> {
 function journalWriteBench(template: SaleRecord, writes: number): void {
   const dir = join(root, 'journal-writes');
   mkdirSync(dir, { recursive: true });
-  const journal = new SaleJournal(createStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }), new SaleHistory(createStore, dir));
+  const journal = new SaleJournal(
+    createStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }),
+    new SaleHistory(createStore, dir),
+  );
   for (let i = 0; i < 4; i += 1) journal.put({ ...template, id: `other-${i}` });
   const steps = ['choose_product', 'sending_sms', 'awaiting_approval', 'confirming', 'handing_over'] as const;
   let sale: SaleRecord = { ...template, id: 'bench-sale' };
@@ -141,7 +154,14 @@ function historySales(template: SaleRecord, count: number): SaleRecord[] {
   // Spread over the last 85 days (inside the default 90-day retention, so start-up keeps them all).
   return Array.from({ length: count }, (_, i) => {
     const at = new Date(now - Math.floor((i / count) * 85 * 86_400_000)).toISOString();
-    return { ...template, id: `stored-${i}`, createdAt: at, updatedAt: at, finishedAt: at, ticketNumber: `TIENDA-01-03-${String(i + 1).padStart(6, '0')}` };
+    return {
+      ...template,
+      id: `stored-${i}`,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: at,
+      ticketNumber: `TIENDA-01-03-${String(i + 1).padStart(6, '0')}`,
+    };
   });
 }
 
@@ -152,25 +172,59 @@ function archiveBench(template: SaleRecord, perMonth: number): void {
   const month = new Date().toISOString().slice(0, 7);
   const existing = historySales(template, perMonth).map((s) => ({ ...s, createdAt: `${month}-01T10:00:00.000Z` }));
   mkdirSync(join(dir, 'history'), { recursive: true });
-  writeFileSync(join(dir, 'history', `history-${month}.json`), JSON.stringify({ schemaVersion: 1, sales: Object.fromEntries(existing.map((s) => [s.id, s])) }));
+  writeFileSync(
+    join(dir, 'history', `history-${month}.json`),
+    JSON.stringify({ schemaVersion: 1, sales: Object.fromEntries(existing.map((s) => [s.id, s])) }),
+  );
   const history = new SaleHistory(createStore, dir);
   const samples: number[] = [];
-  for (let i = 0; i < 30; i += 1) samples.push(timeIt(() => history.add({ ...template, id: `archived-${i}`, createdAt: `${month}-02T10:00:00.000Z` })));
+  for (let i = 0; i < 30; i += 1)
+    samples.push(
+      timeIt(() => history.add({ ...template, id: `archived-${i}`, createdAt: `${month}-02T10:00:00.000Z` })),
+    );
   const size = statSync(join(dir, 'history', `history-${month}.json`)).size;
-  report(`archive a finished sale into a month file of ${perMonth} sales (${(size / 1024 / 1024).toFixed(1)} MiB): p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}`);
+  report(
+    `archive a finished sale into a month file of ${perMonth} sales (${(size / 1024 / 1024).toFixed(1)} MiB): p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}`,
+  );
 }
 
 /** 3. Start-up with `stored` sales: history files plus 20 active ones. */
-async function startupBench(sandbox: RunningSandbox, template: SaleRecord, stored: number, starts: number): Promise<void> {
+async function startupBench(
+  sandbox: RunningSandbox,
+  template: SaleRecord,
+  stored: number,
+  starts: number,
+): Promise<void> {
   const dataDir = join(root, 'startup');
   mkdirSync(join(dataDir, 'history'), { recursive: true });
   const activeCount = 20;
   const finished = historySales(template, stored - activeCount);
   const byMonth = new Map<string, Record<string, SaleRecord>>();
-  for (const sale of finished) byMonth.set(sale.createdAt.slice(0, 7), { ...byMonth.get(sale.createdAt.slice(0, 7)), [sale.id]: sale });
-  for (const [month, sales] of byMonth) writeFileSync(join(dataDir, 'history', `history-${month}.json`), JSON.stringify({ schemaVersion: 1, sales }, null, '\t'));
-  const active = Array.from({ length: activeCount }, (_, i) => ({ ...template, id: `active-${i}`, step: 'awaiting_approval' as const }));
-  writeFileSync(join(dataDir, 'journal.json'), JSON.stringify({ ...EMPTY_JOURNAL, ticketSequence: stored, currentSaleId: 'active-0', sales: Object.fromEntries(active.map((s) => [s.id, s])) }, null, '\t'));
+  for (const sale of finished)
+    byMonth.set(sale.createdAt.slice(0, 7), { ...byMonth.get(sale.createdAt.slice(0, 7)), [sale.id]: sale });
+  for (const [month, sales] of byMonth)
+    writeFileSync(
+      join(dataDir, 'history', `history-${month}.json`),
+      JSON.stringify({ schemaVersion: 1, sales }, null, '\t'),
+    );
+  const active = Array.from({ length: activeCount }, (_, i) => ({
+    ...template,
+    id: `active-${i}`,
+    step: 'awaiting_approval' as const,
+  }));
+  writeFileSync(
+    join(dataDir, 'journal.json'),
+    JSON.stringify(
+      {
+        ...EMPTY_JOURNAL,
+        ticketSequence: stored,
+        currentSaleId: 'active-0',
+        sales: Object.fromEntries(active.map((s) => [s.id, s])),
+      },
+      null,
+      '\t',
+    ),
+  );
   const samples: number[] = [];
   for (let i = 0; i < starts; i += 1) {
     const started = process.hrtime.bigint();
@@ -178,13 +232,22 @@ async function startupBench(sandbox: RunningSandbox, template: SaleRecord, store
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
     await core.stop();
   }
-  const historyBytes = [...byMonth.keys()].reduce((sum, month) => sum + statSync(join(dataDir, 'history', `history-${month}.json`)).size, 0);
+  const historyBytes = [...byMonth.keys()].reduce(
+    (sum, month) => sum + statSync(join(dataDir, 'history', `history-${month}.json`)).size,
+    0,
+  );
   report(
     `start-up with ${stored} stored sales (${stored - activeCount} in ${byMonth.size} history files, ${(historyBytes / 1024 / 1024).toFixed(1)} MiB; ${activeCount} active): createCore + start median ${ms(percentile(samples, 50))}, max ${ms(Math.max(...samples))} over ${starts} starts`,
   );
 }
 
-const sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 20, smsLimit: 50, requestLogLimit: 1_000_000 });
+const sandbox = await startSandbox({
+  port: 0,
+  quiet: true,
+  reviewDelayMs: 20,
+  smsLimit: 50,
+  requestLogLimit: 1_000_000,
+});
 try {
   console.log(`bench:journal on ${process.platform} ${process.arch}, Node ${process.version}, data in ${root}`);
   let template: SaleRecord | undefined;

@@ -4,7 +4,7 @@
 // after the core phase. Drives N sales through the real UI against the sandbox.
 import { resolve } from 'node:path';
 import { chromium } from 'playwright';
-import { startSandbox } from '../electron/core/sandbox/server.ts';
+import { startSandbox } from '../sandbox/index.ts';
 import { startPreviewHost } from '../electron/preview/host.ts';
 import { addLine, fillShopper, openSale } from '../tests/e2e/cashier-ui.ts';
 import { makeDataDir, removeDir, shopper, startCore } from '../tests/support/till.ts';
@@ -16,7 +16,13 @@ export async function benchRenderer(sales: number): Promise<number[]> {
   const host = await startPreviewHost({ core, rendererDir: resolve('dist/renderer') });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage();
   // Timestamp every message from main, and every step change on screen (after it is painted).

@@ -8,8 +8,8 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sampleOrder } from '../electron/core/sandbox/fixtures.ts';
-import { startSandbox } from '../electron/core/sandbox/server.ts';
+import { sampleOrder } from '../sandbox/index.ts';
+import { startSandbox } from '../sandbox/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,21 +33,42 @@ interface Reply {
 
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 
-function call(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, { method, agent, headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${baseUrl}${path}`,
+      {
+        method,
+        agent,
+        headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 function expectStatus(step: string, reply: Reply, expected: number): void {
-  if (reply.status !== expected) throw new Error(`${step}: expected ${expected}, got ${reply.status} ${reply.body.slice(0, 300)}`);
+  if (reply.status !== expected)
+    throw new Error(`${step}: expected ${expected}, got ${reply.status} ${reply.body.slice(0, 300)}`);
 }
 
 async function freePort(): Promise<number> {
@@ -92,8 +113,12 @@ async function main(): Promise<void> {
     where = 'in-process (client and server share one event loop)';
   } else {
     const port = await freePort();
-    const cli = fileURLToPath(new URL('../electron/core/sandbox/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, [...process.execArgv, cli, '--port', String(port), '--quiet', '--sms-limit', '1000'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const cli = fileURLToPath(new URL('../sandbox/cli.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, cli, '--port', String(port), '--quiet', '--sms-limit', '1000'],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     baseUrl = `http://127.0.0.1:${port}`;
     stop = async () => {
       child.kill('SIGTERM');
@@ -105,7 +130,11 @@ async function main(): Promise<void> {
 
   const configReply = await call(baseUrl, 'GET', '/__sandbox/config', {});
   expectStatus('config', configReply, 200);
-  const config = JSON.parse(configReply.body) as { username: string; password: string; merchants: Array<{ ref: string }> };
+  const config = JSON.parse(configReply.body) as {
+    username: string;
+    password: string;
+    merchants: Array<{ ref: string }>;
+  };
   const merchantId = config.merchants[0]!.ref;
   const sequraHeaders = {
     Authorization: `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`,
@@ -124,10 +153,28 @@ async function main(): Promise<void> {
     const created = await call(baseUrl, 'POST', '/orders', sequraHeaders, JSON.stringify({ order }));
     expectStatus('create', created, 204);
     const uuid = created.location!.slice(created.location!.lastIndexOf('/') + 1);
-    expectStatus('sms', await call(baseUrl, 'POST', `/orders/${uuid}/form_deliveries`, sequraHeaders, '{"channel":"sms","product_code":"i1"}'), 204);
-    expectStatus('approve', await call(baseUrl, 'POST', `/__sandbox/orders/${uuid}/shopper`, controlHeaders, '{"outcome":"approve"}'), 200);
+    expectStatus(
+      'sms',
+      await call(
+        baseUrl,
+        'POST',
+        `/orders/${uuid}/form_deliveries`,
+        sequraHeaders,
+        '{"channel":"sms","product_code":"i1"}',
+      ),
+      204,
+    );
+    expectStatus(
+      'approve',
+      await call(baseUrl, 'POST', `/__sandbox/orders/${uuid}/shopper`, controlHeaders, '{"outcome":"approve"}'),
+      200,
+    );
     const confirmation = { ...order, state: 'confirmed', merchant_reference: { order_ref_1: `T-${runId}-${index}` } };
-    expectStatus('confirm', await call(baseUrl, 'PUT', `/orders/${uuid}`, sequraHeaders, JSON.stringify({ order: confirmation })), 200);
+    expectStatus(
+      'confirm',
+      await call(baseUrl, 'PUT', `/orders/${uuid}`, sequraHeaders, JSON.stringify({ order: confirmation })),
+      200,
+    );
     requests += 4;
     sequraRequests += 3;
     return performance.now() - started;
@@ -154,10 +201,13 @@ async function main(): Promise<void> {
     const latencies = await run(salesCount, warmupSales);
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
+    const percentile = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
     console.log(`SeQura sandbox bench: ${where}, ${concurrency} keep-alive connections`);
     console.log(`  ${salesCount} sales (create + SMS + approve via control API + confirm) in ${seconds.toFixed(2)} s`);
-    console.log(`  ${Math.round(requests / seconds)} req/s overall (${Math.round(sequraRequests / seconds)} req/s on SeQura endpoints), ${Math.round(salesCount / seconds)} sales/s`);
+    console.log(
+      `  ${Math.round(requests / seconds)} req/s overall (${Math.round(sequraRequests / seconds)} req/s on SeQura endpoints), ${Math.round(salesCount / seconds)} sales/s`,
+    );
     console.log(`  sale latency p50 ${percentile(0.5)} ms, p99 ${percentile(0.99)} ms`);
   } finally {
     agent.destroy();

@@ -51,7 +51,10 @@ const BUNDLES: Record<ElectronBundleName, { entry: string[]; outfile: string; op
 };
 
 /** Bundles one of the two entry points; rejects with esbuild's formatted errors if it cannot. */
-export async function buildElectronBundle(name: ElectronBundleName, options: ElectronBuildOptions = {}): Promise<ElectronBundle> {
+export async function buildElectronBundle(
+  name: ElectronBundleName,
+  options: ElectronBuildOptions = {},
+): Promise<ElectronBundle> {
   const root = resolve(options.root ?? process.cwd());
   const outdir = resolve(options.outdir ?? join(root, 'dist', 'electron'));
   mkdirSync(outdir, { recursive: true });
@@ -76,18 +79,26 @@ export async function buildElectronBundle(name: ElectronBundleName, options: Ele
 }
 
 /** Both bundles, as `npm run build:electron` produces them. */
-export async function buildElectron(options: ElectronBuildOptions = {}): Promise<Record<ElectronBundleName, ElectronBundle>> {
-  const [main, preload] = await Promise.all([buildElectronBundle('main', options), buildElectronBundle('preload', options)]);
+export async function buildElectron(
+  options: ElectronBuildOptions = {},
+): Promise<Record<ElectronBundleName, ElectronBundle>> {
+  const [main, preload] = await Promise.all([
+    buildElectronBundle('main', options),
+    buildElectronBundle('preload', options),
+  ]);
   return { main, preload };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   try {
     const result = await buildElectron();
     for (const bundle of [result.main, result.preload]) {
       for (const warning of bundle.warnings) {
-        console.warn(`warning: ${warning.text}${warning.location ? ` (${warning.location.file}:${warning.location.line})` : ''}`);
+        console.warn(
+          `warning: ${warning.text}${warning.location ? ` (${warning.location.file}:${warning.location.line})` : ''}`,
+        );
       }
       console.log(`Built ${bundle.file}`);
     }

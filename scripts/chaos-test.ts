@@ -25,8 +25,14 @@ const result = await runChaosTest({
   seed: Number(values.seed),
   log: (line) => process.stderr.write(`${line}\n`),
 });
-process.stderr.write(`fault phases: ${Object.entries(result.faultPhases).map(([name, n]) => `${name}=${n}`).join(' ')}\n`);
-process.stderr.write(`drain after each partition (ms): ${result.drainMs.join(', ')}; per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `fault phases: ${Object.entries(result.faultPhases)
+    .map(([name, n]) => `${name}=${n}`)
+    .join(' ')}\n`,
+);
+process.stderr.write(
+  `drain after each partition (ms): ${result.drainMs.join(', ')}; per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s\n`,
+);
 for (const problem of result.problems) process.stderr.write(`  ${problem}\n`);
 console.log(result.summary);
 const p95Missed = result.drainP95Ms !== null && result.drainP95Ms >= 2_000;

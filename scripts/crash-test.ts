@@ -28,7 +28,9 @@ const points = Object.entries(result.killPoints)
   .map(([action, count]) => `${action}=${count}`)
   .join(' ');
 process.stderr.write(`kill points (last action announced): ${points}\n`);
-process.stderr.write(`kills that cut a SeQura call before it was applied: ${result.killsInsideSequraCalls}; run took ${(result.durationMs / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `kills that cut a SeQura call before it was applied: ${result.killsInsideSequraCalls}; run took ${(result.durationMs / 1000).toFixed(1)} s\n`,
+);
 for (const problem of result.problems) process.stderr.write(`  ${problem}\n`);
 console.log(result.summary);
 process.exit(failedCounters(result.counters).length === 0 ? 0 : 1);

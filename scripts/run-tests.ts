@@ -28,9 +28,22 @@ function check(label: string, command: string, args: string[]): void {
 
 function suite(label: string, config: string): void {
   const out = join(reportDir, `${label}.json`);
-  const ok = run(label, 'npx', ['vitest', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const ok = run(label, 'npx', [
+    'vitest',
+    'run',
+    '--config',
+    config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   try {
-    const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; success: boolean };
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTestSuites: number;
+      success: boolean;
+    };
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     // A suite that failed to load (syntax error, missing module) has no failed *tests*; still count it.
@@ -44,6 +57,7 @@ function suite(label: string, config: string): void {
 check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 check('typecheck shared (no DOM, no Node)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.shared.json']);
 check('lint (includes the layering rule)', 'npx', ['eslint', '.']);
+check('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 // The renderer is built first: the preview-host integration tests and the e2e tests serve it.
 check('build renderer', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 suite('unit-and-integration', 'vitest.config.ts');

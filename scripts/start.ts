@@ -27,11 +27,17 @@ run('npx', ['tsx', 'scripts/build-electron.ts']);
 let binary = electronBinary();
 if (!binary) {
   console.log('Electron is not installed yet: running its installer (downloads the Electron binary)…');
-  const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', timeout: 300_000 });
+  const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   binary = electronBinary();
   if (!binary) {
     // The installer prints a long stack; its first error line is the reason (e.g. getaddrinfo ENOTFOUND).
-    const reason = `${install.stderr ?? ''}`.split('\n').find((line) => /error/i.test(line))?.trim();
+    const reason = `${install.stderr ?? ''}`
+      .split('\n')
+      .find((line) => /error/i.test(line))
+      ?.trim();
     if (reason) console.log(`  ${reason.slice(0, 200)}`);
   }
 }

@@ -13,7 +13,7 @@ import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import type { Logger } from './log/logger.ts';
-import { startSandbox, type RunningSandbox } from './sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
@@ -106,7 +106,12 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     clock,
     onSetAside: (file) => {
       recovery.record(file);
-      deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason, detail: file.detail });
+      deps.log.error('storage.set_aside', {
+        name: file.name,
+        path: file.setAsidePath,
+        reason: file.reason,
+        detail: file.detail,
+      });
     },
     onMigrated: (info) => deps.log.info('storage.migrated', info),
     onTempFilesRemoved: (info) => deps.log.info('storage.temp_files_removed', info),
@@ -123,14 +128,21 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
   async function resolveConnection(): Promise<Connection> {
     const credentials = await deps.secrets.getCredentials();
     if (config && credentials) {
-      const baseUrl = config.sequra.environment === 'custom' ? config.sequra.baseUrl! : SEQURA_BASE_URLS[config.sequra.environment];
+      const baseUrl =
+        config.sequra.environment === 'custom' ? config.sequra.baseUrl! : SEQURA_BASE_URLS[config.sequra.environment];
       return {
         mode: 'live',
         kind: config.sequra.environment,
         baseUrl,
         merchantId: config.sequra.merchantId,
         client: makeClient(baseUrl, credentials.username, credentials.password, config.sequra.merchantId),
-        probeClient: makeClient(baseUrl, credentials.username, credentials.password, config.sequra.merchantId, PROBE_CLIENT),
+        probeClient: makeClient(
+          baseUrl,
+          credentials.username,
+          credentials.password,
+          config.sequra.merchantId,
+          PROBE_CLIENT,
+        ),
       };
     }
     // A fresh install (or one without credentials yet) trains against the sandbox, in-process on loopback.
@@ -143,12 +155,33 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       baseUrl: trainingSandbox.baseUrl,
       merchantId,
       client: makeClient(trainingSandbox.baseUrl, sandboxConfig.username, sandboxConfig.password, merchantId),
-      probeClient: makeClient(trainingSandbox.baseUrl, sandboxConfig.username, sandboxConfig.password, merchantId, PROBE_CLIENT),
+      probeClient: makeClient(
+        trainingSandbox.baseUrl,
+        sandboxConfig.username,
+        sandboxConfig.password,
+        merchantId,
+        PROBE_CLIENT,
+      ),
     };
   }
 
-  function makeClient(baseUrl: string, username: string, password: string, merchantId: string, extra: { readRetries?: number; timeoutMs?: number } = {}): SequraClient {
-    return createSequraClient({ baseUrl, username, password, merchantId, fetch: outboundFetch, appName: 'sequra-pos', appVersion: deps.appVersion, ...extra });
+  function makeClient(
+    baseUrl: string,
+    username: string,
+    password: string,
+    merchantId: string,
+    extra: { readRetries?: number; timeoutMs?: number } = {},
+  ): SequraClient {
+    return createSequraClient({
+      baseUrl,
+      username,
+      password,
+      merchantId,
+      fetch: outboundFetch,
+      appName: 'sequra-pos',
+      appVersion: deps.appVersion,
+      ...extra,
+    });
   }
 
   // Training sales live in their own folder: never mixed with real ones, in files or in reports.
@@ -286,7 +319,19 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
 
   // Issue 6: the sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics
   // handlers, config problems and session in the status, the personal-data purge (admin/till-admin.ts).
-  const admin = attachTillAdmin(services, { deps, config, connection, salesDir, journal, outbox, createStore, status, emit, outboundFetch, clock });
+  const admin = attachTillAdmin(services, {
+    deps,
+    config,
+    connection,
+    salesDir,
+    journal,
+    outbox,
+    createStore,
+    status,
+    emit,
+    outboundFetch,
+    clock,
+  });
 
   const handlers: Omit<Handlers, AdminChannel> = {
     'app.getStatus': async () => status(),
@@ -374,7 +419,11 @@ async function probe(client: SequraClient): Promise<ProbeOutcome> {
       if (error.status !== undefined && error.status !== null) return { reachable: true };
       // "Offline" only when the till's own network is down; a reset or refused connection is "SeQura unreachable"
       // (the same rule as every other call: connectivity/reporting-client.ts).
-      return { reachable: false, offline: error.kind === 'offline' && isNoNetwork(error.networkCode), errorName: error.networkCode ?? error.kind };
+      return {
+        reachable: false,
+        offline: error.kind === 'offline' && isNoNetwork(error.networkCode),
+        errorName: error.networkCode ?? error.kind,
+      };
     }
     return { reachable: false, offline: false, errorName: error instanceof Error ? error.name : 'unknown' };
   }

@@ -22,7 +22,9 @@ export function registerAppScheme(): void {
 /** After ready: answer app:// requests on the default session from the built renderer directory. */
 export function serveRendererOverAppProtocol(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const answer = await answerAppRequest(rendererDir, { url: request.url, method: request.method }, (filePath) => readFile(filePath));
+    const answer = await answerAppRequest(rendererDir, { url: request.url, method: request.method }, (filePath) =>
+      readFile(filePath),
+    );
     return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
   });
 }

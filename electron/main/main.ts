@@ -108,7 +108,11 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
     allowDevTools: !app.isPackaged,
     log,
   });
-  log.info('app.started', { version: app.getVersion(), packaged: app.isPackaged, devServer: devServerUrl !== undefined });
+  log.info('app.started', {
+    version: app.getVersion(),
+    packaged: app.isPackaged,
+    devServer: devServerUrl !== undefined,
+  });
   return { core, win };
 }
 
@@ -135,11 +139,29 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
 
 main();
 
-function confirmQuitWithPending(core: Core, count: number, oldestAt: string | null, win: BrowserWindow | null): boolean {
+function confirmQuitWithPending(
+  core: Core,
+  count: number,
+  oldestAt: string | null,
+  win: BrowserWindow | null,
+): boolean {
   const language = core.languageForNativeDialogs();
-  const time = oldestAt ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', { hour: '2-digit', minute: '2-digit' }) : '—';
+  const time = oldestAt
+    ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', {
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+    : '—';
   const text = quitWarning(language, count, time);
-  const options = { type: 'warning' as const, title: text.title, message: text.message, detail: text.detail, buttons: [text.stay, text.quit], defaultId: 0, cancelId: 0 };
+  const options = {
+    type: 'warning' as const,
+    title: text.title,
+    message: text.message,
+    detail: text.detail,
+    buttons: [text.stay, text.quit],
+    defaultId: 0,
+    cancelId: 0,
+  };
   const choice = win ? dialog.showMessageBoxSync(win, options) : dialog.showMessageBoxSync(options);
   return choice === 1;
 }

@@ -19,7 +19,11 @@ function flag(name: string): string | undefined {
 
 const dataDir = resolve(flag('data-dir') ?? process.env.SEQURA_POS_DATA_DIR ?? '.tmp/preview-data');
 mkdirSync(dataDir, { recursive: true });
-const configPath = flag('config') ?? (process.env.SEQURA_POS_CONFIG ? defaultMachineConfigPath(process.platform, process.env) : join(dataDir, 'machine-config.json'));
+const configPath =
+  flag('config') ??
+  (process.env.SEQURA_POS_CONFIG
+    ? defaultMachineConfigPath(process.platform, process.env)
+    : join(dataDir, 'machine-config.json'));
 
 const core = await createCore({
   dataDir,
@@ -42,7 +46,10 @@ const host = await startPreviewHost({
 });
 
 console.log(`SeQura POS preview: ${host.url}`);
-if (core.trainingSandbox) console.log(`Training sandbox: ${core.trainingSandbox.baseUrl} (virtual phone: ${core.trainingSandbox.baseUrl}/phone/<order uuid>)`);
+if (core.trainingSandbox)
+  console.log(
+    `Training sandbox: ${core.trainingSandbox.baseUrl} (virtual phone: ${core.trainingSandbox.baseUrl}/phone/<order uuid>)`,
+  );
 console.log(`Data: ${dataDir}`);
 
 const shutdown = async () => {

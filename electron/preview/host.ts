@@ -84,7 +84,12 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Run
     try {
       message = JSON.parse(text);
     } catch {
-      ws.send(JSON.stringify({ id: null, result: { ok: false, error: { code: 'invalid_request', message: 'Malformed message.', retryable: false } } }));
+      ws.send(
+        JSON.stringify({
+          id: null,
+          result: { ok: false, error: { code: 'invalid_request', message: 'Malformed message.', retryable: false } },
+        }),
+      );
       return;
     }
     const id = typeof message.id === 'number' ? message.id : null;

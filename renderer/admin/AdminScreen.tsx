@@ -42,7 +42,13 @@ export function AdminScreen({ pos, status, onClose }: { pos: PosApi; status: Til
         </button>
       </header>
       {!session?.elevated ? (
-        <ManagerPinForm id="admin-elevate" title={t('admin.elevateTitle')} body={t('admin.elevateBody')} submitLabel={t('admin.elevateSubmit')} onSubmit={(managerPin) => pos.session.elevate({ managerPin })} />
+        <ManagerPinForm
+          id="admin-elevate"
+          title={t('admin.elevateTitle')}
+          body={t('admin.elevateBody')}
+          submitLabel={t('admin.elevateSubmit')}
+          onSubmit={(managerPin) => pos.session.elevate({ managerPin })}
+        />
       ) : (
         <div className="admin-sections">
           <ConfigSection pos={pos} status={status} />

@@ -34,7 +34,9 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
     setBusy('test');
     setError(null);
     setMessage(null);
-    const result = await pos.admin.testConnection(typed ? { credentials: { username: username.trim(), password } } : {});
+    const result = await pos.admin.testConnection(
+      typed ? { credentials: { username: username.trim(), password } } : {},
+    );
     setBusy(null);
     if (result.ok) setTest(result.data);
     else setError(result.error);
@@ -63,10 +65,14 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
         </div>
         <div className="fact">
           <dt>{t('admin.sequra.credentials')}</dt>
-          <dd data-testid="admin-credentials-state">{setup?.credentialsStored ? t('admin.sequra.stored') : t('admin.sequra.notStored')}</dd>
+          <dd data-testid="admin-credentials-state">
+            {setup?.credentialsStored ? t('admin.sequra.stored') : t('admin.sequra.notStored')}
+          </dd>
         </div>
       </dl>
-      {setup?.liveBlockedReason && <p className="notice notice-warn">{t(`admin.sequra.blocked.${setup.liveBlockedReason}`)}</p>}
+      {setup?.liveBlockedReason && (
+        <p className="notice notice-warn">{t(`admin.sequra.blocked.${setup.liveBlockedReason}`)}</p>
+      )}
 
       {/* Without a valid configuration there is no SeQura host or merchant to test against. */}
       {status.config?.state === 'ok' && (
@@ -74,26 +80,59 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
           <div className="field-row two">
             <div className="field">
               <label htmlFor="admin-username">{t('admin.sequra.username')}</label>
-              <input id="admin-username" value={username} onChange={(e) => edit(() => setUsername(e.target.value.slice(0, 200)))} autoComplete="off" spellCheck={false} data-testid="admin-username" />
+              <input
+                id="admin-username"
+                value={username}
+                onChange={(e) => edit(() => setUsername(e.target.value.slice(0, 200)))}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="admin-username"
+              />
             </div>
             <div className="field">
               <label htmlFor="admin-password">{t('admin.sequra.password')}</label>
-              <input id="admin-password" type="password" value={password} onChange={(e) => edit(() => setPassword(e.target.value.slice(0, 500)))} autoComplete="off" data-testid="admin-password" />
+              <input
+                id="admin-password"
+                type="password"
+                value={password}
+                onChange={(e) => edit(() => setPassword(e.target.value.slice(0, 500)))}
+                autoComplete="off"
+                data-testid="admin-password"
+              />
             </div>
           </div>
           <div className="actions">
-            <button type="submit" className="button secondary" disabled={busy !== null || (!typed && !setup?.credentialsStored)} data-testid="admin-test">
-              {busy === 'test' ? t('admin.working') : typed || !setup?.credentialsStored ? t('admin.sequra.test') : t('admin.sequra.testStored')}
+            <button
+              type="submit"
+              className="button secondary"
+              disabled={busy !== null || (!typed && !setup?.credentialsStored)}
+              data-testid="admin-test"
+            >
+              {busy === 'test'
+                ? t('admin.working')
+                : typed || !setup?.credentialsStored
+                  ? t('admin.sequra.test')
+                  : t('admin.sequra.testStored')}
             </button>
           </div>
         </form>
       )}
 
       {test && (
-        <div className={`notice ${test.ok ? 'notice-ok' : 'notice-danger'}`} role="status" data-testid="admin-test-result">
-          <p className="notice-title">{test.ok ? t('admin.sequra.testOk', { merchant }) : t('admin.sequra.testFailed')}</p>
+        <div
+          className={`notice ${test.ok ? 'notice-ok' : 'notice-danger'}`}
+          role="status"
+          data-testid="admin-test-result"
+        >
+          <p className="notice-title">
+            {test.ok ? t('admin.sequra.testOk', { merchant }) : t('admin.sequra.testFailed')}
+          </p>
           {test.problem && <p>{t(`admin.sequra.problem.${test.problem}`, { merchant })}</p>}
-          {test.detail && <p className="notice-detail"><code>{test.detail}</code></p>}
+          {test.detail && (
+            <p className="notice-detail">
+              <code>{test.detail}</code>
+            </p>
+          )}
           {test.merchants.length > 0 && (
             <table className="admin-table" data-testid="admin-merchants">
               <caption>{t('admin.sequra.merchants')}</caption>
@@ -127,7 +166,10 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
           title={t('admin.sequra.confirmTitle')}
           submitLabel={live ? t('admin.sequra.replace') : t('admin.sequra.goLive')}
           onSubmit={async (managerPin) => {
-            const result = await pos.admin.saveCredentials({ credentials: { username: username.trim(), password }, managerPin });
+            const result = await pos.admin.saveCredentials({
+              credentials: { username: username.trim(), password },
+              managerPin,
+            });
             if (result.ok) {
               setTest(result.data.test);
               if (result.data.restarting) {
@@ -178,7 +220,8 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
           </p>
           {enrolment && (
             <p data-testid="admin-enrol-last">
-              {t('admin.enrol.last', { time: formatDateTime(enrolment.at) })} <strong>{t(`admin.enrol.outcome.${enrolment.outcome}`)}</strong>.{' '}
+              {t('admin.enrol.last', { time: formatDateTime(enrolment.at) })}{' '}
+              <strong>{t(`admin.enrol.outcome.${enrolment.outcome}`)}</strong>.{' '}
               {enrolment.fileDeleted ? t('admin.enrol.deleted') : t('admin.enrol.kept')}
               {enrolment.detail && (
                 <>
@@ -197,7 +240,6 @@ export function ConnectionSection({ pos, status }: { pos: PosApi; status: TillSt
       ) : (
         <p>{t('admin.enrol.none')}</p>
       )}
-
     </section>
   );
 }

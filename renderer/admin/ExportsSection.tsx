@@ -25,10 +25,22 @@ export function ExportsSection({ pos }: { pos: PosApi }) {
       <h2 id="admin-exports-heading">{t('admin.exports.title')}</h2>
       <p className="field-hint">{t('admin.exports.body')}</p>
       <div className="actions">
-        <button type="button" className="button secondary" onClick={() => void run('audit')} disabled={busy !== null} data-testid="admin-export-audit">
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void run('audit')}
+          disabled={busy !== null}
+          data-testid="admin-export-audit"
+        >
           {busy === 'audit' ? t('admin.working') : t('admin.exports.audit')}
         </button>
-        <button type="button" className="button secondary" onClick={() => void run('diagnostics')} disabled={busy !== null} data-testid="admin-export-diagnostics">
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void run('diagnostics')}
+          disabled={busy !== null}
+          data-testid="admin-export-diagnostics"
+        >
           {busy === 'diagnostics' ? t('admin.working') : t('admin.exports.diagnostics')}
         </button>
       </div>

@@ -46,7 +46,13 @@ export function ManagerPinForm({
   const errorText = pinErrorText(error, i18n);
 
   return (
-    <form className="manager-pin" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`} noValidate data-testid={id}>
+    <form
+      className="manager-pin"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby={`${id}-title`}
+      noValidate
+      data-testid={id}
+    >
       <h2 id={`${id}-title`}>{title}</h2>
       {body && <p>{body}</p>}
       <div className="manager-pin-row">

@@ -47,13 +47,19 @@ export function OperatorsSection({ pos, status }: { pos: PosApi; status: TillSta
   const add = async (event: FormEvent) => {
     event.preventDefault();
     const id = form.id.trim();
-    if (apply(await pos.operators.create({ ...form, id, displayName: form.displayName.trim() }), t('admin.operators.added', { id }))) {
+    if (
+      apply(
+        await pos.operators.create({ ...form, id, displayName: form.displayName.trim() }),
+        t('admin.operators.added', { id }),
+      )
+    ) {
       setForm({ id: '', displayName: '', role: 'cashier', pin: '' });
     }
   };
   const savePin = async (event: FormEvent, id: string) => {
     event.preventDefault();
-    if (apply(await pos.operators.setPin({ id, pin: newPin }), t('admin.operators.pinChanged', { id }))) setPinFor(null);
+    if (apply(await pos.operators.setPin({ id, pin: newPin }), t('admin.operators.pinChanged', { id })))
+      setPinFor(null);
     setNewPin('');
   };
 
@@ -89,7 +95,16 @@ export function OperatorsSection({ pos, status }: { pos: PosApi; status: TillSta
                       <label className="visually-hidden" htmlFor={`pin-${o.id}`}>
                         {t('admin.operators.newPin')}
                       </label>
-                      <input id={`pin-${o.id}`} type="password" inputMode="numeric" autoComplete="off" className="pin-input" value={newPin} onChange={(e) => setNewPin(pinInput(e.target.value))} autoFocus />
+                      <input
+                        id={`pin-${o.id}`}
+                        type="password"
+                        inputMode="numeric"
+                        autoComplete="off"
+                        className="pin-input"
+                        value={newPin}
+                        onChange={(e) => setNewPin(pinInput(e.target.value))}
+                        autoFocus
+                      />
                       <button type="submit" className="button secondary" disabled={newPin.length < 4}>
                         {t('admin.operators.setPin')}
                       </button>
@@ -99,7 +114,13 @@ export function OperatorsSection({ pos, status }: { pos: PosApi; status: TillSta
                       {t('admin.operators.setPin')}
                     </button>
                   )}
-                  <button type="button" className="button link" onClick={() => void pos.operators.setDisabled({ id: o.id, disabled: !o.disabled }).then((r) => apply(r))}>
+                  <button
+                    type="button"
+                    className="button link"
+                    onClick={() =>
+                      void pos.operators.setDisabled({ id: o.id, disabled: !o.disabled }).then((r) => apply(r))
+                    }
+                  >
                     {o.disabled ? t('admin.operators.enable') : t('admin.operators.disable')}
                   </button>
                 </td>
@@ -114,26 +135,52 @@ export function OperatorsSection({ pos, status }: { pos: PosApi; status: TillSta
         <div className="field-row four">
           <div className="field">
             <label htmlFor="op-id">{t('admin.operators.id')}</label>
-            <input id="op-id" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16) })} autoComplete="off" />
+            <input
+              id="op-id"
+              value={form.id}
+              onChange={(e) => setForm({ ...form, id: e.target.value.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16) })}
+              autoComplete="off"
+            />
           </div>
           <div className="field">
             <label htmlFor="op-name">{t('admin.operators.name')}</label>
-            <input id="op-name" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value.slice(0, 60) })} autoComplete="off" />
+            <input
+              id="op-name"
+              value={form.displayName}
+              onChange={(e) => setForm({ ...form, displayName: e.target.value.slice(0, 60) })}
+              autoComplete="off"
+            />
           </div>
           <div className="field">
             <label htmlFor="op-role">{t('admin.operators.role')}</label>
-            <select id="op-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as OperatorRole })}>
+            <select
+              id="op-role"
+              value={form.role}
+              onChange={(e) => setForm({ ...form, role: e.target.value as OperatorRole })}
+            >
               <option value="cashier">{t('session.role.cashier')}</option>
               <option value="manager">{t('session.role.manager')}</option>
             </select>
           </div>
           <div className="field">
             <label htmlFor="op-pin">{t('admin.operators.pin')}</label>
-            <input id="op-pin" type="password" inputMode="numeric" autoComplete="off" className="pin-input" value={form.pin} onChange={(e) => setForm({ ...form, pin: pinInput(e.target.value) })} />
+            <input
+              id="op-pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              className="pin-input"
+              value={form.pin}
+              onChange={(e) => setForm({ ...form, pin: pinInput(e.target.value) })}
+            />
           </div>
         </div>
         <div className="actions">
-          <button type="submit" className="button secondary" disabled={!form.id.trim() || !form.displayName.trim() || form.pin.length < 4}>
+          <button
+            type="submit"
+            className="button secondary"
+            disabled={!form.id.trim() || !form.displayName.trim() || form.pin.length < 4}
+          >
             {t('admin.operators.add')}
           </button>
         </div>

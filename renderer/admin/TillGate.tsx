@@ -17,7 +17,17 @@ const ACTIVITY_PING_MS = 15_000;
 //  - nobody signed in, or the till locked → the sign-in / lock screen;
 //  - otherwise the screens, with the session bar (who is signed in, Lock, Sign out, Settings).
 // The screens stay mounted underneath (hidden), so locking never loses a half-typed sale.
-export function TillGate({ pos, status, bridge, children }: { pos: PosApi; status: TillStatus | null; bridge: BridgeState; children: ReactNode }) {
+export function TillGate({
+  pos,
+  status,
+  bridge,
+  children,
+}: {
+  pos: PosApi;
+  status: TillStatus | null;
+  bridge: BridgeState;
+  children: ReactNode;
+}) {
   const { t } = useI18n();
   const [adminOpen, setAdminOpen] = useState(false);
   const session = status?.session;
@@ -53,16 +63,33 @@ export function TillGate({ pos, status, bridge, children }: { pos: PosApi; statu
       {status && session && unlocked && (
         <div className="session-bar" role="region" aria-label={t('session.label')} data-testid="session-bar">
           <span className="session-who" data-testid="session-who">
-            {t('session.signedInAs', { name: session.displayName, ref: session.operatorRef })} · {t(`session.role.${session.role}`)}
+            {t('session.signedInAs', { name: session.displayName, ref: session.operatorRef })} ·{' '}
+            {t(`session.role.${session.role}`)}
           </span>
           <span className="session-actions">
-            <button type="button" className="button link" onClick={() => setAdminOpen(true)} aria-pressed={adminOpen} data-testid="session-settings">
+            <button
+              type="button"
+              className="button link"
+              onClick={() => setAdminOpen(true)}
+              aria-pressed={adminOpen}
+              data-testid="session-settings"
+            >
               {t('session.settings')}
             </button>
-            <button type="button" className="button link" onClick={() => void pos.session.lock({})} data-testid="session-lock">
+            <button
+              type="button"
+              className="button link"
+              onClick={() => void pos.session.lock({})}
+              data-testid="session-lock"
+            >
               {t('session.lock')}
             </button>
-            <button type="button" className="button link" onClick={() => void pos.session.signOut({})} data-testid="session-sign-out">
+            <button
+              type="button"
+              className="button link"
+              onClick={() => void pos.session.signOut({})}
+              data-testid="session-sign-out"
+            >
               {t('session.signOut')}
             </button>
           </span>

@@ -8,7 +8,15 @@ import { useI18n } from '../i18n/i18n.tsx';
 //
 // In the browser preview it opens a new tab. In the Electron app a new window is denied by the window-open
 // handler (electron/main/hardening.ts); main may allow the training sandbox's loopback origin there.
-export function TrainingPhoneLink({ status, sale, className = 'training-phone-link' }: { status: TillStatus | null; sale: SaleRecord | null; className?: string }) {
+export function TrainingPhoneLink({
+  status,
+  sale,
+  className = 'training-phone-link',
+}: {
+  status: TillStatus | null;
+  sale: SaleRecord | null;
+  className?: string;
+}) {
   const { t } = useI18n();
   if (status?.mode !== 'training' || !status.trainingPhoneBaseUrl) return null;
   const uuid = sale?.training && sale.solicitation ? sale.solicitation.uuid : null;

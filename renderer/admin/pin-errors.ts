@@ -10,15 +10,20 @@ export function pinErrorText(error: IpcError | null, i18n: Pick<I18n, 't' | 'loc
   const fields = error.fields ?? {};
   if (fields.pin === 'locked_out') {
     const at = fields.retryAt ?? null;
-    const time = at ? new Date(at).toLocaleTimeString(i18n.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '—';
+    const time = at
+      ? new Date(at).toLocaleTimeString(i18n.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      : '—';
     return t('pin.lockedOut', { time });
   }
   if (fields.pin === 'wrong') {
     const left = Number(fields.attemptsLeft ?? NaN);
-    return Number.isFinite(left) && left <= 3 ? `${t('pin.wrong')} ${t('pin.attemptsLeft', { count: left })}` : t('pin.wrong');
+    return Number.isFinite(left) && left <= 3
+      ? `${t('pin.wrong')} ${t('pin.attemptsLeft', { count: left })}`
+      : t('pin.wrong');
   }
   if (fields.pin === 'repeated' || fields.pin === 'sequence') return t('pin.weak');
-  if (fields.pin === 'format' || (error.code === 'invalid_request' && Object.keys(fields).some((k) => /pin$/i.test(k)))) return t('pin.format');
+  if (fields.pin === 'format' || (error.code === 'invalid_request' && Object.keys(fields).some((k) => /pin$/i.test(k))))
+    return t('pin.format');
   if (fields.session === 'training_manager') return t('pin.trainingManager');
   if (fields.id === 'taken') return t('bootstrap.idTaken');
   if (fields.id === 'reserved') return t('bootstrap.idReserved');

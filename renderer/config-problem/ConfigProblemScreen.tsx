@@ -26,10 +26,16 @@ export function ConfigProblemScreen({ pos, config }: { pos: PosApi; config: Conf
     setBusy(null);
     if (result.ok) setSaved(result.data.path);
   };
-  const keyLabel = (key: string) => (key === '(file)' ? t('configProblem.fileLevel') : key === '(root)' ? t('configProblem.rootLevel') : key);
+  const keyLabel = (key: string) =>
+    key === '(file)' ? t('configProblem.fileLevel') : key === '(root)' ? t('configProblem.rootLevel') : key;
 
   return (
-    <section className="panel config-problem" role="alert" aria-labelledby="config-problem-heading" data-testid="config-problem-screen">
+    <section
+      className="panel config-problem"
+      role="alert"
+      aria-labelledby="config-problem-heading"
+      data-testid="config-problem-screen"
+    >
       <h1 id="config-problem-heading" ref={heading} tabIndex={-1}>
         {t('configProblem.title')}
       </h1>
@@ -57,7 +63,13 @@ export function ConfigProblemScreen({ pos, config }: { pos: PosApi; config: Conf
       </table>
       <p className="field-hint">{t('configProblem.help')}</p>
       <div className="actions">
-        <button type="button" className="button primary" onClick={() => void recheck()} disabled={busy !== null} data-testid="config-problem-recheck">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void recheck()}
+          disabled={busy !== null}
+          data-testid="config-problem-recheck"
+        >
           {busy === 'recheck' ? t('admin.working') : t('configProblem.recheck')}
         </button>
         <button type="button" className="button secondary" onClick={() => void diagnostics()} disabled={busy !== null}>

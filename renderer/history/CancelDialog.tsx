@@ -12,7 +12,17 @@ export type CancelOutcome = 'abandoned_locally' | 'done' | 'queued' | 'refused';
 // Cancelling from the sale's page. Before confirmation it is the cashier's own local abandon (nothing goes to
 // SeQura, its solicitation just expires: the dialog says so). After confirmation it is a full cancellation at
 // SeQura (both carts empty), which needs a manager's PIN and is queued through the outbox.
-export function CancelDialog({ pos, detail, onClose, onDone }: { pos: PosApi; detail: SaleDetail; onClose: () => void; onDone: (detail: SaleDetail, outcome: CancelOutcome) => void }) {
+export function CancelDialog({
+  pos,
+  detail,
+  onClose,
+  onDone,
+}: {
+  pos: PosApi;
+  detail: SaleDetail;
+  onClose: () => void;
+  onDone: (detail: SaleDetail, outcome: CancelOutcome) => void;
+}) {
   const { t, formatCents } = useI18n();
   const before = detail.actions.cancel === 'before_confirmation';
   // One key for this dialog: sending again after a lost answer is the same cancellation, not a second one.
@@ -27,7 +37,13 @@ export function CancelDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
   const submit = async () => {
     setBusy(true);
     setError(null);
-    const result = await pos.afterSale.cancel({ saleId: detail.sale.id, requestId, managerPin: before ? '' : pin, reason, note });
+    const result = await pos.afterSale.cancel({
+      saleId: detail.sale.id,
+      requestId,
+      managerPin: before ? '' : pin,
+      reason,
+      note,
+    });
     setBusy(false);
     if (result.ok) onDone(result.data.detail, result.data.outcome);
     else setError(result.error);
@@ -43,13 +59,22 @@ export function CancelDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
         }}
       >
         <h2 id="cancel-dialog-title">{before ? t('cancelDialog.beforeTitle') : t('cancelDialog.title', { ticket })}</h2>
-        <p>{before ? t('cancelDialog.beforeBody') : t('cancelDialog.body', { amount: formatCents(detail.summary.currentFinancedCents) })}</p>
+        <p>
+          {before
+            ? t('cancelDialog.beforeBody')
+            : t('cancelDialog.body', { amount: formatCents(detail.summary.currentFinancedCents) })}
+        </p>
         {!before && (
           <>
             <div className="field-row two">
               <div className="field">
                 <label htmlFor="cancel-reason">{t('cancelDialog.reason')}</label>
-                <select id="cancel-reason" value={reason} onChange={(e) => setReason(e.target.value as CancellationReason)} data-testid="cancel-reason">
+                <select
+                  id="cancel-reason"
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value as CancellationReason)}
+                  data-testid="cancel-reason"
+                >
                   {CANCELLATION_REASONS.map((code) => (
                     <option key={code} value={code}>
                       {t(`cancelDialog.reason.${code}`)}
@@ -67,10 +92,21 @@ export function CancelDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
         )}
         <DialogError error={error} />
         <div className="actions">
-          <button type="button" className="button secondary" onClick={onClose} data-testid="cancel-dialog-back" autoFocus>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={onClose}
+            data-testid="cancel-dialog-back"
+            autoFocus
+          >
             {t('dialog.back')}
           </button>
-          <button type="submit" className="button danger" disabled={busy || (!before && pin === '')} data-testid="cancel-dialog-yes">
+          <button
+            type="submit"
+            className="button danger"
+            disabled={busy || (!before && pin === '')}
+            data-testid="cancel-dialog-yes"
+          >
             {busy ? t('sale.working') : before ? t('cancelDialog.confirmBefore') : t('cancelDialog.confirm')}
           </button>
         </div>

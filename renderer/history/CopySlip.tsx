@@ -9,7 +9,15 @@ import { useI18n } from '../i18n/i18n.tsx';
 
 export type SlipChoice = { kind: 'sale' } | { kind: 'return'; returnId: string } | { kind: 'cancellation' };
 
-export function CopySlip({ sale, choice, currentFinancedCents }: { sale: SaleRecord; choice: SlipChoice; currentFinancedCents: number }) {
+export function CopySlip({
+  sale,
+  choice,
+  currentFinancedCents,
+}: {
+  sale: SaleRecord;
+  choice: SlipChoice;
+  currentFinancedCents: number;
+}) {
   const { t, formatCents, formatDateTime } = useI18n();
   const common: Array<[string, string, string]> = [
     ['store', t('slip.store'), sale.storeRef],
@@ -31,7 +39,11 @@ export function CopySlip({ sale, choice, currentFinancedCents }: { sale: SaleRec
       ...common.slice(2),
       ['product', t('slip.product'), sale.product?.title ?? '—'],
       ['amount', t('slip.amount'), formatCents(financed)],
-      ...(currentFinancedCents !== financed ? ([['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]] as Array<[string, string, string]>) : []),
+      ...(currentFinancedCents !== financed
+        ? ([['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]] as Array<
+            [string, string, string]
+          >)
+        : []),
       ['date', t('slip.date'), formatDateTime(sale.confirmation.confirmedAt ?? sale.finishedAt ?? sale.updatedAt)],
     ];
     note = t('slip.conditionsByEmail');
@@ -50,8 +62,20 @@ export function CopySlip({ sale, choice, currentFinancedCents }: { sale: SaleRec
       ['state', t('afterSlip.state'), t(`updateState.${ret.state}`)],
     ];
     lists = [
-      { id: 'items', label: t('afterSlip.returnedItems'), items: ret.lines.map((l) => t('detail.returnLine', { quantity: l.quantity, name: names.get(l.lineId) ?? l.lineId })) },
-      { id: 'refunds', label: t('afterSlip.refunds'), items: ret.refunds.map((r) => t('detail.refundLine', { amount: formatCents(r.amountCents), reason: r.reason ? ` · ${r.reason}` : '' })) },
+      {
+        id: 'items',
+        label: t('afterSlip.returnedItems'),
+        items: ret.lines.map((l) =>
+          t('detail.returnLine', { quantity: l.quantity, name: names.get(l.lineId) ?? l.lineId }),
+        ),
+      },
+      {
+        id: 'refunds',
+        label: t('afterSlip.refunds'),
+        items: ret.refunds.map((r) =>
+          t('detail.refundLine', { amount: formatCents(r.amountCents), reason: r.reason ? ` · ${r.reason}` : '' }),
+        ),
+      },
     ].filter((list) => list.items.length > 0);
     note = t('afterSlip.returnNote');
   } else {
@@ -69,7 +93,12 @@ export function CopySlip({ sale, choice, currentFinancedCents }: { sale: SaleRec
   }
 
   return (
-    <article className={`slip copy-slip${sale.training ? ' is-training' : ''}`} data-testid="copy-slip" data-slip={choice.kind} aria-labelledby="copy-slip-heading">
+    <article
+      className={`slip copy-slip${sale.training ? ' is-training' : ''}`}
+      data-testid="copy-slip"
+      data-slip={choice.kind}
+      aria-labelledby="copy-slip-heading"
+    >
       <p className="slip-copy" data-testid="slip-copy">
         {t('afterSlip.copy')}
       </p>

@@ -64,7 +64,11 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
   }, [bridge, run]);
 
   // A sale changed (an answer from SeQura, a return…): the list shows its new status.
-  usePosEvent(pos, 'sale.changed', useCallback(() => void (openId === null && run(formRef.current)), [openId, run]));
+  usePosEvent(
+    pos,
+    'sale.changed',
+    useCallback(() => void (openId === null && run(formRef.current)), [openId, run]),
+  );
 
   if (openId) {
     return (
@@ -81,7 +85,9 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
 
   const update = (patch: Partial<SearchForm>) => setForm((f) => ({ ...f, ...patch }));
   const toggle = (status: SaleStatus) =>
-    update({ statuses: form.statuses.includes(status) ? form.statuses.filter((s) => s !== status) : [...form.statuses, status] });
+    update({
+      statuses: form.statuses.includes(status) ? form.statuses.filter((s) => s !== status) : [...form.statuses, status],
+    });
 
   return (
     <section className="panel history" aria-labelledby="history-heading" data-testid="history-screen">
@@ -98,11 +104,24 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
         <div className="history-search-row">
           <div className="field grow">
             <label htmlFor="history-query">{t('history.query')}</label>
-            <input id="history-query" type="search" value={form.query} maxLength={64} onChange={(e) => update({ query: e.target.value })} data-testid="history-query" autoComplete="off" />
+            <input
+              id="history-query"
+              type="search"
+              value={form.query}
+              maxLength={64}
+              onChange={(e) => update({ query: e.target.value })}
+              data-testid="history-query"
+              autoComplete="off"
+            />
           </div>
           <div className="field">
             <label htmlFor="history-key">{t('history.key')}</label>
-            <select id="history-key" value={form.key} onChange={(e) => update({ key: e.target.value as SearchKey })} data-testid="history-key">
+            <select
+              id="history-key"
+              value={form.key}
+              onChange={(e) => update({ key: e.target.value as SearchKey })}
+              data-testid="history-key"
+            >
               {SEARCH_KEYS.map((key) => (
                 <option key={key} value={key}>
                   {t(`history.key.${key}`)}
@@ -112,23 +131,45 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
           </div>
           <div className="field">
             <label htmlFor="history-from">{t('history.from')}</label>
-            <input id="history-from" type="date" value={form.from} onChange={(e) => update({ from: e.target.value })} data-testid="history-from" />
+            <input
+              id="history-from"
+              type="date"
+              value={form.from}
+              onChange={(e) => update({ from: e.target.value })}
+              data-testid="history-from"
+            />
           </div>
           <div className="field">
             <label htmlFor="history-to">{t('history.to')}</label>
-            <input id="history-to" type="date" value={form.to} onChange={(e) => update({ to: e.target.value })} data-testid="history-to" />
+            <input
+              id="history-to"
+              type="date"
+              value={form.to}
+              onChange={(e) => update({ to: e.target.value })}
+              data-testid="history-to"
+            />
           </div>
         </div>
         <fieldset className="history-filters">
           <legend>{t('history.statuses')}</legend>
           {FILTERS.map((status) => (
             <label key={status} className="chip">
-              <input type="checkbox" checked={form.statuses.includes(status)} onChange={() => toggle(status)} data-testid={`filter-${status}`} />
+              <input
+                type="checkbox"
+                checked={form.statuses.includes(status)}
+                onChange={() => toggle(status)}
+                data-testid={`filter-${status}`}
+              />
               {t(`saleStatus.${status}`)}
             </label>
           ))}
           <label className="chip chip-training">
-            <input type="checkbox" checked={form.training} onChange={() => update({ training: !form.training })} data-testid="filter-training" />
+            <input
+              type="checkbox"
+              checked={form.training}
+              onChange={() => update({ training: !form.training })}
+              data-testid="filter-training"
+            />
             {t('history.training')}
           </label>
         </fieldset>

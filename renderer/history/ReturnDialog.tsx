@@ -21,7 +21,17 @@ interface RefundRow {
 // sees — before sending — what SeQura financed, what this takes off and the new financed amount. The numbers
 // come from the same shared arithmetic main uses (shared/after-sale/returns.ts), which refuses anything above
 // what SeQura finances, so the screen can never promise a return main would refuse.
-export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; detail: SaleDetail; onClose: () => void; onDone: (detail: SaleDetail, returnId: string, outcome: ReturnOutcome) => void }) {
+export function ReturnDialog({
+  pos,
+  detail,
+  onClose,
+  onDone,
+}: {
+  pos: PosApi;
+  detail: SaleDetail;
+  onClose: () => void;
+  onDone: (detail: SaleDetail, returnId: string, outcome: ReturnOutcome) => void;
+}) {
   const { t, formatCents } = useI18n();
   const [requestId] = useState(newRequestId);
   const [quantities, setQuantities] = useState<Record<string, number>>({});
@@ -32,13 +42,18 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
   const sale = detail.sale;
   const ticket = sale.ticketNumber ?? t('history.noTicket');
 
-  const parsedRefunds = refunds.map((row) => ({ row, parsed: row.amount.trim() === '' ? null : parseEuroInput(row.amount) }));
+  const parsedRefunds = refunds.map((row) => ({
+    row,
+    parsed: row.amount.trim() === '' ? null : parseEuroInput(row.amount),
+  }));
   const refundsValid = parsedRefunds.every(({ parsed }) => parsed !== null && parsed.ok && parsed.cents > 0);
   const draft = {
     lines: Object.entries(quantities)
       .filter(([, quantity]) => quantity > 0)
       .map(([lineId, quantity]) => ({ lineId, quantity })),
-    refunds: parsedRefunds.flatMap(({ row, parsed }) => (parsed && parsed.ok && parsed.cents > 0 ? [{ amountCents: parsed.cents, reason: row.reason }] : [])),
+    refunds: parsedRefunds.flatMap(({ row, parsed }) =>
+      parsed && parsed.ok && parsed.cents > 0 ? [{ amountCents: parsed.cents, reason: row.reason }] : [],
+    ),
   };
   // Cheap (a few lines): recomputed on every change, so the totals always match what is picked.
   const preview = previewReturn(sale.cart, sale.returns, draft);
@@ -46,13 +61,20 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
   const before = financedAfterReturns(sale.cart, sale.returns);
   const nothingPicked = draft.lines.length === 0 && draft.refunds.length === 0;
 
-  const setQuantity = (lineId: string, quantity: number, max: number) => setQuantities((q) => ({ ...q, [lineId]: Math.max(0, Math.min(max, quantity)) }));
+  const setQuantity = (lineId: string, quantity: number, max: number) =>
+    setQuantities((q) => ({ ...q, [lineId]: Math.max(0, Math.min(max, quantity)) }));
 
   const submit = async () => {
     if (!preview.ok || !refundsValid) return;
     setBusy(true);
     setError(null);
-    const result = await pos.afterSale.return({ saleId: sale.id, requestId, managerPin: pin, lines: draft.lines, refunds: draft.refunds.map((r) => ({ amountCents: r.amountCents, reason: r.reason.trim().slice(0, 120) })) });
+    const result = await pos.afterSale.return({
+      saleId: sale.id,
+      requestId,
+      managerPin: pin,
+      lines: draft.lines,
+      refunds: draft.refunds.map((r) => ({ amountCents: r.amountCents, reason: r.reason.trim().slice(0, 120) })),
+    });
     setBusy(false);
     if (result.ok) onDone(result.data.detail, result.data.returnId, result.data.outcome);
     else setError(result.error);
@@ -98,7 +120,13 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
                   <td className="num">{line.returned}</td>
                   <td>
                     <div className="stepper">
-                      <button type="button" className="button secondary" aria-label={t('returnDialog.less', { name: line.name })} disabled={value <= 0} onClick={() => setQuantity(line.lineId, value - 1, line.returnable)}>
+                      <button
+                        type="button"
+                        className="button secondary"
+                        aria-label={t('returnDialog.less', { name: line.name })}
+                        disabled={value <= 0}
+                        onClick={() => setQuantity(line.lineId, value - 1, line.returnable)}
+                      >
                         −
                       </button>
                       <input
@@ -107,7 +135,9 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
                         max={line.returnable}
                         value={value}
                         aria-label={t('returnDialog.quantityOf', { name: line.name })}
-                        onChange={(e) => setQuantity(line.lineId, Math.trunc(Number(e.target.value) || 0), line.returnable)}
+                        onChange={(e) =>
+                          setQuantity(line.lineId, Math.trunc(Number(e.target.value) || 0), line.returnable)
+                        }
                         data-testid="return-quantity"
                       />
                       <button
@@ -140,21 +170,39 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
                   inputMode="decimal"
                   value={row.amount}
                   aria-invalid={parsed !== null && !parsed.ok ? true : undefined}
-                  onChange={(e) => setRefunds((rows) => rows.map((r, i) => (i === index ? { ...r, amount: e.target.value } : r)))}
+                  onChange={(e) =>
+                    setRefunds((rows) => rows.map((r, i) => (i === index ? { ...r, amount: e.target.value } : r)))
+                  }
                   data-testid="refund-amount"
                 />
                 {parsed !== null && !parsed.ok && <p className="field-error">{t('returnDialog.amountInvalid')}</p>}
               </div>
               <div className="field">
                 <label htmlFor={`refund-reason-${row.key}`}>{t('returnDialog.refundReason')}</label>
-                <input id={`refund-reason-${row.key}`} value={row.reason} maxLength={120} onChange={(e) => setRefunds((rows) => rows.map((r, i) => (i === index ? { ...r, reason: e.target.value } : r)))} />
+                <input
+                  id={`refund-reason-${row.key}`}
+                  value={row.reason}
+                  maxLength={120}
+                  onChange={(e) =>
+                    setRefunds((rows) => rows.map((r, i) => (i === index ? { ...r, reason: e.target.value } : r)))
+                  }
+                />
               </div>
-              <button type="button" className="button link" onClick={() => setRefunds((rows) => rows.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                className="button link"
+                onClick={() => setRefunds((rows) => rows.filter((_, i) => i !== index))}
+              >
                 {t('returnDialog.removeRefund')}
               </button>
             </div>
           ))}
-          <button type="button" className="button secondary" onClick={() => setRefunds((rows) => [...rows, { key: Date.now() + rows.length, amount: '', reason: '' }])} data-testid="refund-add">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setRefunds((rows) => [...rows, { key: Date.now() + rows.length, amount: '', reason: '' }])}
+            data-testid="refund-add"
+          >
             {t('returnDialog.addRefund')}
           </button>
         </fieldset>
@@ -184,12 +232,25 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
           </div>
         </dl>
         {preview.ok && (
-          <p className={`notice ${preview.financedAfterCents === 0 ? 'notice-warn' : 'notice-ok'}`} data-testid="return-remaining">
-            {preview.financedAfterCents === 0 ? t('returnDialog.nothingLeft') : t('returnDialog.remaining', { amount: formatCents(preview.financedAfterCents) })}
+          <p
+            className={`notice ${preview.financedAfterCents === 0 ? 'notice-warn' : 'notice-ok'}`}
+            data-testid="return-remaining"
+          >
+            {preview.financedAfterCents === 0
+              ? t('returnDialog.nothingLeft')
+              : t('returnDialog.remaining', { amount: formatCents(preview.financedAfterCents) })}
           </p>
         )}
         {!preview.ok && !nothingPicked && (
-          <DialogError error={{ code: 'invalid_request', message: preview.code, retryable: false, fields: { return: preview.code } }} exceedsAmount={formatCents(before)} />
+          <DialogError
+            error={{
+              code: 'invalid_request',
+              message: preview.code,
+              retryable: false,
+              fields: { return: preview.code },
+            }}
+            exceedsAmount={formatCents(before)}
+          />
         )}
 
         <ManagerPinField id="return-pin" value={pin} onChange={setPin} />
@@ -198,7 +259,12 @@ export function ReturnDialog({ pos, detail, onClose, onDone }: { pos: PosApi; de
           <button type="button" className="button secondary" onClick={onClose} data-testid="return-dialog-back">
             {t('dialog.back')}
           </button>
-          <button type="submit" className="button primary" disabled={busy || !preview.ok || !refundsValid || pin === ''} data-testid="return-send">
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy || !preview.ok || !refundsValid || pin === ''}
+            data-testid="return-send"
+          >
             {busy ? t('sale.working') : t('returnDialog.send')}
           </button>
         </div>

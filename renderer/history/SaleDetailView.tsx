@@ -37,8 +37,19 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
   }, [load]);
   useEffect(() => headingRef.current?.focus(), [detail?.sale.id]);
   // SeQura's answer to a queued update lands later: the page follows it.
-  usePosEvent(pos, 'sale.changed', useCallback((sale: SaleRecord) => sale.id === saleId && void load(), [saleId, load]));
-  usePosEvent(pos, 'outbox.changed', useCallback((list: { items: OutboxItem[] }) => list.items.some((i) => i.saleId === saleId) && void load(), [saleId, load]));
+  usePosEvent(
+    pos,
+    'sale.changed',
+    useCallback((sale: SaleRecord) => sale.id === saleId && void load(), [saleId, load]),
+  );
+  usePosEvent(
+    pos,
+    'outbox.changed',
+    useCallback(
+      (list: { items: OutboxItem[] }) => list.items.some((i) => i.saleId === saleId) && void load(),
+      [saleId, load],
+    ),
+  );
 
   // Print once the copy is on the page (print CSS shows the `.slip` alone).
   useEffect(() => {
@@ -89,7 +100,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
     setDialog(null);
     setDetail(next);
     const entry = next.sale.returns.find((r) => r.id === returnId);
-    const text = outcome === 'done' ? t('outcome.return.done', { amount: formatCents(entry?.financedAfterCents ?? next.summary.currentFinancedCents) }) : t(`outcome.return.${outcome}`);
+    const text =
+      outcome === 'done'
+        ? t('outcome.return.done', {
+            amount: formatCents(entry?.financedAfterCents ?? next.summary.currentFinancedCents),
+          })
+        : t(`outcome.return.${outcome}`);
     setNotice({ tone: outcome === 'refused' ? 'danger' : outcome === 'queued' ? 'warn' : 'ok', text });
   };
 
@@ -107,7 +123,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
   ];
 
   return (
-    <section className="panel sale-detail" aria-labelledby="sale-detail-heading" data-testid="sale-detail" data-sale={sale.id}>
+    <section
+      className="panel sale-detail"
+      aria-labelledby="sale-detail-heading"
+      data-testid="sale-detail"
+      data-sale={sale.id}
+    >
       <div className="no-print">
         <button type="button" className="button link" onClick={onBack} data-testid="detail-back">
           {t('detail.back')}
@@ -133,7 +154,9 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
         )}
         {openInstructions.length > 0 && (
           <div className="notice notice-warn" data-testid="detail-pending">
-            <p className="notice-title">{t('detail.pendingWork', { what: openInstructions.map((i) => t(`pending.kind.${i.kind}`)).join(', ') })}</p>
+            <p className="notice-title">
+              {t('detail.pendingWork', { what: openInstructions.map((i) => t(`pending.kind.${i.kind}`)).join(', ') })}
+            </p>
             {openInstructions
               .filter((i) => i.lastError)
               .map((i) => (
@@ -188,22 +211,42 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
             <h2>{t('detail.actions')}</h2>
             <div className="actions detail-actions">
               {actions.return && (
-                <button type="button" className="button primary" onClick={() => setDialog('return')} data-testid="detail-return">
+                <button
+                  type="button"
+                  className="button primary"
+                  onClick={() => setDialog('return')}
+                  data-testid="detail-return"
+                >
                   {t('detail.return')}
                 </button>
               )}
               {actions.cancel && (
-                <button type="button" className="button danger" onClick={() => setDialog('cancel')} data-testid="detail-cancel">
+                <button
+                  type="button"
+                  className="button danger"
+                  onClick={() => setDialog('cancel')}
+                  data-testid="detail-cancel"
+                >
                   {actions.cancel === 'before_confirmation' ? t('detail.cancelBefore') : t('detail.cancel')}
                 </button>
               )}
               {summary.confirmedAt && (
-                <button type="button" className="button secondary" onClick={() => void reprint({ kind: 'sale' })} data-testid="detail-reprint">
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => void reprint({ kind: 'sale' })}
+                  data-testid="detail-reprint"
+                >
                   {t('detail.reprint')}
                 </button>
               )}
             </div>
-            {[...new Set([actions.return ? null : actions.returnBlocked, actions.cancel ? null : actions.cancelBlocked])]
+            {[
+              ...new Set([
+                actions.return ? null : actions.returnBlocked,
+                actions.cancel ? null : actions.cancelBlocked,
+              ]),
+            ]
               .filter((reason) => reason !== null)
               .map((reason) => (
                 <p key={reason} className="field-hint" data-testid="detail-blocked" data-reason={reason}>
@@ -222,23 +265,51 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
                   <div className="update-head">
                     <strong>{ret.id}</strong>
                     <span className={`update-state state-${ret.state}`}>{t(`updateState.${ret.state}`)}</span>
-                    <span className="field-hint">{t('detail.authorizedBy', { manager: ret.authorizedBy, time: formatDateTime(ret.requestedAt) })}</span>
+                    <span className="field-hint">
+                      {t('detail.authorizedBy', { manager: ret.authorizedBy, time: formatDateTime(ret.requestedAt) })}
+                    </span>
                   </div>
                   <ul className="update-items">
                     {ret.lines.map((line) => (
-                      <li key={line.lineId}>{t('detail.returnLine', { quantity: line.quantity, name: detail.returnable.find((l) => l.lineId === line.lineId)?.name ?? line.lineId })}</li>
+                      <li key={line.lineId}>
+                        {t('detail.returnLine', {
+                          quantity: line.quantity,
+                          name: detail.returnable.find((l) => l.lineId === line.lineId)?.name ?? line.lineId,
+                        })}
+                      </li>
                     ))}
                     {ret.refunds.map((refund) => (
-                      <li key={refund.id}>{t('detail.refundLine', { amount: formatCents(refund.amountCents), reason: refund.reason ? ` · ${refund.reason}` : '' })}</li>
+                      <li key={refund.id}>
+                        {t('detail.refundLine', {
+                          amount: formatCents(refund.amountCents),
+                          reason: refund.reason ? ` · ${refund.reason}` : '',
+                        })}
+                      </li>
                     ))}
                   </ul>
                   {/* A refused return never changed SeQura's order: no "before → after" that did not happen. */}
                   {(ret.state === 'done' || ret.state === 'pending') && (
-                    <p className="update-money">{t('detail.financedChange', { before: formatCents(ret.financedBeforeCents), after: formatCents(ret.financedAfterCents) })}</p>
+                    <p className="update-money">
+                      {t('detail.financedChange', {
+                        before: formatCents(ret.financedBeforeCents),
+                        after: formatCents(ret.financedAfterCents),
+                      })}
+                    </p>
                   )}
-                  {ret.answer && <SequraAnswerNotice answer={ret.answer} tone={ret.state === 'pending' ? 'warn' : 'danger'} testId="return-answer" />}
+                  {ret.answer && (
+                    <SequraAnswerNotice
+                      answer={ret.answer}
+                      tone={ret.state === 'pending' ? 'warn' : 'danger'}
+                      testId="return-answer"
+                    />
+                  )}
                   {(ret.state === 'done' || ret.state === 'pending') && (
-                    <button type="button" className="button link" onClick={() => void reprint({ kind: 'return', returnId: ret.id })} data-testid="reprint-return">
+                    <button
+                      type="button"
+                      className="button link"
+                      onClick={() => void reprint({ kind: 'return', returnId: ret.id })}
+                      data-testid="reprint-return"
+                    >
                       {t('detail.reprintReturn', { id: ret.id })}
                     </button>
                   )}
@@ -257,14 +328,27 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
                   <div className="update-head">
                     <strong>{t(`cancelDialog.reason.${c.reason}`)}</strong>
                     <span className={`update-state state-${c.state}`}>{t(`updateState.${c.state}`)}</span>
-                    <span className="field-hint">{t('detail.authorizedBy', { manager: c.authorizedBy, time: formatDateTime(c.requestedAt) })}</span>
+                    <span className="field-hint">
+                      {t('detail.authorizedBy', { manager: c.authorizedBy, time: formatDateTime(c.requestedAt) })}
+                    </span>
                   </div>
                   {c.note && <p>{c.note}</p>}
-                  {c.answer && <SequraAnswerNotice answer={c.answer} tone={c.state === 'pending' ? 'warn' : 'danger'} testId="cancel-answer" />}
+                  {c.answer && (
+                    <SequraAnswerNotice
+                      answer={c.answer}
+                      tone={c.state === 'pending' ? 'warn' : 'danger'}
+                      testId="cancel-answer"
+                    />
+                  )}
                 </li>
               ))}
             </ul>
-            <button type="button" className="button link" onClick={() => void reprint({ kind: 'cancellation' })} data-testid="reprint-cancellation">
+            <button
+              type="button"
+              className="button link"
+              onClick={() => void reprint({ kind: 'cancellation' })}
+              data-testid="reprint-cancellation"
+            >
               {t('detail.reprintCancellation')}
             </button>
           </>
@@ -291,8 +375,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
         <Timeline entries={[...sale.timeline].reverse()} />
       </div>
 
-      {dialog === 'cancel' && <CancelDialog pos={pos} detail={detail} onClose={() => setDialog(null)} onDone={cancelled} />}
-      {dialog === 'return' && <ReturnDialog pos={pos} detail={detail} onClose={() => setDialog(null)} onDone={returned} />}
+      {dialog === 'cancel' && (
+        <CancelDialog pos={pos} detail={detail} onClose={() => setDialog(null)} onDone={cancelled} />
+      )}
+      {dialog === 'return' && (
+        <ReturnDialog pos={pos} detail={detail} onClose={() => setDialog(null)} onDone={returned} />
+      )}
     </section>
   );
 }

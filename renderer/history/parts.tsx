@@ -31,15 +31,39 @@ export function phoneEnding(last4: string | null): string {
 }
 
 /** SeQura's answer to an update, in our words first (what it means, what to do), then its own message. */
-export function SequraAnswerNotice({ answer, tone = 'danger', testId }: { answer: SequraAnswer; tone?: 'danger' | 'warn'; testId: string }) {
+export function SequraAnswerNotice({
+  answer,
+  tone = 'danger',
+  testId,
+}: {
+  answer: SequraAnswer;
+  tone?: 'danger' | 'warn';
+  testId: string;
+}) {
   const { t, formatDateTime } = useI18n();
   const explanation =
-    answer.status === 409 ? t('answer.409') : answer.status === 404 ? t('answer.404') : answer.status === 403 ? t('answer.403') : t('answer.other');
+    answer.status === 409
+      ? t('answer.409')
+      : answer.status === 404
+        ? t('answer.404')
+        : answer.status === 403
+          ? t('answer.403')
+          : t('answer.other');
   return (
-    <div className={`notice notice-${tone}`} role={tone === 'danger' ? 'alert' : 'status'} data-testid={testId} data-status={answer.status ?? ''}>
+    <div
+      className={`notice notice-${tone}`}
+      role={tone === 'danger' ? 'alert' : 'status'}
+      data-testid={testId}
+      data-status={answer.status ?? ''}
+    >
       <p className="notice-title">{explanation}</p>
       {/* SeQura's reasons verbatim when it gave any (what its support will ask about), else what the till saw. */}
-      <p className="notice-detail">{t('detail.sequraAnswer', { status: answer.status ?? answer.code, message: answer.reasons.length > 0 ? '' : answer.message })}</p>
+      <p className="notice-detail">
+        {t('detail.sequraAnswer', {
+          status: answer.status ?? answer.code,
+          message: answer.reasons.length > 0 ? '' : answer.message,
+        })}
+      </p>
       {answer.reasons.length > 0 && (
         <ul className="reasons">
           {answer.reasons.map((reason, index) => (
@@ -59,8 +83,12 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
       {entries.map((entry, index) => (
         <li key={index} data-event={entry.event}>
           <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-          <span className="timeline-event">{KNOWN_EVENTS.has(entry.event) ? t(`event.${entry.event}` as `event.${'created'}`) : entry.event}</span>
-          {entry.operator && <span className="timeline-operator">{t('detail.timelineBy', { operator: entry.operator })}</span>}
+          <span className="timeline-event">
+            {KNOWN_EVENTS.has(entry.event) ? t(`event.${entry.event}` as `event.${'created'}`) : entry.event}
+          </span>
+          {entry.operator && (
+            <span className="timeline-operator">{t('detail.timelineBy', { operator: entry.operator })}</span>
+          )}
           {entry.detail && <span className="timeline-detail">{entry.detail}</span>}
         </li>
       ))}
@@ -69,7 +97,15 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
 }
 
 /** The manager's PIN: never kept beyond the dialog, never autofilled. */
-export function ManagerPinField({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }) {
+export function ManagerPinField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
   const { t } = useI18n();
   return (
     <div className="field pin-field">
@@ -102,7 +138,10 @@ export function DialogError({ error, exceedsAmount }: { error: IpcError | null; 
   if (!error) return null;
   const pin = error.fields?.pin;
   if (error.code === 'locked' && (pin === 'wrong' || pin === 'locked_out')) {
-    const text = pin === 'wrong' ? t('pin.wrong', { attempts: error.fields?.attemptsLeft ?? '?' }) : t('pin.lockedOut', { time: formatTime(error.fields?.retryAt ?? null) });
+    const text =
+      pin === 'wrong'
+        ? t('pin.wrong', { attempts: error.fields?.attemptsLeft ?? '?' })
+        : t('pin.lockedOut', { time: formatTime(error.fields?.retryAt ?? null) });
     return (
       <p className="notice notice-danger" role="alert" data-testid="dialog-error" data-code="pin">
         {text}
@@ -113,7 +152,9 @@ export function DialogError({ error, exceedsAmount }: { error: IpcError | null; 
   if (error.code === 'invalid_request' && returnCode) {
     return (
       <p className="notice notice-danger" role="alert" data-testid="dialog-error" data-code={returnCode}>
-        {returnCode === 'return.exceeds_financed' && exceedsAmount ? t('returnDialog.exceeds', { amount: exceedsAmount }) : validation(returnCode)}
+        {returnCode === 'return.exceeds_financed' && exceedsAmount
+          ? t('returnDialog.exceeds', { amount: exceedsAmount })
+          : validation(returnCode)}
       </p>
     );
   }

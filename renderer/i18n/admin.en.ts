@@ -23,9 +23,11 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'signin.otherOperator': 'Sign in as another operator',
   'signin.working': 'Checking…',
   'signin.trainingTitle': 'Training mode',
-  'signin.trainingHint': 'To practise: cashier {cashier} with PIN {cashierPin}; manager {manager} with PIN {managerPin}. They work in training only.',
+  'signin.trainingHint':
+    'To practise: cashier {cashier} with PIN {cashierPin}; manager {manager} with PIN {managerPin}. They work in training only.',
   'signin.firstRunTitle': 'First time on this till?',
-  'signin.firstRunBody': "There is no manager yet. Create the store manager: their PIN is needed for settings, going live, cancellations and returns.",
+  'signin.firstRunBody':
+    'There is no manager yet. Create the store manager: their PIN is needed for settings, going live, cancellations and returns.',
   'signin.firstRunButton': 'Create the manager',
 
   'pin.wrong': 'Wrong operator or PIN.',
@@ -69,9 +71,11 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.sequra.credentials': 'Credentials',
   'admin.sequra.stored': 'Stored encrypted on this computer',
   'admin.sequra.notStored': 'No credentials',
-  'admin.sequra.blocked.no_config': 'Going live needs the configuration file (it says which SeQura and merchant to use).',
+  'admin.sequra.blocked.no_config':
+    'Going live needs the configuration file (it says which SeQura and merchant to use).',
   'admin.sequra.blocked.config_invalid': 'Going live needs the configuration file fixed first.',
-  'admin.sequra.blocked.no_credentials': "To go live: type the SeQura credentials, test the connection and save them with a manager's PIN.",
+  'admin.sequra.blocked.no_credentials':
+    "To go live: type the SeQura credentials, test the connection and save them with a manager's PIN.",
   'admin.sequra.username': 'SeQura API user',
   'admin.sequra.password': 'API password',
   'admin.sequra.test': 'Test connection',
@@ -81,7 +85,8 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.sequra.problem.no_config': 'No valid configuration: the till does not know which SeQura to use.',
   'admin.sequra.problem.no_credentials': 'There are no credentials to test.',
   'admin.sequra.problem.auth': 'SeQura does not accept that user or password.',
-  'admin.sequra.problem.merchant_not_found': 'The credentials work but do not reach the configured merchant ({merchant}).',
+  'admin.sequra.problem.merchant_not_found':
+    'The credentials work but do not reach the configured merchant ({merchant}).',
   'admin.sequra.problem.unreachable': 'SeQura could not be reached (network, proxy or firewall).',
   'admin.sequra.problem.unexpected': 'SeQura answered something unexpected.',
   'admin.sequra.merchants': 'Merchants these credentials reach',
@@ -99,7 +104,8 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.sequra.removed': 'Credentials removed. The till goes back to training.',
 
   'admin.enrol.title': 'One-time credentials file',
-  'admin.enrol.body': 'Store IT can leave the credentials in this file; the till tests them, stores them encrypted and deletes it:',
+  'admin.enrol.body':
+    'Store IT can leave the credentials in this file; the till tests them, stores them encrypted and deletes it:',
   'admin.enrol.none': 'The configuration location is unknown, so there is no credentials file.',
   'admin.enrol.last': 'Last attempt ({time}):',
   'admin.enrol.outcome.enrolled': 'credentials enrolled',
@@ -107,7 +113,7 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.enrol.outcome.unreachable': 'SeQura did not answer; it will be tried again',
   'admin.enrol.outcome.waiting_for_config': 'waiting for the configuration file',
   'admin.enrol.outcome.invalid_file': 'the file is not valid',
-  'admin.enrol.outcome.not_stored': "they passed the test but the system keychain could not store them",
+  'admin.enrol.outcome.not_stored': 'they passed the test but the system keychain could not store them',
   'admin.enrol.deleted': 'File deleted.',
   'admin.enrol.kept': 'The file is still there.',
   'admin.enrol.now': 'Enrol from the file now',
@@ -132,13 +138,15 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.operators.none': 'No operators yet.',
 
   'admin.exports.title': 'Audit log and diagnostics',
-  'admin.exports.body': 'The files are saved on this computer; store IT collects them from the folder shown. They hold no shopper data and no credentials.',
+  'admin.exports.body':
+    'The files are saved on this computer; store IT collects them from the folder shown. They hold no shopper data and no credentials.',
   'admin.exports.audit': 'Export the audit log',
   'admin.exports.diagnostics': 'Export diagnostics',
   'admin.exports.saved': 'Saved to {path}',
 
   'configProblem.title': 'The configuration file has errors',
-  'configProblem.body': 'No selling (not even training) until store IT fixes it. The message for each key is in English, as in the IT guide.',
+  'configProblem.body':
+    'No selling (not even training) until store IT fixes it. The message for each key is in English, as in the IT guide.',
   'configProblem.file': 'File:',
   'configProblem.key': 'Key',
   'configProblem.problem': 'What is wrong',

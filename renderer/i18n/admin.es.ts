@@ -13,7 +13,8 @@ export const adminEs = {
   // Sign-in and lock screen
   'signin.title': 'Identifícate para vender',
   'signin.lockedTitle': 'Terminal bloqueado',
-  'signin.lockedBy': '{name} ({ref}) bloqueó el terminal. Lo que estaba haciendo sigue ahí: introduce tu PIN para continuar.',
+  'signin.lockedBy':
+    '{name} ({ref}) bloqueó el terminal. Lo que estaba haciendo sigue ahí: introduce tu PIN para continuar.',
   'signin.lockedIdle': 'Se bloqueó por inactividad.',
   'signin.operator': 'Operador',
   'signin.operatorHint': 'Tu número de operador',
@@ -23,9 +24,11 @@ export const adminEs = {
   'signin.otherOperator': 'Entrar con otro operador',
   'signin.working': 'Comprobando…',
   'signin.trainingTitle': 'Modo formación',
-  'signin.trainingHint': 'Para practicar: cajero {cashier} con PIN {cashierPin}; encargado {manager} con PIN {managerPin}. Solo funcionan en formación.',
+  'signin.trainingHint':
+    'Para practicar: cajero {cashier} con PIN {cashierPin}; encargado {manager} con PIN {managerPin}. Solo funcionan en formación.',
   'signin.firstRunTitle': '¿Primera vez en este terminal?',
-  'signin.firstRunBody': 'Todavía no hay encargado. Crea el encargado de la tienda: su PIN hará falta para los ajustes, pasar a modo real, cancelaciones y devoluciones.',
+  'signin.firstRunBody':
+    'Todavía no hay encargado. Crea el encargado de la tienda: su PIN hará falta para los ajustes, pasar a modo real, cancelaciones y devoluciones.',
   'signin.firstRunButton': 'Crear el encargado',
 
   // PIN errors (shared by every PIN prompt)
@@ -72,9 +75,11 @@ export const adminEs = {
   'admin.sequra.credentials': 'Credenciales',
   'admin.sequra.stored': 'Guardadas de forma cifrada en este equipo',
   'admin.sequra.notStored': 'Sin credenciales',
-  'admin.sequra.blocked.no_config': 'Para pasar a real falta el archivo de configuración (dice a qué SeQura y comercio conectar).',
+  'admin.sequra.blocked.no_config':
+    'Para pasar a real falta el archivo de configuración (dice a qué SeQura y comercio conectar).',
   'admin.sequra.blocked.config_invalid': 'Para pasar a real hay que corregir el archivo de configuración.',
-  'admin.sequra.blocked.no_credentials': 'Para pasar a real: escribe las credenciales de SeQura, prueba la conexión y guárdalas con el PIN de un encargado.',
+  'admin.sequra.blocked.no_credentials':
+    'Para pasar a real: escribe las credenciales de SeQura, prueba la conexión y guárdalas con el PIN de un encargado.',
   'admin.sequra.username': 'Usuario de la API de SeQura',
   'admin.sequra.password': 'Contraseña de la API',
   'admin.sequra.test': 'Probar conexión',
@@ -84,7 +89,8 @@ export const adminEs = {
   'admin.sequra.problem.no_config': 'No hay configuración válida: no se sabe a qué SeQura conectar.',
   'admin.sequra.problem.no_credentials': 'No hay credenciales que probar.',
   'admin.sequra.problem.auth': 'SeQura no acepta ese usuario o contraseña.',
-  'admin.sequra.problem.merchant_not_found': 'Las credenciales funcionan, pero no dan acceso al comercio configurado ({merchant}).',
+  'admin.sequra.problem.merchant_not_found':
+    'Las credenciales funcionan, pero no dan acceso al comercio configurado ({merchant}).',
   'admin.sequra.problem.unreachable': 'No se pudo llegar a SeQura (red, proxy o cortafuegos).',
   'admin.sequra.problem.unexpected': 'SeQura respondió algo inesperado.',
   'admin.sequra.merchants': 'Comercios a los que llegan estas credenciales',
@@ -102,7 +108,8 @@ export const adminEs = {
   'admin.sequra.removed': 'Credenciales quitadas. El terminal vuelve a formación.',
 
   'admin.enrol.title': 'Archivo de credenciales de un solo uso',
-  'admin.enrol.body': 'TI puede dejar las credenciales en este archivo; el terminal las prueba, las guarda cifradas y lo borra:',
+  'admin.enrol.body':
+    'TI puede dejar las credenciales en este archivo; el terminal las prueba, las guarda cifradas y lo borra:',
   'admin.enrol.none': 'No se sabe dónde está la configuración, así que no hay archivo de credenciales.',
   'admin.enrol.last': 'Último intento ({time}):',
   'admin.enrol.outcome.enrolled': 'credenciales inscritas',
@@ -135,20 +142,23 @@ export const adminEs = {
   'admin.operators.none': 'Todavía no hay operadores.',
 
   'admin.exports.title': 'Registro de auditoría y diagnóstico',
-  'admin.exports.body': 'Los archivos se guardan en este equipo; TI los recoge de la carpeta indicada. No contienen datos de clientes ni credenciales.',
+  'admin.exports.body':
+    'Los archivos se guardan en este equipo; TI los recoge de la carpeta indicada. No contienen datos de clientes ni credenciales.',
   'admin.exports.audit': 'Exportar registro de auditoría',
   'admin.exports.diagnostics': 'Exportar diagnóstico',
   'admin.exports.saved': 'Guardado en {path}',
 
   // Configuration problems
   'configProblem.title': 'El archivo de configuración tiene errores',
-  'configProblem.body': 'No se puede vender (tampoco en formación) hasta que TI lo corrija. Los mensajes de cada clave están en inglés, como en la guía de TI.',
+  'configProblem.body':
+    'No se puede vender (tampoco en formación) hasta que TI lo corrija. Los mensajes de cada clave están en inglés, como en la guía de TI.',
   'configProblem.file': 'Archivo:',
   'configProblem.key': 'Clave',
   'configProblem.problem': 'Qué falla',
   'configProblem.fileLevel': '(el archivo entero)',
   'configProblem.rootLevel': '(nivel superior)',
-  'configProblem.help': 'Corrige el archivo (la guía de TI explica cada clave) y pulsa «Volver a comprobar». No hace falta reiniciar.',
+  'configProblem.help':
+    'Corrige el archivo (la guía de TI explica cada clave) y pulsa «Volver a comprobar». No hace falta reiniciar.',
   'configProblem.recheck': 'Volver a comprobar',
   'configProblem.diagnostics': 'Exportar diagnóstico',
 

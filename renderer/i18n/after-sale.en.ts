@@ -6,7 +6,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'nav.report': 'End of day',
 
   'history.title': 'Sales',
-  'history.intro': 'Find a sale to look at it, return items, cancel it or reprint its slip. The search uses the till’s own data: it works even when SeQura does not answer.',
+  'history.intro':
+    'Find a sale to look at it, return items, cancel it or reprint its slip. The search uses the till’s own data: it works even when SeQura does not answer.',
   'history.search': 'Search',
   'history.query': 'Ticket, order or mobile',
   'history.key': 'Search by',
@@ -104,22 +105,28 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'updateState.refused': 'Refused by SeQura',
   'updateState.gave_up': 'No answer from SeQura',
 
-  'outcome.abandoned_locally': 'Sale cancelled. Nothing was sent to SeQura: an unconfirmed solicitation is not cancelled there, it simply expires.',
+  'outcome.abandoned_locally':
+    'Sale cancelled. Nothing was sent to SeQura: an unconfirmed solicitation is not cancelled there, it simply expires.',
   'outcome.cancel.done': 'SeQura cancelled the order. The shopper pays nothing.',
   'outcome.cancel.queued': 'The cancellation is queued: it goes to SeQura by itself as soon as it answers.',
   'outcome.cancel.refused': 'SeQura did not accept the cancellation.',
   'outcome.return.done': 'SeQura accepted the return. New financed amount: {amount}.',
   'outcome.return.queued': 'The return is queued: it goes to SeQura by itself as soon as it answers.',
   'outcome.return.refused': 'SeQura did not accept the return.',
-  'answer.409': 'SeQura refuses the update (409). The order may have been changed on SeQura’s portal: read its message before repeating anything.',
-  'answer.404': 'SeQura knows no order with this ticket number (404), or the order was not confirmed. Check the ticket with SeQura.',
-  'answer.403': 'SeQura does not let this till access this merchant (403). Call IT: the request stays queued and goes once it is fixed.',
+  'answer.409':
+    'SeQura refuses the update (409). The order may have been changed on SeQura’s portal: read its message before repeating anything.',
+  'answer.404':
+    'SeQura knows no order with this ticket number (404), or the order was not confirmed. Check the ticket with SeQura.',
+  'answer.403':
+    'SeQura does not let this till access this merchant (403). Call IT: the request stays queued and goes once it is fixed.',
   'answer.other': 'SeQura did not accept the request.',
 
   'cancelDialog.title': 'Cancel sale {ticket}?',
-  'cancelDialog.body': 'SeQura cancels the whole order ({amount}): the shopper pays nothing and the goods come back to the store. This cannot be undone.',
+  'cancelDialog.body':
+    'SeQura cancels the whole order ({amount}): the shopper pays nothing and the goods come back to the store. This cannot be undone.',
   'cancelDialog.beforeTitle': 'Cancel this sale?',
-  'cancelDialog.beforeBody': 'The sale is not confirmed: nothing is sent to SeQura (an unconfirmed solicitation is not cancelled there, it expires by itself). The shopper’s SMS stops working.',
+  'cancelDialog.beforeBody':
+    'The sale is not confirmed: nothing is sent to SeQura (an unconfirmed solicitation is not cancelled there, it expires by itself). The shopper’s SMS stops working.',
   'cancelDialog.reason': 'Reason',
   'cancelDialog.reason.customer_request': 'The shopper asks for it',
   'cancelDialog.reason.wrong_sale': 'Wrong sale',
@@ -130,7 +137,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'cancelDialog.confirmBefore': 'Yes, cancel the sale',
 
   'returnDialog.title': 'Return · ticket {ticket}',
-  'returnDialog.intro': 'Mark what the shopper brings back and any refund without goods. SeQura receives the reduced cart and lowers what it finances.',
+  'returnDialog.intro':
+    'Mark what the shopper brings back and any refund without goods. SeQura receives the reduced cart and lowers what it finances.',
   'returnDialog.toReturn': 'To return',
   'returnDialog.returnable': '{count} can be returned',
   'returnDialog.less': 'One fewer {name}',
@@ -148,7 +156,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'returnDialog.newTotal': 'New financed amount',
   'returnDialog.remaining': 'The shopper will keep paying {amount} to SeQura.',
   'returnDialog.nothingLeft': 'Nothing is left financed: SeQura will cancel the order.',
-  'returnDialog.exceeds': 'That is more than SeQura finances ({amount}). Give the rest back at the till, or cancel the whole sale.',
+  'returnDialog.exceeds':
+    'That is more than SeQura finances ({amount}). Give the rest back at the till, or cancel the whole sale.',
   'returnDialog.send': 'Send the return to SeQura',
   'returnDialog.amountInvalid': 'Amount not valid',
 
@@ -204,7 +213,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'report.afterSale.cancellation': 'Cancellation',
   'report.earlierSale': 'sale of {date}',
   'report.missingReference': 'Confirmed without a reference at SeQura',
-  'report.missingReferenceIntro': 'SeQura chases confirmed orders without a ticket number every week. Check them with the manager.',
+  'report.missingReferenceIntro':
+    'SeQura chases confirmed orders without a ticket number every week. Check them with the manager.',
   'report.missingReferenceNone': 'None: SeQura has the reference of every one.',
   'report.missing.reference_not_registered': 'No reference registered',
   'report.missing.goods_released_confirmation_pending': 'Goods released, confirmation pending',
@@ -220,7 +230,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'report.close': 'Close the day',
   'report.closeWarnTitle': '{count} confirmations are still pending',
   'report.closeWarnTitleOne': '1 confirmation is still pending',
-  'report.closeWarnBody': 'SeQura has not answered these confirmations yet. If you close now the closing says so; once they are answered, close the day again.',
+  'report.closeWarnBody':
+    'SeQura has not answered these confirmations yet. If you close now the closing says so; once they are answered, close the day again.',
   'report.closeAnyway': 'Close anyway',
   'report.pendingWarning': '{count} confirmations of this till are still waiting for SeQura.',
   'report.pendingWarningOne': '1 confirmation of this till is still waiting for SeQura.',

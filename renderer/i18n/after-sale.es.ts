@@ -5,7 +5,8 @@ export const afterSaleEs = {
   'nav.report': 'Cierre del día',
 
   'history.title': 'Ventas',
-  'history.intro': 'Busca una venta para verla, devolver artículos, anularla o reimprimir su justificante. La búsqueda usa los datos del terminal: funciona aunque SeQura no responda.',
+  'history.intro':
+    'Busca una venta para verla, devolver artículos, anularla o reimprimir su justificante. La búsqueda usa los datos del terminal: funciona aunque SeQura no responda.',
   'history.search': 'Buscar',
   'history.query': 'Ticket, pedido o móvil',
   'history.key': 'Buscar por',
@@ -91,7 +92,8 @@ export const afterSaleEs = {
 
   'blocked.training_folder': 'Las ventas de formación no se pueden modificar desde una caja real.',
   'blocked.not_confirmed': 'La venta no se llegó a confirmar: no hay nada en SeQura que anular o devolver.',
-  'blocked.confirmation_pending': 'La confirmación aún espera la respuesta de SeQura. Vuelve a intentarlo cuando la tenga.',
+  'blocked.confirmation_pending':
+    'La confirmación aún espera la respuesta de SeQura. Vuelve a intentarlo cuando la tenga.',
   'blocked.already_cancelled': 'La venta ya está anulada.',
   'blocked.cancellation_pending': 'La anulación ya está en cola para SeQura.',
   'blocked.update_pending': 'Hay una devolución esperando a SeQura; la siguiente podrá hacerse cuando responda.',
@@ -103,22 +105,28 @@ export const afterSaleEs = {
   'updateState.refused': 'Rechazada por SeQura',
   'updateState.gave_up': 'Sin respuesta de SeQura',
 
-  'outcome.abandoned_locally': 'Venta cancelada. No se ha enviado nada a SeQura: una solicitud sin confirmar no se anula allí, simplemente caduca.',
+  'outcome.abandoned_locally':
+    'Venta cancelada. No se ha enviado nada a SeQura: una solicitud sin confirmar no se anula allí, simplemente caduca.',
   'outcome.cancel.done': 'SeQura ha anulado el pedido. El cliente no pagará nada.',
   'outcome.cancel.queued': 'La anulación está en cola: se enviará sola a SeQura en cuanto responda.',
   'outcome.cancel.refused': 'SeQura no ha aceptado la anulación.',
   'outcome.return.done': 'SeQura ha aceptado la devolución. Nuevo importe financiado: {amount}.',
   'outcome.return.queued': 'La devolución está en cola: se enviará sola a SeQura en cuanto responda.',
   'outcome.return.refused': 'SeQura no ha aceptado la devolución.',
-  'answer.409': 'SeQura rechaza la actualización (409). Puede que el pedido se haya cambiado en el portal de SeQura: revisa su mensaje antes de repetir nada.',
-  'answer.404': 'SeQura no conoce ningún pedido con este nº de ticket (404), o el pedido no estaba confirmado. Comprueba el ticket con SeQura.',
-  'answer.403': 'SeQura no permite a este terminal acceder a este comercio (403). Avisa a informática: la petición sigue en cola y saldrá cuando se corrija.',
+  'answer.409':
+    'SeQura rechaza la actualización (409). Puede que el pedido se haya cambiado en el portal de SeQura: revisa su mensaje antes de repetir nada.',
+  'answer.404':
+    'SeQura no conoce ningún pedido con este nº de ticket (404), o el pedido no estaba confirmado. Comprueba el ticket con SeQura.',
+  'answer.403':
+    'SeQura no permite a este terminal acceder a este comercio (403). Avisa a informática: la petición sigue en cola y saldrá cuando se corrija.',
   'answer.other': 'SeQura no ha aceptado la petición.',
 
   'cancelDialog.title': '¿Anular la venta {ticket}?',
-  'cancelDialog.body': 'SeQura anulará el pedido entero ({amount}): el cliente no pagará nada y la mercancía vuelve a la tienda. No se puede deshacer.',
+  'cancelDialog.body':
+    'SeQura anulará el pedido entero ({amount}): el cliente no pagará nada y la mercancía vuelve a la tienda. No se puede deshacer.',
   'cancelDialog.beforeTitle': '¿Cancelar esta venta?',
-  'cancelDialog.beforeBody': 'La venta no está confirmada: no se envía nada a SeQura (una solicitud sin confirmar no se anula allí, caduca sola). El SMS del cliente deja de valer.',
+  'cancelDialog.beforeBody':
+    'La venta no está confirmada: no se envía nada a SeQura (una solicitud sin confirmar no se anula allí, caduca sola). El SMS del cliente deja de valer.',
   'cancelDialog.reason': 'Motivo',
   'cancelDialog.reason.customer_request': 'Lo pide el cliente',
   'cancelDialog.reason.wrong_sale': 'Venta equivocada',
@@ -129,7 +137,8 @@ export const afterSaleEs = {
   'cancelDialog.confirmBefore': 'Sí, cancelar la venta',
 
   'returnDialog.title': 'Devolución · ticket {ticket}',
-  'returnDialog.intro': 'Marca lo que trae el cliente y los abonos sin devolución de artículo. SeQura recibe el carrito reducido y baja el importe que financia.',
+  'returnDialog.intro':
+    'Marca lo que trae el cliente y los abonos sin devolución de artículo. SeQura recibe el carrito reducido y baja el importe que financia.',
   'returnDialog.toReturn': 'A devolver',
   'returnDialog.returnable': 'Se pueden devolver {count}',
   'returnDialog.less': 'Uno menos de {name}',
@@ -147,7 +156,8 @@ export const afterSaleEs = {
   'returnDialog.newTotal': 'Nuevo importe financiado',
   'returnDialog.remaining': 'El cliente seguirá pagando {amount} a SeQura.',
   'returnDialog.nothingLeft': 'No queda nada financiado: SeQura anulará el pedido.',
-  'returnDialog.exceeds': 'Es más de lo que financia SeQura ({amount}). Devuelve el resto en caja o anula la venta entera.',
+  'returnDialog.exceeds':
+    'Es más de lo que financia SeQura ({amount}). Devuelve el resto en caja o anula la venta entera.',
   'returnDialog.send': 'Enviar devolución a SeQura',
   'returnDialog.amountInvalid': 'Importe no válido',
 
@@ -203,7 +213,8 @@ export const afterSaleEs = {
   'report.afterSale.cancellation': 'Anulación',
   'report.earlierSale': 'venta del {date}',
   'report.missingReference': 'Confirmadas sin referencia en SeQura',
-  'report.missingReferenceIntro': 'SeQura reclama cada semana los pedidos confirmados sin nº de ticket. Revísalos con el encargado.',
+  'report.missingReferenceIntro':
+    'SeQura reclama cada semana los pedidos confirmados sin nº de ticket. Revísalos con el encargado.',
   'report.missingReferenceNone': 'Ninguna: SeQura tiene la referencia de todas.',
   'report.missing.reference_not_registered': 'Sin referencia registrada',
   'report.missing.goods_released_confirmation_pending': 'Mercancía entregada, confirmación pendiente',
@@ -219,7 +230,8 @@ export const afterSaleEs = {
   'report.close': 'Cerrar el día',
   'report.closeWarnTitle': 'Hay {count} confirmaciones pendientes',
   'report.closeWarnTitleOne': 'Hay 1 confirmación pendiente',
-  'report.closeWarnBody': 'SeQura aún no ha respondido a estas confirmaciones. Si cierras ahora, el cierre lo indicará; cuando respondan, vuelve a cerrar el día.',
+  'report.closeWarnBody':
+    'SeQura aún no ha respondido a estas confirmaciones. Si cierras ahora, el cierre lo indicará; cuando respondan, vuelve a cerrar el día.',
   'report.closeAnyway': 'Cerrar igualmente',
   'report.pendingWarning': 'Quedan {count} confirmaciones pendientes de SeQura en esta caja.',
   'report.pendingWarningOne': 'Queda 1 confirmación pendiente de SeQura en esta caja.',

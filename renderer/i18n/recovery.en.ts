@@ -4,7 +4,8 @@ export const recoveryEn: Record<keyof typeof recoveryEs, string> = {
   'recovery.heading': 'Data files that could not be used were set aside',
   'recovery.lead':
     'When it started, the till found files it could not read. Nothing was deleted: each file was kept aside exactly as it was, and the till carries on with a new one.',
-  'recovery.whatToDo': 'Tell the store’s IT support and do not delete these files: they hold what is needed to recover them.',
+  'recovery.whatToDo':
+    'Tell the store’s IT support and do not delete these files: they hold what is needed to recover them.',
   'recovery.file.journal': 'Sales journal',
   'recovery.file.outbox': 'Queue of calls to SeQura',
   'recovery.file.settings': 'Till settings',

@@ -4,7 +4,8 @@ export const recoveryEs = {
   'recovery.heading': 'Se han apartado archivos de datos que no se podían usar',
   'recovery.lead':
     'Al arrancar, el terminal encontró archivos que no podía leer. No se ha borrado nada: cada archivo se ha guardado aparte, tal cual estaba, y el terminal sigue con uno nuevo.',
-  'recovery.whatToDo': 'Avisa al soporte informático de la tienda y no borres estos archivos: contienen la información para recuperarlos.',
+  'recovery.whatToDo':
+    'Avisa al soporte informático de la tienda y no borres estos archivos: contienen la información para recuperarlos.',
   'recovery.file.journal': 'Diario de ventas',
   'recovery.file.outbox': 'Cola de envíos a SeQura',
   'recovery.file.settings': 'Ajustes del terminal',
@@ -15,9 +16,11 @@ export const recoveryEs = {
     'Lo escribió una versión más nueva de la aplicación. Esta versión no lo modifica: al volver a instalar la versión nueva se podrá usar.',
   'recovery.effect.journal':
     'Las ventas que estaban en curso no aparecen en pantalla. Las confirmaciones que ya estaban en la cola siguen enviándose a SeQura, y los números de ticket continúan por encima de los ya usados.',
-  'recovery.effect.outbox': 'Las confirmaciones y entregas pendientes se vuelven a poner en cola a partir del diario de ventas.',
+  'recovery.effect.outbox':
+    'Las confirmaciones y entregas pendientes se vuelven a poner en cola a partir del diario de ventas.',
   'recovery.effect.settings': 'El idioma y los ajustes del terminal vuelven a los valores iniciales.',
-  'recovery.effect.history': 'Las ventas terminadas de ese mes no aparecen en el historial hasta que se recupere el archivo.',
+  'recovery.effect.history':
+    'Las ventas terminadas de ese mes no aparecen en el historial hasta que se recupere el archivo.',
   'recovery.savedAs': 'Guardado como',
   'recovery.when': 'Apartado el',
   'recovery.detail': 'Detalle técnico',

@@ -42,8 +42,10 @@ export const validationEs: Record<ValidationCode, string> = {
   'country_code.invalid': 'Código de país no válido.',
   'payload.items_total_mismatch': 'Error interno: la suma de las líneas no coincide con el total. Avisa a soporte.',
   'payload.nothing_to_finance': 'No queda nada que financiar.',
-  'payload.cart_forbidden_with_shipped_cart': 'Error interno del pedido (carrito y carrito enviado a la vez). Avisa a soporte.',
-  'payload.shipped_cart_needs_option': 'Error interno del pedido (falta la opción de carrito enviado). Avisa a soporte.',
+  'payload.cart_forbidden_with_shipped_cart':
+    'Error interno del pedido (carrito y carrito enviado a la vez). Avisa a soporte.',
+  'payload.shipped_cart_needs_option':
+    'Error interno del pedido (falta la opción de carrito enviado). Avisa a soporte.',
   'payload.service_end_required': 'Falta la fecha de fin del servicio.',
   'form_delivery.campaign_required': 'Este producto necesita su campaña.',
   'form_delivery.product_mismatch': 'El producto no corresponde a esta solicitud.',

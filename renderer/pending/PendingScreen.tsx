@@ -27,7 +27,11 @@ export function PendingScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
     void pos.outbox.list({}).then((result) => (result.ok ? setItems(result.data.items) : setError(result.error)));
   }, [pos, bridge]);
 
-  usePosEvent(pos, 'outbox.changed', useCallback((list: { items: OutboxItem[] }) => setItems(list.items), []));
+  usePosEvent(
+    pos,
+    'outbox.changed',
+    useCallback((list: { items: OutboxItem[] }) => setItems(list.items), []),
+  );
 
   const retry = async (item: OutboxItem) => {
     setRetrying(item.id);
@@ -57,7 +61,9 @@ export function PendingScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
         <tr>
           <th scope="col">{t('pending.ticket')}</th>
           <th scope="col">{t('pending.kind')}</th>
-          <th scope="col" className="num">{t('pending.amount')}</th>
+          <th scope="col" className="num">
+            {t('pending.amount')}
+          </th>
           <th scope="col">{t('pending.age')}</th>
           <th scope="col">{t('pending.reason')}</th>
           <th scope="col">
@@ -87,7 +93,9 @@ export function PendingScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
                   </span>
                 )}
                 {item.nextAttemptAt && item.state === 'pending' && (
-                  <span className="field-hint">{t('pending.nextAttempt', { time: formatTime(item.nextAttemptAt), attempts: item.attempts })}</span>
+                  <span className="field-hint">
+                    {t('pending.nextAttempt', { time: formatTime(item.nextAttemptAt), attempts: item.attempts })}
+                  </span>
                 )}
               </div>
             </td>

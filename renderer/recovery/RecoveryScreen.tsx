@@ -49,7 +49,12 @@ function RecoveryItem({ file }: { file: RecoveryFile }) {
 export function RecoveryScreen({ notice, onAcknowledge }: { notice: RecoveryNotice; onAcknowledge: () => void }) {
   const { t } = useI18n();
   return (
-    <section className="panel sale-step tone-danger" role="alert" aria-labelledby="recovery-heading" data-testid="recovery-screen">
+    <section
+      className="panel sale-step tone-danger"
+      role="alert"
+      aria-labelledby="recovery-heading"
+      data-testid="recovery-screen"
+    >
       <h1 id="recovery-heading">{t('recovery.heading')}</h1>
       <p className="lead">{t('recovery.lead')}</p>
       <ul className="recovery-files">

@@ -86,7 +86,10 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
     : justClosed.pendingConfirmations === 1
       ? t('report.closedWithPendingOne', { time: formatTime(justClosed.closedAt) })
       : justClosed.pendingConfirmations > 1
-        ? t('report.closedWithPending', { time: formatTime(justClosed.closedAt), count: justClosed.pendingConfirmations })
+        ? t('report.closedWithPending', {
+            time: formatTime(justClosed.closedAt),
+            count: justClosed.pendingConfirmations,
+          })
         : t('report.closed', { time: formatTime(justClosed.closedAt) });
 
   return (
@@ -103,7 +106,14 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         >
           <div className="field">
             <label htmlFor="report-date">{t('report.date')}</label>
-            <input id="report-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} required data-testid="report-date" />
+            <input
+              id="report-date"
+              type="date"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              required
+              data-testid="report-date"
+            />
           </div>
           <button type="submit" className="button secondary" disabled={busy !== null || !date}>
             {busy === 'load' ? t('report.loading') : t('report.load')}
@@ -122,18 +132,26 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         )}
       </div>
 
-      {report === null ? (
-        !error && <p className="loading">{t('report.loading')}</p>
-      ) : (
-        <ReportSheet report={report} />
-      )}
+      {report === null ? !error && <p className="loading">{t('report.loading')}</p> : <ReportSheet report={report} />}
 
       {report && (
         <div className="actions no-print">
-          <button type="button" className="button primary" onClick={() => void closeDay(false)} disabled={busy !== null} data-testid="report-close">
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => void closeDay(false)}
+            disabled={busy !== null}
+            data-testid="report-close"
+          >
             {t('report.close')}
           </button>
-          <button type="button" className="button secondary" onClick={() => void exportCsv()} disabled={busy !== null} data-testid="report-csv">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => void exportCsv()}
+            disabled={busy !== null}
+            data-testid="report-csv"
+          >
             {t('report.csv')}
           </button>
           <button type="button" className="button secondary" onClick={() => window.print()} data-testid="report-print">
@@ -144,7 +162,9 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
 
       {warnClose && report && (
         <Modal labelledBy="close-warn-title" testId="close-warning" onClose={() => setWarnClose(false)}>
-          <h2 id="close-warn-title">{pendingCount === 1 ? t('report.closeWarnTitleOne') : t('report.closeWarnTitle', { count: pendingCount })}</h2>
+          <h2 id="close-warn-title">
+            {pendingCount === 1 ? t('report.closeWarnTitleOne') : t('report.closeWarnTitle', { count: pendingCount })}
+          </h2>
           <p>{t('report.closeWarnBody')}</p>
           <ul>
             {report.pendingConfirmations.map((p) => (
@@ -154,10 +174,22 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
             ))}
           </ul>
           <div className="actions">
-            <button type="button" className="button secondary" onClick={() => setWarnClose(false)} autoFocus data-testid="close-warning-back">
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => setWarnClose(false)}
+              autoFocus
+              data-testid="close-warning-back"
+            >
               {t('dialog.back')}
             </button>
-            <button type="button" className="button danger" onClick={() => void closeDay(true)} disabled={busy !== null} data-testid="close-warning-yes">
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => void closeDay(true)}
+              disabled={busy !== null}
+              data-testid="close-warning-yes"
+            >
               {t('report.closeAnyway')}
             </button>
           </div>
@@ -170,21 +202,60 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
 function ReportSheet({ report }: { report: DayReport }) {
   const { t, locale, formatCents, formatDateTime, formatTime } = useI18n();
   // The report's day is a calendar date, not an instant: formatted at UTC midnight so no zone shifts it.
-  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${report.date}T00:00:00Z`));
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(
+    new Date(`${report.date}T00:00:00Z`),
+  );
   const lastClosure = report.closures.at(-1);
   const tiles: Array<{ id: string; label: string; value: string; sub?: string; tone?: 'main' | 'warn' | 'danger' }> = [
-    { id: 'net', label: t('report.net'), value: formatCents(report.netFinancedCents), sub: t('report.netExplain'), tone: 'main' },
-    { id: 'confirmed', label: t('report.confirmed'), value: String(report.confirmed.count), sub: formatCents(report.confirmed.amountCents) },
-    { id: 'returned', label: t('report.returned'), value: String(report.returned.count), sub: `− ${formatCents(report.returned.amountCents)}` },
-    { id: 'cancelled-after', label: t('report.cancelledAfter'), value: String(report.cancelled.afterConfirmation.count), sub: `− ${formatCents(report.cancelled.afterConfirmation.amountCents)}` },
-    { id: 'pending', label: t('report.pending'), value: String(report.pending.count), sub: formatCents(report.pending.amountCents), tone: report.pending.count ? 'warn' : undefined },
-    { id: 'attention', label: t('report.needsAttention'), value: String(report.needsAttention.count), sub: formatCents(report.needsAttention.amountCents), tone: report.needsAttention.count ? 'danger' : undefined },
+    {
+      id: 'net',
+      label: t('report.net'),
+      value: formatCents(report.netFinancedCents),
+      sub: t('report.netExplain'),
+      tone: 'main',
+    },
+    {
+      id: 'confirmed',
+      label: t('report.confirmed'),
+      value: String(report.confirmed.count),
+      sub: formatCents(report.confirmed.amountCents),
+    },
+    {
+      id: 'returned',
+      label: t('report.returned'),
+      value: String(report.returned.count),
+      sub: `− ${formatCents(report.returned.amountCents)}`,
+    },
+    {
+      id: 'cancelled-after',
+      label: t('report.cancelledAfter'),
+      value: String(report.cancelled.afterConfirmation.count),
+      sub: `− ${formatCents(report.cancelled.afterConfirmation.amountCents)}`,
+    },
+    {
+      id: 'pending',
+      label: t('report.pending'),
+      value: String(report.pending.count),
+      sub: formatCents(report.pending.amountCents),
+      tone: report.pending.count ? 'warn' : undefined,
+    },
+    {
+      id: 'attention',
+      label: t('report.needsAttention'),
+      value: String(report.needsAttention.count),
+      sub: formatCents(report.needsAttention.amountCents),
+      tone: report.needsAttention.count ? 'danger' : undefined,
+    },
     {
       // Asked today on any sale, earlier days' included: what the till gave back today.
       id: 'after-sale',
       label: t('report.afterSaleToday'),
       value: String(report.afterSale.length),
-      sub: t('report.afterSaleTodaySub', { amount: formatCents(report.afterSale.filter((a) => a.state === 'done').reduce((sum, a) => sum + a.amountCents, 0)) }),
+      sub: t('report.afterSaleTodaySub', {
+        amount: formatCents(
+          report.afterSale.filter((a) => a.state === 'done').reduce((sum, a) => sum + a.amountCents, 0),
+        ),
+      }),
     },
     { id: 'sales', label: t('report.salesCount'), value: String(report.salesCount) },
     { id: 'cancelled-before', label: t('report.cancelledBefore'), value: String(report.cancelled.beforeConfirmation) },
@@ -199,7 +270,9 @@ function ReportSheet({ report }: { report: DayReport }) {
         <h2>{t('report.heading', { date: day })}</h2>
         <p>{t('report.where', { store: report.storeRef, till: report.tillId })}</p>
         <p>{t('report.generated', { time: formatDateTime(report.generatedAt) })}</p>
-        {lastClosure && <p data-testid="report-closure">{t('report.closed', { time: formatTime(lastClosure.closedAt) })}</p>}
+        {lastClosure && (
+          <p data-testid="report-closure">{t('report.closed', { time: formatTime(lastClosure.closedAt) })}</p>
+        )}
       </div>
       <dl className="tiles">
         {tiles.map((tile) => (
@@ -250,12 +323,25 @@ function ReportSheet({ report }: { report: DayReport }) {
                 <td>{formatTime(a.requestedAt)}</td>
                 <td className="mono">{a.ticketNumber ?? '—'}</td>
                 <td>
-                  {a.kind === 'return' ? t('report.afterSale.return', { id: a.id }) : t('report.afterSale.cancellation')}
-                  {a.earlierSale && <span className="field-hint"> · {t('report.earlierSale', { date: formatDateTime(a.saleCreatedAt) })}</span>}
+                  {a.kind === 'return'
+                    ? t('report.afterSale.return', { id: a.id })
+                    : t('report.afterSale.cancellation')}
+                  {a.earlierSale && (
+                    <span className="field-hint">
+                      {' '}
+                      · {t('report.earlierSale', { date: formatDateTime(a.saleCreatedAt) })}
+                    </span>
+                  )}
                 </td>
                 <td>{t(`updateState.${a.state}`)}</td>
                 {/* Refused or unanswered: it never lowered SeQura's amount, so it is shown struck through. */}
-                <td className="num">{a.state === 'done' || a.state === 'pending' ? `− ${formatCents(a.amountCents)}` : <s>{formatCents(a.amountCents)}</s>}</td>
+                <td className="num">
+                  {a.state === 'done' || a.state === 'pending' ? (
+                    `− ${formatCents(a.amountCents)}`
+                  ) : (
+                    <s>{formatCents(a.amountCents)}</s>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

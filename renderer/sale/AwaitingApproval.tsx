@@ -24,7 +24,9 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
   const blockedUntil = sms.blockedUntil && new Date(sms.blockedUntil) > now ? sms.blockedUntil : null;
   const canResend = controller.busy === null && cooldownLeft === 0 && !blockedUntil;
   const phoneUrl =
-    status?.trainingPhoneBaseUrl && sale.solicitation ? `${status.trainingPhoneBaseUrl}${sale.solicitation.uuid}` : null;
+    status?.trainingPhoneBaseUrl && sale.solicitation
+      ? `${status.trainingPhoneBaseUrl}${sale.solicitation.uuid}`
+      : null;
 
   const resendLabel =
     controller.busy === 'resendSms'
@@ -37,11 +39,16 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
     <StepFrame sale={sale} title={t('approval.title')}>
       <div className="sms-banner" data-testid="sms-info">
         <p className="sms-sent">
-          {sms.lastSentAt ? t('approval.smsSentAt', { mobile, time: formatTime(sms.lastSentAt) }) : t('approval.smsSent', { mobile })}
+          {sms.lastSentAt
+            ? t('approval.smsSentAt', { mobile, time: formatTime(sms.lastSentAt) })
+            : t('approval.smsSent', { mobile })}
         </p>
         {elapsed !== null && (
           <p className="sms-elapsed">
-            {t('approval.elapsed')} <span className="timer" data-testid="sms-elapsed">{formatDuration(elapsed)}</span>
+            {t('approval.elapsed')}{' '}
+            <span className="timer" data-testid="sms-elapsed">
+              {formatDuration(elapsed)}
+            </span>
           </p>
         )}
         {sale.product && <p className="sms-product">{t('approval.product', { product: sale.product.title })}</p>}

@@ -64,7 +64,15 @@ function judgeLine(form: LineForm): { line: CartLine | null; errors: Partial<Rec
   return { line: null, errors };
 }
 
-export function CartEntry({ sale, editor, controller }: { sale: SaleRecord; editor: DraftEditor; controller: SaleController }) {
+export function CartEntry({
+  sale,
+  editor,
+  controller,
+}: {
+  sale: SaleRecord;
+  editor: DraftEditor;
+  controller: SaleController;
+}) {
   const { t, formatCents } = useI18n();
   const validationText = useValidationText();
   const { cart, updateCart } = editor;
@@ -76,7 +84,10 @@ export function CartEntry({ sale, editor, controller }: { sale: SaleRecord; edit
   const focusField = (field: LineField) => document.getElementById(lineInputId(field))?.focus();
 
   const cartCheck = SaleCartSchema.safeParse(cart);
-  const cartErrors = { ...currentProblems(editor.cartProblems, cart), ...(cartCheck.success ? {} : fieldErrors(cartCheck.error)) };
+  const cartErrors = {
+    ...currentProblems(editor.cartProblems, cart),
+    ...(cartCheck.success ? {} : fieldErrors(cartCheck.error)),
+  };
   // "Add at least one article" is only news once the cashier tried to go on without one.
   const linesError = triedToContinue ? cartErrors.lines : undefined;
 
@@ -146,25 +157,71 @@ export function CartEntry({ sale, editor, controller }: { sale: SaleRecord; edit
   return (
     <StepFrame sale={sale} title={t('cart.title')} showSummary={false}>
       <form className="line-form" onSubmit={addLine} noValidate aria-label={t('cart.lineForm')}>
-        <LineInput field="reference" label={t('cart.reference')} form={form} error={lineErrors.reference} onChange={setField} onLeave={showErrorOnLeave} maxLength={64} autoFocus />
-        <LineInput field="name" label={t('cart.name')} form={form} error={lineErrors.name} onChange={setField} onLeave={showErrorOnLeave} maxLength={120} />
-        <LineInput field="price" label={t('cart.unitPrice')} form={form} error={lineErrors.price} onChange={setField} onLeave={showErrorOnLeave} maxLength={16} inputMode="decimal" placeholder="0,00" />
-        <LineInput field="quantity" label={t('cart.quantity')} form={form} error={lineErrors.quantity} onChange={setField} onLeave={showErrorOnLeave} maxLength={4} inputMode="numeric" />
+        <LineInput
+          field="reference"
+          label={t('cart.reference')}
+          form={form}
+          error={lineErrors.reference}
+          onChange={setField}
+          onLeave={showErrorOnLeave}
+          maxLength={64}
+          autoFocus
+        />
+        <LineInput
+          field="name"
+          label={t('cart.name')}
+          form={form}
+          error={lineErrors.name}
+          onChange={setField}
+          onLeave={showErrorOnLeave}
+          maxLength={120}
+        />
+        <LineInput
+          field="price"
+          label={t('cart.unitPrice')}
+          form={form}
+          error={lineErrors.price}
+          onChange={setField}
+          onLeave={showErrorOnLeave}
+          maxLength={16}
+          inputMode="decimal"
+          placeholder="0,00"
+        />
+        <LineInput
+          field="quantity"
+          label={t('cart.quantity')}
+          form={form}
+          error={lineErrors.quantity}
+          onChange={setField}
+          onLeave={showErrorOnLeave}
+          maxLength={4}
+          inputMode="numeric"
+        />
         <button type="submit" className="button secondary line-add" data-testid="cart-add-line">
           {t('cart.addLine')}
         </button>
       </form>
       <p className="field-hint">{t('cart.keyboardHint')}</p>
 
-      <table className="cart-lines" data-testid="cart-lines" aria-describedby={linesError ? 'cart-lines-error' : undefined}>
+      <table
+        className="cart-lines"
+        data-testid="cart-lines"
+        aria-describedby={linesError ? 'cart-lines-error' : undefined}
+      >
         <caption className="visually-hidden">{t('cart.linesCaption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('cart.reference')}</th>
             <th scope="col">{t('cart.name')}</th>
-            <th scope="col" className="num">{t('cart.unitPriceShort')}</th>
-            <th scope="col" className="num">{t('cart.quantityShort')}</th>
-            <th scope="col" className="num">{t('cart.lineTotal')}</th>
+            <th scope="col" className="num">
+              {t('cart.unitPriceShort')}
+            </th>
+            <th scope="col" className="num">
+              {t('cart.quantityShort')}
+            </th>
+            <th scope="col" className="num">
+              {t('cart.lineTotal')}
+            </th>
             <th scope="col">
               <span className="visually-hidden">{t('cart.actions')}</span>
             </th>
@@ -186,7 +243,12 @@ export function CartEntry({ sale, editor, controller }: { sale: SaleRecord; edit
               <td className="num">{line.quantity}</td>
               <td className="num">{formatCents(lineTotalCents(line))}</td>
               <td className="row-action">
-                <button type="button" className="button link" onClick={() => removeLine(line.id)} aria-label={t('cart.removeLineNamed', { name: line.name })}>
+                <button
+                  type="button"
+                  className="button link"
+                  onClick={() => removeLine(line.id)}
+                  aria-label={t('cart.removeLineNamed', { name: line.name })}
+                >
                   {t('cart.remove')}
                 </button>
               </td>
@@ -210,7 +272,13 @@ export function CartEntry({ sale, editor, controller }: { sale: SaleRecord; edit
 
       <ErrorNotice error={controller.error} />
       <div className="actions">
-        <button ref={continueRef} type="button" className="button primary" onClick={goToShopper} data-testid="cart-continue">
+        <button
+          ref={continueRef}
+          type="button"
+          className="button primary"
+          onClick={goToShopper}
+          data-testid="cart-continue"
+        >
           {t('cart.continue')}
         </button>
         <ConfirmButton
@@ -291,7 +359,11 @@ function DiscountsSection({ editor, error }: { editor: DraftEditor; error: strin
     if (discounts.length >= MAX_CART_DISCOUNTS) return setFormError('too_many');
     const judged = judgeAmount(amount);
     // A nameless discount is still a discount: the cashier should not have to invent a label for it.
-    const parsed = CartDiscountSchema.safeParse({ id: newEntryId(), name: name.trim() || t('cart.discountDefaultName'), amountCents: judged.cents });
+    const parsed = CartDiscountSchema.safeParse({
+      id: newEntryId(),
+      name: name.trim() || t('cart.discountDefaultName'),
+      amountCents: judged.cents,
+    });
     if (!parsed.success) {
       setFormError(judged.code ?? Object.values(fieldErrors(parsed.error))[0] ?? 'invalid');
       document.getElementById('discount-amount')?.focus();
@@ -311,7 +383,14 @@ function DiscountsSection({ editor, error }: { editor: DraftEditor; error: strin
       <form className="inline-form" onSubmit={add} noValidate>
         <div className="field">
           <label htmlFor="discount-name">{t('cart.discountName')}</label>
-          <input id="discount-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} autoComplete="off" placeholder={t('cart.discountDefaultName')} />
+          <input
+            id="discount-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={120}
+            autoComplete="off"
+            placeholder={t('cart.discountDefaultName')}
+          />
         </div>
         <AmountInput
           id="discount-amount"
@@ -333,7 +412,11 @@ function DiscountsSection({ editor, error }: { editor: DraftEditor; error: strin
         </p>
       )}
       <EntryList
-        entries={discounts.map((discount) => ({ id: discount.id, label: discount.name, amount: formatCents(discount.amountCents) }))}
+        entries={discounts.map((discount) => ({
+          id: discount.id,
+          label: discount.name,
+          amount: formatCents(discount.amountCents),
+        }))}
         onRemove={(id) => {
           editor.updateCart((cart) => ({ ...cart, discounts: cart.discounts.filter((d) => d.id !== id) }));
           document.getElementById('discount-name')?.focus();
@@ -405,7 +488,11 @@ function TillPaymentsSection({ editor, error }: { editor: DraftEditor; error: st
         </p>
       )}
       <EntryList
-        entries={tillPayments.map((payment) => ({ id: payment.id, label: t(`cart.method.${payment.method}`), amount: formatCents(payment.amountCents) }))}
+        entries={tillPayments.map((payment) => ({
+          id: payment.id,
+          label: t(`cart.method.${payment.method}`),
+          amount: formatCents(payment.amountCents),
+        }))}
         onRemove={(id) => {
           editor.updateCart((cart) => ({ ...cart, tillPayments: cart.tillPayments.filter((p) => p.id !== id) }));
           document.getElementById('payment-method')?.focus();
@@ -438,7 +525,12 @@ function EntryList({
         <li key={entry.id} data-testid={testId}>
           <span>{entry.label}</span>
           <span className="num">−{entry.amount}</span>
-          <button type="button" className="button link" onClick={() => onRemove(entry.id)} aria-label={t('cart.removeNamed', { name: entry.label })}>
+          <button
+            type="button"
+            className="button link"
+            onClick={() => onRemove(entry.id)}
+            aria-label={t('cart.removeNamed', { name: entry.label })}
+          >
             {t('cart.remove')}
           </button>
         </li>
@@ -448,7 +540,19 @@ function EntryList({
 }
 
 /** A euro amount typed with the Spanish decimal comma; its error message (id `<id>-error`) sits below the form. */
-function AmountInput({ id, label, value, invalid, onChange }: { id: string; label: string; value: string; invalid: boolean; onChange: (value: string) => void }) {
+function AmountInput({
+  id,
+  label,
+  value,
+  invalid,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  invalid: boolean;
+  onChange: (value: string) => void;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

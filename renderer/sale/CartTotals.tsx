@@ -24,7 +24,11 @@ export function CartTotals({ cart }: { cart: SaleCart }) {
         </div>
       )}
       {/* Red only when there is a cart and nothing left to finance, not for an empty cart being started. */}
-      <div className={totals.financedCents <= 0 && cart.lines.length > 0 ? 'totals-financed is-invalid' : 'totals-financed'}>
+      <div
+        className={
+          totals.financedCents <= 0 && cart.lines.length > 0 ? 'totals-financed is-invalid' : 'totals-financed'
+        }
+      >
         <dt>{t('cart.totals.financed')}</dt>
         <dd data-testid="cart-total-financed">{formatCents(totals.financedCents)}</dd>
       </div>

@@ -98,12 +98,22 @@ export function ChooseProduct({ sale, controller }: StepProps) {
                   <span className="product-text">
                     <span className="product-title">{option.title}</span>
                     <span className="product-details" id={`${id}-details`}>
-                      {option.longTitle && option.longTitle !== option.title && <span className="product-long">{option.longTitle}</span>}
-                      <span className="product-category">{t(option.category === 'part_payment' ? 'product.partPayment' : 'product.payLater')}</span>
-                      {option.costDescription && <span className="product-cost">{t('product.cost', { cost: option.costDescription })}</span>}
-                      {option.available
-                        ? hint && <span className="product-limits">{hint}</span>
-                        : <span className="product-reason" data-testid="product-unavailable-reason">{reason(option)}</span>}
+                      {option.longTitle && option.longTitle !== option.title && (
+                        <span className="product-long">{option.longTitle}</span>
+                      )}
+                      <span className="product-category">
+                        {t(option.category === 'part_payment' ? 'product.partPayment' : 'product.payLater')}
+                      </span>
+                      {option.costDescription && (
+                        <span className="product-cost">{t('product.cost', { cost: option.costDescription })}</span>
+                      )}
+                      {option.available ? (
+                        hint && <span className="product-limits">{hint}</span>
+                      ) : (
+                        <span className="product-reason" data-testid="product-unavailable-reason">
+                          {reason(option)}
+                        </span>
+                      )}
                     </span>
                   </span>
                 </label>
@@ -114,8 +124,15 @@ export function ChooseProduct({ sale, controller }: StepProps) {
         <ErrorNotice error={controller.error ?? sale.lastError} />
         <div className="actions">
           {selected && (
-            <button type="submit" className="button primary" disabled={controller.busy !== null} data-testid="product-send-sms">
-              {sending ? t('product.sending') : t('product.sendSms', { product: selected.title, mobile: maskMobile(sale.shopper.mobile) })}
+            <button
+              type="submit"
+              className="button primary"
+              disabled={controller.busy !== null}
+              data-testid="product-send-sms"
+            >
+              {sending
+                ? t('product.sending')
+                : t('product.sendSms', { product: selected.title, mobile: maskMobile(sale.shopper.mobile) })}
             </button>
           )}
           <RestartButton controller={controller} className={selected ? 'button secondary' : 'button primary'} />

@@ -39,14 +39,32 @@ export function ConfirmButton({
 
   return (
     <>
-      <button ref={triggerRef} type="button" className={className} onClick={open} disabled={disabled} data-testid={testId}>
+      <button
+        ref={triggerRef}
+        type="button"
+        className={className}
+        onClick={open}
+        disabled={disabled}
+        data-testid={testId}
+      >
         {label}
       </button>
-      <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={`${testId}-question`} data-testid={`${testId}-dialog`}>
+      <dialog
+        ref={dialogRef}
+        className="confirm-dialog"
+        aria-labelledby={`${testId}-question`}
+        data-testid={`${testId}-dialog`}
+      >
         <h2 id={`${testId}-question`}>{question}</h2>
         {detail && <p>{detail}</p>}
         <div className="actions">
-          <button ref={backRef} type="button" className="button secondary" onClick={close} data-testid={`${testId}-back`}>
+          <button
+            ref={backRef}
+            type="button"
+            className="button secondary"
+            onClick={close}
+            data-testid={`${testId}-back`}
+          >
             {t('dialog.back')}
           </button>
           <button

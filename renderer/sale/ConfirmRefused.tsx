@@ -95,7 +95,11 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
   ].join('\n');
 
   return (
-    <StepFrame sale={sale} title={t(`refused.${kind}.title`)} tone={kind === 'not_approved_yet' || kind === 'under_review' ? 'warn' : 'danger'}>
+    <StepFrame
+      sale={sale}
+      title={t(`refused.${kind}.title`)}
+      tone={kind === 'not_approved_yet' || kind === 'under_review' ? 'warn' : 'danger'}
+    >
       <p className="lead" data-testid="refused-info" data-kind={kind}>
         {t(`refused.${kind}.body`)}
       </p>
@@ -112,7 +116,13 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       {kind === 'duplicate_reference' && (
         <div className="bug-report">
           <label htmlFor="refused-bug-report">{t('refused.bugReportLabel')}</label>
-          <textarea id="refused-bug-report" readOnly value={bugReport} rows={bugReport.split('\n').length} data-testid="refused-bug-report" />
+          <textarea
+            id="refused-bug-report"
+            readOnly
+            value={bugReport}
+            rows={bugReport.split('\n').length}
+            data-testid="refused-bug-report"
+          />
         </div>
       )}
       <ErrorNotice error={controller.error} />

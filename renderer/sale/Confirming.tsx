@@ -14,7 +14,11 @@ export function Confirming({ sale, controller, status }: StepProps) {
   const queued = isSequraDown(status) || sale.lastError !== null;
   const released = sale.confirmation.goodsReleasedBy;
   return (
-    <StepFrame sale={sale} title={queued ? t('confirming.queuedTitle') : t('confirming.title')} tone={queued ? 'warn' : 'neutral'}>
+    <StepFrame
+      sale={sale}
+      title={queued ? t('confirming.queuedTitle') : t('confirming.title')}
+      tone={queued ? 'warn' : 'neutral'}
+    >
       <p className="big-status" data-testid="confirming-info" data-queued={queued ? 'true' : 'false'}>
         {!queued && <span className="spinner" aria-hidden="true" />}
         {queued ? t('confirming.queuedBody') : t('confirming.body')}

@@ -26,7 +26,11 @@ export function Done({ sale, controller }: StepProps) {
   return (
     <StepFrame sale={sale} title={t('done.title')} tone="ok" showSummary={false}>
       <p className="lead ok">{t('done.body')}</p>
-      <article className={`slip${sale.training ? ' is-training' : ''}`} data-testid="slip" aria-labelledby="slip-heading">
+      <article
+        className={`slip${sale.training ? ' is-training' : ''}`}
+        data-testid="slip"
+        aria-labelledby="slip-heading"
+      >
         {sale.training && (
           <p className="slip-training" data-testid="slip-training">
             {t('slip.training')}

@@ -7,7 +7,15 @@ import type { SaleController } from './useSale.ts';
 
 // The draft step: the cart, then the shopper. Which of the two is on screen is main's `draftStage`, so a
 // restart of the app reopens the same stage; the typed values live in `useDraftEditor` across both.
-export function DraftEditor({ sale, controller, status }: { sale: SaleRecord; controller: SaleController; status: TillStatus | null }) {
+export function DraftEditor({
+  sale,
+  controller,
+  status,
+}: {
+  sale: SaleRecord;
+  controller: SaleController;
+  status: TillStatus | null;
+}) {
   const editor = useDraftEditor(sale, controller);
 
   const start = async () => {
@@ -18,5 +26,7 @@ export function DraftEditor({ sale, controller, status }: { sale: SaleRecord; co
   if (sale.draftStage === 'cart') {
     return <CartEntry sale={sale} editor={editor} controller={controller} />;
   }
-  return <ShopperForm sale={sale} editor={editor} controller={controller} status={status} onStart={() => void start()} />;
+  return (
+    <ShopperForm sale={sale} editor={editor} controller={controller} status={status} onStart={() => void start()} />
+  );
 }

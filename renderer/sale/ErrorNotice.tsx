@@ -11,14 +11,22 @@ function isErrorCode(code: string): code is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(code);
 }
 
-export function ErrorNotice({ error, testId = 'sale-error' }: { error: IpcError | ErrorSummary | null; testId?: string }) {
+export function ErrorNotice({
+  error,
+  testId = 'sale-error',
+}: {
+  error: IpcError | ErrorSummary | null;
+  testId?: string;
+}) {
   const { t } = useI18n();
   if (!error) return null;
   const code: ErrorCode = isErrorCode(error.code) ? error.code : 'internal';
   const reasons = error.reasons ?? [];
   return (
     <div className="notice notice-danger" role="alert" data-testid={testId} data-code={code}>
-      <p className="notice-title">{error.message === TILL_NOT_ANSWERING ? t('error.tillNotAnswering') : t(`ipcError.${code}`)}</p>
+      <p className="notice-title">
+        {error.message === TILL_NOT_ANSWERING ? t('error.tillNotAnswering') : t(`ipcError.${code}`)}
+      </p>
       {reasons.length > 0 && (
         <>
           <p className="notice-detail">{t('error.sequraSays')}</p>

@@ -9,7 +9,11 @@ export function FinalNotice({ sale, controller }: StepProps) {
   const { t } = useI18n();
   const rejected = sale.step === 'rejected';
   return (
-    <StepFrame sale={sale} title={rejected ? t('final.rejectedTitle') : t('final.cancelledTitle')} tone={rejected ? 'danger' : 'neutral'}>
+    <StepFrame
+      sale={sale}
+      title={rejected ? t('final.rejectedTitle') : t('final.cancelledTitle')}
+      tone={rejected ? 'danger' : 'neutral'}
+    >
       <p className="lead" data-testid="final-info">
         {rejected ? t('final.rejectedBody') : t('final.cancelledBody')}
       </p>

@@ -16,7 +16,9 @@ export function HandingOver({ sale, controller, status }: StepProps) {
       <p className="big-status ok" data-testid="handing-over-info" data-queued={queued ? 'true' : 'false'}>
         {t('handingOver.body')}
       </p>
-      <p className={queued ? 'notice notice-warn' : 'field-hint'}>{queued ? t('handingOver.queued') : t('handingOver.inFlight')}</p>
+      <p className={queued ? 'notice notice-warn' : 'field-hint'}>
+        {queued ? t('handingOver.queued') : t('handingOver.inFlight')}
+      </p>
       <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
       {queued && (
         <>

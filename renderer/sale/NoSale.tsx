@@ -6,14 +6,26 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 export function NoSale({ onNewSale, busy, error }: { onNewSale: () => void; busy: boolean; error: IpcError | null }) {
   const { t } = useI18n();
   return (
-    <section className="panel sale-step no-sale" data-testid="sale-step" data-step="none" aria-labelledby="no-sale-heading">
+    <section
+      className="panel sale-step no-sale"
+      data-testid="sale-step"
+      data-step="none"
+      aria-labelledby="no-sale-heading"
+    >
       <h1 id="no-sale-heading" tabIndex={-1}>
         {t('noSale.title')}
       </h1>
       <p className="lead">{t('noSale.body')}</p>
       <ErrorNotice error={error} />
       <div className="actions">
-        <button type="button" className="button primary big" onClick={onNewSale} disabled={busy} data-testid="sale-new" data-autofocus="">
+        <button
+          type="button"
+          className="button primary big"
+          onClick={onNewSale}
+          disabled={busy}
+          data-testid="sale-new"
+          data-autofocus=""
+        >
           {busy ? t('sale.working') : t('sale.new')}
         </button>
       </div>

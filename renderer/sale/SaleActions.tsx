@@ -6,7 +6,13 @@ import type { SaleController } from './useSale.ts';
 // solicitation and go back to an editable draft with everything carried over) and "cancel the sale".
 // Both ask first: the SMS the shopper holds stops working.
 
-export function RestartButton({ controller, className = 'button secondary' }: { controller: SaleController; className?: string }) {
+export function RestartButton({
+  controller,
+  className = 'button secondary',
+}: {
+  controller: SaleController;
+  className?: string;
+}) {
   const { t } = useI18n();
   return (
     <ConfirmButton
@@ -22,7 +28,13 @@ export function RestartButton({ controller, className = 'button secondary' }: { 
   );
 }
 
-export function CancelButton({ controller, className = 'button danger' }: { controller: SaleController; className?: string }) {
+export function CancelButton({
+  controller,
+  className = 'button danger',
+}: {
+  controller: SaleController;
+  className?: string;
+}) {
   const { t } = useI18n();
   return (
     <ConfirmButton
@@ -38,7 +50,13 @@ export function CancelButton({ controller, className = 'button danger' }: { cont
   );
 }
 
-export function RejectedButton({ controller, className = 'button secondary' }: { controller: SaleController; className?: string }) {
+export function RejectedButton({
+  controller,
+  className = 'button secondary',
+}: {
+  controller: SaleController;
+  className?: string;
+}) {
   const { t } = useI18n();
   return (
     <ConfirmButton

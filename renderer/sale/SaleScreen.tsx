@@ -50,7 +50,15 @@ function focusStepTarget(container: HTMLElement | null): void {
   target?.focus();
 }
 
-export function SaleScreen({ controller, status, visible }: { controller: SaleController; status: TillStatus | null; visible: boolean }) {
+export function SaleScreen({
+  controller,
+  status,
+  visible,
+}: {
+  controller: SaleController;
+  status: TillStatus | null;
+  visible: boolean;
+}) {
   const { t, formatTime } = useI18n();
   const { sale, loaded } = controller;
   const containerRef = useRef<HTMLDivElement>(null);
@@ -75,7 +83,8 @@ export function SaleScreen({ controller, status, visible }: { controller: SaleCo
     const container = containerRef.current;
     if (!loaded || !container) return;
     const active = document.activeElement;
-    const focusIsLost = active === document.body || active === null || (active.tagName === 'H1' && container.contains(active));
+    const focusIsLost =
+      active === document.body || active === null || (active.tagName === 'H1' && container.contains(active));
     if (focusedFor.current !== focusKey || (idle && focusIsLost)) {
       focusedFor.current = focusKey;
       focusStepTarget(container);
@@ -91,7 +100,9 @@ export function SaleScreen({ controller, status, visible }: { controller: SaleCo
       </>
     );
   } else if (!sale) {
-    body = <NoSale onNewSale={() => void controller.create()} busy={controller.busy !== null} error={controller.error} />;
+    body = (
+      <NoSale onNewSale={() => void controller.create()} busy={controller.busy !== null} error={controller.error} />
+    );
   } else {
     const Screen = SCREENS[sale.step];
     body = (

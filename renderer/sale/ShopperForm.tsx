@@ -2,7 +2,12 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } 
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { cartTotals } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { emptyShopperAddress, makeShopperSchema, type ShopperAddress, type ShopperDraft } from '../../shared/sale/shopper.ts';
+import {
+  emptyShopperAddress,
+  makeShopperSchema,
+  type ShopperAddress,
+  type ShopperDraft,
+} from '../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../shared/sale/validation-codes.ts';
 import { maskMobile, validateSpanishMobile } from '../../shared/spain/mobile.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -167,9 +172,17 @@ export function ShopperForm({
     <StepFrame sale={sale} title={t('shopper.title')} showSummary={false}>
       <div className="cart-recap" data-testid="shopper-cart-recap">
         <span>
-          {t('shopper.cartRecap', { count: articles })} · <strong>{t('cart.totals.financed')}: {formatCents(totals.financedCents)}</strong>
+          {t('shopper.cartRecap', { count: articles })} ·{' '}
+          <strong>
+            {t('cart.totals.financed')}: {formatCents(totals.financedCents)}
+          </strong>
         </span>
-        <button type="button" className="button link" onClick={() => void editor.saveNow('cart')} data-testid="shopper-back-to-cart">
+        <button
+          type="button"
+          className="button link"
+          onClick={() => void editor.saveNow('cart')}
+          data-testid="shopper-back-to-cart"
+        >
           {t('shopper.backToCart')}
         </button>
       </div>
@@ -182,14 +195,49 @@ export function ShopperForm({
 
       <form className="shopper-form" onSubmit={onEnter} noValidate aria-label={t('shopper.title')}>
         <div className="field-row three">
-          <TextField {...fieldProps('givenNames')} label={t('shopper.givenNames')} maxLength={100} autoComplete="off" autoFocus />
-          <TextField {...fieldProps('firstSurname')} label={t('shopper.firstSurname')} maxLength={100} autoComplete="off" />
-          <TextField {...fieldProps('secondSurname')} label={t('shopper.secondSurname')} hint={t('shopper.secondSurnameHint')} maxLength={100} autoComplete="off" />
+          <TextField
+            {...fieldProps('givenNames')}
+            label={t('shopper.givenNames')}
+            maxLength={100}
+            autoComplete="off"
+            autoFocus
+          />
+          <TextField
+            {...fieldProps('firstSurname')}
+            label={t('shopper.firstSurname')}
+            maxLength={100}
+            autoComplete="off"
+          />
+          <TextField
+            {...fieldProps('secondSurname')}
+            label={t('shopper.secondSurname')}
+            hint={t('shopper.secondSurnameHint')}
+            maxLength={100}
+            autoComplete="off"
+          />
         </div>
         <div className="field-row three">
-          <TextField {...fieldProps('nin')} label={t('shopper.nin')} hint={t('shopper.ninHint')} maxLength={20} autoComplete="off" upperCase />
-          <TextField {...fieldProps('ninControl')} label={requireNinControl ? t('shopper.ninControlRequired') : t('shopper.ninControl')} hint={t('shopper.ninControlHint')} maxLength={20} autoComplete="off" upperCase />
-          <DateOfBirthField {...fieldProps('dateOfBirth')} label={t('shopper.dateOfBirth')} hint={t('shopper.dateOfBirthHint')} />
+          <TextField
+            {...fieldProps('nin')}
+            label={t('shopper.nin')}
+            hint={t('shopper.ninHint')}
+            maxLength={20}
+            autoComplete="off"
+            upperCase
+          />
+          <TextField
+            {...fieldProps('ninControl')}
+            label={requireNinControl ? t('shopper.ninControlRequired') : t('shopper.ninControl')}
+            hint={t('shopper.ninControlHint')}
+            maxLength={20}
+            autoComplete="off"
+            upperCase
+          />
+          <DateOfBirthField
+            {...fieldProps('dateOfBirth')}
+            label={t('shopper.dateOfBirth')}
+            hint={t('shopper.dateOfBirthHint')}
+          />
         </div>
         <div className="field-row two">
           <TextField
@@ -207,22 +255,49 @@ export function ShopperForm({
               )
             }
           />
-          <TextField {...fieldProps('email')} label={t('shopper.email')} maxLength={254} inputMode="email" autoComplete="off" />
+          <TextField
+            {...fieldProps('email')}
+            label={t('shopper.email')}
+            maxLength={254}
+            inputMode="email"
+            autoComplete="off"
+          />
         </div>
 
         <label className="checkbox">
-          <input type="checkbox" checked={shopper.address !== null} onChange={(e) => toggleAddress(e.target.checked)} data-testid="shopper-address-toggle" />
+          <input
+            type="checkbox"
+            checked={shopper.address !== null}
+            onChange={(e) => toggleAddress(e.target.checked)}
+            data-testid="shopper-address-toggle"
+          />
           {t('shopper.addAddress')}
         </label>
         {shopper.address !== null && (
           <fieldset className="address">
             <legend>{t('shopper.address')}</legend>
             <div className="field-row two">
-              <TextField {...fieldProps('address.line1')} label={t('shopper.addressLine1')} maxLength={200} autoComplete="off" />
-              <TextField {...fieldProps('address.line2')} label={t('shopper.addressLine2')} maxLength={200} autoComplete="off" />
+              <TextField
+                {...fieldProps('address.line1')}
+                label={t('shopper.addressLine1')}
+                maxLength={200}
+                autoComplete="off"
+              />
+              <TextField
+                {...fieldProps('address.line2')}
+                label={t('shopper.addressLine2')}
+                maxLength={200}
+                autoComplete="off"
+              />
             </div>
             <div className="field-row two">
-              <TextField {...fieldProps('address.postalCode')} label={t('shopper.postalCode')} maxLength={10} inputMode="numeric" autoComplete="off" />
+              <TextField
+                {...fieldProps('address.postalCode')}
+                label={t('shopper.postalCode')}
+                maxLength={10}
+                inputMode="numeric"
+                autoComplete="off"
+              />
               <TextField {...fieldProps('address.city')} label={t('shopper.city')} maxLength={100} autoComplete="off" />
             </div>
           </fieldset>
@@ -233,10 +308,21 @@ export function ShopperForm({
 
       <ErrorNotice error={controller.error ?? sale.lastError} />
       <div className="actions">
-        <button type="button" className="button primary" onClick={send} disabled={controller.busy !== null} data-testid="shopper-start">
+        <button
+          type="button"
+          className="button primary"
+          onClick={send}
+          disabled={controller.busy !== null}
+          data-testid="shopper-start"
+        >
           {starting ? t('shopper.starting') : t('shopper.start')}
         </button>
-        <button type="button" className="button secondary" onClick={() => void editor.saveNow('cart')} data-testid="shopper-back">
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => void editor.saveNow('cart')}
+          data-testid="shopper-back"
+        >
           {t('shopper.backToCart')}
         </button>
         <ConfirmButton
@@ -265,7 +351,14 @@ interface FieldProps {
   onLeave: () => void;
 }
 
-function FieldShell({ path, label, error, hint, extra, children }: Pick<FieldProps, 'path' | 'label' | 'error' | 'hint'> & { extra?: ReactNode; children: ReactNode }) {
+function FieldShell({
+  path,
+  label,
+  error,
+  hint,
+  extra,
+  children,
+}: Pick<FieldProps, 'path' | 'label' | 'error' | 'hint'> & { extra?: ReactNode; children: ReactNode }) {
   const validationText = useValidationText();
   const id = inputId(path);
   return (

@@ -29,7 +29,14 @@ export function StartQueued({ sale, controller, status }: StepProps) {
       {since && <p className="field-hint">{t('startQueued.since', { time: formatTime(since) })}</p>}
       <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
       <div className="actions">
-        <button type="button" className="button primary" onClick={() => void checkNow()} disabled={checking} data-testid="start-queued-check" data-autofocus="">
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void checkNow()}
+          disabled={checking}
+          data-testid="start-queued-check"
+          data-autofocus=""
+        >
           {checking ? t('sale.working') : t('startQueued.checkNow')}
         </button>
         <RestartButton controller={controller} />

@@ -16,7 +16,9 @@ export function StartUncertain({ sale, controller }: StepProps) {
         {t('startUncertain.body')}
       </p>
       {/* The lost answer itself is what the text above explains; only another problem is worth a notice. */}
-      <ErrorNotice error={controller.error ?? (sale.lastError?.code === 'sequra_unknown_outcome' ? null : sale.lastError)} />
+      <ErrorNotice
+        error={controller.error ?? (sale.lastError?.code === 'sequra_unknown_outcome' ? null : sale.lastError)}
+      />
       <div className="actions">
         <button
           type="button"

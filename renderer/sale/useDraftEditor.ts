@@ -95,7 +95,10 @@ export function useDraftEditor(sale: SaleRecord, controller: SaleController): Dr
         // the effect below saves as soon as the bridge is back.
         const result =
           bridgeRef.current === 'open'
-            ? await withTimeout(pos.sale.saveDraft({ saleId, stage: snapshot.stage, cart: snapshot.cart, shopper: snapshot.shopper }), SAVE_TIMEOUT_MS)
+            ? await withTimeout(
+                pos.sale.saveDraft({ saleId, stage: snapshot.stage, cart: snapshot.cart, shopper: snapshot.shopper }),
+                SAVE_TIMEOUT_MS,
+              )
             : tillNotAnswering<never>();
         if (!result.ok) {
           setSaveError(result.error);

@@ -129,14 +129,19 @@ export function useSale(pos: PosApi, bridge: BridgeState): SaleController {
 
   /** Runs one action at a time; its record (or error) becomes the screen. */
   const run = useCallback(
-    async <T,>(name: SaleActionName, call: (saleId: string) => Promise<IpcResult<T>>, onData: (data: T) => void): Promise<IpcResult<T> | null> => {
+    async <T>(
+      name: SaleActionName,
+      call: (saleId: string) => Promise<IpcResult<T>>,
+      onData: (data: T) => void,
+    ): Promise<IpcResult<T> | null> => {
       if (busyRef.current) return null;
       const saleId = saleRef.current?.id ?? '';
       busyRef.current = name;
       setBusy(name);
       setError(null);
       try {
-        const result = bridgeRef.current === 'open' ? await withTimeout(call(saleId), ACTION_TIMEOUT_MS) : tillNotAnswering<T>();
+        const result =
+          bridgeRef.current === 'open' ? await withTimeout(call(saleId), ACTION_TIMEOUT_MS) : tillNotAnswering<T>();
         if (result.ok) onData(result.data);
         else setError(result.error);
         return result;

@@ -31,7 +31,11 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
 
-  usePosEvent(pos, 'status.changed', useCallback((next: TillStatus) => setStatus(next), []));
+  usePosEvent(
+    pos,
+    'status.changed',
+    useCallback((next: TillStatus) => setStatus(next), []),
+  );
   usePosEvent(
     pos,
     'connectivity.changed',
@@ -79,18 +83,25 @@ export function App() {
         <main className="content">
           {/* Issue 6: configuration problems, sign-in/lock and settings in front of every screen. */}
           <TillGate pos={pos} status={status} bridge={bridge}>
-          {status?.recovery && <RecoveryScreen notice={status.recovery} onAcknowledge={() => void pos.app.acknowledgeRecovery({}).then((result) => result.ok && setStatus(result.data))} />}
-          {/* Kept mounted while hidden: the cashier's half-typed draft and the timers survive a look elsewhere. */}
-          <SaleScreen controller={sale} status={status} visible={screen === 'sale'} />
-          {screen === 'pending' && <PendingScreen pos={pos} bridge={bridge} />}
-          {screen === 'history' && <HistoryScreen pos={pos} bridge={bridge} />}
-          {screen === 'report' && <ReportScreen pos={pos} bridge={bridge} />}
-          {screen === 'status' &&
-            (status ? (
-              <StatusScreen status={status} onCheckNow={() => void pos.connectivity.checkNow({})} />
-            ) : (
-              <p className="loading">{t('app.loading')}</p>
-            ))}
+            {status?.recovery && (
+              <RecoveryScreen
+                notice={status.recovery}
+                onAcknowledge={() =>
+                  void pos.app.acknowledgeRecovery({}).then((result) => result.ok && setStatus(result.data))
+                }
+              />
+            )}
+            {/* Kept mounted while hidden: the cashier's half-typed draft and the timers survive a look elsewhere. */}
+            <SaleScreen controller={sale} status={status} visible={screen === 'sale'} />
+            {screen === 'pending' && <PendingScreen pos={pos} bridge={bridge} />}
+            {screen === 'history' && <HistoryScreen pos={pos} bridge={bridge} />}
+            {screen === 'report' && <ReportScreen pos={pos} bridge={bridge} />}
+            {screen === 'status' &&
+              (status ? (
+                <StatusScreen status={status} onCheckNow={() => void pos.connectivity.checkNow({})} />
+              ) : (
+                <p className="loading">{t('app.loading')}</p>
+              ))}
           </TillGate>
         </main>
       </div>

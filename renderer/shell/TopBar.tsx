@@ -50,7 +50,11 @@ export function TopBar({
         {status && <ConnectivityPill connectivity={status.connectivity} />}
         <label className="lang-switch">
           <span className="visually-hidden">{t('lang.label')}</span>
-          <select aria-label={t('lang.label')} value={language} onChange={(e) => onLanguage(e.target.value as Language)}>
+          <select
+            aria-label={t('lang.label')}
+            value={language}
+            onChange={(e) => onLanguage(e.target.value as Language)}
+          >
             <option value="es">{t('lang.es')}</option>
             <option value="en">{t('lang.en')}</option>
           </select>

@@ -32,6 +32,10 @@ export function usePos(): { pos: PosApi; bridge: BridgeState } {
 }
 
 /** Subscribe to a main → renderer event for the lifetime of the component. */
-export function usePosEvent<E extends EventName>(pos: PosApi, event: E, listener: (payload: EventPayload<E>) => void): void {
+export function usePosEvent<E extends EventName>(
+  pos: PosApi,
+  event: E,
+  listener: (payload: EventPayload<E>) => void,
+): void {
   useEffect(() => pos.subscribe(event, listener), [pos, event, listener]);
 }

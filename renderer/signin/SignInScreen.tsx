@@ -35,7 +35,9 @@ export function SignInScreen({ pos, status }: { pos: PosApi; status: TillStatus 
     if (busy) return;
     setBusy(true);
     setError(null);
-    const result = unlockOnly ? await pos.session.unlock({ pin }) : await pos.session.signIn({ operatorId: operatorId.trim(), pin });
+    const result = unlockOnly
+      ? await pos.session.unlock({ pin })
+      : await pos.session.signIn({ operatorId: operatorId.trim(), pin });
     setBusy(false);
     setPin('');
     // Success: the core pushes a status with the session, and this screen goes away.
@@ -119,7 +121,12 @@ export function SignInScreen({ pos, status }: { pos: PosApi; status: TillStatus 
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button primary" disabled={busy || pin.length < 4 || (!unlockOnly && operatorId.trim() === '')} data-testid="signin-submit">
+          <button
+            type="submit"
+            className="button primary"
+            disabled={busy || pin.length < 4 || (!unlockOnly && operatorId.trim() === '')}
+            data-testid="signin-submit"
+          >
             {busy ? t('signin.working') : unlockOnly ? t('signin.unlock') : t('signin.submit')}
           </button>
           {unlockOnly && (
@@ -133,7 +140,14 @@ export function SignInScreen({ pos, status }: { pos: PosApi; status: TillStatus 
       {status.mode === 'training' && (
         <aside className="signin-training" aria-labelledby="signin-training-heading" data-testid="signin-training-hint">
           <h2 id="signin-training-heading">{t('signin.trainingTitle')}</h2>
-          <p>{t('signin.trainingHint', { cashier: cashier.id, cashierPin: cashier.pin, manager: manager.id, managerPin: manager.pin })}</p>
+          <p>
+            {t('signin.trainingHint', {
+              cashier: cashier.id,
+              cashierPin: cashier.pin,
+              manager: manager.id,
+              managerPin: manager.pin,
+            })}
+          </p>
         </aside>
       )}
 
@@ -141,7 +155,12 @@ export function SignInScreen({ pos, status }: { pos: PosApi; status: TillStatus 
         <aside className="signin-first-run" aria-labelledby="signin-first-run-heading">
           <h2 id="signin-first-run-heading">{t('signin.firstRunTitle')}</h2>
           <p>{t('signin.firstRunBody')}</p>
-          <button type="button" className="button secondary" onClick={() => setBootstrapping(true)} data-testid="signin-first-run">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setBootstrapping(true)}
+            data-testid="signin-first-run"
+          >
             {t('signin.firstRunButton')}
           </button>
         </aside>

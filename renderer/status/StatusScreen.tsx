@@ -6,11 +6,19 @@ export function StatusScreen({ status, onCheckNow }: { status: TillStatus; onChe
   const rows: Array<[string, string, string]> = [
     ['version', t('status.version'), status.appVersion],
     ['mode', t('status.mode'), status.mode === 'training' ? t('mode.training') : t('mode.live')],
-    ['environment', t('status.environment'), `${t(`status.env.${status.environment.kind}`)} — ${status.environment.baseUrl}`],
+    [
+      'environment',
+      t('status.environment'),
+      `${t(`status.env.${status.environment.kind}`)} — ${status.environment.baseUrl}`,
+    ],
     ['merchant', t('status.merchant'), status.merchantId],
     ['store', t('status.store'), status.storeRef],
     ['till', t('status.till'), status.tillId],
-    ['last-checked', t('status.lastChecked'), status.connectivity.lastCheckedAt ? formatDateTime(status.connectivity.lastCheckedAt) : t('status.never')],
+    [
+      'last-checked',
+      t('status.lastChecked'),
+      status.connectivity.lastCheckedAt ? formatDateTime(status.connectivity.lastCheckedAt) : t('status.never'),
+    ],
   ];
   return (
     <section className="panel" aria-labelledby="status-heading">

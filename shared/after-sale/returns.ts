@@ -1,4 +1,9 @@
-import { OrderBuildError, returnTotals, type OrderBuildErrorCode, type ReturnedGoods } from '../order/build-order-payload.ts';
+import {
+  OrderBuildError,
+  returnTotals,
+  type OrderBuildErrorCode,
+  type ReturnedGoods,
+} from '../order/build-order-payload.ts';
 import { multiplyCents, sumCents, type Cents } from '../money/cents.ts';
 import { cartTotals, type SaleCart } from '../sale/cart.ts';
 import type { SaleReturn } from '../sale/after-sale-record.ts';
@@ -27,8 +32,14 @@ export function effectiveReturns(returns: readonly SaleReturn[] | undefined): Sa
 export function cumulativeReturned(previous: readonly SaleReturn[], next?: ReturnedGoods): ReturnedGoods {
   const counted = effectiveReturns(previous);
   return {
-    lines: [...counted.flatMap((r) => r.lines), ...(next?.lines ?? [])].map(({ lineId, quantity }) => ({ lineId, quantity })),
-    refunds: [...counted.flatMap((r) => r.refunds), ...(next?.refunds ?? [])].map(({ id, amountCents }) => ({ id, amountCents })),
+    lines: [...counted.flatMap((r) => r.lines), ...(next?.lines ?? [])].map(({ lineId, quantity }) => ({
+      lineId,
+      quantity,
+    })),
+    refunds: [...counted.flatMap((r) => r.refunds), ...(next?.refunds ?? [])].map(({ id, amountCents }) => ({
+      id,
+      amountCents,
+    })),
   };
 }
 
@@ -53,7 +64,8 @@ export interface ReturnableLine {
 
 export function returnableLines(cart: SaleCart, returns: readonly SaleReturn[] | undefined): ReturnableLine[] {
   const returned = new Map<string, number>();
-  for (const line of effectiveReturns(returns).flatMap((r) => r.lines)) returned.set(line.lineId, (returned.get(line.lineId) ?? 0) + line.quantity);
+  for (const line of effectiveReturns(returns).flatMap((r) => r.lines))
+    returned.set(line.lineId, (returned.get(line.lineId) ?? 0) + line.quantity);
   return cart.lines.map((line) => {
     const back = returned.get(line.id) ?? 0;
     return {
@@ -85,9 +97,17 @@ export type ReturnPreview =
  * The effect of `draft` on top of earlier returns. Refund ids are only needed for uniqueness here; main
  * assigns the real ones (`R2-1`…) when the return is recorded.
  */
-export function previewReturn(cart: SaleCart, previous: readonly SaleReturn[] | undefined, draft: ReturnDraft, refundIds?: string[]): ReturnPreview {
+export function previewReturn(
+  cart: SaleCart,
+  previous: readonly SaleReturn[] | undefined,
+  draft: ReturnDraft,
+  refundIds?: string[],
+): ReturnPreview {
   const lines = draft.lines.filter((line) => line.quantity !== 0);
-  const refunds = draft.refunds.map((refund, index) => ({ id: refundIds?.[index] ?? `new-${index + 1}`, amountCents: refund.amountCents }));
+  const refunds = draft.refunds.map((refund, index) => ({
+    id: refundIds?.[index] ?? `new-${index + 1}`,
+    amountCents: refund.amountCents,
+  }));
   try {
     if (lines.length === 0 && refunds.length === 0) throw new OrderBuildError('return.nothing_returned');
     const counted = effectiveReturns(previous);

@@ -5,14 +5,16 @@ type Language = 'es' | 'en';
 const es = {
   title: 'Hay operaciones pendientes con SeQura',
   message: '{count} operación(es) todavía no han llegado a SeQura (la más antigua de las {time}).',
-  detail: 'Están guardadas en este terminal y se enviarán solas la próxima vez que se abra la aplicación. Si cierras ahora, no se envían hasta entonces.',
+  detail:
+    'Están guardadas en este terminal y se enviarán solas la próxima vez que se abra la aplicación. Si cierras ahora, no se envían hasta entonces.',
   quit: 'Cerrar de todos modos',
   stay: 'Seguir abierto',
 };
 const en: Record<keyof typeof es, string> = {
   title: 'Operations with SeQura are pending',
   message: '{count} operation(s) have not reached SeQura yet (the oldest from {time}).',
-  detail: 'They are saved on this till and will be sent by themselves the next time the app opens. If you close now, they wait until then.',
+  detail:
+    'They are saved on this till and will be sent by themselves the next time the app opens. If you close now, they wait until then.',
   quit: 'Close anyway',
   stay: 'Stay open',
 };

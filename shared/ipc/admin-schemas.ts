@@ -65,8 +65,12 @@ export const OperatorViewSchema = z.object({
 export type OperatorView = z.infer<typeof OperatorViewSchema>;
 
 export const OperatorsListResponse = z.object({ operators: z.array(OperatorViewSchema).max(500) });
-export const CreateOperatorRequest = z.object({ id: OperatorIdSchema, displayName: DisplayNameSchema, role: OperatorRoleSchema, pin: PinSchema }).strict();
-export const BootstrapManagerRequest = z.object({ id: OperatorIdSchema, displayName: DisplayNameSchema, pin: PinSchema }).strict();
+export const CreateOperatorRequest = z
+  .object({ id: OperatorIdSchema, displayName: DisplayNameSchema, role: OperatorRoleSchema, pin: PinSchema })
+  .strict();
+export const BootstrapManagerRequest = z
+  .object({ id: OperatorIdSchema, displayName: DisplayNameSchema, pin: PinSchema })
+  .strict();
 export const SetPinRequest = z.object({ id: OperatorIdSchema, pin: PinSchema }).strict();
 export const SetDisabledRequest = z.object({ id: OperatorIdSchema, disabled: z.boolean() }).strict();
 
@@ -75,8 +79,16 @@ export const SetDisabledRequest = z.object({ id: OperatorIdSchema, disabled: z.b
 /** Typed by a manager; HTTP Basic forbids ':' in the user name, and control characters are never valid. */
 export const CredentialsInputSchema = z
   .object({
-    username: z.string().min(1).max(200).regex(/^[^:\p{Cc}]+$/u, 'no ":" or control characters'),
-    password: z.string().min(1).max(500).regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+    username: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^:\p{Cc}]+$/u, 'no ":" or control characters'),
+    password: z
+      .string()
+      .min(1)
+      .max(500)
+      .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
   })
   .strict();
 
@@ -98,7 +110,14 @@ export const ConnectionTestResultSchema = z.object({
   merchantId: z.string().max(100).nullable(),
   /** What `GET /merchants/credentials` answered: the merchant accounts these credentials reach. */
   merchants: z
-    .array(z.object({ ref: z.string().max(100), name: z.string().max(200).nullable(), country: z.string().max(10), allowedCountries: z.array(z.string().max(10)).max(50) }))
+    .array(
+      z.object({
+        ref: z.string().max(100),
+        name: z.string().max(200).nullable(),
+        country: z.string().max(10),
+        allowedCountries: z.array(z.string().max(10)).max(50),
+      }),
+    )
     .max(100),
   problem: ConnectionProblemSchema.nullable(),
   /** Network error name or SeQura's status, for store IT (never a credential). */
@@ -125,7 +144,11 @@ export const EnrolFromFileResponse = z.object({ enrolment: EnrolmentStatusSchema
 
 // ------------------------------------------------------------------------------------ audit, diagnostics
 
-export const ExportResponse = z.object({ path: z.string().max(1000), bytes: z.number().int().min(0), entries: z.number().int().min(0) });
+export const ExportResponse = z.object({
+  path: z.string().max(1000),
+  bytes: z.number().int().min(0),
+  entries: z.number().int().min(0),
+});
 
 // ------------------------------------------------------------------------------------- till status parts
 

@@ -13,7 +13,11 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const IsoDateTime = z.string().max(40);
 const Cents = z.number().int();
 /** The renderer's idempotency key for an action: the same key twice is the same action, done once. */
-const RequestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const RequestId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 /** Manager PINs are short digit strings; the authorizer judges them. Bounded so nothing big is ever hashed. */
 const ManagerPin = z.string().max(16);
 
@@ -21,7 +25,15 @@ const ManagerPin = z.string().max(16);
  * One status per sale, for its badge and the report's buckets (the first that applies, in this order):
  * needs_attention › pending › cancelled › returned › confirmed › rejected › in_progress.
  */
-export const SALE_STATUSES = ['needs_attention', 'pending', 'cancelled', 'returned', 'confirmed', 'rejected', 'in_progress'] as const;
+export const SALE_STATUSES = [
+  'needs_attention',
+  'pending',
+  'cancelled',
+  'returned',
+  'confirmed',
+  'rejected',
+  'in_progress',
+] as const;
 export const SaleStatusSchema = z.enum(SALE_STATUSES);
 export type SaleStatus = z.infer<typeof SaleStatusSchema>;
 
@@ -150,9 +162,13 @@ export const ReturnSaleRequest = z
     saleId: SaleIdSchema,
     requestId: RequestId,
     managerPin: ManagerPin,
-    lines: z.array(z.object({ lineId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999) }).strict()).max(100),
+    lines: z
+      .array(z.object({ lineId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(999) }).strict())
+      .max(100),
     refunds: z
-      .array(z.object({ amountCents: z.number().int().min(1).max(MAX_AMOUNT_CENTS), reason: z.string().max(120) }).strict())
+      .array(
+        z.object({ amountCents: z.number().int().min(1).max(MAX_AMOUNT_CENTS), reason: z.string().max(120) }).strict(),
+      )
       .max(20),
   })
   .strict();
@@ -235,7 +251,16 @@ export const DayReportSchema = z.object({
   salesCount: z.number().int().min(0),
   /** Gross: sales of the day SeQura confirmed, whatever happened to them later. */
   confirmed: AmountCount.extend({
-    byProduct: z.array(z.object({ product: z.string().max(20), title: z.string().max(200), count: z.number().int(), amountCents: Cents })).max(50),
+    byProduct: z
+      .array(
+        z.object({
+          product: z.string().max(20),
+          title: z.string().max(200),
+          count: z.number().int(),
+          amountCents: Cents,
+        }),
+      )
+      .max(50),
   }),
   /** Sales of the day whose confirmation is still waiting for SeQura. */
   pending: AmountCount,
@@ -252,11 +277,19 @@ export const DayReportSchema = z.object({
   /** Training sales of the day, not counted anywhere above (only on a live till). */
   trainingExcluded: AmountCount,
   /** Confirmed (or handed over while confirming) sales SeQura does not have the ticket number of, any day. */
-  missingReference: z.array(ReportSaleRefSchema.extend({ reason: z.enum(['reference_not_registered', 'goods_released_confirmation_pending', 'reference_update_pending']) })).max(2000),
+  missingReference: z
+    .array(
+      ReportSaleRefSchema.extend({
+        reason: z.enum(['reference_not_registered', 'goods_released_confirmation_pending', 'reference_update_pending']),
+      }),
+    )
+    .max(2000),
   /** Confirmations still waiting for SeQura on this till, any day: closing the day warns about them. */
   pendingConfirmations: z.array(ReportSaleRefSchema).max(2000),
   rows: z.array(ReportRowSchema).max(5000),
-  closures: z.array(z.object({ closedAt: IsoDateTime, pendingConfirmations: z.number().int().min(0), netFinancedCents: Cents })).max(100),
+  closures: z
+    .array(z.object({ closedAt: IsoDateTime, pendingConfirmations: z.number().int().min(0), netFinancedCents: Cents }))
+    .max(100),
 });
 export type DayReport = z.infer<typeof DayReportSchema>;
 

@@ -3,17 +3,17 @@ import { z } from 'zod';
 // Every answer that crosses the process boundary is one of these two shapes. Nothing throws across it:
 // Electron would pass only `error.message`, and the renderer needs a code to pick its words.
 export const ERROR_CODES = [
-  'invalid_request',   // the request failed its zod schema (wrong types, extra fields, oversized strings)
+  'invalid_request', // the request failed its zod schema (wrong types, extra fields, oversized strings)
   'unknown_channel',
-  'forbidden_sender',  // not our own page
+  'forbidden_sender', // not our own page
   'not_found',
-  'conflict',          // the action does not fit the sale's current step
-  'sequra_rejected',   // SeQura answered 409 / 4xx with reasons
+  'conflict', // the action does not fit the sale's current step
+  'sequra_rejected', // SeQura answered 409 / 4xx with reasons
   'sequra_unreachable',
   'sequra_unknown_outcome',
   'sequra_rate_limited',
   'sequra_auth',
-  'locked',            // till locked or PIN required
+  'locked', // till locked or PIN required
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -35,6 +35,10 @@ export function ipcOk<T>(data: T): IpcResult<T> {
   return { ok: true, data };
 }
 
-export function ipcFail(code: ErrorCode, message: string, extra: Partial<Omit<IpcError, 'code' | 'message'>> = {}): IpcResult<never> {
+export function ipcFail(
+  code: ErrorCode,
+  message: string,
+  extra: Partial<Omit<IpcError, 'code' | 'message'>> = {},
+): IpcResult<never> {
   return { ok: false, error: { code, message, retryable: extra.retryable ?? false, ...extra } };
 }

@@ -6,7 +6,12 @@ export const SaleIdSchema = z.string().min(1).max(64);
 export const SaleRefRequest = z.object({ saleId: SaleIdSchema }).strict();
 
 export const SaveDraftRequest = z
-  .object({ saleId: SaleIdSchema, stage: z.enum(['cart', 'shopper']), cart: CartDraftSchema, shopper: ShopperDraftSchema })
+  .object({
+    saleId: SaleIdSchema,
+    stage: z.enum(['cart', 'shopper']),
+    cart: CartDraftSchema,
+    shopper: ShopperDraftSchema,
+  })
   .strict();
 
 /** A saved draft plus what is still wrong with it (field path → validation code), for inline messages. */
@@ -20,7 +25,9 @@ export const SendSmsRequest = z
   .strict();
 
 /** A manager lets the goods go while the confirmation is still pending (store policy `manager_pin`). */
-export const ReleaseGoodsRequest = z.object({ saleId: SaleIdSchema, managerPin: z.string().regex(/^\d{4,8}$/) }).strict();
+export const ReleaseGoodsRequest = z
+  .object({ saleId: SaleIdSchema, managerPin: z.string().regex(/^\d{4,8}$/) })
+  .strict();
 
 export const CurrentSaleResponse = z.object({ sale: SaleRecordSchema.nullable() });
 

@@ -11,7 +11,8 @@ export type Cents = number;
 export const CentsSchema = z.int({ error: 'money.invalid' });
 
 function assertCents(value: number, what: string): void {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer number of cents, got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`${what} must be a safe integer number of cents, got ${value}`);
 }
 
 /** Exact sum of cent amounts; throws if an input or the result is not a safe integer. */

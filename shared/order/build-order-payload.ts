@@ -72,8 +72,18 @@ type Language = OrderContext['languageCode'];
 
 // Item names are shown to the shopper by SeQura, so they follow her language.
 const WORDING: Record<Language, Record<TillPaymentMethod | 'rounding' | 'refund', string>> = {
-  'es-ES': { cash: 'Pagado en efectivo en tienda', card: 'Pagado con tarjeta en tienda', rounding: 'Ajuste por redondeo', refund: 'Devolución' },
-  'en-GB': { cash: 'Paid in cash in store', card: 'Paid by card in store', rounding: 'Rounding adjustment', refund: 'Refund' },
+  'es-ES': {
+    cash: 'Pagado en efectivo en tienda',
+    card: 'Pagado con tarjeta en tienda',
+    rounding: 'Ajuste por redondeo',
+    refund: 'Devolución',
+  },
+  'en-GB': {
+    cash: 'Paid in cash in store',
+    card: 'Paid by card in store',
+    rounding: 'Rounding adjustment',
+    refund: 'Refund',
+  },
 };
 
 const TILL_PAYMENT_REFERENCE: Record<TillPaymentMethod, string> = { cash: 'CASH', card: 'CARD' };
@@ -97,17 +107,18 @@ function productItem(line: SaleCart['lines'][number], quantity: number): OrderIt
 /** Discounts and till payments: entered as positive amounts at the till, negative items for SeQura. */
 function deductionItems(cart: SaleCart, language: Language): OrderItem[] {
   return [
-    ...cart.discounts.map(
-      (discount): OrderItem => ({ type: 'discount', reference: discount.id, name: discount.name, total_with_tax: -discount.amountCents }),
-    ),
-    ...cart.tillPayments.map(
-      (payment): OrderItem => ({
-        type: 'other_payment',
-        reference: TILL_PAYMENT_REFERENCE[payment.method],
-        name: WORDING[language][payment.method],
-        total_with_tax: -payment.amountCents,
-      }),
-    ),
+    ...cart.discounts.map((discount): OrderItem => ({
+      type: 'discount',
+      reference: discount.id,
+      name: discount.name,
+      total_with_tax: -discount.amountCents,
+    })),
+    ...cart.tillPayments.map((payment): OrderItem => ({
+      type: 'other_payment',
+      reference: TILL_PAYMENT_REFERENCE[payment.method],
+      name: WORDING[language][payment.method],
+      total_with_tax: -payment.amountCents,
+    })),
   ];
 }
 
@@ -189,7 +200,13 @@ function customer(shopper: Shopper, context: OrderContext): CustomerPayload {
 
 function platform(context: OrderContext): PlatformPayload {
   // The journal is JSON on disk (electron-store / conf), version 1 of its format.
-  return { name: 'sequra-pos', version: context.appVersion, uname: context.platformUname, db_name: 'json-journal', db_version: '1' };
+  return {
+    name: 'sequra-pos',
+    version: context.appVersion,
+    uname: context.platformUname,
+    db_name: 'json-journal',
+    db_version: '1',
+  };
 }
 
 const IN_STORE_DELIVERY = { name: 'instore', home_delivery: false } as const;
@@ -217,7 +234,13 @@ export interface BuildOrderPayloadInput {
  * The `order` object for POST /orders and PUT /orders/{uuid}. Throws a ZodError for an invalid cart (the
  * cart form should have caught it), an OrderBuildError for a missing nin_control or bad reference.
  */
-export function buildOrderPayload({ cart: rawCart, shopper, context, state, orderRef1 }: BuildOrderPayloadInput): OrderPayload {
+export function buildOrderPayload({
+  cart: rawCart,
+  shopper,
+  context,
+  state,
+  orderRef1,
+}: BuildOrderPayloadInput): OrderPayload {
   const cart = SaleCartSchema.parse(rawCart);
   const ref = cartRef(context);
   const items = saleItems(cart, context.languageCode);
@@ -262,10 +285,10 @@ function updateHeader({ context, orderRef1 }: UpdateBase): Pick<OrderUpdatePaylo
   };
 }
 
-function updateDetails(shopper: Shopper, context: OrderContext): Pick<
-  OrderUpdatePayload,
-  'delivery_method' | 'delivery_address' | 'invoice_address' | 'customer' | 'platform'
-> {
+function updateDetails(
+  shopper: Shopper,
+  context: OrderContext,
+): Pick<OrderUpdatePayload, 'delivery_method' | 'delivery_address' | 'invoice_address' | 'customer' | 'platform'> {
   return {
     delivery_method: { ...IN_STORE_DELIVERY },
     delivery_address: address(shopper),
@@ -286,7 +309,13 @@ export interface BuildHandoverUpdateInput extends UpdateBase {
  * Everything handed over at the till: all items shipped, nothing unshipped (spec §2.6). SeQura pays the
  * merchant and starts the shopper's plan only after this update.
  */
-export function buildHandoverUpdate({ cart: rawCart, shopper, context, orderRef1, deliveredAt }: BuildHandoverUpdateInput): OrderUpdatePayload {
+export function buildHandoverUpdate({
+  cart: rawCart,
+  shopper,
+  context,
+  orderRef1,
+  deliveredAt,
+}: BuildHandoverUpdateInput): OrderUpdatePayload {
   const cart = SaleCartSchema.parse(rawCart);
   const ref = cartRef(context);
   const update: OrderUpdatePayload = {
@@ -295,7 +324,13 @@ export function buildHandoverUpdate({ cart: rawCart, shopper, context, orderRef1
     shipped_cart: cartPayload(saleItems(cart, context.languageCode), ref),
     // A pickup_store tracking with delivered_at marks the goods as handed over in the store (spec §3.9).
     trackings: [
-      { type: 'pickup_store', reference: orderRef1, store_ref: context.storeRef, operator_ref: context.operatorRef, delivered_at: deliveredAt },
+      {
+        type: 'pickup_store',
+        reference: orderRef1,
+        store_ref: context.storeRef,
+        operator_ref: context.operatorRef,
+        delivered_at: deliveredAt,
+      },
     ],
     ...updateDetails(shopper, context),
   };
@@ -336,7 +371,8 @@ export interface ReturnTotals {
  */
 export function returnTotals(rawCart: SaleCart, returned: ReturnedGoods): ReturnTotals {
   const cart = SaleCartSchema.parse(rawCart);
-  if (returned.lines.length === 0 && returned.refunds.length === 0) throw new OrderBuildError('return.nothing_returned');
+  if (returned.lines.length === 0 && returned.refunds.length === 0)
+    throw new OrderBuildError('return.nothing_returned');
 
   const returnedQuantities = returnedQuantitiesByLine(cart, returned);
   const returnedGoodsCents = sumCents(
@@ -364,7 +400,12 @@ export function returnTotals(rawCart: SaleCart, returned: ReturnedGoods): Return
   if (reductionCents > originalFinancedCents) {
     throw new OrderBuildError('return.exceeds_financed', { financedCents: originalFinancedCents, reductionCents });
   }
-  return { originalFinancedCents, returnedGoodsCents, refundsCents, newFinancedCents: originalFinancedCents - reductionCents };
+  return {
+    originalFinancedCents,
+    returnedGoodsCents,
+    refundsCents,
+    newFinancedCents: originalFinancedCents - reductionCents,
+  };
 }
 
 function returnedQuantitiesByLine(cart: SaleCart, returned: ReturnedGoods): Map<string, number> {
@@ -377,7 +418,8 @@ function returnedQuantitiesByLine(cart: SaleCart, returned: ReturnedGoods): Map<
       throw new OrderBuildError('return.invalid_quantity', { lineId: entry.lineId, quantity: entry.quantity });
     }
     const total = (quantities.get(entry.lineId) ?? 0) + entry.quantity;
-    if (total > sold) throw new OrderBuildError('return.quantity_exceeds_sold', { lineId: entry.lineId, sold, returned: total });
+    if (total > sold)
+      throw new OrderBuildError('return.quantity_exceeds_sold', { lineId: entry.lineId, sold, returned: total });
     quantities.set(entry.lineId, total);
   }
   return quantities;
@@ -394,7 +436,13 @@ export interface BuildReturnUpdateInput extends UpdateBase {
  * refund as a negative `other_payment` item `r_<id>` (spec §2.6). When nothing is left to finance, both carts
  * are empty, which SeQura reads as a cancellation.
  */
-export function buildReturnUpdate({ cart: rawCart, shopper, context, orderRef1, returned }: BuildReturnUpdateInput): OrderUpdatePayload {
+export function buildReturnUpdate({
+  cart: rawCart,
+  shopper,
+  context,
+  orderRef1,
+  returned,
+}: BuildReturnUpdateInput): OrderUpdatePayload {
   const cart = SaleCartSchema.parse(rawCart);
   const totals = returnTotals(cart, returned);
   const ref = cartRef(context);
@@ -409,10 +457,17 @@ export function buildReturnUpdate({ cart: rawCart, shopper, context, orderRef1, 
       .map((line) => ({ line, kept: line.quantity - (returnedQuantities.get(line.id) ?? 0) }))
       .filter(({ kept }) => kept > 0)
       .map(({ line, kept }) => productItem(line, kept));
-    const refundItems = returned.refunds.map(
-      (refund): OrderItem => ({ type: 'other_payment', reference: `r_${refund.id}`, name: WORDING[language].refund, total_with_tax: -refund.amountCents }),
+    const refundItems = returned.refunds.map((refund): OrderItem => ({
+      type: 'other_payment',
+      reference: `r_${refund.id}`,
+      name: WORDING[language].refund,
+      total_with_tax: -refund.amountCents,
+    }));
+    const items = withRoundingAdjustment(
+      [...keptLines, ...deductionItems(cart, language), ...refundItems],
+      totals.newFinancedCents,
+      language,
     );
-    const items = withRoundingAdjustment([...keptLines, ...deductionItems(cart, language), ...refundItems], totals.newFinancedCents, language);
     shippedCart = cartPayload(items, ref);
   }
 

@@ -56,7 +56,10 @@ export const ServiceItemSchema = z
     total_with_tax: nonNegativeCents,
     downloadable: z.boolean(),
     ends_on: IsoDateSchema.optional(),
-    ends_in: z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, { error: 'duration.invalid' }).optional(),
+    ends_in: z
+      .string()
+      .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, { error: 'duration.invalid' })
+      .optional(),
     supplier: z.string().optional(),
     rendered: z.boolean().optional(),
   })
@@ -68,22 +71,44 @@ export const ServiceItemSchema = z
   });
 
 export const HandlingItemSchema = z
-  .object({ type: z.literal('handling'), reference: RefSchema, name: z.string().min(1).max(255), total_with_tax: nonNegativeCents })
+  .object({
+    type: z.literal('handling'),
+    reference: RefSchema,
+    name: z.string().min(1).max(255),
+    total_with_tax: nonNegativeCents,
+  })
   .strict();
 
-export const InvoiceFeeItemSchema = z.object({ type: z.literal('invoice_fee'), total_with_tax: nonNegativeCents }).strict();
+export const InvoiceFeeItemSchema = z
+  .object({ type: z.literal('invoice_fee'), total_with_tax: nonNegativeCents })
+  .strict();
 
 export const DiscountItemSchema = z
-  .object({ type: z.literal('discount'), reference: RefSchema, name: z.string().min(1).max(255), total_with_tax: negativeCents })
+  .object({
+    type: z.literal('discount'),
+    reference: RefSchema,
+    name: z.string().min(1).max(255),
+    total_with_tax: negativeCents,
+  })
   .strict();
 
 /** Money paid by other means (cash/card at the till) or refunded after a return: always negative. */
 export const OtherPaymentItemSchema = z
-  .object({ type: z.literal('other_payment'), reference: RefSchema, name: z.string().min(1).max(255), total_with_tax: negativeCents })
+  .object({
+    type: z.literal('other_payment'),
+    reference: RefSchema,
+    name: z.string().min(1).max(255),
+    total_with_tax: negativeCents,
+  })
   .strict();
 
 export const RegistrationItemSchema = z
-  .object({ type: z.literal('registration'), reference: RefSchema, name: z.string().min(1).max(255), total_with_tax: nonNegativeCents })
+  .object({
+    type: z.literal('registration'),
+    reference: RefSchema,
+    name: z.string().min(1).max(255),
+    total_with_tax: nonNegativeCents,
+  })
   .strict();
 
 export const OrderItemSchema = z.discriminatedUnion('type', [
@@ -177,9 +202,7 @@ export const MerchantSchema = z
   })
   .strict();
 
-export const MerchantReferenceSchema = z
-  .object({ order_ref_1: RefSchema, order_ref_2: RefSchema.optional() })
-  .strict();
+export const MerchantReferenceSchema = z.object({ order_ref_1: RefSchema, order_ref_2: RefSchema.optional() }).strict();
 
 // -------------------------------------------------------------------------------- the rest of the order (§3.5–3.9)
 
@@ -308,8 +331,10 @@ export const OrderPayloadSchema = z
         // SeQura "requires two carts … and forbids the `cart` key" in this mode (spec §3.1).
         ctx.addIssue({ code: 'custom', message: 'payload.cart_forbidden_with_shipped_cart', path: ['cart'] });
       }
-      if (order.shipped_cart === undefined) ctx.addIssue({ code: 'custom', message: 'required', path: ['shipped_cart'] });
-      if (order.unshipped_cart === undefined) ctx.addIssue({ code: 'custom', message: 'required', path: ['unshipped_cart'] });
+      if (order.shipped_cart === undefined)
+        ctx.addIssue({ code: 'custom', message: 'required', path: ['shipped_cart'] });
+      if (order.unshipped_cart === undefined)
+        ctx.addIssue({ code: 'custom', message: 'required', path: ['unshipped_cart'] });
     } else {
       if (order.cart === undefined) ctx.addIssue({ code: 'custom', message: 'required', path: ['cart'] });
       for (const key of ['shipped_cart', 'unshipped_cart'] as const) {
@@ -324,7 +349,11 @@ export const OrderPayloadSchema = z
       (order.shipped_cart?.order_total_with_tax ?? 0) +
       (order.unshipped_cart?.order_total_with_tax ?? 0);
     if (financed <= 0) {
-      ctx.addIssue({ code: 'custom', message: 'payload.nothing_to_finance', path: [usesShippedCart ? 'shipped_cart' : 'cart'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'payload.nothing_to_finance',
+        path: [usesShippedCart ? 'shipped_cart' : 'cart'],
+      });
     }
   });
 export type OrderPayload = z.infer<typeof OrderPayloadSchema>;

@@ -41,9 +41,7 @@ export const CartLineSchema = z
   })
   .strict();
 
-export const CartDiscountSchema = z
-  .object({ id: text(64), name: text(120), amountCents: positiveAmount })
-  .strict();
+export const CartDiscountSchema = z.object({ id: text(64), name: text(120), amountCents: positiveAmount }).strict();
 
 export const TillPaymentMethodSchema = z.enum(['cash', 'card'], code('invalid'));
 
@@ -96,10 +94,7 @@ const isQuantity = (value: unknown): boolean =>
 
 export const SaleCartSchema = z
   .object({
-    lines: z
-      .array(CartLineSchema, code('required'))
-      .min(1, code('cart.empty'))
-      .max(MAX_CART_LINES, code('too_many')),
+    lines: z.array(CartLineSchema, code('required')).min(1, code('cart.empty')).max(MAX_CART_LINES, code('too_many')),
     discounts: z.array(CartDiscountSchema, code('required')).max(MAX_CART_DISCOUNTS, code('too_many')),
     tillPayments: z.array(TillPaymentSchema, code('required')).max(MAX_TILL_PAYMENTS, code('too_many')),
   })
@@ -121,7 +116,8 @@ export const SaleCartSchema = z
     ] as const;
     for (const [key, entries] of groups) {
       entries.forEach((entry, index) => {
-        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', message: 'cart.duplicate_id', path: [key, index, 'id'] });
+        if (seen.has(entry.id))
+          ctx.addIssue({ code: 'custom', message: 'cart.duplicate_id', path: [key, index, 'id'] });
         seen.add(entry.id);
       });
     }

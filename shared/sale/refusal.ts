@@ -8,7 +8,10 @@ const RULES: Array<[RefusalKind, RegExp]> = [
   ['under_review', /review|revisi[oó]n|on.hold|en espera/i],
   ['rejected_or_expired', /reject|rechaz|expir|caduc|cancel|denied|deneg/i],
   ['cart_changed', /cart|carrito|item|art[ií]culo|total|changed|cambiad|added|a[nñ]adid|different|distint/i],
-  ['not_approved_yet', /not (yet )?approved|approv|aprob|not finished|pending|pendiente|todav[ií]a|a[uú]n no|solicited/i],
+  [
+    'not_approved_yet',
+    /not (yet )?approved|approv|aprob|not finished|pending|pendiente|todav[ií]a|a[uú]n no|solicited/i,
+  ],
 ];
 
 export function classifyRefusal(reasons: readonly string[]): RefusalKind {

@@ -26,7 +26,12 @@ export type SaleStep = (typeof SALE_STEPS)[number];
 
 export const FINAL_STEPS: readonly SaleStep[] = ['done', 'rejected', 'cancelled'];
 /** From these steps the cart is locked: a change means "cancel and restart". */
-export const LOCKED_STEPS: readonly SaleStep[] = ['choose_product', 'sending_sms', 'awaiting_approval', 'confirm_refused'];
+export const LOCKED_STEPS: readonly SaleStep[] = [
+  'choose_product',
+  'sending_sms',
+  'awaiting_approval',
+  'confirm_refused',
+];
 
 const Text = (max: number) => z.string().max(max);
 const IsoDateTime = z.string().max(40);
@@ -80,13 +85,20 @@ export const PaymentOptionSchema = z.object({
   maxAmountCents: z.number().int().nullable(),
   /** Whether this order's financed amount lies inside the product's limits. */
   available: z.boolean(),
-    // not_offered: SeQura did not list it for this order (amount, country or currency), without saying why.
+  // not_offered: SeQura did not list it for this order (amount, country or currency), without saying why.
   unavailableReason: z.enum(['below_min', 'above_max', 'not_allowed_by_store', 'not_offered']).nullable(),
 });
 export type PaymentOption = z.infer<typeof PaymentOptionSchema>;
 
 /** What a 409 on the confirmation most likely means, so the screen can offer the right next action. */
-export const RefusalKindSchema = z.enum(['not_approved_yet', 'under_review', 'rejected_or_expired', 'cart_changed', 'duplicate_reference', 'unknown']);
+export const RefusalKindSchema = z.enum([
+  'not_approved_yet',
+  'under_review',
+  'rejected_or_expired',
+  'cart_changed',
+  'duplicate_reference',
+  'unknown',
+]);
 export type RefusalKind = z.infer<typeof RefusalKindSchema>;
 
 export const TimelineEntrySchema = z.object({
@@ -114,7 +126,14 @@ export const SaleRecordSchema = z.object({
   attempt: z.number().int().min(1),
   solicitation: z.object({ uuid: Text(64), startedAt: IsoDateTime }).nullable(),
   abandonedSolicitations: z
-    .array(z.object({ attempt: z.number().int(), uuid: Text(64).nullable(), reason: z.enum(['restart', 'uncertain_start', 'cancelled', 'rejected']), at: IsoDateTime }))
+    .array(
+      z.object({
+        attempt: z.number().int(),
+        uuid: Text(64).nullable(),
+        reason: z.enum(['restart', 'uncertain_start', 'cancelled', 'rejected']),
+        at: IsoDateTime,
+      }),
+    )
     .max(50),
   paymentOptions: z.array(PaymentOptionSchema).max(30).nullable(),
   product: z.object({ code: Text(20), campaign: Text(60).nullable(), title: Text(200) }).nullable(),

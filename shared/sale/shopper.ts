@@ -97,7 +97,8 @@ function compareDates(a: CalendarDate, b: CalendarDate): number {
  * (the conservative reading: never counts a birthday before it has fully happened).
  */
 export function ageInYears(dateOfBirth: CalendarDate, today: CalendarDate): number {
-  const birthdayReached = today.month > dateOfBirth.month || (today.month === dateOfBirth.month && today.day >= dateOfBirth.day);
+  const birthdayReached =
+    today.month > dateOfBirth.month || (today.month === dateOfBirth.month && today.day >= dateOfBirth.day);
   return today.year - dateOfBirth.year - (birthdayReached ? 0 : 1);
 }
 
@@ -106,7 +107,8 @@ export function ageInYears(dateOfBirth: CalendarDate, today: CalendarDate): numb
 const code = (value: ValidationCode) => ({ error: value });
 
 /** A string field: a non-string reads as "required" (a form always sends strings, so this is a missing key). */
-const formString = () => z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'required' : 'invalid') });
+const formString = () =>
+  z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'required' : 'invalid') });
 
 const NAME_CHARACTERS = /^[\p{L}\p{M}' ’.-]+$/u;
 const HAS_LETTER = /\p{L}/u;
@@ -126,7 +128,8 @@ function nameField({ optional }: { optional: boolean }) {
             if (!optional) ctx.addIssue({ code: 'custom', message: 'required' });
             return;
           }
-          if (!NAME_CHARACTERS.test(value) || !HAS_LETTER.test(value)) ctx.addIssue({ code: 'custom', message: 'name.invalid' });
+          if (!NAME_CHARACTERS.test(value) || !HAS_LETTER.test(value))
+            ctx.addIssue({ code: 'custom', message: 'name.invalid' });
         }),
     );
 }
@@ -214,7 +217,11 @@ const postalCodeField = formString().transform((raw, ctx) => {
 function addressText(maxLength: number, { optional }: { optional: boolean }) {
   return formString()
     .transform(collapseSpaces)
-    .pipe(optional ? z.string().max(maxLength, code('too_long')) : z.string().min(1, code('required')).max(maxLength, code('too_long')));
+    .pipe(
+      optional
+        ? z.string().max(maxLength, code('too_long'))
+        : z.string().min(1, code('required')).max(maxLength, code('too_long')),
+    );
 }
 
 const AddressSchema = z

@@ -109,7 +109,8 @@ export function fieldErrors(error: z.ZodError): Record<string, ValidationCode> {
   const result: Record<string, ValidationCode> = {};
   for (const issue of error.issues) {
     const base = issue.path.map(String);
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...base, key].join('.')) : [base.join('.')];
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...base, key].join('.')) : [base.join('.')];
     const code = codeForIssue(issue);
     for (const path of paths) {
       if (!(path in result)) result[path] = code;

@@ -12,8 +12,7 @@ const NIE_PREFIX_DIGIT: Record<string, string> = { X: '0', Y: '1', Z: '2' };
 export type NinKind = 'dni' | 'nie';
 export type NinErrorCode = 'nin.format' | 'nin.letter';
 export type NinResult =
-  | { ok: true; nin: string; kind: NinKind }
-  | { ok: false; code: NinErrorCode; normalized: string };
+  { ok: true; nin: string; kind: NinKind } | { ok: false; code: NinErrorCode; normalized: string };
 
 /** Uppercase and drop the separators people type or that appear on the card ("12.345.678-z" → "12345678Z"). */
 export function normalizeNin(raw: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrderView } from '../../electron/core/sandbox/state.ts';
-import type { RequestLogEntry } from '../../electron/core/sandbox/request-log.ts';
+import type { OrderView } from '../../sandbox/index.ts';
+import type { RequestLogEntry } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { Notebook } from './cashier.ts';
 
@@ -87,8 +87,12 @@ export function readTill(dataDir: string): TillState {
   // copy is the newer or the same.
   const journal = readJson<{ sales: Record<string, SaleRecord> }>(join(dataDir, 'journal.json'));
   for (const sale of Object.values(journal?.sales ?? {})) sales.set(sale.id, sale);
-  const outbox = readJson<{ instructions: Record<string, { id: string; saleId: string; state: string }> }>(join(dataDir, 'outbox.json'));
-  const openInstructions = Object.values(outbox?.instructions ?? {}).filter((i) => ['pending', 'in_flight', 'needs_attention'].includes(i.state));
+  const outbox = readJson<{ instructions: Record<string, { id: string; saleId: string; state: string }> }>(
+    join(dataDir, 'outbox.json'),
+  );
+  const openInstructions = Object.values(outbox?.instructions ?? {}).filter((i) =>
+    ['pending', 'in_flight', 'needs_attention'].includes(i.state),
+  );
   return { sales, openInstructions };
 }
 
@@ -110,10 +114,16 @@ function saleIdOfCartRef(cartRef: string): string {
   return cartRef.slice(0, cartRef.lastIndexOf('-'));
 }
 
-const isConfirmedAtSequra = (order: OrderView | undefined) => !!order && (order.state === 'confirmed' || order.state === 'shipped');
-const tillShowsConfirmed = (sale: SaleRecord) => sale.confirmation.confirmedAt !== null || sale.step === 'handing_over' || sale.step === 'done';
+const isConfirmedAtSequra = (order: OrderView | undefined) =>
+  !!order && (order.state === 'confirmed' || order.state === 'shipped');
+const tillShowsConfirmed = (sale: SaleRecord) =>
+  sale.confirmation.confirmedAt !== null || sale.step === 'handing_over' || sale.step === 'done';
 
-export async function audit(input: { tills: TillFiles[]; sandboxBaseUrl: string; anomalies?: string[] }): Promise<AuditReport> {
+export async function audit(input: {
+  tills: TillFiles[];
+  sandboxBaseUrl: string;
+  anomalies?: string[];
+}): Promise<AuditReport> {
   const problems: string[] = [];
   const note = (counter: string, text: string) => {
     if (problems.filter((p) => p.startsWith(counter)).length < 5) problems.push(`${counter}: ${text}`);
@@ -132,7 +142,8 @@ export async function audit(input: { tills: TillFiles[]; sandboxBaseUrl: string;
       note('unsettled', `instruction ${instruction.id} is ${instruction.state}`);
     }
     for (const entry of new Notebook(join(till.dataDir, 'cashier.jsonl')).read()) {
-      if ((entry.action === 'sendSms' || entry.action === 'resendSms') && entry.uuid) pressesByUuid.set(entry.uuid, (pressesByUuid.get(entry.uuid) ?? 0) + 1);
+      if ((entry.action === 'sendSms' || entry.action === 'resendSms') && entry.uuid)
+        pressesByUuid.set(entry.uuid, (pressesByUuid.get(entry.uuid) ?? 0) + 1);
       if (entry.action === 'anomaly') anomalies.push(`${entry.saleId}: ${entry.detail}`);
     }
   }
@@ -162,11 +173,17 @@ export async function audit(input: { tills: TillFiles[]; sandboxBaseUrl: string;
     const settled = !salesWithOpenWork.has(sale.id);
     if ((showsConfirmed || (accepted && settled)) && !isConfirmedAtSequra(order)) {
       lostConfirmations += 1;
-      note('lost_confirmations', `sale ${sale.id} (${sale.step}, ticket ${sale.ticketNumber}) but SeQura order ${sale.solicitation?.uuid} is ${order?.state ?? 'unknown'}`);
+      note(
+        'lost_confirmations',
+        `sale ${sale.id} (${sale.step}, ticket ${sale.ticketNumber}) but SeQura order ${sale.solicitation?.uuid} is ${order?.state ?? 'unknown'}`,
+      );
     }
     if (sale.step === 'done' && order?.state !== 'shipped') {
       lostHandovers += 1;
-      note('lost_handovers', `sale ${sale.id} done but SeQura order ${sale.solicitation?.uuid} is ${order?.state ?? 'unknown'}`);
+      note(
+        'lost_handovers',
+        `sale ${sale.id} done but SeQura order ${sale.solicitation?.uuid} is ${order?.state ?? 'unknown'}`,
+      );
     }
     if (!['done', 'rejected', 'cancelled'].includes(sale.step)) {
       unsettled += 1;
@@ -175,7 +192,10 @@ export async function audit(input: { tills: TillFiles[]; sandboxBaseUrl: string;
     const withSms = (ordersBySale.get(sale.id) ?? []).filter((o) => o.sms_sent > 0);
     if (withSms.length > 1) {
       duplicateSolicitations += 1;
-      note('duplicate_solicitations_after_sms', `sale ${sale.id}: ${withSms.map((o) => `${o.uuid} (${o.sms_sent} SMS)`).join(', ')}`);
+      note(
+        'duplicate_solicitations_after_sms',
+        `sale ${sale.id}: ${withSms.map((o) => `${o.uuid} (${o.sms_sent} SMS)`).join(', ')}`,
+      );
     }
   }
 
@@ -191,7 +211,10 @@ export async function audit(input: { tills: TillFiles[]; sandboxBaseUrl: string;
       unknownToTill += 1;
       const ref = cartRefOf(order);
       const sale = ref ? sales.get(saleIdOfCartRef(ref)) : undefined;
-      note('confirmed_at_sequra_unknown_to_till', `order ${order.uuid} (${order.state}, ${order.order_ref_1}) → till sale ${sale?.id ?? 'none'} at ${sale?.step ?? '-'}`);
+      note(
+        'confirmed_at_sequra_unknown_to_till',
+        `order ${order.uuid} (${order.state}, ${order.order_ref_1}) → till sale ${sale?.id ?? 'none'} at ${sale?.step ?? '-'}`,
+      );
     }
   }
   for (const anomaly of anomalies.slice(0, 5)) note('anomalies', anomaly);

@@ -68,7 +68,8 @@ export function shopperPhone(baseUrl: string): ShopperPhone {
         body: JSON.stringify({ outcome: 'approve' }),
       });
       // 409: no longer solicited (already approved by an earlier incarnation of this cashier): fine.
-      if (!response.ok && response.status !== 409) throw new Error(`approve ${uuid}: ${response.status} ${await response.text()}`);
+      if (!response.ok && response.status !== 409)
+        throw new Error(`approve ${uuid}: ${response.status} ${await response.text()}`);
     },
   };
 }
@@ -114,7 +115,12 @@ export class Cashier {
   }
 
   private anomaly(sale: SaleRecord, detail: string): void {
-    this.options.notebook.write({ action: 'anomaly', saleId: sale.id, uuid: sale.solicitation?.uuid ?? null, detail: detail.slice(0, 300) });
+    this.options.notebook.write({
+      action: 'anomaly',
+      saleId: sale.id,
+      uuid: sale.solicitation?.uuid ?? null,
+      detail: detail.slice(0, 300),
+    });
   }
 
   async current(): Promise<SaleRecord | null> {
@@ -131,7 +137,9 @@ export class Cashier {
     for (let turn = 0; turn < 5_000; turn += 1) {
       if (Date.now() > deadline) {
         const sale = await this.current();
-        throw new CashierError(`sale ${sale?.id ?? '(none)'} stuck at ${sale?.step ?? '?'} (${sale?.lastError?.code ?? ''} ${sale?.lastError?.message ?? ''})`);
+        throw new CashierError(
+          `sale ${sale?.id ?? '(none)'} stuck at ${sale?.step ?? '?'} (${sale?.lastError?.code ?? ''} ${sale?.lastError?.message ?? ''})`,
+        );
       }
       if (this.options.stopped?.()) throw new CashierError('stopped');
       let sale = await this.current();
@@ -208,7 +216,11 @@ export class Cashier {
     if (result.ok) return;
     // Unknown outcome (start_uncertain), a refusal shown on the sale, a concurrent automatic start
     // (conflict): the next turn looks at the sale again. Anything else is worth a look in the audit.
-    if (!['sequra_unknown_outcome', 'sequra_unreachable', 'sequra_rate_limited', 'conflict', 'sequra_rejected'].includes(result.error.code)) {
+    if (
+      !['sequra_unknown_outcome', 'sequra_unreachable', 'sequra_rate_limited', 'conflict', 'sequra_rejected'].includes(
+        result.error.code,
+      )
+    ) {
       this.anomaly(sale, `start: ${result.error.code} ${result.error.message}`);
     }
     await sleep(20);
@@ -229,8 +241,15 @@ export class Cashier {
     const option = options[Math.floor(this.options.random() * options.length)]!;
     this.options.notebook.write({ action: 'sendSms', saleId: sale.id, uuid: sale.solicitation!.uuid });
     this.announce('sendSms');
-    const result = await this.call<SaleRecord>('sale.sendSms', { saleId: sale.id, product: option.product, campaign: option.campaign });
-    if (!result.ok && !['sequra_rate_limited', 'sequra_unreachable', 'sequra_unknown_outcome', 'conflict'].includes(result.error.code)) {
+    const result = await this.call<SaleRecord>('sale.sendSms', {
+      saleId: sale.id,
+      product: option.product,
+      campaign: option.campaign,
+    });
+    if (
+      !result.ok &&
+      !['sequra_rate_limited', 'sequra_unreachable', 'sequra_unknown_outcome', 'conflict'].includes(result.error.code)
+    ) {
       this.anomaly(sale, `sendSms: ${result.error.code} ${result.error.message}`);
     }
   }
@@ -248,7 +267,10 @@ export class Cashier {
       this.options.notebook.write({ action: 'resendSms', saleId: sale.id, uuid });
       this.announce('resendSms');
       const result = await this.call('sale.resendSms', { saleId: sale.id });
-      if (!result.ok && !['sequra_rate_limited', 'sequra_unreachable', 'sequra_unknown_outcome', 'conflict'].includes(result.error.code)) {
+      if (
+        !result.ok &&
+        !['sequra_rate_limited', 'sequra_unreachable', 'sequra_unknown_outcome', 'conflict'].includes(result.error.code)
+      ) {
         this.anomaly(sale, `resendSms: ${result.error.code} ${result.error.message}`);
       }
       return;
@@ -274,7 +296,8 @@ export class Cashier {
     this.options.notebook.write({ action: 'confirm', saleId: sale.id, uuid: sale.solicitation!.uuid });
     this.announce('confirm');
     const result = await this.call<SaleRecord>('sale.confirm', { saleId: sale.id });
-    if (!result.ok && result.error.code !== 'conflict') this.anomaly(sale, `confirm: ${result.error.code} ${result.error.message}`);
+    if (!result.ok && result.error.code !== 'conflict')
+      this.anomaly(sale, `confirm: ${result.error.code} ${result.error.message}`);
   }
 
   private async afterRefusal(sale: SaleRecord): Promise<void> {

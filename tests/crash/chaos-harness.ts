@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { call, startCore, tillConfigFor } from '../support/till.ts';
 import { audit, failedCounters, type AuditCounters } from './audit.ts';
 import { Cashier, CashierError, Notebook, shopperPhone } from './cashier.ts';
@@ -58,21 +58,37 @@ const PHASES: FaultPhase[] = [
   { name: '5xx_burst', faults: { error_rate: 0.6 }, durationMs: [400, 1_500] },
   { name: '429_retry_after', faults: { rate_limit_rate: 0.3, retry_after_s: 1 }, durationMs: [800, 2_000] },
   { name: 'latency', faults: { latency_ms: 250 }, durationMs: [1_000, 2_500] },
-  { name: 'mixed', faults: { reset_before_rate: 0.04, reset_after_rate: 0.04, error_rate: 0.04, rate_limit_rate: 0.04, retry_after_s: 1, latency_ms: 30 }, durationMs: [1_500, 3_000] },
+  {
+    name: 'mixed',
+    faults: {
+      reset_before_rate: 0.04,
+      reset_after_rate: 0.04,
+      error_rate: 0.04,
+      rate_limit_rate: 0.04,
+      retry_after_s: 1,
+      latency_ms: 30,
+    },
+    durationMs: [1_500, 3_000],
+  },
   { name: 'confirm_resets', faults: { match: 'PUT /orders', reset_after_rate: 0.4 }, durationMs: [1_000, 2_000] },
   { name: 'calm', faults: {}, durationMs: [500, 1_500] },
 ];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function setFaults(sandbox: RunningSandbox, faults: Record<string, unknown> | null): Promise<{ partition_remaining_s: number }> {
+async function setFaults(
+  sandbox: RunningSandbox,
+  faults: Record<string, unknown> | null,
+): Promise<{ partition_remaining_s: number }> {
   const response = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
     method: faults ? 'POST' : 'DELETE',
     headers: { 'Content-Type': 'application/json' },
     body: faults ? JSON.stringify(faults) : undefined,
   });
   if (!response.ok) throw new Error(`faults: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? { partition_remaining_s: 0 } : ((await response.json()) as { partition_remaining_s: number });
+  return response.status === 204
+    ? { partition_remaining_s: 0 }
+    : ((await response.json()) as { partition_remaining_s: number });
 }
 
 async function openInstructionIds(core: Core): Promise<string[]> {
@@ -87,7 +103,14 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
   const gapMs = options.gapBetweenPartitionsMs ?? 8_000;
   const deadline = started + (options.timeoutMs ?? 30 * 60_000);
   const random = seededRandom(options.seed);
-  const sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 20, smsLimit: 50, seed: options.seed, requestLogLimit: 2_000_000 });
+  const sandbox = await startSandbox({
+    port: 0,
+    quiet: true,
+    reviewDelayMs: 20,
+    smsLimit: 50,
+    seed: options.seed,
+    requestLogLimit: 2_000_000,
+  });
   const root = mkdtempSync(join(tmpdir(), 'sequra-pos-chaos-'));
   const tills: Array<{ dataDir: string; core: Core }> = [];
   const problems: string[] = [];
@@ -103,7 +126,11 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
   try {
     for (let i = 1; i <= options.tills; i += 1) {
       const dataDir = join(root, `till-${String(i).padStart(2, '0')}`);
-      const core = await startCore({ dataDir, sandbox, config: tillConfigFor(sandbox, { tillId: `C${String(i).padStart(2, '0')}` }) });
+      const core = await startCore({
+        dataDir,
+        sandbox,
+        config: tillConfigFor(sandbox, { tillId: `C${String(i).padStart(2, '0')}` }),
+      });
       tills.push({ dataDir, core });
     }
 
@@ -129,7 +156,12 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           } catch (error) {
             if (stopping) return;
             stuck += 1;
-            problems.push(`stuck: till ${index + 1}: ${error instanceof CashierError ? error.message : String(error)}`.slice(0, 600));
+            problems.push(
+              `stuck: till ${index + 1}: ${error instanceof CashierError ? error.message : String(error)}`.slice(
+                0,
+                600,
+              ),
+            );
             return;
           }
         }
@@ -165,13 +197,16 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
             await sleep(10);
           }
           const measured = drainedAt.filter((d): d is number => d !== null && d >= 0);
-          if (drainedAt.some((d) => d === -1)) problems.push(`drain: a till still had its outage backlog 30 s after partition ${partitionsDone + 1}`);
+          if (drainedAt.some((d) => d === -1))
+            problems.push(`drain: a till still had its outage backlog 30 s after partition ${partitionsDone + 1}`);
           if (measured.length) {
             drainMs.push(Math.max(...measured));
             tillDrainMs.push(...measured);
           }
           partitionsDone += 1;
-          log(`chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms`);
+          log(
+            `chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms`,
+          );
           nextPartitionAt = partitionsDone < options.partitions ? Date.now() + gapMs : Number.POSITIVE_INFINITY;
           continue;
         }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox } from '../../sandbox/index.ts';
 import { audit, failedCounters, sandboxLog, type AuditCounters } from './audit.ts';
 import { seededRandom } from './random.ts';
 
@@ -99,7 +99,15 @@ export async function buildDriver(): Promise<{ command: string; args: string[]; 
   const outDir = join(here, '..', '..', 'node_modules', '.cache', 'sequra-pos-crash');
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `driver-${process.pid}-${Date.now()}.mjs`);
-  await build({ entryPoints: [join(here, 'driver.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: [join(here, 'driver.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return { command: process.execPath, args: [outfile], cleanup: () => rmSync(outfile, { force: true }) };
 }
 
@@ -110,7 +118,14 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
   const deadline = started + (options.timeoutMs ?? Math.max(120_000, options.kills * 3_000 + options.sales * 2_000));
   const log = options.log ?? (() => {});
   const random = seededRandom(options.seed);
-  const sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 20, smsLimit: 50, seed: options.seed, requestLogLimit: 1_000_000 });
+  const sandbox = await startSandbox({
+    port: 0,
+    quiet: true,
+    reviewDelayMs: 20,
+    smsLimit: 50,
+    seed: options.seed,
+    requestLogLimit: 1_000_000,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'sequra-pos-crash-'));
   const driver = await buildDriver();
   const killPoints: Record<string, number> = {};
@@ -142,12 +157,28 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
       const plan: Plan | null = killsLeft
         ? random() < 0.3
           ? { kind: 'nth', n: 1 + Math.floor(random() * 2 * meanGap), delayMs: Math.floor(random() * maxDelay) }
-          : { kind: 'action', action: pickTarget(random), n: 1 + Math.floor(random() * 2), delayMs: Math.floor(random() * maxDelay) }
+          : {
+              kind: 'action',
+              action: pickTarget(random),
+              n: 1 + Math.floor(random() * 2),
+              delayMs: Math.floor(random() * maxDelay),
+            }
         : null;
       // While kills remain the child sells on (a kill always comes); the last life sells what is left and drains.
       const salesArg = killsLeft ? 1_000_000 : Math.max(0, options.sales - closed);
       const outcome = await runLife(driver, {
-        args: ['--data-dir', dataDir, '--sandbox-url', sandbox.baseUrl, '--sales', String(salesArg), '--seed', String(options.seed * 1000 + life), '--post-delay-ms', String(postDelayMs)],
+        args: [
+          '--data-dir',
+          dataDir,
+          '--sandbox-url',
+          sandbox.baseUrl,
+          '--sales',
+          String(salesArg),
+          '--seed',
+          String(options.seed * 1000 + life),
+          '--post-delay-ms',
+          String(postDelayMs),
+        ],
         plan,
         // The aimed-at action may never come in this life: kill at a random moment instead.
         fallbackKillMs: 300 + Math.floor(random() * 3_000),
@@ -164,11 +195,15 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
       }
       if (outcome.exitCode === 0) break;
       stuck += 1;
-      problems.push(`stuck: the till's cashier gave up (exit ${outcome.exitCode}): ${outcome.error ?? ''} ${outcome.stderr.slice(-500)}`);
+      problems.push(
+        `stuck: the till's cashier gave up (exit ${outcome.exitCode}): ${outcome.error ?? ''} ${outcome.stderr.slice(-500)}`,
+      );
       break;
     }
     const report = await audit({ tills: [{ dataDir }], sandboxBaseUrl: sandbox.baseUrl });
-    const dropped = (await sandboxLog(sandbox.baseUrl)).filter((entry) => entry.status === null && entry.fault === 'latency');
+    const dropped = (await sandboxLog(sandbox.baseUrl)).filter(
+      (entry) => entry.status === null && entry.fault === 'latency',
+    );
     const counters = { ...report.counters, kills, stuck };
     const failing = failedCounters(counters);
     keep = failing.length > 0;
@@ -191,7 +226,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
     driver.cleanup();
     await sandbox.close();
     // A failing run keeps the till's files (journal, outbox, history, logs, cashier notebook) for debugging.
-    if (!options.keepDataDir && !keep && stuck === 0 && problems.length === 0) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.keepDataDir && !keep && stuck === 0 && problems.length === 0)
+      rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -201,7 +237,15 @@ function runLife(
 ): Promise<LifeOutcome> {
   return new Promise((resolve) => {
     const child = spawn(driver.command, [...driver.args, ...input.args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const outcome: LifeOutcome = { announcements: 0, killed: false, killedAfter: null, exitCode: null, closed: 0, error: null, stderr: '' };
+    const outcome: LifeOutcome = {
+      announcements: 0,
+      killed: false,
+      killedAfter: null,
+      exitCode: null,
+      closed: 0,
+      error: null,
+      stderr: '',
+    };
     let lastAction: string | null = null;
     let announcements = 0;
     let targetSeen = 0;

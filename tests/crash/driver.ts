@@ -10,7 +10,7 @@
 // the end. Exit 0 when done and drained; 3 when the cashier could not finish (the audit reports it).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
 import { startCore, waitFor } from '../support/till.ts';
 import { Cashier, Notebook, shopperPhone } from './cashier.ts';
 import { seededRandom } from './random.ts';

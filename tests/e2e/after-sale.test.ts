@@ -2,11 +2,19 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import type { Core } from '../../electron/core/app-core.ts';
-import { SandboxDriver } from '../../electron/core/sandbox/driver.ts';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../sandbox/index.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { CART, SHOPPER, TEST_MANAGER, call, sandboxOrder, setFaults, shopper, waitFor } from '../support/till.ts';
-import { launchBrowser, makeDataDir, removeDir, screenshot, startStandaloneSandbox, startTill, type RunningTill } from './harness.ts';
+import {
+  launchBrowser,
+  makeDataDir,
+  removeDir,
+  screenshot,
+  startStandaloneSandbox,
+  startTill,
+  type RunningTill,
+} from './harness.ts';
 
 // The "done when", as a store manager would do it: find yesterday's sale by the last four digits of
 // the phone, return one item with the manager PIN, see the sandbox's order reflect the reduced cart, reprint the
@@ -19,7 +27,12 @@ const FINANCED = 46_890;
 
 async function confirmedSale(core: Core, sandbox: RunningSandbox, mobile: string): Promise<SaleRecord> {
   const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER, mobile } });
+  await call(core, 'sale.saveDraft', {
+    saleId: created.id,
+    stage: 'shopper',
+    cart: CART,
+    shopper: { ...SHOPPER, mobile },
+  });
   const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
   const option = started.paymentOptions!.find((o) => o.product === 'pp3')!;
   await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: option.campaign });
@@ -47,16 +60,27 @@ describe('after the sale (as a store manager)', () => {
     const yesterdayTill = await startTill({ dataDir, sandbox, clock: () => new Date(Date.now() - DAY_MS) });
     yesterdays = await confirmedSale(yesterdayTill.core, sandbox, '612 345 678');
     await confirmedSale(yesterdayTill.core, sandbox, '699 000 111');
-    await call(yesterdayTill.core, 'sale.close', { saleId: (await call<{ sale: SaleRecord }>(yesterdayTill.core, 'sale.current')).sale!.id });
+    await call(yesterdayTill.core, 'sale.close', {
+      saleId: (await call<{ sale: SaleRecord }>(yesterdayTill.core, 'sale.current')).sale!.id,
+    });
     await yesterdayTill.stop();
 
     // Today: one sale handed over and one whose confirmation SeQura has not answered yet.
     till = await startTill({ dataDir, sandbox });
     todays = await confirmedSale(till.core, sandbox, '655 444 333');
     const created = await call<SaleRecord>(till.core, 'sale.create');
-    await call(till.core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER, mobile: '677 888 999' } });
+    await call(till.core, 'sale.saveDraft', {
+      saleId: created.id,
+      stage: 'shopper',
+      cart: CART,
+      shopper: { ...SHOPPER, mobile: '677 888 999' },
+    });
     const started = await call<SaleRecord>(till.core, 'sale.start', { saleId: created.id });
-    await call(till.core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: started.paymentOptions!.find((o) => o.product === 'pp3')!.campaign });
+    await call(till.core, 'sale.sendSms', {
+      saleId: created.id,
+      product: 'pp3',
+      campaign: started.paymentOptions!.find((o) => o.product === 'pp3')!.campaign,
+    });
     await shopper(sandbox, started.solicitation!.uuid, 'approve');
     await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
     pending = await call<SaleRecord>(till.core, 'sale.confirm', { saleId: created.id });
@@ -119,7 +143,9 @@ describe('after the sale (as a store manager)', () => {
     await page.screenshot({ path: 'docs/screenshots/after-sale-return-dialog.png' });
     await dialog.getByTestId('return-send').click();
 
-    await expect.poll(() => page.getByTestId('detail-notice').innerText()).toContain('SeQura ha aceptado la devolución');
+    await expect
+      .poll(() => page.getByTestId('detail-notice').innerText())
+      .toContain('SeQura ha aceptado la devolución');
     expect(await page.getByTestId('detail-notice').innerText()).toContain('448,95');
     expect(await page.getByTestId('status-badge').first().innerText()).toBe('Con devolución');
     expect(await page.getByTestId('detail-current').innerText()).toContain('448,95');
@@ -127,7 +153,9 @@ describe('after the sale (as a store manager)', () => {
 
     const order = await sandboxOrder(sandbox, yesterdays.solicitation!.uuid);
     expect(order.shipped_cart!.order_total_with_tax).toBe(FINANCED - 1_995);
-    const cushion = (order.shipped_cart!.items as Array<{ reference: string; quantity?: number }>).find((i) => i.reference === '8412345678902');
+    const cushion = (order.shipped_cart!.items as Array<{ reference: string; quantity?: number }>).find(
+      (i) => i.reference === '8412345678902',
+    );
     expect(cushion?.quantity).toBe(1);
   });
 
@@ -162,7 +190,9 @@ describe('after the sale (as a store manager)', () => {
     await page.getByTestId('history-to').fill(today);
     await page.getByTestId('history-search').click();
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(2);
-    const statuses = await page.getByTestId('history-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    const statuses = await page
+      .getByTestId('history-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
     expect(statuses.sort()).toEqual(['confirmed', 'pending']);
 
     await page.getByTestId('nav-report').click();
@@ -186,7 +216,9 @@ describe('after the sale (as a store manager)', () => {
     expect(lines[0]!.startsWith('fecha;hora;tienda;caja;ticket;')).toBe(true);
     expect(lines).toHaveLength(1 + 3); // today's two sales and yesterday's, returned today
     expect(lines.find((l) => l.includes(todays.ticketNumber!))).toContain(';confirmada;venta;468,90;0,00;468,90;0,00;');
-    expect(lines.find((l) => l.includes(yesterdays.ticketNumber!))).toContain(';devuelta;posventa;468,90;19,95;448,95;19,95;');
+    expect(lines.find((l) => l.includes(yesterdays.ticketNumber!))).toContain(
+      ';devuelta;posventa;468,90;19,95;448,95;19,95;',
+    );
     expect(lines.filter((l) => l.includes(';pendiente;'))).toHaveLength(1);
 
     await page.getByTestId('report-close').click();
@@ -199,14 +231,24 @@ describe('after the sale (as a store manager)', () => {
     expect(await page.getByTestId('report-closure').count()).toBe(1);
 
     await page.getByTestId('report-print').click();
-    await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed))
+      .toBeGreaterThanOrEqual(3);
   });
 
   it('shows SeQura’s refusal on the sale when the order was changed on SeQura’s portal', async () => {
     // Someone cancelled today's order on SeQura's web portal, behind the till's back.
     const driver = new SandboxDriver(sandbox);
     const empty = { currency: 'EUR', order_total_with_tax: 0, items: [] };
-    expect((await driver.updateOrder(todays.ticketNumber!, { merchant: { id: driver.merchantId }, unshipped_cart: empty, shipped_cart: empty })).status).toBe(204);
+    expect(
+      (
+        await driver.updateOrder(todays.ticketNumber!, {
+          merchant: { id: driver.merchantId },
+          unshipped_cart: empty,
+          shipped_cart: empty,
+        })
+      ).status,
+    ).toBe(204);
 
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-query').fill(todays.ticketNumber!);
@@ -222,7 +264,9 @@ describe('after the sale (as a store manager)', () => {
     await dialog.getByTestId('manager-pin').fill(TEST_MANAGER.pin);
     await dialog.getByTestId('return-send').click();
 
-    await expect.poll(() => page.getByTestId('detail-notice').innerText()).toContain('SeQura no ha aceptado la devolución');
+    await expect
+      .poll(() => page.getByTestId('detail-notice').innerText())
+      .toContain('SeQura no ha aceptado la devolución');
     expect(await page.getByTestId('status-badge').first().innerText()).toBe('Necesita atención');
     const answer = page.getByTestId('return-answer');
     expect(await answer.getAttribute('data-status')).toBe('409');

@@ -1,8 +1,15 @@
 import type { Browser, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
 import { setFaults } from '../support/till.ts';
-import { launchBrowser, makeDataDir, removeDir, startStandaloneSandbox, startTill, type RunningTill } from './harness.ts';
+import {
+  launchBrowser,
+  makeDataDir,
+  removeDir,
+  startStandaloneSandbox,
+  startTill,
+  type RunningTill,
+} from './harness.ts';
 
 // What a cashier does with the keyboard on the sale screens, in one place for the e2e tests and the
 // renderer bench: the labels here are the ones a cashier reads (Spanish, the default language).
@@ -14,7 +21,10 @@ export async function openSale(page: Page, url: string): Promise<void> {
   await page.locator('[data-step="draft"][data-stage="cart"]').waitFor();
 }
 
-export async function addLine(page: Page, line: { reference: string; name: string; price: string; quantity?: string }): Promise<void> {
+export async function addLine(
+  page: Page,
+  line: { reference: string; name: string; price: string; quantity?: string },
+): Promise<void> {
   await page.getByLabel('Referencia', { exact: true }).fill(line.reference);
   await page.getByLabel('Descripción', { exact: true }).fill(line.name);
   await page.getByLabel('Precio (IVA incl.)').fill(line.price);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { startPreviewHost, type RunningPreviewHost } from '../../electron/preview/host.ts';
 import { startCore, type CoreOptions } from '../support/till.ts';
 
@@ -16,7 +16,14 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -30,7 +37,12 @@ export interface RunningTill {
 /** Starts the till (core + preview host) on a data directory, like `npm run preview` does. */
 export async function startTill(options: CoreOptions & { port?: number; token?: string }): Promise<RunningTill> {
   const core = await startCore(options);
-  const host = await startPreviewHost({ core, rendererDir: resolve('dist/renderer'), port: options.port, token: options.token });
+  const host = await startPreviewHost({
+    core,
+    rendererDir: resolve('dist/renderer'),
+    port: options.port,
+    token: options.token,
+  });
   return {
     core,
     host,

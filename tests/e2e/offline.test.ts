@@ -10,7 +10,8 @@ import { screenshot } from './harness.ts';
 const f = useSaleFixture();
 
 const pill = () => f.page.getByTestId('connectivity-pill');
-const atStep = (name: string, timeout = 15_000) => f.page.locator(`[data-testid="sale-step"][data-step="${name}"]`).waitFor({ timeout });
+const atStep = (name: string, timeout = 15_000) =>
+  f.page.locator(`[data-testid="sale-step"][data-step="${name}"]`).waitFor({ timeout });
 
 describe('when SeQura cannot be reached', () => {
   it('shows the outage and the queued confirmation, then clears both when the confirmation lands once', async () => {

@@ -2,10 +2,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
 import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { call, tillConfigFor } from '../support/till.ts';
-import { launchBrowser, makeDataDir, removeDir, screenshot, startStandaloneSandbox, startTill, type RunningTill } from './harness.ts';
+import {
+  launchBrowser,
+  makeDataDir,
+  removeDir,
+  screenshot,
+  startStandaloneSandbox,
+  startTill,
+  type RunningTill,
+} from './harness.ts';
 
 // The till as a cashier, a manager and store IT meet it, in Debian's Chromium through the preview host:
 // PIN sign-in, the wrong-PIN lockout, settings behind a manager PIN, the lock screen that keeps the sale,
@@ -63,11 +71,15 @@ describe('fresh install: PIN sign-in, lockout, settings behind the manager PIN',
     for (let attempt = 2; attempt <= 4; attempt += 1) {
       await page.getByLabel('PIN', { exact: true }).fill('2468');
       await page.getByLabel('PIN', { exact: true }).press('Enter');
-      await expect.poll(() => page.getByTestId('signin-error').innerText()).toContain(`Te quedan ${5 - attempt} intentos`);
+      await expect
+        .poll(() => page.getByTestId('signin-error').innerText())
+        .toContain(`Te quedan ${5 - attempt} intentos`);
     }
     await page.getByLabel('PIN', { exact: true }).fill('2468');
     await page.getByLabel('PIN', { exact: true }).press('Enter');
-    await expect.poll(() => page.getByTestId('signin-error').innerText()).toMatch(/^Demasiados PIN incorrectos\. Vuelve a intentarlo a partir de las \d{2}:\d{2}:\d{2}\.$/);
+    await expect
+      .poll(() => page.getByTestId('signin-error').innerText())
+      .toMatch(/^Demasiados PIN incorrectos\. Vuelve a intentarlo a partir de las \d{2}:\d{2}:\d{2}\.$/);
     // Even the right PIN is refused while the lockout lasts.
     await page.getByLabel('PIN', { exact: true }).fill('1111');
     await page.getByLabel('PIN', { exact: true }).press('Enter');
@@ -94,7 +106,9 @@ describe('fresh install: PIN sign-in, lockout, settings behind the manager PIN',
     // The training manager may look, not manage operators.
     expect(await page.getByTestId('admin-operators').innerText()).toContain('Solo un encargado real');
     await page.getByTestId('admin-export-diagnostics').click();
-    await expect.poll(() => page.getByTestId('admin-export-diagnostics-path').innerText()).toMatch(/diagnostics-\d{8}T\d{6}Z\.json$/);
+    await expect
+      .poll(() => page.getByTestId('admin-export-diagnostics-path').innerText())
+      .toMatch(/diagnostics-\d{8}T\d{6}Z\.json$/);
     await screenshot(page, 'admin-training-es');
     // Closing the settings closes them in the core too: opening again asks for the PIN again.
     await page.getByTestId('admin-close').click();
@@ -113,7 +127,9 @@ describe('fresh install: PIN sign-in, lockout, settings behind the manager PIN',
     await page.getByLabel('PIN', { exact: true }).fill('9999');
     await page.getByLabel('PIN', { exact: true }).press('Enter');
     await expect.poll(() => page.getByTestId('session-bar').count()).toBe(1);
-    expect((await call<{ sale: { id: string } | null }>(till.core, 'sale.current')).sale?.id ?? null).toBe(before.sale?.id ?? null);
+    expect((await call<{ sale: { id: string } | null }>(till.core, 'sale.current')).sale?.id ?? null).toBe(
+      before.sale?.id ?? null,
+    );
   });
 
   it('first run: the store manager is created from the sign-in screen', async () => {
@@ -162,7 +178,9 @@ describe('going live from the settings', () => {
     await page.getByTestId('admin-username').fill(sandbox.config.username);
     await page.getByTestId('admin-password').fill('not-the-password');
     await page.getByTestId('admin-test').click();
-    await expect.poll(() => page.getByTestId('admin-test-result').innerText()).toContain('SeQura no acepta ese usuario o contraseña');
+    await expect
+      .poll(() => page.getByTestId('admin-test-result').innerText())
+      .toContain('SeQura no acepta ese usuario o contraseña');
     expect(await page.getByTestId('admin-go-live').count()).toBe(0);
 
     await page.getByTestId('admin-password').fill(sandbox.config.password);
@@ -175,8 +193,13 @@ describe('going live from the settings', () => {
     await page.getByTestId('admin-go-live-pin').press('Enter');
     await expect.poll(() => page.getByTestId('training-banner').count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('admin-mode').innerText()).toBe('Real');
-    expect(await page.getByTestId('admin-credentials-state').innerText()).toBe('Guardadas de forma cifrada en este equipo');
-    expect(await secrets.getCredentials()).toEqual({ username: sandbox.config.username, password: sandbox.config.password });
+    expect(await page.getByTestId('admin-credentials-state').innerText()).toBe(
+      'Guardadas de forma cifrada en este equipo',
+    );
+    expect(await secrets.getCredentials()).toEqual({
+      username: sandbox.config.username,
+      password: sandbox.config.password,
+    });
     // The password never comes back to the page.
     expect(await page.content()).not.toContain(sandbox.config.password);
     await screenshot(page, 'admin-live-es');
@@ -192,7 +215,12 @@ describe('a broken configuration file', () => {
     till = await startTill({
       dataDir,
       signIn: false,
-      configText: JSON.stringify({ sequra: { environment: 'production', merchantId: 'pos_demo_es' }, storeRef: 'BCN-01', tillId: 'caja 3', requireNinControl: 'si' }),
+      configText: JSON.stringify({
+        sequra: { environment: 'production', merchantId: 'pos_demo_es' },
+        storeRef: 'BCN-01',
+        tillId: 'caja 3',
+        requireNinControl: 'si',
+      }),
     });
     page = await openPage(till);
   });
@@ -203,7 +231,9 @@ describe('a broken configuration file', () => {
   });
 
   it('opens a screen naming each bad key and what is wrong; a fixed file is picked up with "Check again"', async () => {
-    await expect.poll(() => page.getByRole('heading', { name: 'El archivo de configuración tiene errores' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'El archivo de configuración tiene errores' }).count())
+      .toBe(1);
     expect(await page.getByTestId('config-problem-path').innerText()).toBe(join(dataDir, 'machine-config.json'));
     const rows = await page.getByTestId('config-problem-row').allInnerTexts();
     expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
@@ -215,7 +245,15 @@ describe('a broken configuration file', () => {
     expect(await page.getByTestId('signin-screen').count()).toBe(0);
     await screenshot(page, 'config-problem-es');
 
-    writeFileSync(join(dataDir, 'machine-config.json'), JSON.stringify({ sequra: { environment: 'sandbox', merchantId: 'pos_demo_es' }, storeRef: 'BCN-01', tillId: 'caja-3', requireNinControl: true }));
+    writeFileSync(
+      join(dataDir, 'machine-config.json'),
+      JSON.stringify({
+        sequra: { environment: 'sandbox', merchantId: 'pos_demo_es' },
+        storeRef: 'BCN-01',
+        tillId: 'caja-3',
+        requireNinControl: true,
+      }),
+    );
     await page.getByTestId('config-problem-recheck').click();
     await expect.poll(() => page.getByTestId('signin-screen').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByTestId('config-problem-screen').count()).toBe(0);

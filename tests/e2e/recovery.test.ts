@@ -16,7 +16,10 @@ describe('recovery screen for a corrupted journal', () => {
   beforeAll(async () => {
     mkdirSync(salesDir, { recursive: true });
     // What a power cut can leave on a disk that lost the tail of the file.
-    writeFileSync(join(salesDir, 'journal.json'), '{\n\t"schemaVersion": 1,\n\t"currentSaleId": "a1",\n\t"ticketSequence": 12,\n\t"sales": {\n\t\t"a1": {\n\t\t\t"id": "a1",');
+    writeFileSync(
+      join(salesDir, 'journal.json'),
+      '{\n\t"schemaVersion": 1,\n\t"currentSaleId": "a1",\n\t"ticketSequence": 12,\n\t"sales": {\n\t\t"a1": {\n\t\t\t"id": "a1",',
+    );
     till = await startTill({ dataDir });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -45,7 +48,11 @@ describe('recovery screen for a corrupted journal', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('recovery-screen').count()).toBe(1);
     await till!.stop();
-    till = await startTill({ dataDir, port: Number(new URL(till!.url).port), token: new URL(till!.url).hash.replace('#token=', '') });
+    till = await startTill({
+      dataDir,
+      port: Number(new URL(till!.url).port),
+      token: new URL(till!.url).hash.replace('#token=', ''),
+    });
     await page.goto(till.url);
     await expect.poll(() => page.getByTestId('recovery-screen').count()).toBe(1);
     await page.getByTestId('recovery-acknowledge').click();

@@ -10,15 +10,15 @@ const f = useSaleFixture();
 const step = () => f.page.getByTestId('sale-step');
 async function atStep(name: string, timeout = 15_000): Promise<void> {
   try {
-    await step().and(f.page.locator(`[data-step="${name}"]`)).waitFor({ timeout });
+    await step()
+      .and(f.page.locator(`[data-step="${name}"]`))
+      .waitFor({ timeout });
   } catch (error) {
     // Leave a picture of what the cashier saw instead of the expected step.
     await f.page.screenshot({ path: `.tmp/failed-${name}.png`, fullPage: true }).catch(() => undefined);
     throw error;
   }
 }
-
-
 
 const openSale = () => openSaleAt(f.page, f.till.url);
 
@@ -27,7 +27,6 @@ async function enterCart(): Promise<void> {
   await addLine(f.page, { reference: '8412345678902', name: 'Cojín', price: '19,95', quantity: '2' });
   await expect.poll(() => f.page.getByTestId('cart-total-financed').innerText()).toContain('538,90');
 }
-
 
 async function enterShopper(overrides: { givenNames?: string } = {}): Promise<void> {
   await fillShopper(f.page, overrides);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
 import { sandboxOrder } from '../support/till.ts';
 import { addLine, fillShopper, openSale } from './cashier-ui.ts';
 import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
@@ -40,7 +40,9 @@ describe('training mode', () => {
     // The virtual shopper phone is one click away and points at this order on the training sandbox.
     const answer = await till.core.dispatch('sale.current', {}, true);
     const uuid = answer.ok ? (answer.data as { sale: { solicitation: { uuid: string } } }).sale.solicitation.uuid : '';
-    const phoneLinks = await page.locator('a[href*="/phone"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    const phoneLinks = await page
+      .locator('a[href*="/phone"]')
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
     expect(phoneLinks.some((href) => href.startsWith(`${sandbox.baseUrl}/phone`))).toBe(true);
     // The trainee plays the shopper on the virtual phone, as the shopper would: open the SMS link, type the
     // code (the sandbox's OTP is the last 5 digits of the mobile), approve, and read "pending confirmation".
@@ -48,7 +50,11 @@ describe('training mode', () => {
     await phone.goto(sandbox.phoneUrl(uuid));
     expect(await phone.locator('body').innerText()).toMatch(/seQura/i);
     await phone.screenshot({ path: 'docs/screenshots/training-virtual-phone.png' });
-    await phone.getByRole('link', { name: 'Abrir el enlace' }).or(phone.getByRole('button', { name: 'Abrir el enlace' })).first().click();
+    await phone
+      .getByRole('link', { name: 'Abrir el enlace' })
+      .or(phone.getByRole('button', { name: 'Abrir el enlace' }))
+      .first()
+      .click();
     await phone.locator('#otp').fill('45678');
     await phone.getByRole('button', { name: 'Continuar' }).click();
     await phone.getByRole('button', { name: 'Aprobar', exact: true }).click();

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { localDate } from '../../electron/core/after-sale/sale-view.ts';
-import { SandboxDriver } from '../../electron/core/sandbox/driver.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { purgeSale } from '../../electron/core/privacy/purge.ts';
 import type { DayReport, SaleDetail, SaleSummary } from '../../shared/ipc/after-sale-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
@@ -58,10 +58,19 @@ const requestId = () => `req-${Date.now()}-${(requestCounter += 1)}`;
 async function confirmedSale(options: { product?: string; mobile?: string } = {}): Promise<SaleRecord> {
   const product = options.product ?? 'pp3';
   const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER, mobile: options.mobile ?? SHOPPER.mobile } });
+  await call(core, 'sale.saveDraft', {
+    saleId: created.id,
+    stage: 'shopper',
+    cart: CART,
+    shopper: { ...SHOPPER, mobile: options.mobile ?? SHOPPER.mobile },
+  });
   const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
   const option = started.paymentOptions!.find((o) => o.product === product)!;
-  const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: created.id, product, campaign: option.campaign });
+  const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+    saleId: created.id,
+    product,
+    campaign: option.campaign,
+  });
   await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
   await call(core, 'sale.confirm', { saleId: created.id });
   return waitFor(
@@ -76,7 +85,17 @@ async function draftSale(): Promise<SaleRecord> {
   return created;
 }
 
-const search = (request: Partial<{ query: string; key: string; from: string | null; to: string | null; statuses: string[]; training: boolean; limit: number }>) =>
+const search = (
+  request: Partial<{
+    query: string;
+    key: string;
+    from: string | null;
+    to: string | null;
+    statuses: string[];
+    training: boolean;
+    limit: number;
+  }>,
+) =>
   call<{ results: SaleSummary[]; total: number }>(core, 'afterSale.search', {
     query: '',
     key: 'any',
@@ -91,10 +110,13 @@ const search = (request: Partial<{ query: string; key: string; from: string | nu
 const detail = (saleId: string) => call<SaleDetail>(core, 'afterSale.detail', { saleId });
 
 type Outcome = 'abandoned_locally' | 'done' | 'queued' | 'refused';
-const cancelSale = (request: Record<string, unknown>) => call<{ detail: SaleDetail; outcome: Outcome }>(core, 'afterSale.cancel', request);
-const returnItems = (request: Record<string, unknown>) => call<{ detail: SaleDetail; returnId: string; outcome: Outcome }>(core, 'afterSale.return', request);
+const cancelSale = (request: Record<string, unknown>) =>
+  call<{ detail: SaleDetail; outcome: Outcome }>(core, 'afterSale.cancel', request);
+const returnItems = (request: Record<string, unknown>) =>
+  call<{ detail: SaleDetail; returnId: string; outcome: Outcome }>(core, 'afterSale.return', request);
 
-const merchantPuts = async () => (await sandboxRequests(sandbox)).filter((r) => r.method === 'PUT' && r.path.startsWith('/merchants/'));
+const merchantPuts = async () =>
+  (await sandboxRequests(sandbox)).filter((r) => r.method === 'PUT' && r.path.startsWith('/merchants/'));
 
 describe('history search', () => {
   it('finds a sale by ticket number, SeQura uuid, last four digits of the phone, date and status', async () => {
@@ -111,11 +133,18 @@ describe('history search', () => {
 
     const byPhone = await search({ query: '5678', key: 'phone' });
     expect(byPhone.results.map((r) => r.saleId)).toEqual([maria.id]);
-    expect(byPhone.results[0]).toMatchObject({ phoneLast4: '5678', shopperName: 'María José G.', status: 'confirmed', currentFinancedCents: FINANCED });
+    expect(byPhone.results[0]).toMatchObject({
+      phoneLast4: '5678',
+      shopperName: 'María José G.',
+      status: 'confirmed',
+      currentFinancedCents: FINANCED,
+    });
     // "any" recognises four digits as a phone ending as well.
     expect((await search({ query: '1222' })).results.map((r) => r.saleId)).toEqual([juan.id]);
 
-    expect((await search({ from: today, to: today })).results.map((r) => r.saleId).sort()).toEqual([maria.id, juan.id].sort());
+    expect((await search({ from: today, to: today })).results.map((r) => r.saleId).sort()).toEqual(
+      [maria.id, juan.id].sort(),
+    );
     expect((await search({ from: '2001-01-01', to: '2001-01-31' })).results).toEqual([]);
 
     // Newest first; both confirmed; none pending once handed over.
@@ -157,8 +186,18 @@ describe('cancellation', () => {
   it('before confirmation is the local abandon: nothing is sent to SeQura and no PIN is needed', async () => {
     const sale = await draftSale();
     const page = await detail(sale.id);
-    expect(page.actions).toMatchObject({ cancel: 'before_confirmation', return: false, returnBlocked: 'not_confirmed' });
-    const result = await cancelSale({ saleId: sale.id, requestId: requestId(), managerPin: '', reason: 'customer_request', note: '' });
+    expect(page.actions).toMatchObject({
+      cancel: 'before_confirmation',
+      return: false,
+      returnBlocked: 'not_confirmed',
+    });
+    const result = await cancelSale({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: '',
+      reason: 'customer_request',
+      note: '',
+    });
     expect(result.outcome).toBe('abandoned_locally');
     expect(result.detail.sale.step).toBe('cancelled');
     expect(result.detail.summary.status).toBe('cancelled');
@@ -167,11 +206,23 @@ describe('cancellation', () => {
 
   it('after confirmation empties both carts at SeQura, with the manager PIN, audited, exactly once', async () => {
     const sale = await confirmedSale();
-    const wrong = await callError(core, 'afterSale.cancel', { saleId: sale.id, requestId: requestId(), managerPin: '0000', reason: 'customer_request', note: '' });
+    const wrong = await callError(core, 'afterSale.cancel', {
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: '0000',
+      reason: 'customer_request',
+      note: '',
+    });
     expect(wrong.code).toBe('locked');
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).state).toBe('shipped');
 
-    const request = { saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, reason: 'customer_request', note: 'Se arrepiente' };
+    const request = {
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      reason: 'customer_request',
+      note: 'Se arrepiente',
+    };
     const result = await cancelSale(request);
     expect(result.outcome).toBe('done');
     const order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
@@ -181,7 +232,9 @@ describe('cancellation', () => {
 
     const page: SaleDetail = result.detail;
     expect(page.summary).toMatchObject({ status: 'cancelled', currentFinancedCents: 0 });
-    expect(page.sale.postSale!.cancellations).toEqual([expect.objectContaining({ id: 'C1', state: 'done', financedBeforeCents: FINANCED, note: 'Se arrepiente' })]);
+    expect(page.sale.postSale!.cancellations).toEqual([
+      expect.objectContaining({ id: 'C1', state: 'done', financedBeforeCents: FINANCED, note: 'Se arrepiente' }),
+    ]);
     const events = page.sale.timeline.map((e) => e.event);
     expect(events).toEqual(expect.arrayContaining(['cancel_requested', 'cancelled_at_sequra']));
     const requested = page.sale.timeline.find((e) => e.event === 'cancel_requested')!;
@@ -210,9 +263,17 @@ describe('returns and partial refunds', () => {
     let order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
     expect(order.state).toBe('shipped');
     expect(order.shipped_cart!.order_total_with_tax).toBe(FINANCED - 1_995 - 1_000);
-    const items = order.shipped_cart!.items as Array<{ reference: string; quantity?: number; total_with_tax: number; type: string }>;
+    const items = order.shipped_cart!.items as Array<{
+      reference: string;
+      quantity?: number;
+      total_with_tax: number;
+      type: string;
+    }>;
     expect(items.find((i) => i.reference === '8412345678902')).toMatchObject({ quantity: 1, total_with_tax: 1_995 });
-    expect(items.find((i) => i.reference === 'r_R1-1')).toMatchObject({ type: 'other_payment', total_with_tax: -1_000 });
+    expect(items.find((i) => i.reference === 'r_R1-1')).toMatchObject({
+      type: 'other_payment',
+      total_with_tax: -1_000,
+    });
 
     const page: SaleDetail = first.detail;
     expect(page.sale.returns[0]).toMatchObject({
@@ -227,7 +288,13 @@ describe('returns and partial refunds', () => {
     expect(page.returnable.find((l) => l.lineId === 'l2')).toMatchObject({ sold: 2, returned: 1, returnable: 1 });
 
     // The second return carries the first one too: SeQura's shipped cart is replaced as a whole.
-    const second = await returnItems({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    const second = await returnItems({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
     expect(second.outcome).toBe('done');
     order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
     expect(order.shipped_cart!.order_total_with_tax).toBe(FINANCED - 2 * 1_995 - 1_000);
@@ -247,7 +314,13 @@ describe('returns and partial refunds', () => {
     });
     expect(tooMuch.code).toBe('invalid_request');
     expect(tooMuch.fields).toEqual({ return: 'return.exceeds_financed' });
-    const tooMany = await callError(core, 'afterSale.return', { saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 3 }], refunds: [] });
+    const tooMany = await callError(core, 'afterSale.return', {
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 3 }],
+      refunds: [],
+    });
     expect(tooMany.fields).toEqual({ return: 'return.quantity_exceeds_sold' });
     expect(await merchantPuts()).toHaveLength(1); // only the handover
     expect((await detail(sale.id)).sale.returns).toEqual([]);
@@ -255,7 +328,13 @@ describe('returns and partial refunds', () => {
 
   it('is idempotent: the same request twice is one return and one update', async () => {
     const sale = await confirmedSale();
-    const request = { saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] };
+    const request = {
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    };
     // Sent twice at once (a double press) and once more later (a retry after a lost answer).
     const [a, b] = await Promise.all([returnItems(request), returnItems(request)]);
     expect((await returnItems(request)).returnId).toBe('R1');
@@ -270,10 +349,20 @@ describe('returns and partial refunds', () => {
     // Someone cancelled it on SeQura's web portal (what peers warn about).
     const driver = new SandboxDriver(sandbox);
     const empty = { currency: 'EUR', order_total_with_tax: 0, items: [] };
-    const portal = await driver.updateOrder(sale.ticketNumber!, { merchant: { id: driver.merchantId }, unshipped_cart: empty, shipped_cart: empty });
+    const portal = await driver.updateOrder(sale.ticketNumber!, {
+      merchant: { id: driver.merchantId },
+      unshipped_cart: empty,
+      shipped_cart: empty,
+    });
     expect(portal.status).toBe(204);
 
-    const result = await returnItems({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    const result = await returnItems({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
     expect(result.outcome).toBe('refused');
     const entry = result.detail.sale.returns[0]!;
     expect(entry.state).toBe('refused');
@@ -281,7 +370,9 @@ describe('returns and partial refunds', () => {
     expect(entry.answer!.reasons.join(' ')).toMatch(/cancelled/i);
     expect(result.detail.summary.status).toBe('needs_attention');
     expect(result.detail.summary.attention).toMatch(/409/);
-    expect(result.detail.instructions).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'return', state: 'needs_attention' })]));
+    expect(result.detail.instructions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'return', state: 'needs_attention' })]),
+    );
     expect(result.detail.sale.timeline.map((e) => e.event)).toContain('return_refused');
     // A refused return never counted: the whole quantity can still come back.
     expect(result.detail.returnable.find((l) => l.lineId === 'l2')).toMatchObject({ returnable: 2 });
@@ -290,10 +381,19 @@ describe('returns and partial refunds', () => {
   it('shows a 404 when SeQura does not know the order by its ticket number', async () => {
     const sale = await confirmedSale();
     await fetch(`${sandbox.baseUrl}/__sandbox/reset`, { method: 'POST' }); // SeQura forgets every order
-    const result = await cancelSale({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, reason: 'wrong_sale', note: '' });
+    const result = await cancelSale({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      reason: 'wrong_sale',
+      note: '',
+    });
     expect(result.outcome).toBe('refused');
     const cancellation = result.detail.sale.postSale!.cancellations[0];
-    expect(cancellation).toMatchObject({ state: 'refused', answer: expect.objectContaining({ status: 404, code: 'not_found' }) });
+    expect(cancellation).toMatchObject({
+      state: 'refused',
+      answer: expect.objectContaining({ status: 404, code: 'not_found' }),
+    });
     expect(result.detail.summary.status).toBe('needs_attention');
     expect(result.detail.sale.timeline.map((e) => e.event)).toContain('cancel_refused');
   });
@@ -302,9 +402,17 @@ describe('returns and partial refunds', () => {
     const sale = await confirmedSale();
     await core.stop();
     // The machine configuration now names a merchant these credentials do not own.
-    const config = tillConfigFor(sandbox, { sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: 'otro_comercio' } });
+    const config = tillConfigFor(sandbox, {
+      sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: 'otro_comercio' },
+    });
     core = await startCore({ dataDir, sandbox, config });
-    const result = await returnItems({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    const result = await returnItems({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
     expect(result.outcome).toBe('queued');
     const entry = result.detail.sale.returns[0]!;
     expect(entry.state).toBe('pending');
@@ -321,7 +429,13 @@ describe('durability', () => {
   it('queues a return while SeQura fails and lands it once; a crash that lost the queued update is repaired at start', async () => {
     const sale = await confirmedSale();
     await setFaults(sandbox, { match: 'PUT /merchants', error_rate: 1 });
-    const queued = await returnItems({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    const queued = await returnItems({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
     expect(queued.outcome).toBe('queued');
     expect(queued.detail.sale.returns[0]!.answer).toMatchObject({ code: 'server' });
 
@@ -336,21 +450,37 @@ describe('durability', () => {
     await setFaults(sandbox, null);
     core = await startCore({ dataDir, sandbox });
 
-    const settled = await waitFor(() => detail(sale.id), (page) => page.sale.returns[0]!.state === 'done');
+    const settled = await waitFor(
+      () => detail(sale.id),
+      (page) => page.sale.returns[0]!.state === 'done',
+    );
     expect(settled.summary.currentFinancedCents).toBe(FINANCED - 1_995);
-    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).shipped_cart!.order_total_with_tax).toBe(FINANCED - 1_995);
+    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).shipped_cart!.order_total_with_tax).toBe(
+      FINANCED - 1_995,
+    );
   });
 });
 
 describe('reprint', () => {
   it('audits a reprint of the sale slip and of a return slip', async () => {
     const sale = await confirmedSale();
-    await returnItems({ saleId: sale.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    await returnItems({
+      saleId: sale.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
     await call(core, 'afterSale.reprint', { saleId: sale.id, slip: 'sale', returnId: null });
     const page = await call<SaleDetail>(core, 'afterSale.reprint', { saleId: sale.id, slip: 'return', returnId: 'R1' });
     expect(page.sale.postSale!.reprints).toBe(2);
-    expect(page.sale.timeline.filter((e) => e.event === 'slip_reprinted').map((e) => e.detail)).toEqual([sale.ticketNumber, `${sale.ticketNumber} · R1`]);
-    expect((await callError(core, 'afterSale.reprint', { saleId: sale.id, slip: 'return', returnId: 'R9' })).code).toBe('not_found');
+    expect(page.sale.timeline.filter((e) => e.event === 'slip_reprinted').map((e) => e.detail)).toEqual([
+      sale.ticketNumber,
+      `${sale.ticketNumber} · R1`,
+    ]);
+    expect((await callError(core, 'afterSale.reprint', { saleId: sale.id, slip: 'return', returnId: 'R9' })).code).toBe(
+      'not_found',
+    );
   });
 });
 
@@ -367,14 +497,30 @@ describe('end-of-day report', () => {
     const a = await confirmedSale({ product: 'pp3' });
     const b = await confirmedSale({ product: 'i1' });
     const c = await confirmedSale({ product: 'pp3' });
-    await returnItems({ saleId: b.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [], refunds: [{ amountCents: 1_000, reason: 'Ajuste' }] });
-    await cancelSale({ saleId: c.id, requestId: requestId(), managerPin: MANAGER_PIN, reason: 'customer_request', note: '' });
+    await returnItems({
+      saleId: b.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [],
+      refunds: [{ amountCents: 1_000, reason: 'Ajuste' }],
+    });
+    await cancelSale({
+      saleId: c.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      reason: 'customer_request',
+      note: '',
+    });
     const e = await draftSale();
     await cancelSale({ saleId: e.id, requestId: requestId(), managerPin: '', reason: 'customer_request', note: '' });
     // D: confirmed by the cashier while SeQura does not answer: pending.
     const d = await draftSale();
     const dStarted = await call<SaleRecord>(core, 'sale.start', { saleId: d.id });
-    await call(core, 'sale.sendSms', { saleId: d.id, product: 'pp3', campaign: dStarted.paymentOptions!.find((o) => o.product === 'pp3')!.campaign });
+    await call(core, 'sale.sendSms', {
+      saleId: d.id,
+      product: 'pp3',
+      campaign: dStarted.paymentOptions!.find((o) => o.product === 'pp3')!.campaign,
+    });
     await shopper(sandbox, dStarted.solicitation!.uuid, 'approve');
     await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
     expect((await call<SaleRecord>(core, 'sale.confirm', { saleId: d.id })).step).toBe('confirming');
@@ -405,9 +551,13 @@ describe('end-of-day report', () => {
     expect(report.cancelled).toEqual({ beforeConfirmation: 1, afterConfirmation: { count: 1, amountCents: FINANCED } });
     expect(report.returned).toEqual({ count: 1, amountCents: 1_000 });
     expect(report.netFinancedCents).toBe(2 * FINANCED - 1_000);
-    expect(report.netFinancedCents).toBe(report.confirmed.amountCents - report.returned.amountCents - report.cancelled.afterConfirmation.amountCents);
+    expect(report.netFinancedCents).toBe(
+      report.confirmed.amountCents - report.returned.amountCents - report.cancelled.afterConfirmation.amountCents,
+    );
     expect(report.trainingExcluded).toEqual({ count: 1, amountCents: 0 });
-    expect(report.missingReference).toEqual([expect.objectContaining({ saleId: a.id, reason: 'reference_not_registered' })]);
+    expect(report.missingReference).toEqual([
+      expect.objectContaining({ saleId: a.id, reason: 'reference_not_registered' }),
+    ]);
     expect(report.pendingConfirmations.map((p) => p.saleId)).toEqual([d.id]);
     expect(report.afterSale.map((x) => [x.kind, x.saleId, x.state, x.amountCents])).toEqual([
       ['return', b.id, 'done', 1_000],
@@ -429,19 +579,40 @@ describe('end-of-day report', () => {
     expect(lines).toHaveLength(1 + 5);
     const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(';').map((cell, i) => [header[i], cell])));
     const rowOf = (sale: SaleRecord) => rows.find((r) => r.uuid_sequra === (sale.solicitation?.uuid ?? ''))!;
-    expect(rowOf(a)).toMatchObject({ estado: 'confirmada', importe_financiado: '468,90', importe_vigente: '468,90', referencia_registrada: 'no', tipo_fila: 'venta' });
-    expect(rowOf(b)).toMatchObject({ estado: 'devuelta', importe_reducido: '10,00', importe_vigente: '458,90', devoluciones: '1' });
+    expect(rowOf(a)).toMatchObject({
+      estado: 'confirmada',
+      importe_financiado: '468,90',
+      importe_vigente: '468,90',
+      referencia_registrada: 'no',
+      tipo_fila: 'venta',
+    });
+    expect(rowOf(b)).toMatchObject({
+      estado: 'devuelta',
+      importe_reducido: '10,00',
+      importe_vigente: '458,90',
+      devoluciones: '1',
+    });
     expect(rowOf(c)).toMatchObject({ estado: 'cancelada', importe_vigente: '0,00' });
     expect(rows.filter((r) => r.estado === 'pendiente')).toHaveLength(1);
-    expect(rows.reduce((sum, r) => sum + Math.round(Number(r.importe_vigente!.replace(',', '.')) * 100), 0)).toBe(report.netFinancedCents);
+    expect(rows.reduce((sum, r) => sum + Math.round(Number(r.importe_vigente!.replace(',', '.')) * 100), 0)).toBe(
+      report.netFinancedCents,
+    );
 
     // Closing the day warns while a confirmation is pending, and records the closing once acknowledged.
-    const refused = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', { date: today, acknowledgePending: false });
+    const refused = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
+      date: today,
+      acknowledgePending: false,
+    });
     expect(refused.closed).toBe(false);
     expect(refused.report.closures).toEqual([]);
-    const closed = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', { date: today, acknowledgePending: true });
+    const closed = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
+      date: today,
+      acknowledgePending: true,
+    });
     expect(closed.closed).toBe(true);
-    expect(closed.report.closures).toEqual([expect.objectContaining({ pendingConfirmations: 1, netFinancedCents: 2 * FINANCED - 1_000 })]);
+    expect(closed.report.closures).toEqual([
+      expect.objectContaining({ pendingConfirmations: 1, netFinancedCents: 2 * FINANCED - 1_000 }),
+    ]);
     expect((await call<DayReport>(core, 'report.day', { date: today })).closures).toHaveLength(1);
 
     // Training sales are listed apart.
@@ -458,13 +629,23 @@ describe('end-of-day report', () => {
     const old = await confirmedSale();
     await core.stop();
     core = await startCore({ dataDir, sandbox });
-    await returnItems({ saleId: old.id, requestId: requestId(), managerPin: MANAGER_PIN, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] });
+    await returnItems({
+      saleId: old.id,
+      requestId: requestId(),
+      managerPin: MANAGER_PIN,
+      lines: [{ lineId: 'l2', quantity: 1 }],
+      refunds: [],
+    });
 
     const today = localDate(new Date().toISOString());
     const report = await call<DayReport>(core, 'report.day', { date: today });
     expect(report.salesCount).toBe(0);
-    expect(report.afterSale).toEqual([expect.objectContaining({ saleId: old.id, kind: 'return', earlierSale: true, amountCents: 1_995, state: 'done' })]);
-    expect(report.rows).toEqual([expect.objectContaining({ saleId: old.id, kind: 'after_sale', reducedOnDayCents: 1_995 })]);
+    expect(report.afterSale).toEqual([
+      expect.objectContaining({ saleId: old.id, kind: 'return', earlierSale: true, amountCents: 1_995, state: 'done' }),
+    ]);
+    expect(report.rows).toEqual([
+      expect.objectContaining({ saleId: old.id, kind: 'after_sale', reducedOnDayCents: 1_995 }),
+    ]);
     const previous = await call<DayReport>(core, 'report.day', { date: localDate(yesterday.toISOString()) });
     expect(previous.confirmed.count).toBe(1);
     expect(previous.returned).toEqual({ count: 1, amountCents: 1_995 });

@@ -6,7 +6,15 @@ import { runChaosTest } from '../crash/chaos-harness.ts';
 // with Retry-After, latency and one short partition; same audit as the crash test. Same harness code as the script.
 describe('chaos test (small)', () => {
   it('keeps every invariant under seeded faults and drains the outage backlog quickly', async () => {
-    const result = await runChaosTest({ sales: 40, tills: 4, seed: 13, partitions: 1, partitionS: 3, gapBetweenPartitionsMs: 2_000, timeoutMs: 90_000 });
+    const result = await runChaosTest({
+      sales: 40,
+      tills: 4,
+      seed: 13,
+      partitions: 1,
+      partitionS: 3,
+      gapBetweenPartitionsMs: 2_000,
+      timeoutMs: 90_000,
+    });
     expect(result.problems).toEqual([]);
     expect(result.counters).toMatchObject({
       sales: 40,

@@ -22,6 +22,8 @@ describe('crash test (small)', () => {
     });
     expect(result.counters.sales).toBeGreaterThanOrEqual(25);
     expect(result.counters.confirmed).toBe(result.counters.sales);
-    expect(result.summary).toMatch(/^crash: sales=\d+ kills=15 confirmed=\d+ lost_confirmations=0 duplicate_sms=0 duplicate_solicitations_after_sms=0 confirmed_at_sequra_unknown_to_till=0/);
+    expect(result.summary).toMatch(
+      /^crash: sales=\d+ kills=15 confirmed=\d+ lost_confirmations=0 duplicate_sms=0 duplicate_solicitations_after_sms=0 confirmed_at_sequra_unknown_to_till=0/,
+    );
   }, 120_000);
 });

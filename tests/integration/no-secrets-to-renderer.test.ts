@@ -9,12 +9,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { CHANNELS, type Channel } from '../../shared/ipc/channels.ts';
 import { contract, eventContract } from '../../shared/ipc/contract.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, TEST_MANAGER, TRAINING_MANAGER, call, makeDataDir, removeDir, shopper, startCore, waitFor } from '../support/till.ts';
+import {
+  CART,
+  SHOPPER,
+  TEST_MANAGER,
+  TRAINING_MANAGER,
+  call,
+  makeDataDir,
+  removeDir,
+  shopper,
+  startCore,
+  waitFor,
+} from '../support/till.ts';
 
 const USERNAME = 'till-api-user-Q7x9';
 const PASSWORD = 'S3cr3t-Pa55-Zq81-never-shown';
@@ -27,26 +38,34 @@ function keysOf(schema: z.ZodType, seen = new Set<unknown>()): string[] {
   const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
   const keys: string[] = [];
   if (def.type === 'object') {
-    for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>)) keys.push(key, ...keysOf(child, seen));
+    for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>))
+      keys.push(key, ...keysOf(child, seen));
     return keys;
   }
   if (def.type === 'lazy') return keysOf((def.getter as () => z.ZodType)(), seen);
   for (const value of Object.values(def)) {
     const candidates = Array.isArray(value) ? value : [value];
-    for (const candidate of candidates) if (candidate && typeof candidate === 'object' && '_zod' in candidate) keys.push(...keysOf(candidate as z.ZodType, seen));
+    for (const candidate of candidates)
+      if (candidate && typeof candidate === 'object' && '_zod' in candidate)
+        keys.push(...keysOf(candidate as z.ZodType, seen));
   }
   return keys;
 }
 
 describe('static audit of the contract', () => {
   it('the walker sees nested keys (it can fail)', () => {
-    expect(keysOf(contract['app.getStatus'].response)).toEqual(expect.arrayContaining(['session', 'operatorRef', 'credentialsStored', 'problems']));
+    expect(keysOf(contract['app.getStatus'].response)).toEqual(
+      expect.arrayContaining(['session', 'operatorRef', 'credentialsStored', 'problems']),
+    );
   });
 
   it('no response or event schema has a field named like a credential', () => {
     const offenders: string[] = [];
-    for (const channel of CHANNELS) for (const key of keysOf(contract[channel].response)) if (SECRET_KEY.test(key)) offenders.push(`${channel}: ${key}`);
-    for (const [event, schema] of Object.entries(eventContract)) for (const key of keysOf(schema)) if (SECRET_KEY.test(key)) offenders.push(`${event}: ${key}`);
+    for (const channel of CHANNELS)
+      for (const key of keysOf(contract[channel].response))
+        if (SECRET_KEY.test(key)) offenders.push(`${channel}: ${key}`);
+    for (const [event, schema] of Object.entries(eventContract))
+      for (const key of keysOf(schema)) if (SECRET_KEY.test(key)) offenders.push(`${event}: ${key}`);
     expect(offenders).toEqual([]);
   });
 });
@@ -62,12 +81,30 @@ describe('dynamic audit: every channel, training and live', () => {
     for (const dir of dataDirs) removeDir(dir);
   });
 
-  const forbidden = (extra: string[] = []) => [USERNAME, PASSWORD, Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64'), ...extra];
+  const forbidden = (extra: string[] = []) => [
+    USERNAME,
+    PASSWORD,
+    Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64'),
+    ...extra,
+  ];
 
-  async function auditEveryChannel(mode: 'training' | 'live'): Promise<{ transcript: string; okChannels: Set<Channel>; dataDir: string }> {
+  async function auditEveryChannel(
+    mode: 'training' | 'live',
+  ): Promise<{ transcript: string; okChannels: Set<Channel>; dataDir: string }> {
     const dataDir = makeDataDir(`sequra-pos-secrets-${mode}-`);
     dataDirs.push(dataDir);
-    const core: Core = await startCore(mode === 'live' ? { dataDir, sandbox } : { dataDir, config: { sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: 'pos_demo_es' }, storeRef: 'T1', tillId: '01' } });
+    const core: Core = await startCore(
+      mode === 'live'
+        ? { dataDir, sandbox }
+        : {
+            dataDir,
+            config: {
+              sequra: { environment: 'custom', baseUrl: sandbox.baseUrl, merchantId: 'pos_demo_es' },
+              storeRef: 'T1',
+              tillId: '01',
+            },
+          },
+    );
     const transcript: string[] = [];
     const okChannels = new Set<Channel>();
     const unsubscribe = core.onEvent((event, payload) => transcript.push(`event ${event} ${JSON.stringify(payload)}`));
@@ -83,11 +120,18 @@ describe('dynamic audit: every channel, training and live', () => {
     const draft = await call<SaleRecord>(core, 'sale.create');
     await call(core, 'sale.saveDraft', { saleId: draft.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
     const started = await call<SaleRecord>(core, 'sale.start', { saleId: draft.id });
-    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: started.id, product: 'pp3', campaign: null });
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+      saleId: started.id,
+      product: 'pp3',
+      campaign: null,
+    });
     const trainingSandbox = core.trainingSandbox;
     await shopper(trainingSandbox ?? sandbox, awaiting.solicitation!.uuid, 'approve');
     await call(core, 'sale.confirm', { saleId: awaiting.id });
-    await waitFor(async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!, (s) => s.step === 'done');
+    await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!,
+      (s) => s.step === 'done',
+    );
     const saleId = awaiting.id;
     const today = new Date().toISOString().slice(0, 10);
     const typed = { username: USERNAME, password: PASSWORD };
@@ -104,15 +148,30 @@ describe('dynamic audit: every channel, training and live', () => {
       'sale.restart': { saleId },
       'sale.close': { saleId },
       'outbox.retryNow': { instructionId: 'none' },
-      'afterSale.search': { query: '5678', key: 'any', from: null, to: null, statuses: [], training: mode === 'training', limit: 50 },
+      'afterSale.search': {
+        query: '5678',
+        key: 'any',
+        from: null,
+        to: null,
+        statuses: [],
+        training: mode === 'training',
+        limit: 50,
+      },
       'afterSale.detail': { saleId },
       'afterSale.cancel': { saleId, requestId: 'req-cancel-0001', managerPin, reason: 'customer_request' },
-      'afterSale.return': { saleId, requestId: 'req-return-0001', managerPin, lines: [{ lineId: 'l2', quantity: 1 }], refunds: [] },
+      'afterSale.return': {
+        saleId,
+        requestId: 'req-return-0001',
+        managerPin,
+        lines: [{ lineId: 'l2', quantity: 1 }],
+        refunds: [],
+      },
       'afterSale.reprint': { saleId, slip: 'sale', returnId: null },
       'report.day': { date: today },
       'report.csv': { date: today },
       'report.closeDay': { date: today, acknowledgePending: true },
-      'session.signIn': mode === 'live' ? { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin } : { operatorId: '0001', pin: '1111' },
+      'session.signIn':
+        mode === 'live' ? { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin } : { operatorId: '0001', pin: '1111' },
       'session.unlock': { pin: mode === 'live' ? TEST_MANAGER.pin : '1111' },
       'session.elevate': { managerPin },
       'operators.create': { id: 'C5', displayName: 'Luis', role: 'cashier', pin: '730561' },
@@ -124,7 +183,14 @@ describe('dynamic audit: every channel, training and live', () => {
       'admin.removeCredentials': { managerPin },
     };
     // Channels that rebuild the core go last; the others run with a signed-in, elevated session.
-    const last: Channel[] = ['session.lock', 'session.unlock', 'session.signOut', 'admin.enrolFromFile', 'admin.reloadConfig', 'admin.removeCredentials'];
+    const last: Channel[] = [
+      'session.lock',
+      'session.unlock',
+      'session.signOut',
+      'admin.enrolFromFile',
+      'admin.reloadConfig',
+      'admin.removeCredentials',
+    ];
     const order = [...CHANNELS.filter((c) => !last.includes(c)), ...last];
     for (const channel of order) {
       if (!last.includes(channel)) {
@@ -132,8 +198,15 @@ describe('dynamic audit: every channel, training and live', () => {
         await core.dispatch('session.elevate', { managerPin }, true);
       }
       await ask(channel, samples[channel] ?? {});
-      if (channel === 'admin.removeCredentials' || channel === 'admin.reloadConfig' || channel === 'admin.enrolFromFile') {
-        await waitFor(() => core.dispatch('app.getStatus', {}, true), (r) => r.ok);
+      if (
+        channel === 'admin.removeCredentials' ||
+        channel === 'admin.reloadConfig' ||
+        channel === 'admin.enrolFromFile'
+      ) {
+        await waitFor(
+          () => core.dispatch('app.getStatus', {}, true),
+          (r) => r.ok,
+        );
       }
     }
     // From training, also go live with the right credentials (the answer carries the test result), using the
@@ -141,7 +214,10 @@ describe('dynamic audit: every channel, training and live', () => {
     if (mode === 'training') {
       await call(core, 'session.signIn', samples['session.signIn']);
       expect((await ask('admin.saveCredentials', { credentials: typed, managerPin: '730562' })).ok).toBe(true);
-      await waitFor(async () => (await call<TillStatus>(core, 'app.getStatus')).mode, (m) => m === 'live');
+      await waitFor(
+        async () => (await call<TillStatus>(core, 'app.getStatus')).mode,
+        (m) => m === 'live',
+      );
       await ask('app.getStatus', {});
     }
     unsubscribe();
@@ -154,7 +230,19 @@ describe('dynamic audit: every channel, training and live', () => {
       const { transcript, okChannels, dataDir } = await auditEveryChannel(mode);
       // The audit really exercised the channels (a run where everything failed would prove nothing).
       // (Operators are managed by a real manager only: in training the session is elevated by the training one.)
-      const expected: Channel[] = ['app.getStatus', 'session.signIn', 'session.elevate', 'admin.testConnection', 'admin.saveCredentials', 'audit.export', 'diagnostics.export', 'sale.current', 'outbox.list', 'app.setLanguage', 'afterSale.detail'];
+      const expected: Channel[] = [
+        'app.getStatus',
+        'session.signIn',
+        'session.elevate',
+        'admin.testConnection',
+        'admin.saveCredentials',
+        'audit.export',
+        'diagnostics.export',
+        'sale.current',
+        'outbox.list',
+        'app.setLanguage',
+        'afterSale.detail',
+      ];
       if (mode === 'live') expected.push('operators.list', 'operators.create', 'operators.setPin');
       for (const channel of expected) {
         expect(okChannels, channel).toContain(channel);
@@ -174,7 +262,9 @@ describe('dynamic audit: every channel, training and live', () => {
       }
       // And the data dir holds no clear-text credential file (the memory store keeps them in memory; the app's
       // safeStorage store keeps one OS-encrypted blob).
-      const clear = readdirSync(dataDir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dataDir, f), 'utf8'));
+      const clear = readdirSync(dataDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => readFileSync(join(dataDir, f), 'utf8'));
       for (const text of clear) for (const secret of forbidden()) expect(text).not.toContain(secret);
     });
   }

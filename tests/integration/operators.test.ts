@@ -13,7 +13,15 @@ import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { call, callError, makeDataDir, removeDir, startCore, TRAINING_CASHIER, TRAINING_MANAGER } from '../support/till.ts';
+import {
+  call,
+  callError,
+  makeDataDir,
+  removeDir,
+  startCore,
+  TRAINING_CASHIER,
+  TRAINING_MANAGER,
+} from '../support/till.ts';
 
 let dataDir: string;
 beforeEach(() => {
@@ -28,7 +36,14 @@ function service(options: { now?: { t: number }; idle?: { t: number } } = {}) {
   const clock = () => new Date(now.t);
   const audit = new AuditLog(dataDir, clock);
   let changes = 0;
-  const ops = new OperatorsService({ createStore: createConfStore, dataDir, clock, idleClock: () => idle.t, audit, onChange: () => (changes += 1) });
+  const ops = new OperatorsService({
+    createStore: createConfStore,
+    dataDir,
+    clock,
+    idleClock: () => idle.t,
+    audit,
+    onChange: () => (changes += 1),
+  });
   return { ops, audit, now, idle, changes: () => changes };
 }
 
@@ -58,7 +73,11 @@ describe('PIN hashing', () => {
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
     const file = readFileSync(join(dataDir, 'operators.json'), 'utf8');
     expect(file).not.toContain('482915');
-    expect(JSON.parse(file).operators.M1.pin).toMatchObject({ algorithm: 'scrypt', salt: expect.any(String), hash: expect.any(String) });
+    expect(JSON.parse(file).operators.M1.pin).toMatchObject({
+      algorithm: 'scrypt',
+      salt: expect.any(String),
+      hash: expect.any(String),
+    });
   });
 
   it('refuses PINs that are all one digit or a run', () => {
@@ -90,7 +109,11 @@ describe('sign-in and lockout', () => {
     let { ops } = service({ now });
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
     await ops.create({ id: 'C7', displayName: 'Luis', role: 'cashier', pin: '730561' }, 'M1');
-    for (let i = 1; i <= 4; i += 1) expect((await refusal(ops.signIn('C7', '111222'))).extra.fields).toMatchObject({ pin: 'wrong', attemptsLeft: String(5 - i) });
+    for (let i = 1; i <= 4; i += 1)
+      expect((await refusal(ops.signIn('C7', '111222'))).extra.fields).toMatchObject({
+        pin: 'wrong',
+        attemptsLeft: String(5 - i),
+      });
     const fifth = await refusal(ops.signIn('C7', '111222'));
     expect(fifth.extra.fields?.pin).toBe('locked_out');
     expect(Date.parse(fifth.extra.fields!.retryAt!) - now.t).toBe(30_000);
@@ -132,13 +155,20 @@ describe('sign-in and lockout', () => {
   it('training operators exist only in training mode', async () => {
     const { ops } = service();
     ops.setMode('training');
-    await expect(ops.signIn(TRAINING_CASHIER.operatorId, TRAINING_CASHIER.pin)).resolves.toMatchObject({ trainingOperator: true, role: 'cashier' });
+    await expect(ops.signIn(TRAINING_CASHIER.operatorId, TRAINING_CASHIER.pin)).resolves.toMatchObject({
+      trainingOperator: true,
+      role: 'cashier',
+    });
     // Going live signs the training operator out, and their PIN no longer works.
     ops.setMode('live');
     expect(ops.sessionView()).toBeNull();
-    expect((await refusal(ops.signIn(TRAINING_CASHIER.operatorId, TRAINING_CASHIER.pin))).extra.fields?.pin).toBe('wrong');
+    expect((await refusal(ops.signIn(TRAINING_CASHIER.operatorId, TRAINING_CASHIER.pin))).extra.fields?.pin).toBe(
+      'wrong',
+    );
     // Nor can anyone create a real operator with a training id.
-    await expect(ops.bootstrapManager({ id: '0009', displayName: 'x', pin: '482915' })).rejects.toMatchObject({ extra: { fields: { id: 'reserved' } } });
+    await expect(ops.bootstrapManager({ id: '0009', displayName: 'x', pin: '482915' })).rejects.toMatchObject({
+      extra: { fields: { id: 'reserved' } },
+    });
   });
 });
 
@@ -191,7 +221,12 @@ describe('ManagerAuthorizer', () => {
     for (let i = 0; i < 4; i += 1) await refusal(ops.authorizeManager('000000', 'cancel'));
     // Locked out now, even with the right PIN.
     expect((await refusal(ops.authorizeManager('482915', 'cancel'))).extra.fields?.pin).toBe('locked_out');
-    expect(audit.entries().filter((e) => e.action === 'manager.authorized').map((e) => e.target)).toEqual(['return']);
+    expect(
+      audit
+        .entries()
+        .filter((e) => e.action === 'manager.authorized')
+        .map((e) => e.target),
+    ).toEqual(['return']);
   });
 
   it('in training, the training manager authorises practice returns, but never a real-manager action', async () => {
@@ -211,7 +246,11 @@ describe('through the core', () => {
   it('a fresh install: nobody signed in, sales refused until the training cashier signs in; sales carry the operator ref', async () => {
     core = await startCore({ dataDir, signIn: false });
     const status = await call(core, 'app.getStatus');
-    expect(status).toMatchObject({ mode: 'training', session: null, setup: { managerExists: false, credentialsStored: false, liveBlockedReason: 'no_config' } });
+    expect(status).toMatchObject({
+      mode: 'training',
+      session: null,
+      setup: { managerExists: false, credentialsStored: false, liveBlockedReason: 'no_config' },
+    });
     expect(await callError(core, 'sale.create')).toMatchObject({ code: 'locked', fields: { session: 'signed_out' } });
     // Reads the sale screens make on load still answer.
     await expect(call(core, 'sale.current')).resolves.toEqual({ sale: null });
@@ -221,7 +260,14 @@ describe('through the core', () => {
     expect(sale.operatorRef).toBe('0001');
 
     await call(core, 'session.lock');
-    expect(await callError(core, 'sale.saveDraft', { saleId: sale.id, stage: 'cart', cart: sale.cart, shopper: sale.shopper })).toMatchObject({ code: 'locked', fields: { session: 'locked' } });
+    expect(
+      await callError(core, 'sale.saveDraft', {
+        saleId: sale.id,
+        stage: 'cart',
+        cart: sale.cart,
+        shopper: sale.shopper,
+      }),
+    ).toMatchObject({ code: 'locked', fields: { session: 'locked' } });
     await call(core, 'session.unlock', { pin: TRAINING_CASHIER.pin });
     // The sale in progress survived the lock.
     expect((await call<{ sale: SaleRecord }>(core, 'sale.current')).sale?.id).toBe(sale.id);
@@ -231,14 +277,25 @@ describe('through the core', () => {
     core = await startCore({ dataDir, signIn: false });
     await call(core, 'operators.bootstrapManager', { id: 'M1', displayName: 'Ana', pin: '482915' });
     expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(true);
-    expect(await callError(core, 'operators.bootstrapManager', { id: 'M2', displayName: 'Eve', pin: '482915' })).toMatchObject({ code: 'conflict' });
+    expect(
+      await callError(core, 'operators.bootstrapManager', { id: 'M2', displayName: 'Eve', pin: '482915' }),
+    ).toMatchObject({ code: 'conflict' });
     // Adding operators needs a real manager's PIN (elevation), not the training manager's.
     await call(core, 'session.signIn', TRAINING_CASHIER);
-    expect(await callError(core, 'operators.create', { id: 'C2', displayName: 'Luis', role: 'cashier', pin: '730561' })).toMatchObject({ code: 'locked' });
+    expect(
+      await callError(core, 'operators.create', { id: 'C2', displayName: 'Luis', role: 'cashier', pin: '730561' }),
+    ).toMatchObject({ code: 'locked' });
     await call(core, 'session.elevate', { managerPin: TRAINING_MANAGER.pin });
-    expect(await callError(core, 'operators.create', { id: 'C2', displayName: 'Luis', role: 'cashier', pin: '730561' })).toMatchObject({ fields: { session: 'training_manager' } });
+    expect(
+      await callError(core, 'operators.create', { id: 'C2', displayName: 'Luis', role: 'cashier', pin: '730561' }),
+    ).toMatchObject({ fields: { session: 'training_manager' } });
     await call(core, 'session.elevate', { managerPin: '482915' });
-    const { operators } = await call<{ operators: OperatorView[] }>(core, 'operators.create', { id: 'C2', displayName: 'Luis', role: 'cashier', pin: '730561' });
+    const { operators } = await call<{ operators: OperatorView[] }>(core, 'operators.create', {
+      id: 'C2',
+      displayName: 'Luis',
+      role: 'cashier',
+      pin: '730561',
+    });
     expect(operators.map((o) => o.id)).toEqual(['C2', 'M1']);
   });
 

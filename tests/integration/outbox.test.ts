@@ -4,15 +4,32 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Core } from '../../electron/core/app-core.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import type { Instruction } from '../../electron/core/outbox/instruction.ts';
-import { Outbox, type NewInstruction, type OutboxExecutor, type OutboxFile } from '../../electron/core/outbox/outbox.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import {
+  Outbox,
+  type NewInstruction,
+  type OutboxExecutor,
+  type OutboxFile,
+} from '../../electron/core/outbox/outbox.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from '../../electron/core/sequra/client.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../shared/order/build-order-payload.ts';
 import { SaleCartSchema } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { makeShopperSchema } from '../../shared/sale/shopper.ts';
-import { CART, SHOPPER, call, makeDataDir, removeDir, sandboxOrder, sandboxRequests, setFaults, shopper, startCore, waitFor } from '../support/till.ts';
+import {
+  CART,
+  SHOPPER,
+  call,
+  makeDataDir,
+  removeDir,
+  sandboxOrder,
+  sandboxRequests,
+  setFaults,
+  shopper,
+  startCore,
+  waitFor,
+} from '../support/till.ts';
 
 // The durable outbox on a real file against the sandbox over loopback HTTP, with the sandbox's faults:
 // ordering per sale, Retry-After, crash recovery of in-flight work, refusals kept for a person, the
@@ -72,7 +89,10 @@ function context(saleId: string): OrderContext {
 
 let ticket = 0;
 /** A solicitation the shopper approved (or not), and the two instructions a till would queue for it. */
-async function orderAtSequra(saleId: string, approve = true): Promise<{ uuid: string; confirm: NewInstruction; handover: NewInstruction }> {
+async function orderAtSequra(
+  saleId: string,
+  approve = true,
+): Promise<{ uuid: string; confirm: NewInstruction; handover: NewInstruction }> {
   const ctx = context(saleId);
   const { uuid } = await client.startSolicitation(buildOrderPayload({ cart, shopper: buyer, context: ctx, state: '' }));
   await client.sendFormBySms(uuid, { product_code: 'pp3' });
@@ -85,7 +105,11 @@ async function orderAtSequra(saleId: string, approve = true): Promise<{ uuid: st
       id: `${saleId}-001-confirm`,
       saleId,
       kind: 'confirm',
-      request: { target: 'solicited_order', uuid, payload: buildOrderPayload({ cart, shopper: buyer, context: ctx, state: 'confirmed', orderRef1 }) },
+      request: {
+        target: 'solicited_order',
+        uuid,
+        payload: buildOrderPayload({ cart, shopper: buyer, context: ctx, state: 'confirmed', orderRef1 }),
+      },
       ticketNumber: orderRef1,
       amountCents: 1000,
     },
@@ -93,7 +117,17 @@ async function orderAtSequra(saleId: string, approve = true): Promise<{ uuid: st
       id: `${saleId}-002-handover`,
       saleId,
       kind: 'handover',
-      request: { target: 'order_update', orderRef1, payload: buildHandoverUpdate({ cart, shopper: buyer, context: ctx, orderRef1, deliveredAt: '2026-01-01T10:00:00.000Z' }) },
+      request: {
+        target: 'order_update',
+        orderRef1,
+        payload: buildHandoverUpdate({
+          cart,
+          shopper: buyer,
+          context: ctx,
+          orderRef1,
+          deliveredAt: '2026-01-01T10:00:00.000Z',
+        }),
+      },
       ticketNumber: orderRef1,
       amountCents: 1000,
     },
@@ -107,10 +141,20 @@ interface Harness {
 }
 
 function openOutbox(
-  options: { executor?: OutboxExecutor; clock?: () => Date; giveUpAfterMs?: number; backoff?: { baseMs: number; capMs: number }; random?: () => number } = {},
+  options: {
+    executor?: OutboxExecutor;
+    clock?: () => Date;
+    giveUpAfterMs?: number;
+    backoff?: { baseMs: number; capMs: number };
+    random?: () => number;
+  } = {},
 ): Harness {
   const settled: Harness['settled'] = [];
-  const store = createConfStore<OutboxFile>({ name: 'outbox', cwd: dataDir, defaults: { schemaVersion: 2, instructions: {} } });
+  const store = createConfStore<OutboxFile>({
+    name: 'outbox',
+    cwd: dataDir,
+    defaults: { schemaVersion: 2, instructions: {} },
+  });
   const outbox = new Outbox({
     store,
     executor: options.executor ?? client,
@@ -126,7 +170,15 @@ function openOutbox(
   return { outbox, settled, file: () => JSON.parse(readFileSync(join(dataDir, 'outbox.json'), 'utf8')) as OutboxFile };
 }
 
-const sequraWrites = async () => ((await sandboxRequests(sandbox)) as unknown as Array<{ method: string; path: string; order_uuid: string | null; at: string }>).filter((r) => r.method === 'PUT');
+const sequraWrites = async () =>
+  (
+    (await sandboxRequests(sandbox)) as unknown as Array<{
+      method: string;
+      path: string;
+      order_uuid: string | null;
+      at: string;
+    }>
+  ).filter((r) => r.method === 'PUT');
 
 describe('outbox', () => {
   it('writes an instruction to disk before its first try', async () => {
@@ -145,7 +197,13 @@ describe('outbox', () => {
     harness.outbox.start();
     const { confirm } = await orderAtSequra('sale-disk');
     harness.outbox.enqueue(confirm);
-    expect(seenAtFirstTry).toMatchObject({ id: confirm.id, saleId: 'sale-disk', state: 'in_flight', attempts: 1, request: { uuid: confirm.request.target === 'solicited_order' ? confirm.request.uuid : '' } });
+    expect(seenAtFirstTry).toMatchObject({
+      id: confirm.id,
+      saleId: 'sale-disk',
+      state: 'in_flight',
+      attempts: 1,
+      request: { uuid: confirm.request.target === 'solicited_order' ? confirm.request.uuid : '' },
+    });
     expect(seenAtFirstTry!.giveUpAt).toBeTruthy();
     outboxes.splice(outboxes.indexOf(harness.outbox), 1); // its call never ends: nothing to wait for
   });
@@ -161,19 +219,33 @@ describe('outbox', () => {
     outbox.enqueue(stuck.handover);
     outbox.enqueue(fine.confirm);
     outbox.enqueue(fine.handover);
-    await waitFor(() => settled.map((s) => s.id), (ids) => ids.includes(fine.handover.id), 5_000);
+    await waitFor(
+      () => settled.map((s) => s.id),
+      (ids) => ids.includes(fine.handover.id),
+      5_000,
+    );
     expect(outbox.get(fine.confirm.id)!.state).toBe('done');
     expect(outbox.get(stuck.confirm.id)!.state).not.toBe('done');
     // It keeps being retried (and failing) meanwhile.
-    await waitFor(() => outbox.get(stuck.confirm.id)!.attempts, (n) => n >= 3, 5_000);
+    await waitFor(
+      () => outbox.get(stuck.confirm.id)!.attempts,
+      (n) => n >= 3,
+      5_000,
+    );
     // The stuck sale's handover has not even been tried: it waits behind its own confirmation.
     expect(outbox.get(stuck.handover.id)).toMatchObject({ state: 'pending', attempts: 0 });
     expect((await sandboxOrder(sandbox, fine.uuid)).state).toBe('shipped');
 
     await setFaults(sandbox, null);
     outbox.wakeAll();
-    await waitFor(() => outbox.get(stuck.handover.id)!.state, (s) => s === 'done', 5_000);
-    const writes = (await sequraWrites()).filter((r) => r.order_uuid === stuck.uuid || r.path.includes(stuck.confirm.ticketNumber!));
+    await waitFor(
+      () => outbox.get(stuck.handover.id)!.state,
+      (s) => s === 'done',
+      5_000,
+    );
+    const writes = (await sequraWrites()).filter(
+      (r) => r.order_uuid === stuck.uuid || r.path.includes(stuck.confirm.ticketNumber!),
+    );
     const firstHandover = writes.findIndex((r) => r.path.startsWith('/merchants/'));
     const lastConfirm = writes.map((r) => r.path.startsWith('/orders/')).lastIndexOf(true);
     expect(firstHandover).toBeGreaterThan(lastConfirm);
@@ -187,11 +259,19 @@ describe('outbox', () => {
     const { outbox } = openOutbox({ backoff: { baseMs: 20, capMs: 20 } });
     outbox.start();
     outbox.enqueue(order.confirm);
-    const afterFirst = await waitFor(() => outbox.get(order.confirm.id)!, (i) => i.attempts === 1 && i.state === 'pending', 3_000);
+    const afterFirst = await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.attempts === 1 && i.state === 'pending',
+      3_000,
+    );
     expect(Date.parse(afterFirst.nextAttemptAt!) - Date.parse(afterFirst.lastAttemptAt!)).toBeGreaterThanOrEqual(1_000);
     expect(afterFirst.lastErrorCode).toBe('rate_limited');
     await setFaults(sandbox, null);
-    await waitFor(() => outbox.get(order.confirm.id)!.state, (s) => s === 'done', 4_000);
+    await waitFor(
+      () => outbox.get(order.confirm.id)!.state,
+      (s) => s === 'done',
+      4_000,
+    );
     const puts = (await sequraWrites()).filter((r) => r.order_uuid === order.uuid);
     expect(puts).toHaveLength(2);
     expect(Date.parse(puts[1]!.at) - Date.parse(puts[0]!.at)).toBeGreaterThanOrEqual(990);
@@ -210,7 +290,11 @@ describe('outbox', () => {
     const second = openOutbox();
     expect(second.outbox.get(order.confirm.id)!.state).toBe('in_flight');
     second.outbox.start();
-    await waitFor(() => second.outbox.get(order.confirm.id)!.state, (s) => s === 'done', 3_000);
+    await waitFor(
+      () => second.outbox.get(order.confirm.id)!.state,
+      (s) => s === 'done',
+      3_000,
+    );
     expect(second.outbox.get(order.confirm.id)!.attempts).toBe(2);
     expect((await sandboxOrder(sandbox, order.uuid)).confirmed_count).toBe(1);
   });
@@ -220,7 +304,11 @@ describe('outbox', () => {
     const { outbox, settled, file } = openOutbox();
     outbox.start();
     outbox.enqueue(order.confirm);
-    await waitFor(() => settled, (s) => s.length === 1, 3_000);
+    await waitFor(
+      () => settled,
+      (s) => s.length === 1,
+      3_000,
+    );
     const refused = outbox.get(order.confirm.id)!;
     expect(refused).toMatchObject({ state: 'needs_attention', attempts: 1, lastErrorCode: 'conflict' });
     expect(refused.outcome).toMatchObject({ kind: 'refused', status: 409 });
@@ -244,19 +332,35 @@ describe('outbox', () => {
     const order = await orderAtSequra('sale-horizon');
     await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
     let now = Date.parse('2026-03-01T10:00:00.000Z');
-    const { outbox, settled } = openOutbox({ clock: () => new Date(now), giveUpAfterMs: 72 * 3600_000, backoff: { baseMs: 60_000, capMs: 60_000 } });
+    const { outbox, settled } = openOutbox({
+      clock: () => new Date(now),
+      giveUpAfterMs: 72 * 3600_000,
+      backoff: { baseMs: 60_000, capMs: 60_000 },
+    });
     outbox.start();
     outbox.enqueue(order.confirm);
-    const pending = await waitFor(() => outbox.get(order.confirm.id)!, (i) => i.attempts === 1 && i.state === 'pending', 3_000);
+    const pending = await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.attempts === 1 && i.state === 'pending',
+      3_000,
+    );
     expect(pending.giveUpAt).toBe('2026-03-04T10:00:00.000Z');
     // 71 h later it is still retried…
     now += 71 * 3600_000;
     outbox.wakeAll();
-    await waitFor(() => outbox.get(order.confirm.id)!, (i) => i.attempts === 2 && i.state === 'pending', 3_000);
+    await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.attempts === 2 && i.state === 'pending',
+      3_000,
+    );
     // …past 72 h the next failure hands it to a person instead.
     now += 2 * 3600_000;
     outbox.wakeAll();
-    const gaveUp = await waitFor(() => outbox.get(order.confirm.id)!, (i) => i.state === 'needs_attention', 3_000);
+    const gaveUp = await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.state === 'needs_attention',
+      3_000,
+    );
     expect(gaveUp.outcome).toMatchObject({ kind: 'gave_up', code: 'server' });
     expect(gaveUp.lastError).toMatch(/500|server/i);
     expect(settled).toEqual([{ id: order.confirm.id, outcome: 'gave_up' }]);
@@ -274,13 +378,21 @@ describe('outbox', () => {
     outbox.start();
     outbox.enqueue(a.confirm);
     outbox.enqueue(b.confirm);
-    await waitFor(() => [a, b].map((o) => outbox.get(o.confirm.id)!), (list) => list.every((i) => i.attempts === 1 && i.state === 'pending'), 3_000);
+    await waitFor(
+      () => [a, b].map((o) => outbox.get(o.confirm.id)!),
+      (list) => list.every((i) => i.attempts === 1 && i.state === 'pending'),
+      3_000,
+    );
     await setFaults(sandbox, null);
     await new Promise((r) => setTimeout(r, 100));
     expect(outbox.get(a.confirm.id)!.state).toBe('pending'); // a backoff of up to 10 minutes…
     const woke = Date.now();
     outbox.wakeAll();
-    await waitFor(() => [a, b].map((o) => outbox.get(o.confirm.id)!.state), (s) => s.every((x) => x === 'done'), 2_000);
+    await waitFor(
+      () => [a, b].map((o) => outbox.get(o.confirm.id)!.state),
+      (s) => s.every((x) => x === 'done'),
+      2_000,
+    );
     expect(Date.now() - woke).toBeLessThan(1_000);
     for (const order of [a, b]) expect((await sandboxOrder(sandbox, order.uuid)).confirmed_count).toBe(1);
   });
@@ -321,7 +433,9 @@ describe('work queued for SeQura while it keeps answering (5xx, 429)', () => {
     await setFaults(sandbox, null);
     const started = await waitFor(current, (s) => s.step === 'choose_product', 5_000);
     expect(started.attempt).toBe(1);
-    const posts = (await sandboxRequests(sandbox)).filter((r) => r.method === 'POST' && r.path === '/orders' && r.status === 204);
+    const posts = (await sandboxRequests(sandbox)).filter(
+      (r) => r.method === 'POST' && r.path === '/orders' && r.status === 204,
+    );
     expect(posts).toHaveLength(1);
   });
 });
@@ -347,7 +461,11 @@ describe('late answers', () => {
     await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
     await shopper(sandbox, started.solicitation!.uuid, 'approve');
     await call(core, 'sale.confirm', { saleId: created.id });
-    await waitFor(async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step, (step) => step === 'done', 5_000);
+    await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step,
+      (step) => step === 'done',
+      5_000,
+    );
     await call(core, 'sale.close', { saleId: created.id });
     expect(JSON.parse(readFileSync(join(dataDir, 'journal.json'), 'utf8')).sales).toEqual({});
     await slowReload;
@@ -382,7 +500,12 @@ describe('outbox and sale journal across a crash', () => {
     const journalPath = join(dataDir, 'journal.json');
     const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
     const sale = journal.sales[created.id] as SaleRecord;
-    journal.sales[created.id] = { ...sale, step: 'confirming', confirmation: { ...sale.confirmation, confirmedAt: null }, handover: { requestedAt: null, doneAt: null } };
+    journal.sales[created.id] = {
+      ...sale,
+      step: 'confirming',
+      confirmation: { ...sale.confirmation, confirmedAt: null },
+      handover: { requestedAt: null, doneAt: null },
+    };
     const outboxPath = join(dataDir, 'outbox.json');
     const outbox = JSON.parse(readFileSync(outboxPath, 'utf8')) as OutboxFile;
     const confirm = Object.values(outbox.instructions).find((i: Instruction) => i.kind === 'confirm')!;
@@ -393,7 +516,11 @@ describe('outbox and sale journal across a crash', () => {
 
     await setFaults(sandbox, null);
     core = await startCore({ dataDir, sandbox });
-    const done = await waitFor(async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!, (s) => s.step === 'done', 5_000);
+    const done = await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!,
+      (s) => s.step === 'done',
+      5_000,
+    );
     expect(done.timeline.map((t) => t.event)).toContain('confirmed');
     const order = await sandboxOrder(sandbox, started.solicitation!.uuid);
     expect(order.state).toBe('shipped');

@@ -4,13 +4,30 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Core } from '../../electron/core/app-core.ts';
 import { JOURNAL_SPEC } from '../../electron/core/journal/migrations.ts';
 import { OUTBOX_SPEC } from '../../electron/core/outbox/migrations.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { SETTINGS_SPEC } from '../../electron/core/settings/migrations.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
-import { migrate, prepareStoreFile, versionedStoreFactory, type StoreSpec } from '../../electron/core/storage/versioned-store.ts';
+import {
+  migrate,
+  prepareStoreFile,
+  versionedStoreFactory,
+  type StoreSpec,
+} from '../../electron/core/storage/versioned-store.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, call, makeDataDir, removeDir, sandboxOrder, setFaults, shopper, startCore, tillConfigFor, waitFor } from '../support/till.ts';
+import {
+  CART,
+  SHOPPER,
+  call,
+  makeDataDir,
+  removeDir,
+  sandboxOrder,
+  setFaults,
+  shopper,
+  startCore,
+  tillConfigFor,
+  waitFor,
+} from '../support/till.ts';
 
 // Files that cannot be used are set aside and reported, never silently reset; older files are migrated by our
 // own migrations; newer ones are refused without being touched; finished sales expire after retentionDays.
@@ -62,7 +79,11 @@ async function sellOne(target: Core): Promise<SaleRecord> {
   const sale = await saleToAwaitingApproval(target);
   await shopper(sandbox, sale.solicitation!.uuid, 'approve');
   await call(target, 'sale.confirm', { saleId: sale.id });
-  const done = await waitFor(async () => (await call<{ sale: SaleRecord }>(target, 'sale.current')).sale!, (s) => s.step === 'done', 5_000);
+  const done = await waitFor(
+    async () => (await call<{ sale: SaleRecord }>(target, 'sale.current')).sale!,
+    (s) => s.step === 'done',
+    5_000,
+  );
   await call(target, 'sale.close', { saleId: sale.id });
   return done;
 }
@@ -87,7 +108,12 @@ describe('a corrupt or truncated file', () => {
     expect(readFileSync(join(dataDir, setAside!), 'utf8')).toBe(truncated);
     const notice = (await status()).recovery;
     expect(notice?.files).toEqual([
-      expect.objectContaining({ name: 'journal', reason: 'corrupt', setAsidePath: join(dataDir, setAside!), detail: expect.stringMatching(/not valid JSON/) }),
+      expect.objectContaining({
+        name: 'journal',
+        reason: 'corrupt',
+        setAsidePath: join(dataDir, setAside!),
+        detail: expect.stringMatching(/not valid JSON/),
+      }),
     ]);
     // The fresh journal continues the ticket numbers above everything readable (41 in the damaged text).
     expect(json(journalPath).ticketSequence).toBeGreaterThanOrEqual(41 + 100);
@@ -97,9 +123,16 @@ describe('a corrupt or truncated file', () => {
   });
 
   it('journal: shape checked too (valid JSON that is not a journal is set aside, not used)', async () => {
-    writeFileSync(join(dataDir, 'journal.json'), JSON.stringify({ schemaVersion: 1, currentSaleId: null, ticketSequence: 'many', sales: {} }));
+    writeFileSync(
+      join(dataDir, 'journal.json'),
+      JSON.stringify({ schemaVersion: 1, currentSaleId: null, ticketSequence: 'many', sales: {} }),
+    );
     await open();
-    expect((await status()).recovery?.files[0]).toMatchObject({ name: 'journal', reason: 'corrupt', detail: expect.stringMatching(/ticketSequence/) });
+    expect((await status()).recovery?.files[0]).toMatchObject({
+      name: 'journal',
+      reason: 'corrupt',
+      detail: expect.stringMatching(/ticketSequence/),
+    });
     writeFileSync(join(dataDir, 'settings.json'), 'null');
     await restart();
     expect((await status()).recovery?.files.map((f) => f.name).sort()).toEqual(['journal', 'settings']);
@@ -118,7 +151,11 @@ describe('a corrupt or truncated file', () => {
 
     await open();
     expect((await status()).recovery?.files).toEqual([expect.objectContaining({ name: 'outbox', reason: 'corrupt' })]);
-    await waitFor(async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step, (step) => step === 'done', 5_000);
+    await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step,
+      (step) => step === 'done',
+      5_000,
+    );
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
   });
 
@@ -134,7 +171,9 @@ describe('a corrupt or truncated file', () => {
     expect(first.recovery?.files).toEqual([expect.objectContaining({ name: 'settings', reason: 'corrupt' })]);
     // Not acknowledged: a restart shows it again (rebuilt from the set-aside file, detail no longer known).
     await restart();
-    expect((await status()).recovery?.files).toEqual([expect.objectContaining({ name: 'settings', reason: 'corrupt', detail: null })]);
+    expect((await status()).recovery?.files).toEqual([
+      expect.objectContaining({ name: 'settings', reason: 'corrupt', detail: null }),
+    ]);
     const acknowledged = await call<TillStatus>(core!, 'app.acknowledgeRecovery');
     expect(acknowledged.recovery ?? null).toBeNull();
     await restart();
@@ -151,7 +190,9 @@ describe('a corrupt or truncated file', () => {
     const sold = await sellOne(core!);
     const history = json(join(dataDir, 'history', `history-${month}.json`));
     expect(Object.keys(history.sales)).toEqual([sold.id]);
-    expect((await status()).recovery?.files).toEqual([expect.objectContaining({ name: `history-${month}`, reason: 'corrupt' })]);
+    expect((await status()).recovery?.files).toEqual([
+      expect.objectContaining({ name: `history-${month}`, reason: 'corrupt' }),
+    ]);
     expect(filesLike(join(dataDir, 'history'), new RegExp(`^history-${month}\\.corrupt-`))).toHaveLength(1);
   });
 
@@ -185,7 +226,14 @@ describe('schema versions', () => {
       const { outcome: _outcome, ...rest } = instruction;
       v1Instructions[id] = rest;
     }
-    const refused = { ...(Object.values(v1Instructions)[0] as object), id: 'other-001-confirm', saleId: 'other', state: 'needs_attention', lastErrorCode: 'conflict', lastError: 'SeQura said no' };
+    const refused = {
+      ...(Object.values(v1Instructions)[0] as object),
+      id: 'other-001-confirm',
+      saleId: 'other',
+      state: 'needs_attention',
+      lastErrorCode: 'conflict',
+      lastError: 'SeQura said no',
+    };
     v1Instructions[refused.id] = refused;
     const v1Text = JSON.stringify({ schemaVersion: 1, instructions: v1Instructions }, null, '\t');
     writeFileSync(outboxPath, v1Text);
@@ -194,11 +242,18 @@ describe('schema versions', () => {
     await open();
     const migrated = json(outboxPath);
     expect(migrated.schemaVersion).toBe(2);
-    expect(migrated.instructions['other-001-confirm']).toMatchObject({ state: 'needs_attention', outcome: { kind: 'refused', code: 'conflict', reasons: ['SeQura said no'] } });
+    expect(migrated.instructions['other-001-confirm']).toMatchObject({
+      state: 'needs_attention',
+      outcome: { kind: 'refused', code: 'conflict', reasons: ['SeQura said no'] },
+    });
     const [backup] = filesLike(dataDir, /^outbox\.v1-backup-.*\.json$/);
     expect(readFileSync(join(dataDir, backup!), 'utf8')).toBe(v1Text);
     expect((await status()).recovery ?? null).toBeNull();
-    await waitFor(async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step, (step) => step === 'done', 5_000);
+    await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step,
+      (step) => step === 'done',
+      5_000,
+    );
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
   });
 
@@ -206,16 +261,28 @@ describe('schema versions', () => {
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ schemaVersion: 1, language: 'en' }));
     await open();
     expect((await status()).language).toBe('en');
-    expect(json(join(dataDir, 'settings.json'))).toEqual({ schemaVersion: 2, language: 'en', acknowledgedRecoveries: [] });
+    expect(json(join(dataDir, 'settings.json'))).toEqual({
+      schemaVersion: 2,
+      language: 'en',
+      acknowledgedRecoveries: [],
+    });
   });
 
   it('refuses a file from a newer version: set aside untouched, reported, never overwritten', async () => {
-    const newer = JSON.stringify({ schemaVersion: 7, currentSaleId: 'x', ticketSequence: 9, sales: {}, somethingNew: [1, 2, 3] });
+    const newer = JSON.stringify({
+      schemaVersion: 7,
+      currentSaleId: 'x',
+      ticketSequence: 9,
+      sales: {},
+      somethingNew: [1, 2, 3],
+    });
     writeFileSync(join(dataDir, 'journal.json'), newer);
     await open();
     const [setAside] = filesLike(dataDir, /^journal\.newer-v7-.*\.json$/);
     expect(readFileSync(join(dataDir, setAside!), 'utf8')).toBe(newer);
-    expect((await status()).recovery?.files).toEqual([expect.objectContaining({ name: 'journal', reason: 'newer_version' })]);
+    expect((await status()).recovery?.files).toEqual([
+      expect.objectContaining({ name: 'journal', reason: 'newer_version' }),
+    ]);
     expect(json(join(dataDir, 'journal.json')).schemaVersion).toBe(1);
     // The newer file's ticket counter is honoured too (it may have sold with those numbers).
     expect(json(join(dataDir, 'journal.json')).ticketSequence).toBeGreaterThanOrEqual(9 + 100);
@@ -230,16 +297,28 @@ describe('schema versions', () => {
       },
       validate: (d) => (typeof d.count === 'number' ? null : 'count missing'),
     };
-    expect(migrate(spec, 1, { schemaVersion: 1, list: ['a', 'b'] })).toMatchObject({ schemaVersion: 3, items: ['a', 'b'], count: 2 });
+    expect(migrate(spec, 1, { schemaVersion: 1, list: ['a', 'b'] })).toMatchObject({
+      schemaVersion: 3,
+      items: ['a', 'b'],
+      count: 2,
+    });
     expect(migrate(spec, 2, { schemaVersion: 2, items: [] })).toMatchObject({ count: 0 });
-    expect(() => migrate({ ...spec, migrations: { 2: spec.migrations[2]! } }, 1, { schemaVersion: 1 })).toThrow(/no migration from schemaVersion 1/);
-    expect(() => migrate({ ...spec, validate: () => 'nope' }, 1, { schemaVersion: 1, list: [] })).toThrow(/not valid: nope/);
+    expect(() => migrate({ ...spec, migrations: { 2: spec.migrations[2]! } }, 1, { schemaVersion: 1 })).toThrow(
+      /no migration from schemaVersion 1/,
+    );
+    expect(() => migrate({ ...spec, validate: () => 'nope' }, 1, { schemaVersion: 1, list: [] })).toThrow(
+      /not valid: nope/,
+    );
     // A file whose migration fails is set aside as corrupt rather than half converted.
     const dir = makeDataDir('sequra-pos-migrate-');
     try {
       writeFileSync(join(dir, 'thing.json'), JSON.stringify({ schemaVersion: 1 }));
       const seen: string[] = [];
-      const result = prepareStoreFile({ cwd: dir, name: 'thing' }, { ...spec, migrations: {} }, { onSetAside: (f) => seen.push(f.reason) });
+      const result = prepareStoreFile(
+        { cwd: dir, name: 'thing' },
+        { ...spec, migrations: {} },
+        { onSetAside: (f) => seen.push(f.reason) },
+      );
       expect(result.kind).toBe('corrupt');
       expect(seen).toEqual(['corrupt']);
       expect(existsSync(join(dir, 'thing.json'))).toBe(false);
@@ -299,7 +378,11 @@ describe('retention', () => {
       byMonth.set(month, { ...byMonth.get(month), [sale.id]: sale });
     }
     mkdirSync(join(dataDir, 'history'), { recursive: true });
-    for (const [month, monthSales] of byMonth) writeFileSync(join(dataDir, 'history', `history-${month}.json`), JSON.stringify({ schemaVersion: 1, sales: monthSales }));
+    for (const [month, monthSales] of byMonth)
+      writeFileSync(
+        join(dataDir, 'history', `history-${month}.json`),
+        JSON.stringify({ schemaVersion: 1, sales: monthSales }),
+      );
   }
 
   function historyIds(): string[] {
@@ -345,6 +428,10 @@ describe('quitting with work pending', () => {
     await setFaults(sandbox, null);
     const [item] = (await call<{ items: Array<{ id: string }> }>(core!, 'outbox.list')).items;
     await call(core!, 'outbox.retryNow', { instructionId: item!.id });
-    await waitFor(() => core!.pendingWork().open, (n) => n === 0, 5_000);
+    await waitFor(
+      () => core!.pendingWork().open,
+      (n) => n === 0,
+      5_000,
+    );
   });
 });

@@ -5,7 +5,11 @@ import { makeDataDir, removeDir, startTill, type RunningTill } from '../e2e/harn
 
 // The preview host's WebSocket is a second door into main: it must validate exactly like IPC does,
 // refuse strangers, and keep serving after bad input.
-function connect(till: RunningTill, token = till.host.token, origin = `http://127.0.0.1:${till.host.port}`): Promise<WebSocket> {
+function connect(
+  till: RunningTill,
+  token = till.host.token,
+  origin = `http://127.0.0.1:${till.host.port}`,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${till.host.port}/bridge?token=${token}`, { headers: { Origin: origin } });
     ws.once('open', () => resolve(ws));
@@ -13,7 +17,13 @@ function connect(till: RunningTill, token = till.host.token, origin = `http://12
   });
 }
 
-function ask(ws: WebSocket, message: string): Promise<{ id: number | null; result: { ok: boolean; data?: unknown; error?: { code: string; fields?: Record<string, string> } } }> {
+function ask(
+  ws: WebSocket,
+  message: string,
+): Promise<{
+  id: number | null;
+  result: { ok: boolean; data?: unknown; error?: { code: string; fields?: Record<string, string> } };
+}> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       const parsed = JSON.parse(data.toString());

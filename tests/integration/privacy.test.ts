@@ -6,9 +6,19 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { maskedMobile, purgeSale } from '../../electron/core/privacy/purge.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, call, makeDataDir, removeDir, shopper, startCore, tillConfigFor, waitFor } from '../support/till.ts';
+import {
+  CART,
+  SHOPPER,
+  call,
+  makeDataDir,
+  removeDir,
+  shopper,
+  startCore,
+  tillConfigFor,
+  waitFor,
+} from '../support/till.ts';
 
 const DAY = 24 * 3600_000;
 let sandbox: RunningSandbox;
@@ -66,7 +76,8 @@ function allStoredSales(): SaleRecord[] {
     } catch {
       // no history there
     }
-    for (const file of months) found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'history', file), 'utf8')).sales));
+    for (const file of months)
+      found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'history', file), 'utf8')).sales));
   }
   return found;
 }
@@ -116,22 +127,45 @@ describe('personal-data purge', () => {
     }
     // What the store still needs stays.
     const purgedDone = sales.find((s) => s.id === done.id)!;
-    expect(purgedDone).toMatchObject({ step: 'done', ticketNumber: done.ticketNumber, solicitation: done.solicitation, product: done.product, cart: done.cart });
+    expect(purgedDone).toMatchObject({
+      step: 'done',
+      ticketNumber: done.ticketNumber,
+      solicitation: done.solicitation,
+      product: done.product,
+      cart: done.cart,
+    });
 
     // Nowhere in the sale files (journals, outbox, history) does the shopper appear any more.
-    const everything = [join(dataDir, 'journal.json'), join(dataDir, 'outbox.json'), join(dataDir, 'training', 'journal.json'), ...readdirSync(join(dataDir, 'history')).map((f) => join(dataDir, 'history', f))]
+    const everything = [
+      join(dataDir, 'journal.json'),
+      join(dataDir, 'outbox.json'),
+      join(dataDir, 'training', 'journal.json'),
+      ...readdirSync(join(dataDir, 'history')).map((f) => join(dataDir, 'history', f)),
+    ]
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
-    for (const value of [SHOPPER.nin, SHOPPER.email, SHOPPER.givenNames, SHOPPER.firstSurname, SHOPPER.dateOfBirth, '612 345 678', '612345678']) {
+    for (const value of [
+      SHOPPER.nin,
+      SHOPPER.email,
+      SHOPPER.givenNames,
+      SHOPPER.firstSurname,
+      SHOPPER.dateOfBirth,
+      '612 345 678',
+      '612345678',
+    ]) {
       expect(everything).not.toContain(value);
     }
-    const audit = readdirSync(join(dataDir, 'audit')).map((f) => readFileSync(join(dataDir, 'audit', f), 'utf8')).join('');
+    const audit = readdirSync(join(dataDir, 'audit'))
+      .map((f) => readFileSync(join(dataDir, 'audit', f), 'utf8'))
+      .join('');
     expect(audit).toContain('"action":"privacy.purged"');
 
     // A second run finds nothing more to do (purging is idempotent).
     await core.stop();
     core = await live();
-    expect(allStoredSales().filter((s) => s.timeline.filter((e) => e.event === 'personal_data_purged').length !== 1)).toEqual([]);
+    expect(
+      allStoredSales().filter((s) => s.timeline.filter((e) => e.event === 'personal_data_purged').length !== 1),
+    ).toEqual([]);
   });
 
   it('honours the configured personalDataDays', async () => {
@@ -152,8 +186,19 @@ describe('purgeSale', () => {
     const sale = {
       shopper: { ...SHOPPER },
       timeline: [{ at: 'x', event: 'sms_sent', detail: 'to 612345678 / maria@example.com' }],
-      lastError: { code: 'c', message: 'NIN 23232323T rejected', retryable: false, at: 'x', reasons: ['email maria@example.com'] },
-      confirmation: { requestedAt: null, confirmedAt: null, refusal: { kind: 'unknown', reasons: ['23232323T'], at: 'x' }, goodsReleasedBy: null },
+      lastError: {
+        code: 'c',
+        message: 'NIN 23232323T rejected',
+        retryable: false,
+        at: 'x',
+        reasons: ['email maria@example.com'],
+      },
+      confirmation: {
+        requestedAt: null,
+        confirmedAt: null,
+        refusal: { kind: 'unknown', reasons: ['23232323T'], at: 'x' },
+        goodsReleasedBy: null,
+      },
       needsAttention: null,
     } as unknown as SaleRecord;
     const purged = JSON.stringify(purgeSale(sale, new Date()));

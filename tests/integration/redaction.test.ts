@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { CART, SHOPPER, call, makeDataDir, removeDir, shopper, startCore, waitFor } from '../support/till.ts';
 
@@ -60,20 +60,42 @@ describe('redaction', () => {
   it('a full sale and a refused start leave no personal data in logs, audit or diagnostics', async () => {
     const draft = await call<SaleRecord>(core, 'sale.create');
     // An error path first: a mistyped NIN is refused (the till logs and answers with field codes).
-    await call(core, 'sale.saveDraft', { saleId: draft.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER_WITH_ADDRESS, nin: TYPO_NIN } });
+    await call(core, 'sale.saveDraft', {
+      saleId: draft.id,
+      stage: 'shopper',
+      cart: CART,
+      shopper: { ...SHOPPER_WITH_ADDRESS, nin: TYPO_NIN },
+    });
     expect((await core.dispatch('sale.start', { saleId: draft.id }, true)).ok).toBe(false);
-    await call(core, 'sale.saveDraft', { saleId: draft.id, stage: 'shopper', cart: CART, shopper: SHOPPER_WITH_ADDRESS });
+    await call(core, 'sale.saveDraft', {
+      saleId: draft.id,
+      stage: 'shopper',
+      cart: CART,
+      shopper: SHOPPER_WITH_ADDRESS,
+    });
     const started = await call<SaleRecord>(core, 'sale.start', { saleId: draft.id });
-    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: started.id, product: 'pp3', campaign: null });
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+      saleId: started.id,
+      product: 'pp3',
+      campaign: null,
+    });
     await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
     await call(core, 'sale.confirm', { saleId: awaiting.id });
-    await waitFor(async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!, (s) => s.step === 'done');
+    await waitFor(
+      async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!,
+      (s) => s.step === 'done',
+    );
 
     await call(core, 'session.elevate', { managerPin: '482915' });
     const auditExport = await call<{ path: string }>(core, 'audit.export');
     const diagnostics = await call<{ path: string; entries: number }>(core, 'diagnostics.export');
 
-    const files = [...filesUnder(join(dataDir, 'logs')), ...filesUnder(join(dataDir, 'audit')), auditExport.path, diagnostics.path];
+    const files = [
+      ...filesUnder(join(dataDir, 'logs')),
+      ...filesUnder(join(dataDir, 'audit')),
+      auditExport.path,
+      diagnostics.path,
+    ];
     expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
@@ -93,12 +115,22 @@ describe('redaction', () => {
       credentials: { stored: true },
     });
     expect(bundle.os.platform).toBe(process.platform);
-    const calls = bundle.sequraCalls as Array<{ method: string; path: string; status: number | null; durationMs: number; uuid: string | null }>;
+    const calls = bundle.sequraCalls as Array<{
+      method: string;
+      path: string;
+      status: number | null;
+      durationMs: number;
+      uuid: string | null;
+    }>;
     expect(diagnostics.entries).toBe(calls.length);
     expect(calls).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ method: 'POST', path: '/orders', status: 204, uuid: awaiting.solicitation!.uuid }),
-        expect.objectContaining({ method: 'POST', path: `/orders/${awaiting.solicitation!.uuid}/form_deliveries`, status: 204 }),
+        expect.objectContaining({
+          method: 'POST',
+          path: `/orders/${awaiting.solicitation!.uuid}/form_deliveries`,
+          status: 204,
+        }),
         expect.objectContaining({ method: 'PUT', path: `/orders/${awaiting.solicitation!.uuid}` }),
         expect.objectContaining({ method: 'GET', path: '/merchants/credentials', status: 200 }),
       ]),

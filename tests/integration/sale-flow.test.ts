@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
   CART,
@@ -44,7 +44,12 @@ afterEach(async () => {
 
 async function saleReadyForSms(shopperOverrides: Partial<typeof SHOPPER> = {}): Promise<SaleRecord> {
   const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: { ...SHOPPER, ...shopperOverrides } });
+  await call(core, 'sale.saveDraft', {
+    saleId: created.id,
+    stage: 'shopper',
+    cart: CART,
+    shopper: { ...SHOPPER, ...shopperOverrides },
+  });
   return call<SaleRecord>(core, 'sale.start', { saleId: created.id });
 }
 
@@ -66,7 +71,11 @@ describe('sale flow against the sandbox', () => {
     const products = solicited.paymentOptions!.map((o) => o.product);
     expect(products).toEqual(expect.arrayContaining(['i1', 'sp1', 'pp3', 'pp5']));
 
-    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: solicited.id, product: 'pp3', campaign: null });
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+      saleId: solicited.id,
+      product: 'pp3',
+      campaign: null,
+    });
     expect(awaiting.step).toBe('awaiting_approval');
     expect(awaiting.sms.sentCount).toBe(1);
 
@@ -82,7 +91,8 @@ describe('sale flow against the sandbox', () => {
     expect(order.state).toBe('shipped');
     expect(order.order_ref_1).toBe('TIENDA-01-03-000001');
     const log = (await sandboxRequests(sandbox)).filter((r) => !r.path.startsWith('/__sandbox'));
-    const count = (method: string, pattern: RegExp) => log.filter((r) => r.method === method && pattern.test(r.path)).length;
+    const count = (method: string, pattern: RegExp) =>
+      log.filter((r) => r.method === method && pattern.test(r.path)).length;
     expect(count('POST', /^\/orders$/)).toBe(1);
     expect(count('POST', /form_deliveries$/)).toBe(1);
     expect(count('PUT', /^\/orders\//)).toBe(1);
@@ -96,7 +106,9 @@ describe('sale flow against the sandbox', () => {
     expect(early.confirmation.refusal?.kind).toBe('not_approved_yet');
     expect(early.confirmation.refusal?.reasons.join(' ')).toMatch(/not been approved/);
     // The refusal is on the cashier's screen, waiting for her: the till does not report it as stuck work.
-    expect((await call<{ connectivity: { pendingCount: number } }>(core, 'app.getStatus')).connectivity.pendingCount).toBe(0);
+    expect(
+      (await call<{ connectivity: { pendingCount: number } }>(core, 'app.getStatus')).connectivity.pendingCount,
+    ).toBe(0);
     await shopper(sandbox, sale.solicitation!.uuid, 'approve');
     const again = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
     expect(['handing_over', 'done']).toContain(again.step);
@@ -123,14 +135,22 @@ describe('sale flow against the sandbox', () => {
     await shopper(sandbox, sale.solicitation!.uuid, 'review_approve');
     const underReview = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
     expect(underReview.confirmation.refusal?.kind).toBe('under_review');
-    await waitFor(() => sandboxOrder(sandbox, sale.solicitation!.uuid), (o) => o.state === 'approved', 5_000);
+    await waitFor(
+      () => sandboxOrder(sandbox, sale.solicitation!.uuid),
+      (o) => o.state === 'approved',
+      5_000,
+    );
     await call(core, 'sale.confirm', { saleId: sale.id });
     await waitFor(current, (s) => s.step === 'done');
   });
 
   it('explains products outside their amount limits instead of hiding them', async () => {
     const created = await call<SaleRecord>(core, 'sale.create');
-    const small = { lines: [{ id: 'l1', reference: 'R1', name: 'Funda', unitPriceCents: 2_000, quantity: 1 }], discounts: [], tillPayments: [] };
+    const small = {
+      lines: [{ id: 'l1', reference: 'R1', name: 'Funda', unitPriceCents: 2_000, quantity: 1 }],
+      discounts: [],
+      tillPayments: [],
+    };
     await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: small, shopper: SHOPPER });
     const sale = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
     const byProduct = Object.fromEntries(sale.paymentOptions!.map((o) => [o.product, o]));
@@ -144,7 +164,11 @@ describe('sale flow against the sandbox', () => {
     const sale = await saleReadyForSms();
     const pp5 = sale.paymentOptions!.find((o) => o.product === 'pp5')!;
     expect(pp5.campaign).toBeTruthy();
-    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: sale.id, product: 'pp5', campaign: pp5.campaign });
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+      saleId: sale.id,
+      product: 'pp5',
+      campaign: pp5.campaign,
+    });
     expect(awaiting.step).toBe('awaiting_approval');
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).campaign).toBe(pp5.campaign);
   });
@@ -177,12 +201,16 @@ describe('sale flow against the sandbox', () => {
 
   it('refuses to start an incomplete sale, naming the fields, and keeps what was typed', async () => {
     const created = await call<SaleRecord>(core, 'sale.create');
-    const saved = await call<{ sale: SaleRecord; problems: { shopper: Record<string, string> } }>(core, 'sale.saveDraft', {
-      saleId: created.id,
-      stage: 'shopper',
-      cart: CART,
-      shopper: { ...SHOPPER, nin: '13003009L', mobile: '912 345 678' },
-    });
+    const saved = await call<{ sale: SaleRecord; problems: { shopper: Record<string, string> } }>(
+      core,
+      'sale.saveDraft',
+      {
+        saleId: created.id,
+        stage: 'shopper',
+        cart: CART,
+        shopper: { ...SHOPPER, nin: '13003009L', mobile: '912 345 678' },
+      },
+    );
     expect(saved.problems.shopper).toMatchObject({ nin: 'nin.letter', mobile: 'mobile.landline' });
     const error = await callError(core, 'sale.start', { saleId: created.id });
     expect(error.code).toBe('invalid_request');
@@ -236,17 +264,30 @@ describe('sale flow against the sandbox', () => {
     await shopper(sandbox, held.solicitation!.uuid, 'approve');
     await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
     await call(core, 'sale.confirm', { saleId: held.id });
-    expect((await callError(core, 'sale.releaseGoods', { saleId: held.id, managerPin: TEST_MANAGER.pin })).code).toBe('conflict');
+    expect((await callError(core, 'sale.releaseGoods', { saleId: held.id, managerPin: TEST_MANAGER.pin })).code).toBe(
+      'conflict',
+    );
 
     // A till whose IT configuration allows releasing with a manager's PIN.
     await core.stop();
-    core = await startCore({ dataDir, sandbox, config: tillConfigFor(sandbox, { offlineGoodsRelease: 'manager_pin' }) });
+    core = await startCore({
+      dataDir,
+      sandbox,
+      config: tillConfigFor(sandbox, { offlineGoodsRelease: 'manager_pin' }),
+    });
     expect((await callError(core, 'sale.releaseGoods', { saleId: held.id, managerPin: '000000' })).code).toBe('locked');
-    const released = await call<SaleRecord>(core, 'sale.releaseGoods', { saleId: held.id, managerPin: TEST_MANAGER.pin });
+    const released = await call<SaleRecord>(core, 'sale.releaseGoods', {
+      saleId: held.id,
+      managerPin: TEST_MANAGER.pin,
+    });
     expect(released.step).toBe('confirming');
     expect(released.confirmation.goodsReleasedBy).toBe(TEST_MANAGER.id);
     await setFaults(sandbox, null);
-    await core.dispatch('outbox.retryNow', { instructionId: (await call<{ items: Array<{ id: string }> }>(core, 'outbox.list')).items[0]!.id }, true);
+    await core.dispatch(
+      'outbox.retryNow',
+      { instructionId: (await call<{ items: Array<{ id: string }> }>(core, 'outbox.list')).items[0]!.id },
+      true,
+    );
     await waitFor(current, (s) => s.step === 'done');
     expect((await sandboxOrder(sandbox, held.solicitation!.uuid)).confirmed_count).toBe(1);
   });

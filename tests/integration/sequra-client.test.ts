@@ -4,7 +4,7 @@
 // Faults (429, 5xx, resets, hangs) come from the sandbox's own control API.
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../electron/core/sandbox/server.ts';
+import { startSandbox } from '../../sandbox/index.ts';
 import { createSequraClient } from '../../electron/core/sequra/client.ts';
 import type { SequraClient, SequraClientOptions } from '../../electron/core/sequra/client.ts';
 import { SequraError, toErrorSummary } from '../../electron/core/sequra/errors.ts';
@@ -42,8 +42,10 @@ async function control(method: string, path: string, body?: unknown): Promise<un
 
 const setFaults = (faults: Record<string, unknown>) => control('POST', '/__sandbox/faults', faults);
 const clearFaults = () => control('DELETE', '/__sandbox/faults');
-const shopper = (uuid: string, outcome: 'approve' | 'reject') => control('POST', `/__sandbox/orders/${uuid}/shopper`, { outcome });
-const sandboxOrder = async (uuid: string) => (await control('GET', `/__sandbox/orders/${uuid}`)) as Record<string, unknown>;
+const shopper = (uuid: string, outcome: 'approve' | 'reject') =>
+  control('POST', `/__sandbox/orders/${uuid}/shopper`, { outcome });
+const sandboxOrder = async (uuid: string) =>
+  (await control('GET', `/__sandbox/orders/${uuid}`)) as Record<string, unknown>;
 const requestLog = async () => (await control('GET', '/__sandbox/requests')) as LoggedRequest[];
 /** SeQura-surface requests only (the control API is not part of SeQura). */
 const seQuraRequests = async () => (await requestLog()).filter((r) => !r.path.startsWith('/__sandbox'));
@@ -337,7 +339,10 @@ describe('SeQura refusals', () => {
   });
 
   it('403 "Bad order id" for payment methods of an unknown order', async () => {
-    const error = await expectKind(client().getOrderPaymentMethods('00000000-0000-4000-8000-000000000000'), 'forbidden');
+    const error = await expectKind(
+      client().getOrderPaymentMethods('00000000-0000-4000-8000-000000000000'),
+      'forbidden',
+    );
     expect(error.messages[0]).toMatch(/^Bad order id/);
   });
 
@@ -502,7 +507,10 @@ describe('transport failures', () => {
     expect(post.networkCode).toBe('ECONNREFUSED');
     expect(post.message).not.toContain(String(port));
     await expectKind(sequra.checkCredentials(), 'offline');
-    await expectKind(sequra.updateSolicitedOrder('00000000-0000-4000-8000-000000000000', confirmationOf(orderPayload())), 'offline');
+    await expectKind(
+      sequra.updateSolicitedOrder('00000000-0000-4000-8000-000000000000', confirmationOf(orderPayload())),
+      'offline',
+    );
   });
 
   it("offline: Electron's net::ERR_INTERNET_DISCONNECTED from the injected fetch", async () => {
@@ -538,7 +546,10 @@ describe('unexpected responses', () => {
   it('a 200 that is not JSON at all (a captive portal page)', async () => {
     const portal: typeof fetch = async (input, init) => {
       await (await fetch(input, init)).body?.cancel();
-      return new Response('<html>Log in to the store Wi-Fi</html>', { status: 200, headers: { 'Content-Type': 'text/html' } });
+      return new Response('<html>Log in to the store Wi-Fi</html>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html' },
+      });
     };
     await expectKind(client({ fetch: portal }).checkCredentials(), 'unexpected_response');
   });
@@ -548,7 +559,10 @@ describe('unexpected responses', () => {
       const real = await fetch(input, init);
       return new Response(null, { status: real.status, headers: {} });
     };
-    const error = await expectKind(client({ fetch: noLocation }).startSolicitation(orderPayload()), 'unexpected_response');
+    const error = await expectKind(
+      client({ fetch: noLocation }).startSolicitation(orderPayload()),
+      'unexpected_response',
+    );
     expect(error.status).toBe(204);
     expect(error.retryable).toBe(false);
     expect((await seQuraRequests()).filter((r) => r.method === 'POST' && r.order_uuid !== null)).toHaveLength(1);
@@ -559,7 +573,10 @@ describe('unexpected responses', () => {
       await (await fetch(input, init)).body?.cancel();
       return new Response('<html>conflict</html>', { status: 409, headers: { 'Content-Type': 'text/html' } });
     };
-    const error = await expectKind(client({ fetch: proxyPage }).startSolicitation(orderPayload()), 'unexpected_response');
+    const error = await expectKind(
+      client({ fetch: proxyPage }).startSolicitation(orderPayload()),
+      'unexpected_response',
+    );
     expect(error.status).toBe(409);
   });
 });
@@ -578,10 +595,16 @@ describe('invalid payloads never leave the till', () => {
     withUrl.merchant = { ...withUrl.merchant, notify_url: 'https://shop.example/ipn' };
     await expectKind(sequra.startSolicitation(withUrl), 'invalid_payload');
 
-    const foreign = await expectKind(sequra.startSolicitation(orderPayload({ merchant: 'someone_else' })), 'invalid_payload');
+    const foreign = await expectKind(
+      sequra.startSolicitation(orderPayload({ merchant: 'someone_else' })),
+      'invalid_payload',
+    );
     expect(foreign.issues[0]?.path).toBe('merchant.id');
 
-    await expectKind(sequra.sendFormBySms('00000000-0000-4000-8000-000000000000', { product_code: 'pp5' }), 'invalid_payload');
+    await expectKind(
+      sequra.sendFormBySms('00000000-0000-4000-8000-000000000000', { product_code: 'pp5' }),
+      'invalid_payload',
+    );
     await expectKind(sequra.sendFormBySms('', { product_code: 'i1' }), 'invalid_payload');
     await expectKind(sequra.updateOrder('T-2', shippedUpdate('T-1')), 'invalid_payload');
 

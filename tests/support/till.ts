@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
 import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
-import type { RunningSandbox } from '../../electron/core/sandbox/server.ts';
-import { createMemorySecretStore, type SecretStore, type SequraCredentials } from '../../electron/core/secrets/secret-store.ts';
+import type { RunningSandbox } from '../../sandbox/index.ts';
+import {
+  createMemorySecretStore,
+  type SecretStore,
+  type SequraCredentials,
+} from '../../electron/core/secrets/secret-store.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 
@@ -71,7 +75,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const config = options.config ?? (options.sandbox ? tillConfigFor(options.sandbox) : undefined);
   if (options.configText !== undefined) writeFileSync(configPath, options.configText);
   else if (config) writeFileSync(configPath, JSON.stringify(config));
-  if (options.sandbox) credentials = { username: options.sandbox.config.username, password: options.sandbox.config.password };
+  if (options.sandbox)
+    credentials = { username: options.sandbox.config.username, password: options.sandbox.config.password };
   const core = await createCore({
     dataDir: options.dataDir,
     appVersion: '0.0.0-test',
@@ -92,7 +97,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
 export async function call<T = unknown>(core: Core, channel: string, request: unknown = {}): Promise<T> {
   const result = await core.dispatch(channel, request, true);
   if (!result.ok) {
-    const error = new Error(`${channel} failed: ${result.error.code} ${result.error.message}`) as Error & { ipc: typeof result.error };
+    const error = new Error(`${channel} failed: ${result.error.code} ${result.error.message}`) as Error & {
+      ipc: typeof result.error;
+    };
     error.ipc = result.error;
     throw error;
   }
@@ -153,7 +160,9 @@ export async function sandboxOrder(sandbox: RunningSandbox, uuid: string): Promi
   return (await fetch(`${sandbox.baseUrl}/__sandbox/orders/${uuid}`)).json();
 }
 
-export async function sandboxRequests(sandbox: RunningSandbox): Promise<Array<{ method: string; path: string; status: number | null; order_uuid: string | null }>> {
+export async function sandboxRequests(
+  sandbox: RunningSandbox,
+): Promise<Array<{ method: string; path: string; status: number | null; order_uuid: string | null }>> {
   return (await fetch(`${sandbox.baseUrl}/__sandbox/requests`)).json();
 }
 
@@ -166,7 +175,11 @@ export async function setFaults(sandbox: RunningSandbox, faults: Record<string, 
   if (!response.ok) throw new Error(`faults: ${response.status} ${await response.text()}`);
 }
 
-export async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {

@@ -63,7 +63,10 @@ describe('main bundle', () => {
     // The ESM-only dependencies are really inside.
     const inputs = Object.keys(main.metafile.inputs);
     for (const pkg of ['electron-store', 'conf', 'ky', 'zod']) {
-      expect(inputs.some((path) => path.includes(`node_modules/${pkg}/`)), pkg).toBe(true);
+      expect(
+        inputs.some((path) => path.includes(`node_modules/${pkg}/`)),
+        pkg,
+      ).toBe(true);
     }
     // Nothing from the renderer or the browser preview host is shipped in main.
     expect(inputs.filter((path) => path.startsWith('renderer/') || path.startsWith('electron/preview/'))).toEqual([]);
@@ -76,7 +79,10 @@ describe('main bundle', () => {
     const root = mkdtempSync(join(tmpdir(), 'sequra-pos-import-meta-'));
     try {
       mkdirSync(join(root, 'electron', 'main'), { recursive: true });
-      writeFileSync(join(root, 'electron', 'main', 'main.ts'), 'process.stdout.write(new URL("./beside.txt", import.meta.url).href);\n');
+      writeFileSync(
+        join(root, 'electron', 'main', 'main.ts'),
+        'process.stdout.write(new URL("./beside.txt", import.meta.url).href);\n',
+      );
       const bundle = await buildElectronBundle('main', { root, outdir: join(root, 'out') });
       expect(bundle.warnings).toEqual([]);
       const printed = execFileSync(process.execPath, [bundle.file], { encoding: 'utf8' });

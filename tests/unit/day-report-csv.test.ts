@@ -59,6 +59,8 @@ describe('report CSV', () => {
     expect(lines[0]).toBe(CSV_COLUMNS.join(';'));
     const cells = lines[1]!.split(';');
     expect(cells[2]).toBe('"T');
-    expect(lines[1]).toContain(';"T;1";03;T-03-000001;u-1;pp3;Paga en 3 plazos;devuelta;venta;468,90;10,00;458,90;10,00;');
+    expect(lines[1]).toContain(
+      ';"T;1";03;T-03-000001;u-1;pp3;Paga en 3 plazos;devuelta;venta;468,90;10,00;458,90;10,00;',
+    );
   });
 });

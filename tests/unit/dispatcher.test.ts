@@ -16,24 +16,35 @@ const status: TillStatus = {
   storeRef: 'FORMACION',
   tillId: '01',
   language: 'es',
-  connectivity: { state: 'online', since: null, lastCheckedAt: null, lastError: null, pendingCount: 0, oldestPendingAt: null },
+  connectivity: {
+    state: 'online',
+    since: null,
+    lastCheckedAt: null,
+    lastError: null,
+    pendingCount: 0,
+    oldestPendingAt: null,
+  },
   trainingPhoneBaseUrl: null,
 };
 
 function setup(overrides: Partial<Record<keyof Handlers, (request: never) => Promise<unknown>>> = {}) {
   const calls: Array<{ channel: string; request: unknown }> = [];
   const warnings: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const record =
-    (channel: string, answer: (request: never) => Promise<unknown>) =>
-    async (request: never) => {
-      calls.push({ channel, request });
-      return answer(request);
-    };
+  const record = (channel: string, answer: (request: never) => Promise<unknown>) => async (request: never) => {
+    calls.push({ channel, request });
+    return answer(request);
+  };
   // Only the channels this file exercises; any other is absent and would land in the `internal` path.
   const handlers = {
     'app.getStatus': record('app.getStatus', overrides['app.getStatus'] ?? (async () => status)),
-    'app.setLanguage': record('app.setLanguage', overrides['app.setLanguage'] ?? (async ({ language }: { language: 'es' | 'en' }) => ({ ...status, language }))),
-    'connectivity.checkNow': record('connectivity.checkNow', overrides['connectivity.checkNow'] ?? (async () => status.connectivity)),
+    'app.setLanguage': record(
+      'app.setLanguage',
+      overrides['app.setLanguage'] ?? (async ({ language }: { language: 'es' | 'en' }) => ({ ...status, language })),
+    ),
+    'connectivity.checkNow': record(
+      'connectivity.checkNow',
+      overrides['connectivity.checkNow'] ?? (async () => status.connectivity),
+    ),
     'sale.start': record('sale.start', overrides['sale.start'] ?? (async () => ({}))),
   } as unknown as Handlers;
   const dispatch = createDispatcher(handlers, { warn: (event, data) => warnings.push({ event, data }) });
@@ -95,7 +106,18 @@ describe('createDispatcher', () => {
 
   it('unknown channel → unknown_channel, whatever the channel value is', async () => {
     const { dispatch } = setup();
-    for (const channel of ['app.deleteEverything', 'APP.GETSTATUS', '', 'constructor', '__proto__', 42, null, undefined, {}, ['app.getStatus']]) {
+    for (const channel of [
+      'app.deleteEverything',
+      'APP.GETSTATUS',
+      '',
+      'constructor',
+      '__proto__',
+      42,
+      null,
+      undefined,
+      {},
+      ['app.getStatus'],
+    ]) {
       const error = errorOf(await dispatch(channel, {}, true));
       expect(error.code, String(channel)).toBe('unknown_channel');
     }
@@ -103,7 +125,10 @@ describe('createDispatcher', () => {
 
   it('untrusted sender → forbidden_sender before anything else, and it is logged', async () => {
     const { dispatch, calls, warnings } = setup();
-    expect(errorOf(await dispatch('app.getStatus', {}, false))).toMatchObject({ code: 'forbidden_sender', retryable: false });
+    expect(errorOf(await dispatch('app.getStatus', {}, false))).toMatchObject({
+      code: 'forbidden_sender',
+      retryable: false,
+    });
     // Checked before the channel: a foreign page learns nothing about which channels exist.
     expect(errorOf(await dispatch('no.such', {}, false)).code).toBe('forbidden_sender');
     expect(calls).toEqual([]);
@@ -117,7 +142,10 @@ describe('createDispatcher', () => {
       },
     });
     const result = await dispatch('app.getStatus', {}, true);
-    expect(result).toEqual({ ok: false, error: { code: 'sequra_unreachable', message: 'SeQura did not answer.', retryable: true } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'sequra_unreachable', message: 'SeQura did not answer.', retryable: true },
+    });
   });
 
   it('a handler that throws a plain Error → internal, without leaking its message (not even to the log)', async () => {
@@ -163,7 +191,9 @@ describe('createDispatcher', () => {
   });
 
   it('a response that violates its schema → internal, and the bad data is not returned', async () => {
-    const { dispatch, warnings } = setup({ 'app.getStatus': async () => ({ ...status, mode: 'superuser', merchantId: 'm'.repeat(101) }) });
+    const { dispatch, warnings } = setup({
+      'app.getStatus': async () => ({ ...status, mode: 'superuser', merchantId: 'm'.repeat(101) }),
+    });
     const result = await dispatch('app.getStatus', {}, true);
     expect(errorOf(result)).toMatchObject({ code: 'internal', message: 'The till produced an invalid answer.' });
     expect(JSON.stringify(result)).not.toContain('superuser');
@@ -172,7 +202,21 @@ describe('createDispatcher', () => {
 
   it('never throws, whatever arrives, on every channel', async () => {
     const { dispatch } = setup();
-    const garbage: unknown[] = [undefined, null, 0, -1, NaN, '', 'x'.repeat(10_000), true, [], [1, 2], { a: 1 }, { saleId: 1 }, { language: null }];
+    const garbage: unknown[] = [
+      undefined,
+      null,
+      0,
+      -1,
+      NaN,
+      '',
+      'x'.repeat(10_000),
+      true,
+      [],
+      [1, 2],
+      { a: 1 },
+      { saleId: 1 },
+      { language: null },
+    ];
     for (const channel of [...CHANNELS, 'nope', 7]) {
       for (const request of garbage) {
         for (const trusted of [true, false]) {

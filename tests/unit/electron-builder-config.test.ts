@@ -17,7 +17,10 @@ const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8'
   linux: { target: Array<{ target: string }> };
   deb: { depends: string[] };
 };
-const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 function validator() {
   // scheme.json is draft-07, Ajv 8's default draft; strict off because the schema uses keywords
@@ -44,7 +47,12 @@ describe('electron-builder.yml', () => {
 
   it('Windows: an assisted NSIS installer, per machine, that keeps app data on uninstall', () => {
     expect(config.win.target.map((t) => t.target)).toEqual(['nsis']);
-    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true, allowElevation: true, deleteAppDataOnUninstall: false });
+    expect(config.nsis).toMatchObject({
+      oneClick: false,
+      perMachine: true,
+      allowElevation: true,
+      deleteAppDataOnUninstall: false,
+    });
   });
 
   it('Linux: deb (with explicit depends, including the keyring client) and AppImage', () => {
@@ -78,7 +86,9 @@ describe('electron-builder.yml', () => {
 
   it('packages only the built bundles, which is what package.json "main" points into', () => {
     expect(config.directories).toEqual({ output: 'out' });
-    expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!node_modules']));
+    expect(config.files).toEqual(
+      expect.arrayContaining(['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!node_modules']),
+    );
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; productName: string };
     expect(pkg.main).toBe('dist/electron/main.cjs');
     expect(config.productName).toBe(pkg.productName);

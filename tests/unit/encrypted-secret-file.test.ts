@@ -8,11 +8,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/ipc/dispatcher.ts';
 import { createEncryptedFileSecretStore } from '../../electron/core/security/encrypted-secret-file.ts';
-import { cipherFromSafeStorage, type SafeStorageLike, type StringCipher } from '../../electron/core/security/os-cipher.ts';
+import {
+  cipherFromSafeStorage,
+  type SafeStorageLike,
+  type StringCipher,
+} from '../../electron/core/security/os-cipher.ts';
 
 const credentials = { username: 'merchant_pos', password: 'hunter2-S3cret!' };
 
-function aesCipher(options: { available?: () => boolean; shouldReEncrypt?: () => boolean } = {}): StringCipher & { key: Buffer; encryptions: number } {
+function aesCipher(
+  options: { available?: () => boolean; shouldReEncrypt?: () => boolean } = {},
+): StringCipher & { key: Buffer; encryptions: number } {
   const state = {
     key: randomBytes(32),
     encryptions: 0,
@@ -77,8 +83,12 @@ describe('encrypted secret file', () => {
 
   it('refuses empty or oversized fields', async () => {
     const store = createEncryptedFileSecretStore({ filePath: join(dir, 'c.enc'), cipher: aesCipher(), log });
-    await expect(store.setCredentials({ username: '', password: 'x' })).rejects.toMatchObject({ code: 'invalid_request' });
-    await expect(store.setCredentials({ username: 'u', password: 'p'.repeat(501) })).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(store.setCredentials({ username: '', password: 'x' })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await expect(store.setCredentials({ username: 'u', password: 'p'.repeat(501) })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it('a blob it cannot decrypt (another user, reset keyring) reads as "none", is kept, and is logged without content', async () => {
@@ -174,7 +184,11 @@ describe('cipherFromSafeStorage', () => {
 
   it('reports unavailable when the OS says so', async () => {
     expect(await cipherFromSafeStorage(syncApi(false), 'win32').isAvailable()).toBe(false);
-    const asyncOff = { isAsyncEncryptionAvailable: async () => false, encryptStringAsync: async () => Buffer.alloc(0), decryptStringAsync: async () => ({ result: '', shouldReEncrypt: false }) };
+    const asyncOff = {
+      isAsyncEncryptionAvailable: async () => false,
+      encryptStringAsync: async () => Buffer.alloc(0),
+      decryptStringAsync: async () => ({ result: '', shouldReEncrypt: false }),
+    };
     expect(await cipherFromSafeStorage(asyncOff, 'linux').isAvailable()).toBe(false);
   });
 

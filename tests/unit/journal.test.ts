@@ -16,12 +16,23 @@ beforeEach(() => {
 afterEach(() => removeDir(dir));
 
 function open(): SaleJournal {
-  return new SaleJournal(createConfStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }), new SaleHistory(createConfStore, dir));
+  return new SaleJournal(
+    createConfStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }),
+    new SaleHistory(createConfStore, dir),
+  );
 }
 const onDisk = (): JournalFile => JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8'));
 const ticket = (seq: number) => `T-01-${String(seq).padStart(6, '0')}`;
 let n = 0;
-const sale = (): SaleRecord => newSaleRecord({ id: `sale-${++n}`, now: '2026-11-27T10:00:00.000Z', training: false, storeRef: 'T', tillId: '01', operatorRef: 'op' });
+const sale = (): SaleRecord =>
+  newSaleRecord({
+    id: `sale-${++n}`,
+    now: '2026-11-27T10:00:00.000Z',
+    training: false,
+    storeRef: 'T',
+    tillId: '01',
+    operatorRef: 'op',
+  });
 
 describe('sale journal', () => {
   it('hands out ticket numbers that keep growing across restarts and are never reused', () => {

@@ -4,7 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultMachineConfigPath, loadMachineConfig, type MachineConfigLoad } from '../../electron/core/config/machine-config.ts';
+import {
+  defaultMachineConfigPath,
+  loadMachineConfig,
+  type MachineConfigLoad,
+} from '../../electron/core/config/machine-config.ts';
 import { makeDataDir, removeDir } from '../support/till.ts';
 
 const dir = makeDataDir('sequra-pos-config-');
@@ -81,53 +85,93 @@ describe('loadMachineConfig', () => {
   it('a required key missing → that key "is required"', () => {
     const { storeRef: _storeRef, ...rest } = GOOD;
     expect(problems(load(rest))).toEqual([{ key: 'storeRef', problem: 'is required (expected string)' }]);
-    expect(problems(load({ ...GOOD, sequra: { environment: 'live' } }))).toEqual([{ key: 'sequra.merchantId', problem: 'is required (expected string)' }]);
+    expect(problems(load({ ...GOOD, sequra: { environment: 'live' } }))).toEqual([
+      { key: 'sequra.merchantId', problem: 'is required (expected string)' },
+    ]);
   });
 
   it('a misspelt key → "unknown key(s)" at its level, naming it', () => {
     expect(problems(load({ ...GOOD, storeref: 'x' }))).toEqual([
       { key: '(root)', problem: 'unknown key(s): storeref (check the spelling; keys are case-sensitive)' },
     ]);
-    expect(problems(load({ ...GOOD, sequra: { ...GOOD.sequra, merchantID: 'x' } }))[0]).toMatchObject({ key: 'sequra', problem: expect.stringContaining('merchantID') });
+    expect(problems(load({ ...GOOD, sequra: { ...GOOD.sequra, merchantID: 'x' } }))[0]).toMatchObject({
+      key: 'sequra',
+      problem: expect.stringContaining('merchantID'),
+    });
   });
 
   it('a wrong type → "must be a boolean, not string" and the like', () => {
-    expect(problems(load({ ...GOOD, requireNinControl: 'yes' }))).toEqual([{ key: 'requireNinControl', problem: 'must be a boolean, not string' }]);
-    expect(problems(load({ ...GOOD, allowedProducts: 'pp3' }))).toEqual([{ key: 'allowedProducts', problem: 'must be an array, not string' }]);
-    expect(problems(load({ ...GOOD, retentionDays: '90' }))).toEqual([{ key: 'retentionDays', problem: 'must be a number, not string' }]);
+    expect(problems(load({ ...GOOD, requireNinControl: 'yes' }))).toEqual([
+      { key: 'requireNinControl', problem: 'must be a boolean, not string' },
+    ]);
+    expect(problems(load({ ...GOOD, allowedProducts: 'pp3' }))).toEqual([
+      { key: 'allowedProducts', problem: 'must be an array, not string' },
+    ]);
+    expect(problems(load({ ...GOOD, retentionDays: '90' }))).toEqual([
+      { key: 'retentionDays', problem: 'must be a number, not string' },
+    ]);
   });
 
   it('a value outside its list → the allowed values', () => {
     expect(problems(load({ ...GOOD, sequra: { ...GOOD.sequra, environment: 'production' } }))).toEqual([
       { key: 'sequra.environment', problem: 'must be one of "sandbox", "live", "custom"' },
     ]);
-    expect(problems(load({ ...GOOD, offlineGoodsRelease: 'always' }))).toEqual([{ key: 'offlineGoodsRelease', problem: 'must be one of "hold", "manager_pin"' }]);
+    expect(problems(load({ ...GOOD, offlineGoodsRelease: 'always' }))).toEqual([
+      { key: 'offlineGoodsRelease', problem: 'must be one of "hold", "manager_pin"' },
+    ]);
     expect(problems(load({ ...GOOD, defaultLanguage: 'fr' }))[0]!.key).toBe('defaultLanguage');
   });
 
   it('numbers out of range → their limits', () => {
-    expect(problems(load({ ...GOOD, retentionDays: 3 }))).toEqual([{ key: 'retentionDays', problem: 'must be at least 7' }]);
-    expect(problems(load({ ...GOOD, personalDataDays: 0 }))).toEqual([{ key: 'personalDataDays', problem: 'must be at least 1' }]);
-    expect(problems(load({ ...GOOD, autoLockMinutes: 1000 }))).toEqual([{ key: 'autoLockMinutes', problem: 'must be at most 240' }]);
+    expect(problems(load({ ...GOOD, retentionDays: 3 }))).toEqual([
+      { key: 'retentionDays', problem: 'must be at least 7' },
+    ]);
+    expect(problems(load({ ...GOOD, personalDataDays: 0 }))).toEqual([
+      { key: 'personalDataDays', problem: 'must be at least 1' },
+    ]);
+    expect(problems(load({ ...GOOD, autoLockMinutes: 1000 }))).toEqual([
+      { key: 'autoLockMinutes', problem: 'must be at most 240' },
+    ]);
   });
 
   it('formats: till id, product codes, empty merchant id', () => {
-    expect(problems(load({ ...GOOD, tillId: 'caja 3' }))).toEqual([{ key: 'tillId', problem: 'letters, digits, "-" or "_", at most 16' }]);
-    expect(problems(load({ ...GOOD, allowedProducts: ['pp3', 'Plazos'] }))).toEqual([{ key: 'allowedProducts.1', problem: 'expected a SeQura product code such as "pp3"' }]);
-    expect(problems(load({ ...GOOD, sequra: { ...GOOD.sequra, merchantId: '' } }))).toEqual([{ key: 'sequra.merchantId', problem: 'must not be empty' }]);
+    expect(problems(load({ ...GOOD, tillId: 'caja 3' }))).toEqual([
+      { key: 'tillId', problem: 'letters, digits, "-" or "_", at most 16' },
+    ]);
+    expect(problems(load({ ...GOOD, allowedProducts: ['pp3', 'Plazos'] }))).toEqual([
+      { key: 'allowedProducts.1', problem: 'expected a SeQura product code such as "pp3"' },
+    ]);
+    expect(problems(load({ ...GOOD, sequra: { ...GOOD.sequra, merchantId: '' } }))).toEqual([
+      { key: 'sequra.merchantId', problem: 'must not be empty' },
+    ]);
   });
 
   it('custom environment: baseUrl required, and must be an http(s) URL', () => {
     expect(problems(load({ ...GOOD, sequra: { environment: 'custom', merchantId: 'm' } }))).toEqual([
       { key: 'sequra.baseUrl', problem: 'baseUrl is required when environment is "custom"' },
     ]);
-    expect(problems(load({ ...GOOD, sequra: { environment: 'custom', merchantId: 'm', baseUrl: 'ftp://x.example' } }))[0]!.key).toBe('sequra.baseUrl');
-    expect(load({ ...GOOD, sequra: { environment: 'custom', merchantId: 'm', baseUrl: 'https://proxy.store.example/sequra' } }).kind).toBe('ok');
+    expect(
+      problems(load({ ...GOOD, sequra: { environment: 'custom', merchantId: 'm', baseUrl: 'ftp://x.example' } }))[0]!
+        .key,
+    ).toBe('sequra.baseUrl');
+    expect(
+      load({
+        ...GOOD,
+        sequra: { environment: 'custom', merchantId: 'm', baseUrl: 'https://proxy.store.example/sequra' },
+      }).kind,
+    ).toBe('ok');
   });
 
   it('lists every problem of a file at once, so IT fixes it in one go', () => {
     const list = problems(load({ sequra: { environment: 'prod' }, tillId: 'a b', retentionDays: 1, extra: true }));
-    expect(list.map((p) => p.key).sort()).toEqual(['(root)', 'retentionDays', 'sequra.environment', 'sequra.merchantId', 'storeRef', 'tillId']);
+    expect(list.map((p) => p.key).sort()).toEqual([
+      '(root)',
+      'retentionDays',
+      'sequra.environment',
+      'sequra.merchantId',
+      'storeRef',
+      'tillId',
+    ]);
   });
 });
 
@@ -136,6 +180,8 @@ describe('defaultMachineConfigPath', () => {
     expect(defaultMachineConfigPath('win32', { ProgramData: 'D:\\PD' })).toBe('D:\\PD\\sequra-pos\\config.json');
     expect(defaultMachineConfigPath('win32', {})).toBe('C:\\ProgramData\\sequra-pos\\config.json');
     expect(defaultMachineConfigPath('linux', {})).toBe('/etc/sequra-pos/config.json');
-    expect(defaultMachineConfigPath('linux', { SEQURA_POS_CONFIG: '/opt/pos/config.json' })).toBe('/opt/pos/config.json');
+    expect(defaultMachineConfigPath('linux', { SEQURA_POS_CONFIG: '/opt/pos/config.json' })).toBe(
+      '/opt/pos/config.json',
+    );
   });
 });

@@ -14,7 +14,10 @@ let hits = 0;
 beforeAll(async () => {
   other = createServer((req, res) => {
     hits += 1;
-    res.writeHead(req.url === '/redirect' ? 302 : 200, req.url === '/redirect' ? { Location: 'https://evil.example/steal' } : { 'Content-Type': 'application/json' });
+    res.writeHead(
+      req.url === '/redirect' ? 302 : 200,
+      req.url === '/redirect' ? { Location: 'https://evil.example/steal' } : { 'Content-Type': 'application/json' },
+    );
     res.end('[]');
   });
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
@@ -35,11 +38,16 @@ describe('createOutboundAllowlist', () => {
   it('refuses another host without calling the inner fetch at all', async () => {
     const { inner, seen } = spyFetch();
     const refused: string[] = [];
-    const guarded = createOutboundAllowlist(inner, { allowedOrigins: () => ['https://sandbox.sequrapi.com'], onRefused: (o) => refused.push(o) });
+    const guarded = createOutboundAllowlist(inner, {
+      allowedOrigins: () => ['https://sandbox.sequrapi.com'],
+      onRefused: (o) => refused.push(o),
+    });
     const before = hits;
     await expect(guarded(`${otherUrl}/merchants/credentials`)).rejects.toBeInstanceOf(OutboundRefusedError);
     await expect(guarded(new URL(`${otherUrl}/x`))).rejects.toThrow(/ERR_BLOCKED_BY_ADMINISTRATOR/);
-    await expect(guarded(new Request(`${otherUrl}/y`, { method: 'POST', body: 'shopper data' }))).rejects.toThrow(OutboundRefusedError);
+    await expect(guarded(new Request(`${otherUrl}/y`, { method: 'POST', body: 'shopper data' }))).rejects.toThrow(
+      OutboundRefusedError,
+    );
     expect(seen).toEqual([]);
     expect(hits).toBe(before);
     expect(refused).toEqual([otherUrl, otherUrl, otherUrl]);
@@ -49,7 +57,13 @@ describe('createOutboundAllowlist', () => {
     const { inner, seen } = spyFetch();
     const guarded = createOutboundAllowlist(inner, { allowedOrigins: () => [otherUrl] });
     const port = Number(new URL(otherUrl).port);
-    for (const url of [`https://127.0.0.1:${port}/`, `http://127.0.0.1:${port + 1}/`, `http://localhost:${port}/`, 'file:///etc/passwd', 'not a url']) {
+    for (const url of [
+      `https://127.0.0.1:${port}/`,
+      `http://127.0.0.1:${port + 1}/`,
+      `http://localhost:${port}/`,
+      'file:///etc/passwd',
+      'not a url',
+    ]) {
       await expect(guarded(url)).rejects.toThrow(OutboundRefusedError);
     }
     expect(seen).toEqual([]);

@@ -28,7 +28,9 @@ describe('production Content-Security-Policy', () => {
   });
 
   it('only the preview host opens connect-src, and only to what it names', () => {
-    expect(buildContentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:4000'] })).toContain('connect-src ws://127.0.0.1:4000;');
+    expect(buildContentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:4000'] })).toContain(
+      'connect-src ws://127.0.0.1:4000;',
+    );
     expect(buildContentSecurityPolicy({ connectSrc: [] })).toBe(PRODUCTION_CSP);
   });
 });
@@ -55,13 +57,12 @@ describe('resolveRendererFile (app:// and preview host file mapping)', () => {
     expect(resolveRendererFile(root, path)).toEqual({ ok: false, status: 403 });
   });
 
-  it.each([
-    ['/..\\..\\windows\\win.ini'],
-    ['/..%5C..%5Cwindows%5Cwin.ini'],
-    ['/C:\\Windows\\win.ini'],
-  ])('refuses backslashes %s with 400', (path) => {
-    expect(resolveRendererFile(root, path)).toEqual({ ok: false, status: 400 });
-  });
+  it.each([['/..\\..\\windows\\win.ini'], ['/..%5C..%5Cwindows%5Cwin.ini'], ['/C:\\Windows\\win.ini']])(
+    'refuses backslashes %s with 400',
+    (path) => {
+      expect(resolveRendererFile(root, path)).toEqual({ ok: false, status: 400 });
+    },
+  );
 
   it('refuses NUL bytes and malformed percent-encoding with 400', () => {
     expect(resolveRendererFile(root, '/index.html%00.js')).toEqual({ ok: false, status: 400 });
@@ -91,8 +92,14 @@ describe('resolveRendererFile (app:// and preview host file mapping)', () => {
       filePath: join(root, 'assets', 'index-abc123.js'),
       contentType: 'text/javascript; charset=utf-8',
     });
-    expect(resolveRendererFile(root, '/assets/app.css')).toMatchObject({ ok: true, contentType: 'text/css; charset=utf-8' });
-    expect(resolveRendererFile(root, '/assets/blob.bin')).toMatchObject({ ok: true, contentType: 'application/octet-stream' });
+    expect(resolveRendererFile(root, '/assets/app.css')).toMatchObject({
+      ok: true,
+      contentType: 'text/css; charset=utf-8',
+    });
+    expect(resolveRendererFile(root, '/assets/blob.bin')).toMatchObject({
+      ok: true,
+      contentType: 'application/octet-stream',
+    });
   });
 });
 
@@ -132,7 +139,12 @@ describe('app:// protocol answers', () => {
   });
 
   it('answers 404 for any host other than pos', async () => {
-    for (const url of ['app://evil/index.html', 'app://pos.evil/index.html', 'app://evil.pos/index.html', 'app://POS.example/index.html']) {
+    for (const url of [
+      'app://evil/index.html',
+      'app://pos.evil/index.html',
+      'app://evil.pos/index.html',
+      'app://POS.example/index.html',
+    ]) {
       const answer = await answerAppRequest(rendererDir, { url, method: 'GET' }, read);
       expect(answer.status, url).toBe(404);
       expect(answer.body).toBeNull();
@@ -145,7 +157,12 @@ describe('app:// protocol answers', () => {
       reads.push(path);
       return readFile(path);
     };
-    for (const url of ['app://pos/..%2Fsecret.txt', 'app://pos/assets%2F..%2F..%2Fsecret.txt', 'app://pos/%2e%2e/secret.txt', 'app://pos/..%5Csecret.txt']) {
+    for (const url of [
+      'app://pos/..%2Fsecret.txt',
+      'app://pos/assets%2F..%2F..%2Fsecret.txt',
+      'app://pos/%2e%2e/secret.txt',
+      'app://pos/..%5Csecret.txt',
+    ]) {
       const answer = await answerAppRequest(rendererDir, { url, method: 'GET' }, spyRead);
       expect(Buffer.from(answer.body ?? new Uint8Array()).toString(), url).not.toContain('merchant password');
     }
@@ -153,7 +170,11 @@ describe('app:// protocol answers', () => {
   });
 
   it('refuses encoded traversal with 403 and backslashes with 400, CSP still attached', async () => {
-    const traversal = await answerAppRequest(rendererDir, { url: 'app://pos/assets%2F..%2F..%2Fsecret.txt', method: 'GET' }, read);
+    const traversal = await answerAppRequest(
+      rendererDir,
+      { url: 'app://pos/assets%2F..%2F..%2Fsecret.txt', method: 'GET' },
+      read,
+    );
     expect(traversal.status).toBe(403);
     expect(traversal.headers['Content-Security-Policy']).toBe(PRODUCTION_CSP);
     const backslash = await answerAppRequest(rendererDir, { url: 'app://pos/..%5Csecret.txt', method: 'GET' }, read);
@@ -161,8 +182,12 @@ describe('app:// protocol answers', () => {
   });
 
   it('answers 404 for a missing file and 405 for anything but GET/HEAD; HEAD has no body', async () => {
-    expect((await answerAppRequest(rendererDir, { url: 'app://pos/assets/missing.js', method: 'GET' }, read)).status).toBe(404);
-    expect((await answerAppRequest(rendererDir, { url: 'app://pos/index.html', method: 'POST' }, read)).status).toBe(405);
+    expect(
+      (await answerAppRequest(rendererDir, { url: 'app://pos/assets/missing.js', method: 'GET' }, read)).status,
+    ).toBe(404);
+    expect((await answerAppRequest(rendererDir, { url: 'app://pos/index.html', method: 'POST' }, read)).status).toBe(
+      405,
+    );
     const head = await answerAppRequest(rendererDir, { url: 'app://pos/index.html', method: 'HEAD' }, read);
     expect(head.status).toBe(200);
     expect(head.body).toBeNull();
@@ -275,7 +300,10 @@ describe('main → renderer events', () => {
 
   it('refuses unknown events and payloads that do not fit', () => {
     expect(toRendererEvent('app.secrets', connectivity)).toEqual({ ok: false, reason: 'unknown_event' });
-    expect(toRendererEvent('connectivity.changed', { ...connectivity, state: 'everything-is-fine' })).toEqual({ ok: false, reason: 'invalid_payload' });
+    expect(toRendererEvent('connectivity.changed', { ...connectivity, state: 'everything-is-fine' })).toEqual({
+      ok: false,
+      reason: 'invalid_payload',
+    });
   });
 });
 

@@ -54,7 +54,9 @@ describe('transport failures that prove nothing was sent → offline for every m
   }
 
   it('finds a net::ERR_* inside a cause chain and inside a longer message', () => {
-    const wrapped = new TypeError('Failed to fetch', { cause: new Error('request failed: net::ERR_INTERNET_DISCONNECTED (-106)') });
+    const wrapped = new TypeError('Failed to fetch', {
+      cause: new Error('request failed: net::ERR_INTERNET_DISCONNECTED (-106)'),
+    });
     expect(transportError(wrapped, 'POST').kind).toBe('offline');
     expect(transportError(wrapped, 'POST').networkCode).toBe('net::ERR_INTERNET_DISCONNECTED');
   });
@@ -104,7 +106,10 @@ describe('transport failures after the connection existed', () => {
     ['net::ERR_EMPTY_RESPONSE', electronFailure('net::ERR_EMPTY_RESPONSE')],
     ['net::ERR_NETWORK_CHANGED', electronFailure('net::ERR_NETWORK_CHANGED')],
     ['ECONNRESET (read)', undiciFailure({ message: 'read ECONNRESET', code: 'ECONNRESET', syscall: 'read' })],
-    ['UND_ERR_SOCKET other side closed', undiciFailure({ message: 'other side closed', code: 'UND_ERR_SOCKET', name: 'SocketError' })],
+    [
+      'UND_ERR_SOCKET other side closed',
+      undiciFailure({ message: 'other side closed', code: 'UND_ERR_SOCKET', name: 'SocketError' }),
+    ],
     ['EPIPE (write)', undiciFailure({ message: 'write EPIPE', code: 'EPIPE', syscall: 'write' })],
     ['socket hang up', new Error('socket hang up')],
     ['unrecognised failure', new TypeError('fetch failed')],
@@ -190,14 +195,24 @@ describe('HTTP answers', () => {
     expect(httpError({ ...base, status: 418 })).toMatchObject({ kind: 'unexpected_response', status: 418 });
   });
   it('429 carries Retry-After in ms', () => {
-    expect(httpError({ ...base, status: 429, retryAfter: '3' })).toMatchObject({ kind: 'rate_limited', retryable: true, retryAfterMs: 3000 });
+    expect(httpError({ ...base, status: 429, retryAfter: '3' })).toMatchObject({
+      kind: 'rate_limited',
+      retryable: true,
+      retryAfterMs: 3000,
+    });
     expect(httpError({ ...base, status: 429 }).retryAfterMs).toBeUndefined();
   });
   it('409: content errors are validation, state-machine answers on the PUTs are conflict', () => {
-    const sumRule = "Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060) but order_total_with_tax is 5097. The diff is 42.";
-    expect(httpError({ ...base, status: 409, messages: [sumRule] })).toMatchObject({ kind: 'validation', messages: [sumRule] });
+    const sumRule =
+      "Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060) but order_total_with_tax is 5097. The diff is 42.";
+    expect(httpError({ ...base, status: 409, messages: [sumRule] })).toMatchObject({
+      kind: 'validation',
+      messages: [sumRule],
+    });
     expect(httpError({ ...base, status: 409, messages: [sumRule], conflictOn409: true }).kind).toBe('validation');
-    expect(httpError({ ...base, status: 409, messages: ['Order not approved yet'], conflictOn409: true })).toMatchObject({
+    expect(
+      httpError({ ...base, status: 409, messages: ['Order not approved yet'], conflictOn409: true }),
+    ).toMatchObject({
       kind: 'conflict',
       retryable: false,
     });
@@ -233,7 +248,14 @@ describe('toErrorSummary', () => {
       [timeoutError('POST', 10), 'sequra_unknown_outcome'],
       [httpError({ status: 401, messages: [] }), 'sequra_auth'],
       [httpError({ status: 429, messages: [], retryAfter: '1' }), 'sequra_rate_limited'],
-      [new SequraError({ kind: 'invalid_payload', message: 'refused', issues: [{ path: 'cart.items', message: 'required' }] }), 'invalid_request'],
+      [
+        new SequraError({
+          kind: 'invalid_payload',
+          message: 'refused',
+          issues: [{ path: 'cart.items', message: 'required' }],
+        }),
+        'invalid_request',
+      ],
     ];
     for (const [error, code] of cases) {
       const summary = toErrorSummary(error);

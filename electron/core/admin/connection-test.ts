@@ -55,7 +55,9 @@ export async function testSequraConnection(input: ConnectionTestInput): Promise<
       merchantId,
       merchants,
       problem: reachesMerchant ? null : 'merchant_not_found',
-      detail: reachesMerchant ? null : `merchant "${merchantId}" is not among the ${merchants.length} these credentials reach`,
+      detail: reachesMerchant
+        ? null
+        : `merchant "${merchantId}" is not among the ${merchants.length} these credentials reach`,
     };
   } catch (error) {
     return { ...base, ok: false, baseUrl, merchantId, ...describeFailure(error, merchantId) };
@@ -64,11 +66,17 @@ export async function testSequraConnection(input: ConnectionTestInput): Promise<
 
 function describeFailure(error: unknown, merchantId: string): Pick<ConnectionTestResult, 'problem' | 'detail'> {
   if (error instanceof SequraError) {
-    if (error.kind === 'unauthorized') return { problem: 'auth', detail: 'HTTP 401: SeQura refused the user name or password' };
+    if (error.kind === 'unauthorized')
+      return { problem: 'auth', detail: 'HTTP 401: SeQura refused the user name or password' };
     // SeQura checks the Sequra-Merchant-Id header against the account: 403 = valid user, merchant not theirs.
-    if (error.kind === 'forbidden') return { problem: 'merchant_not_found', detail: `HTTP 403: these credentials do not reach merchant "${merchantId}"` };
+    if (error.kind === 'forbidden')
+      return {
+        problem: 'merchant_not_found',
+        detail: `HTTP 403: these credentials do not reach merchant "${merchantId}"`,
+      };
     if (error.status !== undefined) return { problem: 'unexpected', detail: `HTTP ${error.status}` };
-    if (error.kind === 'unexpected_response') return { problem: 'unexpected', detail: 'the answer was not what SeQura sends' };
+    if (error.kind === 'unexpected_response')
+      return { problem: 'unexpected', detail: 'the answer was not what SeQura sends' };
     return { problem: 'unreachable', detail: error.networkCode ?? error.kind };
   }
   // Only names: an arbitrary error's message could quote anything.

@@ -52,7 +52,12 @@ export async function enrolFromFile(deps: EnrolmentDeps): Promise<EnrolmentStatu
     if (!result.success) {
       // Key names only: a message could quote the value.
       const keys = [...new Set(result.error.issues.map((i) => i.path.map(String).join('.') || '(root)'))].join(', ');
-      return finish(deps, 'invalid_file', remove(deps), `expected {"username": "…", "password": "…"}; problem with: ${keys}`);
+      return finish(
+        deps,
+        'invalid_file',
+        remove(deps),
+        `expected {"username": "…", "password": "…"}; problem with: ${keys}`,
+      );
     }
     parsed = result.data;
   } catch {
@@ -60,7 +65,12 @@ export async function enrolFromFile(deps: EnrolmentDeps): Promise<EnrolmentStatu
   }
 
   if (deps.machineConfig.kind !== 'ok') {
-    return finish(deps, 'waiting_for_config', 'kept', 'the machine configuration file is missing or invalid: the credentials are tested and stored once it is fixed');
+    return finish(
+      deps,
+      'waiting_for_config',
+      'kept',
+      'the machine configuration file is missing or invalid: the credentials are tested and stored once it is fixed',
+    );
   }
 
   const stored = await deps.secrets.getCredentials();
@@ -69,21 +79,40 @@ export async function enrolFromFile(deps: EnrolmentDeps): Promise<EnrolmentStatu
     return finish(deps, 'enrolled', remove(deps), 'already stored');
   }
 
-  const test = await testSequraConnection({ config: deps.machineConfig.config, credentials: parsed, fetch: deps.fetch, appVersion: deps.appVersion, clock: deps.clock });
+  const test = await testSequraConnection({
+    config: deps.machineConfig.config,
+    credentials: parsed,
+    fetch: deps.fetch,
+    appVersion: deps.appVersion,
+    clock: deps.clock,
+  });
   if (test.ok) {
     try {
       await deps.secrets.setCredentials(parsed);
     } catch (error) {
       // No protected keychain (e.g. no keyring daemon on Linux): keep the file, so that once IT fixes the
       // keychain the next start enrols without anyone re-creating it.
-      return finish(deps, 'not_stored', 'kept', `the credentials passed the test but could not be stored: ${error instanceof Error ? error.message : 'unknown'}`.slice(0, 500));
+      return finish(
+        deps,
+        'not_stored',
+        'kept',
+        `the credentials passed the test but could not be stored: ${error instanceof Error ? error.message : 'unknown'}`.slice(
+          0,
+          500,
+        ),
+      );
     }
     return finish(deps, 'enrolled', remove(deps), `reaches merchant ${test.merchantId}`);
   }
   if (test.problem === 'auth' || test.problem === 'merchant_not_found') {
     return finish(deps, 'rejected', remove(deps), `${test.problem}${test.detail ? `: ${test.detail}` : ''}`);
   }
-  return finish(deps, 'unreachable', 'kept', `${test.problem}${test.detail ? `: ${test.detail}` : ''}; the file is kept and tried again at the next start`);
+  return finish(
+    deps,
+    'unreachable',
+    'kept',
+    `${test.problem}${test.detail ? `: ${test.detail}` : ''}; the file is kept and tried again at the next start`,
+  );
 
   function remove(d: EnrolmentDeps): FileFate {
     try {
@@ -98,15 +127,29 @@ export async function enrolFromFile(deps: EnrolmentDeps): Promise<EnrolmentStatu
 
 type FileFate = 'deleted' | 'kept' | 'delete_failed';
 
-function finish(deps: EnrolmentDeps, outcome: EnrolmentStatus['outcome'], fate: FileFate, detail: string | null): EnrolmentStatus {
+function finish(
+  deps: EnrolmentDeps,
+  outcome: EnrolmentStatus['outcome'],
+  fate: FileFate,
+  detail: string | null,
+): EnrolmentStatus {
   const status: EnrolmentStatus = {
     at: deps.clock().toISOString(),
     outcome,
     fileDeleted: fate === 'deleted',
     // The till user may lack the right to delete in the configuration folder: say so, the file holds a secret.
-    detail: fate === 'delete_failed' ? `${detail ?? ''} — the file could not be deleted: delete it by hand`.slice(0, 500) : detail,
+    detail:
+      fate === 'delete_failed'
+        ? `${detail ?? ''} — the file could not be deleted: delete it by hand`.slice(0, 500)
+        : detail,
   };
-  deps.audit.record({ actor: 'it', action: `credentials.enrolment_${outcome}`, outcome: outcome === 'enrolled' ? 'ok' : 'refused', target: 'enrol-credentials.json', detail: status.detail });
+  deps.audit.record({
+    actor: 'it',
+    action: `credentials.enrolment_${outcome}`,
+    outcome: outcome === 'enrolled' ? 'ok' : 'refused',
+    target: 'enrol-credentials.json',
+    detail: status.detail,
+  });
   deps.log.info('enrolment.attempted', { outcome, fileDeleted: status.fileDeleted });
   return status;
 }

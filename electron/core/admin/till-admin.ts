@@ -21,7 +21,12 @@ import { exportsDir, type TillServices } from './till-core.ts';
 export interface GenerationContext {
   deps: CoreDeps;
   config: MachineConfig | null;
-  connection: { mode: 'training' | 'live'; kind: TillStatus['environment']['kind']; baseUrl: string; merchantId: string };
+  connection: {
+    mode: 'training' | 'live';
+    kind: TillStatus['environment']['kind'];
+    baseUrl: string;
+    merchantId: string;
+  };
   salesDir: string;
   journal: SaleJournal;
   outbox: Outbox;
@@ -54,12 +59,26 @@ const OPEN_CHANNELS = new Set<string>([
 ]);
 
 /** Reads and pings: not a sign that someone is at the till, and not worth an audit line. */
-const PASSIVE_CHANNELS = new Set<string>(['app.getStatus', 'sale.current', 'outbox.list', 'connectivity.checkNow', 'session.activity']);
+const PASSIVE_CHANNELS = new Set<string>([
+  'app.getStatus',
+  'sale.current',
+  'outbox.list',
+  'connectivity.checkNow',
+  'session.activity',
+]);
 /** Audited in detail by their own handlers (or too frequent to audit: the draft is saved as the cashier types). */
 const SELF_AUDITED_PREFIXES = ['session.', 'operators.', 'admin.', 'audit.', 'diagnostics.'];
 const NOT_AUDITED = new Set<string>(['sale.saveDraft', 'app.setLanguage']);
 /** Channels that still work while the machine configuration is invalid (everything that sells is refused). */
-const CONFIG_INDEPENDENT_PREFIXES = ['session.', 'operators.', 'admin.', 'audit.', 'diagnostics.', 'app.', 'connectivity.'];
+const CONFIG_INDEPENDENT_PREFIXES = [
+  'session.',
+  'operators.',
+  'admin.',
+  'audit.',
+  'diagnostics.',
+  'app.',
+  'connectivity.',
+];
 
 const PURGE_INTERVAL_MS = 6 * 3600_000;
 
@@ -79,7 +98,13 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
   operators.setAutoLockMinutes(config?.autoLockMinutes ?? 5);
   audit.setTraining(connection.mode === 'training');
   if (machineConfig.kind === 'invalid') {
-    audit.record({ actor: 'system', action: 'config.invalid', outcome: 'refused', target: machineConfig.path, detail: machineConfig.problems.map((p) => p.key).join(', ') });
+    audit.record({
+      actor: 'system',
+      action: 'config.invalid',
+      outcome: 'refused',
+      target: machineConfig.path,
+      detail: machineConfig.problems.map((p) => p.key).join(', '),
+    });
     deps.log.error('config.invalid', { path: machineConfig.path, problems: machineConfig.problems });
   }
 
@@ -120,8 +145,10 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
 
   // ------------------------------------------------------------------------------------------ status
   function configStatus(): ConfigStatus {
-    if (machineConfig.kind === 'absent') return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
-    if (machineConfig.kind === 'invalid') return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
+    if (machineConfig.kind === 'absent')
+      return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
+    if (machineConfig.kind === 'invalid')
+      return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
     const c = machineConfig.config;
     const values: Array<[string, unknown]> = [
       ['sequra.environment', c.sequra.environment],
@@ -138,7 +165,12 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       ['defaultLanguage', c.defaultLanguage],
       ['autoLockMinutes', c.autoLockMinutes],
     ];
-    return { state: 'ok', path: machineConfig.path, problems: [], values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })) };
+    return {
+      state: 'ok',
+      path: machineConfig.path,
+      problems: [],
+      values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })),
+    };
   }
 
   function policy(): Policy {
@@ -155,7 +187,15 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
 
   function setup(): Setup {
     const liveBlockedReason: Setup['liveBlockedReason'] =
-      connection.mode === 'live' ? null : machineConfig.kind === 'absent' ? 'no_config' : machineConfig.kind === 'invalid' ? 'config_invalid' : services.credentialsStored ? null : 'no_credentials';
+      connection.mode === 'live'
+        ? null
+        : machineConfig.kind === 'absent'
+          ? 'no_config'
+          : machineConfig.kind === 'invalid'
+            ? 'config_invalid'
+            : services.credentialsStored
+              ? null
+              : 'no_credentials';
     return {
       managerExists: operators.managerExists(),
       credentialsStored: services.credentialsStored,
@@ -202,7 +242,9 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       pushStatus();
       return { operators: list };
     },
-    'operators.setPin': async ({ id, pin }) => ({ operators: await operators.setPin(id, pin, operators.requireElevation(true)) }),
+    'operators.setPin': async ({ id, pin }) => ({
+      operators: await operators.setPin(id, pin, operators.requireElevation(true)),
+    }),
     'operators.setDisabled': async ({ id, disabled }) => {
       const list = operators.setDisabled(id, disabled, operators.requireElevation(true));
       pushStatus();
@@ -218,19 +260,48 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
         appVersion: deps.appVersion,
         clock,
       });
-      audit.record({ actor: by, action: 'credentials.tested', outcome: result.ok ? 'ok' : 'refused', target: result.merchantId, detail: result.problem });
+      audit.record({
+        actor: by,
+        action: 'credentials.tested',
+        outcome: result.ok ? 'ok' : 'refused',
+        target: result.merchantId,
+        detail: result.problem,
+      });
       return result;
     },
     'admin.saveCredentials': async ({ credentials, managerPin }) => {
       const { operatorRef } = await operators.authorizeRealManager(managerPin, 'credentials.save');
-      if (!config) throw new AppError('conflict', 'Deploy a valid machine configuration file first: it says which SeQura host and merchant to use.', { fields: { config: machineConfig.kind } });
-      const test = await testSequraConnection({ config, credentials, fetch: ctx.outboundFetch, appVersion: deps.appVersion, clock });
+      if (!config)
+        throw new AppError(
+          'conflict',
+          'Deploy a valid machine configuration file first: it says which SeQura host and merchant to use.',
+          { fields: { config: machineConfig.kind } },
+        );
+      const test = await testSequraConnection({
+        config,
+        credentials,
+        fetch: ctx.outboundFetch,
+        appVersion: deps.appVersion,
+        clock,
+      });
       if (!test.ok) {
-        audit.record({ actor: operatorRef, action: 'credentials.save', outcome: 'refused', target: test.merchantId, detail: `connection test failed: ${test.problem}` });
+        audit.record({
+          actor: operatorRef,
+          action: 'credentials.save',
+          outcome: 'refused',
+          target: test.merchantId,
+          detail: `connection test failed: ${test.problem}`,
+        });
         return { test, restarting: false };
       }
       await deps.secrets.setCredentials(credentials);
-      audit.record({ actor: operatorRef, action: 'credentials.saved', outcome: 'ok', target: test.merchantId, detail: connection.mode === 'training' ? 'switching to live' : 'replacing the live credentials' });
+      audit.record({
+        actor: operatorRef,
+        action: 'credentials.saved',
+        outcome: 'ok',
+        target: test.merchantId,
+        detail: connection.mode === 'training' ? 'switching to live' : 'replacing the live credentials',
+      });
       services.requestRestart(connection.mode === 'training' ? 'switched to live' : 'credentials replaced');
       return { test, restarting: true };
     },
@@ -254,7 +325,12 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
         log: deps.log,
       });
       if (!enrolment) {
-        audit.record({ actor: by, action: 'credentials.enrolment_no_file', outcome: 'refused', target: services.enrolmentFilePath });
+        audit.record({
+          actor: by,
+          action: 'credentials.enrolment_no_file',
+          outcome: 'refused',
+          target: services.enrolmentFilePath,
+        });
         return { enrolment: null, restarting: false };
       }
       services.setEnrolment(enrolment);
@@ -308,14 +384,24 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
         logFilePath: join(deps.dataDir, 'logs', 'sequra-pos.log'),
       });
       const written = writeDiagnostics(exportsDir(deps.dataDir), bundle, now);
-      audit.record({ actor: operators.sessionView()?.operatorRef ?? 'it', action: 'diagnostics.exported', outcome: 'ok', target: written.path.split(/[\\/]/).pop() ?? null });
+      audit.record({
+        actor: operators.sessionView()?.operatorRef ?? 'it',
+        action: 'diagnostics.exported',
+        outcome: 'ok',
+        target: written.path.split(/[\\/]/).pop() ?? null,
+      });
       const calls = (bundle.sequraCalls as unknown[]).length;
       return { path: written.path, bytes: written.bytes, entries: calls };
     },
   };
 
   return {
-    statusFields: () => ({ config: configStatus(), policy: policy(), session: operators.sessionView(), setup: setup() }),
+    statusFields: () => ({
+      config: configStatus(),
+      policy: policy(),
+      session: operators.sessionView(),
+      setup: setup(),
+    }),
     handlers(base) {
       const all = { ...base, ...own } as Handlers;
       const gated = {} as Record<Channel, (request: never) => Promise<unknown>>;
@@ -327,16 +413,31 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
     },
   };
 
-  async function gate(channel: Channel, handler: (request: unknown) => Promise<unknown>, request: unknown): Promise<unknown> {
+  async function gate(
+    channel: Channel,
+    handler: (request: unknown) => Promise<unknown>,
+    request: unknown,
+  ): Promise<unknown> {
     if (!OPEN_CHANNELS.has(channel) && !operators.isUnlocked()) {
       const signedIn = operators.sessionView() !== null;
-      throw new AppError('locked', signedIn ? 'The till is locked: enter your PIN.' : 'Sign in first.', { fields: { session: signedIn ? 'locked' : 'signed_out' } });
+      throw new AppError('locked', signedIn ? 'The till is locked: enter your PIN.' : 'Sign in first.', {
+        fields: { session: signedIn ? 'locked' : 'signed_out' },
+      });
     }
-    if (configInvalid && !CONFIG_INDEPENDENT_PREFIXES.some((p) => channel.startsWith(p)) && !PASSIVE_CHANNELS.has(channel)) {
-      throw new AppError('locked', 'Selling is disabled until store IT fixes the machine configuration file.', { fields: { config: 'invalid' } });
+    if (
+      configInvalid &&
+      !CONFIG_INDEPENDENT_PREFIXES.some((p) => channel.startsWith(p)) &&
+      !PASSIVE_CHANNELS.has(channel)
+    ) {
+      throw new AppError('locked', 'Selling is disabled until store IT fixes the machine configuration file.', {
+        fields: { config: 'invalid' },
+      });
     }
     if (!PASSIVE_CHANNELS.has(channel)) operators.activity();
-    const audited = !PASSIVE_CHANNELS.has(channel) && !NOT_AUDITED.has(channel) && !SELF_AUDITED_PREFIXES.some((p) => channel.startsWith(p));
+    const audited =
+      !PASSIVE_CHANNELS.has(channel) &&
+      !NOT_AUDITED.has(channel) &&
+      !SELF_AUDITED_PREFIXES.some((p) => channel.startsWith(p));
     if (!audited) return handler(request);
     const actor = operators.sessionView()?.operatorRef ?? 'nobody';
     const target = targetOf(request);
@@ -345,7 +446,13 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       audit.record({ actor, action: channel, outcome: 'ok', target });
       return result;
     } catch (error) {
-      audit.record({ actor, action: channel, outcome: error instanceof AppError ? 'refused' : 'failed', target, detail: error instanceof AppError ? error.code : 'internal' });
+      audit.record({
+        actor,
+        action: channel,
+        outcome: error instanceof AppError ? 'refused' : 'failed',
+        target,
+        detail: error instanceof AppError ? error.code : 'internal',
+      });
       throw error;
     }
   }
@@ -355,7 +462,8 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
 function targetOf(request: unknown): string | null {
   if (!request || typeof request !== 'object') return null;
   const r = request as Record<string, unknown>;
-  for (const key of ['saleId', 'instructionId', 'ticketNumber', 'day']) if (typeof r[key] === 'string') return `${key}:${String(r[key]).slice(0, 80)}`;
+  for (const key of ['saleId', 'instructionId', 'ticketNumber', 'day'])
+    if (typeof r[key] === 'string') return `${key}:${String(r[key]).slice(0, 80)}`;
   return null;
 }
 

@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
 import type { Core, CoreDeps, CoreEventListener } from '../app-core.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { loadMachineConfig, SEQURA_BASE_URLS, type MachineConfig, type MachineConfigLoad } from '../config/machine-config.ts';
+import {
+  loadMachineConfig,
+  SEQURA_BASE_URLS,
+  type MachineConfig,
+  type MachineConfigLoad,
+} from '../config/machine-config.ts';
 import { CallRecorder, ConnectivityHistory } from '../diagnostics/call-recorder.ts';
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
@@ -49,7 +54,9 @@ export type GenerationBuilder = (deps: CoreDeps, services: TillServices) => Prom
 
 export function sequraOrigin(config: MachineConfig | null): string | null {
   if (!config) return null;
-  return config.sequra.environment === 'custom' ? (config.sequra.baseUrl ?? null) : SEQURA_BASE_URLS[config.sequra.environment];
+  return config.sequra.environment === 'custom'
+    ? (config.sequra.baseUrl ?? null)
+    : SEQURA_BASE_URLS[config.sequra.environment];
 }
 
 export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): Promise<Core> {
@@ -59,17 +66,28 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
   const createStore = versionedStoreFactory(deps.createStore, {
     specFor: () => null,
     clock,
-    onSetAside: (file) => deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
+    onSetAside: (file) =>
+      deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
   const audit = new AuditLog(deps.dataDir, clock);
   const calls = new CallRecorder(clock);
   const connectivityHistory = new ConnectivityHistory();
-  const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({ name: 'admin-state', cwd: deps.dataDir, defaults: { schemaVersion: 1, enrolment: null } });
+  const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
+    name: 'admin-state',
+    cwd: deps.dataDir,
+    defaults: { schemaVersion: 1, enrolment: null },
+  });
   const machineConfigPath = deps.machineConfig.path ?? null;
   const enrolmentFilePath = enrolmentFilePathFor(machineConfigPath);
 
   let hooks: { emitStatus: () => void; onStart: () => void; onStop: () => void } | null = null;
-  const operators = new OperatorsService({ createStore, dataDir: deps.dataDir, clock, audit, onChange: () => hooks?.emitStatus() });
+  const operators = new OperatorsService({
+    createStore,
+    dataDir: deps.dataDir,
+    clock,
+    audit,
+    onChange: () => hooks?.emitStatus(),
+  });
 
   let credentialsStored = false;
   let restartRequest: string | null = null;
@@ -128,7 +146,8 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
     hooks = null;
     const generation = await build({ ...deps, machineConfig }, services);
     unsubscribe = generation.onEvent((event, payload) => {
-      if (event === 'connectivity.changed') connectivityHistory.observe(payload as Parameters<ConnectivityHistory['observe']>[0]);
+      if (event === 'connectivity.changed')
+        connectivityHistory.observe(payload as Parameters<ConnectivityHistory['observe']>[0]);
       for (const listener of listeners) listener(event, payload);
     });
     return generation;
@@ -160,12 +179,19 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       const machineConfig = machineConfigPath ? loadMachineConfig(machineConfigPath) : deps.machineConfig;
       current = await buildGeneration(machineConfig);
       if (started) await startGeneration();
-      audit.record({ actor: 'system', action: 'till.restarted', outcome: 'ok', detail: `${restartRequest}; now ${machineConfig.kind === 'ok' && credentialsStored ? 'live' : 'training'}` });
+      audit.record({
+        actor: 'system',
+        action: 'till.restarted',
+        outcome: 'ok',
+        detail: `${restartRequest}; now ${machineConfig.kind === 'ok' && credentialsStored ? 'live' : 'training'}`,
+      });
       deps.log.info('core.generation_restarted', { reason: restartRequest });
       const status = await current.dispatch('app.getStatus', {}, true);
       if (status.ok) for (const listener of listeners) listener('status.changed', status.data as never);
     })()
-      .catch((error: unknown) => deps.log.error('core.restart_failed', { error: error instanceof Error ? error.message : 'unknown' }))
+      .catch((error: unknown) =>
+        deps.log.error('core.restart_failed', { error: error instanceof Error ? error.message : 'unknown' }),
+      )
       .finally(() => {
         switching = null;
       });

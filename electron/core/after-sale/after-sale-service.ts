@@ -1,4 +1,10 @@
-import { cumulativeReturned, effectiveReturns, previewReturn, returnableLines, type ReturnDraft } from '../../../shared/after-sale/returns.ts';
+import {
+  cumulativeReturned,
+  effectiveReturns,
+  previewReturn,
+  returnableLines,
+  type ReturnDraft,
+} from '../../../shared/after-sale/returns.ts';
 import type {
   BlockReason,
   HistorySearchInput,
@@ -12,7 +18,13 @@ import {
   type OrderContext,
 } from '../../../shared/order/build-order-payload.ts';
 import { OrderUpdatePayloadSchema, type OrderUpdatePayload } from '../../../shared/order/payload.ts';
-import type { AfterSaleUpdateState, CancellationReason, SaleCancellation, SaleReturn, SequraAnswer } from '../../../shared/sale/after-sale-record.ts';
+import type {
+  AfterSaleUpdateState,
+  CancellationReason,
+  SaleCancellation,
+  SaleReturn,
+  SequraAnswer,
+} from '../../../shared/sale/after-sale-record.ts';
 import { SaleCartSchema, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
@@ -84,9 +96,23 @@ export interface AfterSaleServiceDeps {
 }
 
 const MAX_TIMELINE = 200;
-const PRE_CONFIRMATION_CANCELLABLE = ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'];
+const PRE_CONFIRMATION_CANCELLABLE = [
+  'draft',
+  'start_queued',
+  'start_uncertain',
+  'choose_product',
+  'awaiting_approval',
+  'confirm_refused',
+];
 /** The client's error kind → the HTTP status SeQura answered with, for the sale's page. */
-const STATUS_OF_KIND: Record<string, number> = { conflict: 409, validation: 409, not_found: 404, forbidden: 403, unauthorized: 401, rate_limited: 429 };
+const STATUS_OF_KIND: Record<string, number> = {
+  conflict: 409,
+  validation: 409,
+  not_found: 404,
+  forbidden: 403,
+  unauthorized: 401,
+  rate_limited: 429,
+};
 
 const euros = new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR' });
 const money = (cents: number) => euros.format(cents / 100);
@@ -103,7 +129,10 @@ export class AfterSaleService {
   search(input: HistorySearchInput): { results: SaleSummary[]; total: number } {
     const range = { from: input.from, to: input.to };
     // A training till's own sales are training sales; a live till reads the training folder only when asked.
-    const sales = input.training && !this.deps.till.training ? this.deps.sources.trainingFolder(range) : this.deps.sources.own(range);
+    const sales =
+      input.training && !this.deps.till.training
+        ? this.deps.sources.trainingFolder(range)
+        : this.deps.sources.own(range);
     const matches: SaleSummary[] = [];
     for (const sale of sales) {
       const matchedBy = matchQuery(sale, input.query, input.key);
@@ -125,7 +154,9 @@ export class AfterSaleService {
 
   private detailOf(rawSale: SaleRecord, fromTrainingFolder: boolean): SaleDetail {
     const sale = normalizeSale(rawSale);
-    const instructions: OutboxItem[] = fromTrainingFolder ? [] : this.deps.outbox.items().filter((item) => item.saleId === sale.id);
+    const instructions: OutboxItem[] = fromTrainingFolder
+      ? []
+      : this.deps.outbox.items().filter((item) => item.saleId === sale.id);
     return {
       sale,
       summary: summarize(sale),
@@ -147,7 +178,13 @@ export class AfterSaleService {
 
   // ------------------------------------------------------------------------------------- cancellation
 
-  async cancel(input: { saleId: string; requestId: string; managerPin: string; reason: CancellationReason; note: string }): Promise<{
+  async cancel(input: {
+    saleId: string;
+    requestId: string;
+    managerPin: string;
+    reason: CancellationReason;
+    note: string;
+  }): Promise<{
     detail: SaleDetail;
     outcome: 'abandoned_locally' | 'done' | 'queued' | 'refused';
   }> {
@@ -218,7 +255,8 @@ export class AfterSaleService {
   }> {
     let sale = this.load(input.saleId);
     const repeated = sale.returns.find((r) => r.requestId === input.requestId);
-    if (repeated) return { detail: this.detailOf(sale, false), returnId: repeated.id, outcome: outcomeOf(repeated.state) };
+    if (repeated)
+      return { detail: this.detailOf(sale, false), returnId: repeated.id, outcome: outcomeOf(repeated.state) };
 
     this.checkReturnAllowed(sale);
     // Checked before the PIN too, so a mistyped quantity does not cost the manager a PIN attempt.
@@ -226,14 +264,19 @@ export class AfterSaleService {
     const manager = await this.deps.authorizer.authorizeManager(input.managerPin, 'sale.return');
     sale = this.load(input.saleId);
     const meanwhile = sale.returns.find((r) => r.requestId === input.requestId);
-    if (meanwhile) return { detail: this.detailOf(sale, false), returnId: meanwhile.id, outcome: outcomeOf(meanwhile.state) };
+    if (meanwhile)
+      return { detail: this.detailOf(sale, false), returnId: meanwhile.id, outcome: outcomeOf(meanwhile.state) };
     this.checkReturnAllowed(sale);
 
     const id = `R${sale.returns.length + 1}`;
     const refundIds = input.refunds.map((_, index) => `${id}-${index + 1}`);
     const preview = this.checkDraft(sale, input, refundIds);
     const lines = input.lines.filter((line) => line.quantity > 0);
-    const refunds = input.refunds.map((refund, index) => ({ id: refundIds[index]!, amountCents: refund.amountCents, reason: refund.reason.trim().slice(0, 120) }));
+    const refunds = input.refunds.map((refund, index) => ({
+      id: refundIds[index]!,
+      amountCents: refund.amountCents,
+      reason: refund.reason.trim().slice(0, 120),
+    }));
     const cart = SaleCartSchema.parse(sale.cart);
     const payload = this.returnPayload(sale, cart, cumulativeReturned(sale.returns, { lines, refunds }));
 
@@ -258,7 +301,15 @@ export class AfterSaleService {
     const detail = `${id} · −${money(entry.returnedGoodsCents + entry.refundsCents)} · ${money(entry.financedBeforeCents)} → ${money(entry.financedAfterCents)}`;
     this.supersedeRefused(sale.id);
     this.writeAhead({ instructionId, saleId: sale.id, kind: 'return', entryId: id, at: now });
-    this.save(appendTimeline({ ...sale, returns: [...sale.returns, entry] }, now, 'return_requested', detail, manager.operatorRef));
+    this.save(
+      appendTimeline(
+        { ...sale, returns: [...sale.returns, entry] },
+        now,
+        'return_requested',
+        detail,
+        manager.operatorRef,
+      ),
+    );
     this.deps.outbox.enqueue({
       id: instructionId,
       saleId: sale.id,
@@ -280,7 +331,8 @@ export class AfterSaleService {
 
   private checkDraft(sale: SaleRecord, draft: ReturnDraft, refundIds?: string[]) {
     const cart = SaleCartSchema.safeParse(sale.cart);
-    if (!cart.success) throw new AppError('conflict', 'This sale’s cart cannot be read back; it cannot be returned from the till.');
+    if (!cart.success)
+      throw new AppError('conflict', 'This sale’s cart cannot be read back; it cannot be returned from the till.');
     const preview = previewReturn(cart.data, sale.returns, draft, refundIds);
     if (!preview.ok) {
       throw new AppError('invalid_request', returnProblem(preview.code), { fields: { return: preview.code } });
@@ -294,10 +346,17 @@ export class AfterSaleService {
    * the update is built with a stand-in shopper and those fields are then removed: nothing of the stand-in
    * ever leaves the till.
    */
-  private returnPayload(sale: SaleRecord, cart: SaleCart, returned: ReturnType<typeof cumulativeReturned>): OrderUpdatePayload {
+  private returnPayload(
+    sale: SaleRecord,
+    cart: SaleCart,
+    returned: ReturnType<typeof cumulativeReturned>,
+  ): OrderUpdatePayload {
     const orderRef1 = sale.ticketNumber!;
     const context = this.context(sale);
-    const shopper = makeShopperSchema({ today: localDate(sale.createdAt), requireNinControl: this.deps.till.requireNinControl }).safeParse(sale.shopper);
+    const shopper = makeShopperSchema({
+      today: localDate(sale.createdAt),
+      requireNinControl: this.deps.till.requireNinControl,
+    }).safeParse(sale.shopper);
     if (shopper.success) return buildReturnUpdate({ cart, shopper: shopper.data, context, orderRef1, returned });
     const full = buildReturnUpdate({ cart, shopper: STAND_IN_SHOPPER, context, orderRef1, returned });
     const { customer: _customer, delivery_address: _delivery, invoice_address: _invoice, ...withoutPerson } = full;
@@ -311,16 +370,25 @@ export class AfterSaleService {
     if (!found) throw new AppError('not_found', 'That sale is not in this till’s history.');
     const sale = found.sale;
     if (!isConfirmed(sale)) throw new AppError('conflict', 'Only a confirmed sale has a slip.');
-    if (input.slip === 'return' && !sale.returns.some((r) => r.id === input.returnId)) throw new AppError('not_found', 'That return is not on this sale.');
-    if (input.slip === 'cancellation' && cancellations(sale).length === 0) throw new AppError('not_found', 'This sale was not cancelled.');
+    if (input.slip === 'return' && !sale.returns.some((r) => r.id === input.returnId))
+      throw new AppError('not_found', 'That return is not on this sale.');
+    if (input.slip === 'cancellation' && cancellations(sale).length === 0)
+      throw new AppError('not_found', 'This sale was not cancelled.');
     // A training sale seen from a live till is only read: its copy is shown but the read-only folder is not audited.
     if (found.where === 'training_folder') return this.detailOf(sale, true);
     const now = this.now();
     // Language-neutral, like every timeline detail: the ticket, and which return or cancellation.
     const ticket = sale.ticketNumber ?? sale.id;
-    const which = input.slip === 'return' ? `${ticket} · ${input.returnId}` : input.slip === 'cancellation' ? `${ticket} · ${cancellations(sale).at(-1)!.id}` : ticket;
+    const which =
+      input.slip === 'return'
+        ? `${ticket} · ${input.returnId}`
+        : input.slip === 'cancellation'
+          ? `${ticket} · ${cancellations(sale).at(-1)!.id}`
+          : ticket;
     const postSale = { cancellations: cancellations(sale), reprints: (sale.postSale?.reprints ?? 0) + 1 };
-    const saved = this.save(appendTimeline({ ...sale, postSale }, now, 'slip_reprinted', which, this.deps.operatorRef()));
+    const saved = this.save(
+      appendTimeline({ ...sale, postSale }, now, 'slip_reprinted', which, this.deps.operatorRef()),
+    );
     return this.detailOf(saved, false);
   }
 
@@ -336,7 +404,8 @@ export class AfterSaleService {
     }
     const sale = found.sale;
     const now = this.now();
-    const state: AfterSaleUpdateState = outcome.kind === 'done' ? 'done' : outcome.kind === 'refused' ? 'refused' : 'gave_up';
+    const state: AfterSaleUpdateState =
+      outcome.kind === 'done' ? 'done' : outcome.kind === 'refused' ? 'refused' : 'gave_up';
     const answer: SequraAnswer | null =
       outcome.kind === 'done'
         ? null
@@ -349,8 +418,16 @@ export class AfterSaleService {
               reasons: outcome.reasons.slice(0, 20).map((r) => r.slice(0, 500)),
               at: now,
             }
-          : { status: STATUS_OF_KIND[outcome.code] ?? null, code: outcome.code.slice(0, 40), message: outcome.message.slice(0, 500), reasons: [], at: now };
-    const answerText = answer ? `${answer.status ?? answer.code}: ${answer.reasons.join(' | ') || answer.message}` : undefined;
+          : {
+              status: STATUS_OF_KIND[outcome.code] ?? null,
+              code: outcome.code.slice(0, 40),
+              message: outcome.message.slice(0, 500),
+              reasons: [],
+              at: now,
+            };
+    const answerText = answer
+      ? `${answer.status ?? answer.code}: ${answer.reasons.join(' | ') || answer.message}`
+      : undefined;
 
     let updated: SaleRecord | null = null;
     const already = [...sale.returns, ...cancellations(sale)].find((u) => u.instructionId === instruction.id);
@@ -364,16 +441,24 @@ export class AfterSaleService {
       if (entry) {
         const returns = sale.returns.map((r) => (r.id === entry.id ? { ...r, state, settledAt: now, answer } : r));
         const event = state === 'done' ? 'return_done' : state === 'refused' ? 'return_refused' : 'return_gave_up';
-        const detail = state === 'done' ? `${entry.id} · ${money(entry.financedAfterCents)}` : `${entry.id} · ${answerText}`;
+        const detail =
+          state === 'done' ? `${entry.id} · ${money(entry.financedAfterCents)}` : `${entry.id} · ${answerText}`;
         updated = appendTimeline({ ...sale, returns }, now, event, detail, 'SeQura');
       }
     } else {
       const entry = cancellations(sale).find((c) => c.instructionId === instruction.id);
       if (entry) {
         const list = cancellations(sale).map((c) => (c.id === entry.id ? { ...c, state, settledAt: now, answer } : c));
-        const event = state === 'done' ? 'cancelled_at_sequra' : state === 'refused' ? 'cancel_refused' : 'cancel_gave_up';
+        const event =
+          state === 'done' ? 'cancelled_at_sequra' : state === 'refused' ? 'cancel_refused' : 'cancel_gave_up';
         const detail = state === 'done' ? entry.id : `${entry.id} · ${answerText}`;
-        updated = appendTimeline({ ...sale, postSale: { cancellations: list, reprints: sale.postSale?.reprints ?? 0 } }, now, event, detail, 'SeQura');
+        updated = appendTimeline(
+          { ...sale, postSale: { cancellations: list, reprints: sale.postSale?.reprints ?? 0 } },
+          now,
+          event,
+          detail,
+          'SeQura',
+        );
       }
     }
     if (!updated) {
@@ -390,7 +475,12 @@ export class AfterSaleService {
    * keeps retrying (403 while IT fixes the credentials, SeQura unreachable…) is written on the sale so it is
    * shown there, not only in the pending list.
    */
-  private async firstAnswer(saleId: string, instructionId: string, kind: 'cancel' | 'return', entryId: string): Promise<SaleRecord> {
+  private async firstAnswer(
+    saleId: string,
+    instructionId: string,
+    kind: 'cancel' | 'return',
+    entryId: string,
+  ): Promise<SaleRecord> {
     const instruction = await this.deps.outbox.waitForAttempt(instructionId, this.deps.firstAnswerWaitMs ?? 15_000);
     const sale = this.load(saleId);
     if (!instruction || instruction.state !== 'pending' || !instruction.lastError) return sale;
@@ -404,15 +494,28 @@ export class AfterSaleService {
     };
     const withAnswer: SaleRecord =
       kind === 'return'
-        ? { ...sale, returns: sale.returns.map((r) => (r.id === entryId && r.state === 'pending' ? { ...r, answer } : r)) }
+        ? {
+            ...sale,
+            returns: sale.returns.map((r) => (r.id === entryId && r.state === 'pending' ? { ...r, answer } : r)),
+          }
         : {
             ...sale,
             postSale: {
-              cancellations: cancellations(sale).map((c) => (c.id === entryId && c.state === 'pending' ? { ...c, answer } : c)),
+              cancellations: cancellations(sale).map((c) =>
+                c.id === entryId && c.state === 'pending' ? { ...c, answer } : c,
+              ),
               reprints: sale.postSale?.reprints ?? 0,
             },
           };
-    return this.save(appendTimeline(withAnswer, now, `${kind}_retrying`, `${entryId} · ${answer.status ?? answer.code}: ${answer.message}`, 'SeQura'));
+    return this.save(
+      appendTimeline(
+        withAnswer,
+        now,
+        `${kind}_retrying`,
+        `${entryId} · ${answer.status ?? answer.code}: ${answer.message}`,
+        'SeQura',
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------ durability
@@ -429,7 +532,8 @@ export class AfterSaleService {
       if (queued) {
         // Settled on disk but the sale was never told (a crash between the outbox's write and ours): the
         // outcome the outbox kept is applied now. Still open: nothing to do, its answer will come.
-        if ((queued.state === 'done' || queued.state === 'needs_attention') && queued.outcome) this.onInstructionSettled(queued, queued.outcome);
+        if ((queued.state === 'done' || queued.state === 'needs_attention') && queued.outcome)
+          this.onInstructionSettled(queued, queued.outcome);
         continue;
       }
       const found = this.deps.sources.find(intent.saleId);
@@ -447,23 +551,39 @@ export class AfterSaleService {
         const payload =
           intent.kind === 'cancel'
             ? buildCancellationUpdate({ context: this.context(sale), orderRef1: sale.ticketNumber! })
-            : this.returnPayload(sale, SaleCartSchema.parse(sale.cart), cumulativeReturned(effectiveReturns(sale.returns)));
+            : this.returnPayload(
+                sale,
+                SaleCartSchema.parse(sale.cart),
+                cumulativeReturned(effectiveReturns(sale.returns)),
+              );
         this.deps.outbox.enqueue({
           id: instructionId,
           saleId: sale.id,
           kind: intent.kind,
           request: { target: 'order_update', orderRef1: sale.ticketNumber!, payload },
           ticketNumber: sale.ticketNumber,
-          amountCents: intent.kind === 'cancel' ? (entry as SaleCancellation).financedBeforeCents : (entry as SaleReturn).returnedGoodsCents + (entry as SaleReturn).refundsCents,
+          amountCents:
+            intent.kind === 'cancel'
+              ? (entry as SaleCancellation).financedBeforeCents
+              : (entry as SaleReturn).returnedGoodsCents + (entry as SaleReturn).refundsCents,
         });
         this.deps.log.info('after_sale.resume_reenqueued', { id: instructionId, sale: sale.id });
       } catch (error) {
-        this.deps.log.error('after_sale.resume_failed', { id: instructionId, error: error instanceof Error ? error.name : 'unknown' });
+        this.deps.log.error('after_sale.resume_failed', {
+          id: instructionId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
       }
     }
   }
 
-  private writeAhead(intent: { instructionId: string; saleId: string; kind: 'cancel' | 'return'; entryId: string; at: string }): void {
+  private writeAhead(intent: {
+    instructionId: string;
+    saleId: string;
+    kind: 'cancel' | 'return';
+    entryId: string;
+    at: string;
+  }): void {
     const { instructionId, ...rest } = intent;
     this.deps.intents.set('intents', { ...this.deps.intents.get('intents'), [instructionId]: rest });
   }
@@ -488,7 +608,9 @@ export class AfterSaleService {
   }
 
   private save(sale: SaleRecord): SaleRecord {
-    const open = this.deps.outbox.forSale(sale.id).filter((i) => i.state === 'pending' || i.state === 'in_flight').length;
+    const open = this.deps.outbox
+      .forSale(sale.id)
+      .filter((i) => i.state === 'pending' || i.state === 'in_flight').length;
     const stamped = { ...sale, updatedAt: this.now(), pendingInstructions: open };
     this.deps.sources.persist(stamped);
     this.deps.emitSale(stamped);
@@ -506,7 +628,8 @@ export class AfterSaleService {
 export function allowedActions(sale: SaleRecord, fromTrainingFolder: boolean): SaleDetail['actions'] {
   const none = (reason: BlockReason) => ({ cancel: null, cancelBlocked: reason, return: false, returnBlocked: reason });
   if (fromTrainingFolder) return none('training_folder');
-  if (PRE_CONFIRMATION_CANCELLABLE.includes(sale.step)) return { cancel: 'before_confirmation', cancelBlocked: null, return: false, returnBlocked: 'not_confirmed' };
+  if (PRE_CONFIRMATION_CANCELLABLE.includes(sale.step))
+    return { cancel: 'before_confirmation', cancelBlocked: null, return: false, returnBlocked: 'not_confirmed' };
   if (sale.step === 'confirming') return none('confirmation_pending');
   if (sale.step === 'cancelled') return none('already_cancelled');
   if (!isConfirmed(sale)) return none('not_confirmed');
@@ -557,21 +680,36 @@ function outcomeOf(state: SaleReturn['state']): 'done' | 'queued' | 'refused' {
   return state === 'done' ? 'done' : state === 'pending' ? 'queued' : 'refused';
 }
 
-function appendTimeline(sale: SaleRecord, at: string, event: string, detail: string | undefined, operator: string): SaleRecord {
+function appendTimeline(
+  sale: SaleRecord,
+  at: string,
+  event: string,
+  detail: string | undefined,
+  operator: string,
+): SaleRecord {
   const entry = { at, event, ...(detail ? { detail: detail.slice(0, 300) } : {}), operator: operator.slice(0, 64) };
   const timeline = [...sale.timeline, entry];
-  return { ...sale, timeline: timeline.length > MAX_TIMELINE ? [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))] : timeline };
+  return {
+    ...sale,
+    timeline: timeline.length > MAX_TIMELINE ? [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))] : timeline,
+  };
 }
 
 /** false = no match; otherwise which key matched (null when the query is empty: everything matches). */
-export function matchQuery(sale: SaleRecord, rawQuery: string, key: HistorySearchInput['key']): SaleSummary['matchedBy'] | false {
+export function matchQuery(
+  sale: SaleRecord,
+  rawQuery: string,
+  key: HistorySearchInput['key'],
+): SaleSummary['matchedBy'] | false {
   const query = rawQuery.trim().toLowerCase();
   if (query === '') return null;
   const digits = query.replace(/\D/g, '');
   const phoneQuery = /^[\d\s().+-]+$/.test(query) && digits.length >= 4;
   if ((key === 'any' || key === 'ticket') && (sale.ticketNumber ?? '').toLowerCase().includes(query)) return 'ticket';
   if (key === 'any' || key === 'uuid') {
-    const uuids = [sale.solicitation?.uuid, ...sale.abandonedSolicitations.map((a) => a.uuid)].filter((u): u is string => !!u);
+    const uuids = [sale.solicitation?.uuid, ...sale.abandonedSolicitations.map((a) => a.uuid)].filter(
+      (u): u is string => !!u,
+    );
     if (uuids.some((uuid) => uuid.toLowerCase().includes(query))) return 'uuid';
   }
   if ((key === 'any' || key === 'phone') && phoneQuery && phoneLast4(sale) === digits.slice(-4)) return 'phone';

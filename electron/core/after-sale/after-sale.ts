@@ -63,7 +63,11 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     sources,
     outbox: deps.outbox,
     authorizer: deps.authorizer,
-    intents: deps.createStore<AfterSaleIntentsFile>({ name: 'after-sale-intents', cwd: deps.salesDir, defaults: { schemaVersion: 1, intents: {} } }),
+    intents: deps.createStore<AfterSaleIntentsFile>({
+      name: 'after-sale-intents',
+      cwd: deps.salesDir,
+      defaults: { schemaVersion: 1, intents: {} },
+    }),
     till: deps.till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
@@ -76,7 +80,11 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
   const reports = new ReportService({
     sources,
     outbox: deps.outbox,
-    closes: deps.createStore<DayClosesFile>({ name: 'day-closes', cwd: deps.salesDir, defaults: { schemaVersion: 1, closes: {} } }),
+    closes: deps.createStore<DayClosesFile>({
+      name: 'day-closes',
+      cwd: deps.salesDir,
+      defaults: { schemaVersion: 1, closes: {} },
+    }),
     till: { storeRef: deps.till.storeRef, tillId: deps.till.tillId, training: deps.till.training },
     log: deps.log,
     clock: deps.clock,

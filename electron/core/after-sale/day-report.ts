@@ -57,7 +57,9 @@ export function computeDayReport(input: DayReportInput): DayReport {
   const attention = ofDay.filter((sale) => summarize(sale).flags.includes('needs_attention'));
   const cancelledAfter = ofDay.filter((sale) => isConfirmed(sale) && cancelledAtSequra(sale) !== null);
   const returnedSales = ofDay.filter((sale) => isConfirmed(sale) && doneReturns(sale).length > 0);
-  const returnedCents = sumCents(returnedSales.flatMap((sale) => doneReturns(sale).map((r) => r.returnedGoodsCents + r.refundsCents)));
+  const returnedCents = sumCents(
+    returnedSales.flatMap((sale) => doneReturns(sale).map((r) => r.returnedGoodsCents + r.refundsCents)),
+  );
 
   // Returns and cancellations asked on the day, of any sale of this till.
   const afterSale: DayReport['afterSale'] = [];
@@ -104,24 +106,42 @@ export function computeDayReport(input: DayReportInput): DayReport {
   ].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
   const referenceUpdates = new Set(
-    input.outbox.filter((item) => item.kind === 'register_reference' && item.state !== 'done').map((item) => item.saleId),
+    input.outbox
+      .filter((item) => item.kind === 'register_reference' && item.state !== 'done')
+      .map((item) => item.saleId),
   );
   const missingReference: DayReport['missingReference'] = [];
   for (const sale of own) {
     if (cancelledAtSequra(sale)) continue;
-    const ref = { saleId: sale.id, ticketNumber: sale.ticketNumber, createdAt: sale.createdAt, amountCents: financedCents(sale) };
+    const ref = {
+      saleId: sale.id,
+      ticketNumber: sale.ticketNumber,
+      createdAt: sale.createdAt,
+      amountCents: financedCents(sale),
+    };
     if (referenceUpdates.has(sale.id)) missingReference.push({ ...ref, reason: 'reference_update_pending' });
-    else if (isConfirmed(sale) && sale.referenceRegisteredAt === null) missingReference.push({ ...ref, reason: 'reference_not_registered' });
-    else if (sale.step === 'confirming' && sale.confirmation.goodsReleasedBy) missingReference.push({ ...ref, reason: 'goods_released_confirmation_pending' });
+    else if (isConfirmed(sale) && sale.referenceRegisteredAt === null)
+      missingReference.push({ ...ref, reason: 'reference_not_registered' });
+    else if (sale.step === 'confirming' && sale.confirmation.goodsReleasedBy)
+      missingReference.push({ ...ref, reason: 'goods_released_confirmation_pending' });
   }
   missingReference.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
   const pendingConfirmations = own
     .filter((sale) => sale.step === 'confirming')
-    .map((sale) => ({ saleId: sale.id, ticketNumber: sale.ticketNumber, createdAt: sale.createdAt, amountCents: financedCents(sale) }))
+    .map((sale) => ({
+      saleId: sale.id,
+      ticketNumber: sale.ticketNumber,
+      createdAt: sale.createdAt,
+      amountCents: financedCents(sale),
+    }))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
-  const training = input.training ? [] : input.trainingSales.map(normalizeSale).filter((s) => s.tillId === input.tillId && localDate(s.createdAt) === date);
+  const training = input.training
+    ? []
+    : input.trainingSales
+        .map(normalizeSale)
+        .filter((s) => s.tillId === input.tillId && localDate(s.createdAt) === date);
 
   return {
     date,
@@ -133,7 +153,9 @@ export function computeDayReport(input: DayReportInput): DayReport {
     confirmed: {
       count: confirmed.length,
       amountCents: sumCents(confirmed.map(financedCents)),
-      byProduct: [...byProduct.values()].sort((a, b) => b.amountCents - a.amountCents || a.product.localeCompare(b.product)),
+      byProduct: [...byProduct.values()].sort(
+        (a, b) => b.amountCents - a.amountCents || a.product.localeCompare(b.product),
+      ),
     },
     pending: { count: pending.length, amountCents: sumCents(pending.map(financedCents)) },
     needsAttention: { count: attention.length, amountCents: sumCents(attention.map(financedCents)) },
@@ -141,14 +163,20 @@ export function computeDayReport(input: DayReportInput): DayReport {
       beforeConfirmation: ofDay.filter((sale) => sale.step === 'cancelled').length,
       // What was still financed when SeQura cancelled it (returns it accepted before are in `returned`), so
       // confirmed − returned − cancelled is always the net.
-      afterConfirmation: { count: cancelledAfter.length, amountCents: sumCents(cancelledAfter.map((sale) => Math.max(0, financedCents(sale) - returnedCentsOf(sale)))) },
+      afterConfirmation: {
+        count: cancelledAfter.length,
+        amountCents: sumCents(cancelledAfter.map((sale) => Math.max(0, financedCents(sale) - returnedCentsOf(sale)))),
+      },
     },
     returned: { count: returnedSales.length, amountCents: returnedCents },
     rejected: ofDay.filter((sale) => sale.step === 'rejected').length,
     inProgress: ofDay.filter((sale) => summarize(sale).flags.includes('in_progress')).length,
     netFinancedCents: sumCents(ofDay.map(currentFinancedCents)),
     afterSale,
-    trainingExcluded: { count: training.length, amountCents: sumCents(training.filter(isConfirmed).map(financedCents)) },
+    trainingExcluded: {
+      count: training.length,
+      amountCents: sumCents(training.filter(isConfirmed).map(financedCents)),
+    },
     missingReference,
     pendingConfirmations,
     rows,
@@ -162,7 +190,9 @@ function row(sale: SaleRecord, kind: ReportRow['kind'], date: string): ReportRow
   const current = currentFinancedCents(sale);
   const onDay = [
     ...sale.returns.filter((r) => localDate(r.requestedAt) === date).map((r) => r.returnedGoodsCents + r.refundsCents),
-    ...cancellations(sale).filter((c) => localDate(c.requestedAt) === date).map((c) => c.financedBeforeCents),
+    ...cancellations(sale)
+      .filter((c) => localDate(c.requestedAt) === date)
+      .map((c) => c.financedBeforeCents),
   ];
   return {
     saleId: sale.id,
@@ -230,7 +260,11 @@ const STATUS_WORDS: Record<SaleStatus, string> = {
 
 // Amounts as Spanish Excel types them: decimal comma, no thousands separator, no currency sign, so each
 // cell is a number there. Integer cents until this point.
-const amountFormat = new Intl.NumberFormat('es-ES', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
+const amountFormat = new Intl.NumberFormat('es-ES', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+  useGrouping: false,
+});
 export function csvAmount(cents: Cents): string {
   return amountFormat.format(cents / 100);
 }

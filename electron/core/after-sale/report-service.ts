@@ -51,7 +51,11 @@ export class ReportService {
   closeDay(date: string, acknowledgePending: boolean): { closed: boolean; report: DayReport } {
     const report = this.day(date);
     if (report.pendingConfirmations.length > 0 && !acknowledgePending) return { closed: false, report };
-    const closure = { closedAt: this.deps.clock().toISOString(), pendingConfirmations: report.pendingConfirmations.length, netFinancedCents: report.netFinancedCents };
+    const closure = {
+      closedAt: this.deps.clock().toISOString(),
+      pendingConfirmations: report.pendingConfirmations.length,
+      netFinancedCents: report.netFinancedCents,
+    };
     const closes = this.deps.closes.get('closes');
     this.deps.closes.set('closes', { ...closes, [date]: [...(closes[date] ?? []), closure].slice(-100) });
     this.deps.log.info('report.day_closed', { date, pending: closure.pendingConfirmations, sales: report.salesCount });

@@ -86,7 +86,10 @@ export class SaleSources {
       const parsed = JSON.parse(readFileSync(path, 'utf8')) as { sales?: Record<string, SaleRecord> };
       return Object.values(parsed.sales ?? {}).map(normalizeSale);
     } catch (error) {
-      this.options.log.warn('after_sale.training_file_unreadable', { file: path.split(/[\\/]/).slice(-2).join('/'), error: error instanceof Error ? error.name : 'unknown' });
+      this.options.log.warn('after_sale.training_file_unreadable', {
+        file: path.split(/[\\/]/).slice(-2).join('/'),
+        error: error instanceof Error ? error.name : 'unknown',
+      });
       return [];
     }
   }

@@ -97,7 +97,16 @@ export function hasPendingUpdate(sale: SaleRecord): boolean {
   return [...(sale.returns ?? []), ...cancellations(sale)].some((u) => u.state === 'pending');
 }
 
-const IN_PROGRESS_STEPS = ['draft', 'start_queued', 'starting', 'start_uncertain', 'choose_product', 'sending_sms', 'awaiting_approval', 'confirm_refused'];
+const IN_PROGRESS_STEPS = [
+  'draft',
+  'start_queued',
+  'starting',
+  'start_uncertain',
+  'choose_product',
+  'sending_sms',
+  'awaiting_approval',
+  'confirm_refused',
+];
 
 /** Every status that applies to the sale (filters match any of them). */
 export function statusFlags(sale: SaleRecord): SaleStatus[] {
@@ -114,7 +123,15 @@ export function statusFlags(sale: SaleRecord): SaleStatus[] {
 
 /** The one status shown on the sale's badge and used for the CSV: the first flag in SALE_STATUSES order. */
 export function primaryStatus(flags: readonly SaleStatus[], sale: SaleRecord): SaleStatus {
-  const order: SaleStatus[] = ['needs_attention', 'pending', 'cancelled', 'returned', 'confirmed', 'rejected', 'in_progress'];
+  const order: SaleStatus[] = [
+    'needs_attention',
+    'pending',
+    'cancelled',
+    'returned',
+    'confirmed',
+    'rejected',
+    'in_progress',
+  ];
   return order.find((status) => flags.includes(status)) ?? (isFinal(sale.step) ? 'cancelled' : 'in_progress');
 }
 

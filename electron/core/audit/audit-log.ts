@@ -114,7 +114,12 @@ export class AuditLog {
   exportTo(filePath: string): { bytes: number; entries: number } {
     const lines = this.lines();
     const verification = verifyAuditChain(lines);
-    const header = JSON.stringify({ kind: 'sequra-pos-audit-export', exportedAt: this.clock().toISOString(), entries: lines.length, chain: verification });
+    const header = JSON.stringify({
+      kind: 'sequra-pos-audit-export',
+      exportedAt: this.clock().toISOString(),
+      entries: lines.length,
+      chain: verification,
+    });
     const text = [header, ...lines].join('\n') + '\n';
     writeFileSync(filePath, text, { mode: 0o600 });
     return { bytes: Buffer.byteLength(text), entries: lines.length };

@@ -15,7 +15,10 @@ export const MachineConfigSchema = z
         merchantId: z.string().min(1).max(100),
       })
       .strict()
-      .refine((s) => s.environment !== 'custom' || !!s.baseUrl, { message: 'baseUrl is required when environment is "custom"', path: ['baseUrl'] }),
+      .refine((s) => s.environment !== 'custom' || !!s.baseUrl, {
+        message: 'baseUrl is required when environment is "custom"',
+        path: ['baseUrl'],
+      }),
     storeRef: z.string().min(1).max(64),
     tillId: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'letters, digits, "-" or "_", at most 16'),
     allowedProducts: z.array(ProductCode).max(20).optional(),
@@ -52,13 +55,21 @@ export function loadMachineConfig(path: string): MachineConfigLoad {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent', path };
-    return { kind: 'invalid', path, problems: [{ key: '(file)', problem: `cannot be read: ${(error as Error).message}` }] };
+    return {
+      kind: 'invalid',
+      path,
+      problems: [{ key: '(file)', problem: `cannot be read: ${(error as Error).message}` }],
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    return { kind: 'invalid', path, problems: [{ key: '(file)', problem: `is not valid JSON: ${(error as Error).message}` }] };
+    return {
+      kind: 'invalid',
+      path,
+      problems: [{ key: '(file)', problem: `is not valid JSON: ${(error as Error).message}` }],
+    };
   }
   const parsed = MachineConfigSchema.safeParse(json);
   if (!parsed.success) {
@@ -76,14 +87,18 @@ export function loadMachineConfig(path: string): MachineConfigLoad {
 
 /** Words store IT can act on: "is required", "unknown key", the allowed values — not zod's internals. */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s): ${issue.keys.join(', ')} (check the spelling; keys are case-sensitive)`;
-  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `is required (expected ${issue.expected})`;
-  if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}${issue.message.match(/received (\w+)$/) ? `, not ${issue.message.match(/received (\w+)$/)![1]}` : ''}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s): ${issue.keys.join(', ')} (check the spelling; keys are case-sensitive)`;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message))
+    return `is required (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type')
+    return `must be ${article(issue.expected)}${issue.message.match(/received (\w+)$/) ? `, not ${issue.message.match(/received (\w+)$/)![1]}` : ''}`;
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}`;
   if (issue.code === 'too_big' && issue.origin === 'number') return `must be at most ${String(issue.maximum)}`;
   if (issue.code === 'too_small' && issue.origin === 'string') return 'must not be empty';
-  if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) return `is too long (at most ${String(issue.maximum)})`;
+  if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array'))
+    return `is too long (at most ${String(issue.maximum)})`;
   return issue.message;
 }
 

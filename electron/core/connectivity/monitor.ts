@@ -90,7 +90,11 @@ export class ConnectivityMonitor {
       try {
         this.record(await this.options.probe());
       } catch (error) {
-        this.record({ reachable: false, offline: false, errorName: error instanceof Error ? error.name : 'probe_failed' });
+        this.record({
+          reachable: false,
+          offline: false,
+          errorName: error instanceof Error ? error.name : 'probe_failed',
+        });
       } finally {
         this.probing = null;
         this.schedule();

@@ -15,7 +15,10 @@ export function withConnectivityReporting(client: SequraClient, monitor: Connect
       } catch (error) {
         if (error instanceof SequraError && error.status !== undefined) monitor.reportAnswered();
         else if (error instanceof SequraError && ['offline', 'timeout', 'unknown_outcome'].includes(error.kind)) {
-          monitor.reportFailure(error.kind === 'offline' && isNoNetwork(error.networkCode), error.networkCode ?? error.kind);
+          monitor.reportFailure(
+            error.kind === 'offline' && isNoNetwork(error.networkCode),
+            error.networkCode ?? error.kind,
+          );
         }
         throw error;
       }
@@ -33,5 +36,10 @@ export function withConnectivityReporting(client: SequraClient, monitor: Connect
 
 /** "Offline" is the till's own network being down; anything else is "SeQura unreachable". */
 export function isNoNetwork(networkCode: string | undefined): boolean {
-  return !!networkCode && /INTERNET_DISCONNECTED|NETWORK_CHANGED|ADDRESS_UNREACHABLE|ENETUNREACH|ENETDOWN|EAI_AGAIN|ENOTFOUND|NAME_NOT_RESOLVED/.test(networkCode);
+  return (
+    !!networkCode &&
+    /INTERNET_DISCONNECTED|NETWORK_CHANGED|ADDRESS_UNREACHABLE|ENETUNREACH|ENETDOWN|EAI_AGAIN|ENOTFOUND|NAME_NOT_RESOLVED/.test(
+      networkCode,
+    )
+  );
 }

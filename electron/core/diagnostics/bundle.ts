@@ -28,7 +28,14 @@ export interface DiagnosticsInput {
   calls: RecordedCall[];
   connectivityHistory: unknown[];
   outbox: { items: OutboxItem[]; counts: unknown };
-  activeSales: Array<{ id: string; step: string; ticketNumber: string | null; updatedAt: string; pendingInstructions: number; training: boolean }>;
+  activeSales: Array<{
+    id: string;
+    step: string;
+    ticketNumber: string | null;
+    updatedAt: string;
+    pendingInstructions: number;
+    training: boolean;
+  }>;
   logFilePath: string;
   logLines?: number;
 }
@@ -39,7 +46,12 @@ export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknow
     kind: 'sequra-pos-diagnostics',
     formatVersion: 1,
     generatedAt: input.generatedAt,
-    app: { version: input.appVersion, node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+    app: {
+      version: input.appVersion,
+      node: process.versions.node,
+      electron: process.versions.electron ?? null,
+      chrome: process.versions.chrome ?? null,
+    },
     os: { type: osType(), release: release(), arch: arch(), platform: process.platform, uname: input.platformUname },
     till: {
       mode: status.mode,
@@ -49,12 +61,18 @@ export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknow
       tillId: status.tillId,
       language: status.language,
       // Who is signed in, as the operator ref SeQura also sees; never the operator's name.
-      session: status.session ? { operatorRef: status.session.operatorRef, role: status.session.role, locked: status.session.locked } : null,
+      session: status.session
+        ? { operatorRef: status.session.operatorRef, role: status.session.role, locked: status.session.locked }
+        : null,
       policy: status.policy ?? null,
       recovery: (status as Record<string, unknown>).recovery ?? null,
     },
     configuration: describeConfig(input.machineConfig),
-    credentials: { stored: input.credentialsStored, enrolmentFilePath: input.enrolmentFilePath, lastEnrolment: input.enrolment },
+    credentials: {
+      stored: input.credentialsStored,
+      enrolmentFilePath: input.enrolmentFilePath,
+      lastEnrolment: input.enrolment,
+    },
     network: { proxyForSequra: input.proxy, connectivity: status.connectivity, history: input.connectivityHistory },
     sequraCalls: input.calls,
     outbox: input.outbox,
@@ -64,7 +82,11 @@ export function buildDiagnostics(input: DiagnosticsInput): Record<string, unknow
   return scrub(bundle) as Record<string, unknown>;
 }
 
-export function writeDiagnostics(exportsDir: string, bundle: Record<string, unknown>, now: Date): { path: string; bytes: number } {
+export function writeDiagnostics(
+  exportsDir: string,
+  bundle: Record<string, unknown>,
+  now: Date,
+): { path: string; bytes: number } {
   mkdirSync(exportsDir, { recursive: true });
   const path = join(exportsDir, `diagnostics-${stamp(now)}.json`);
   const text = `${JSON.stringify(bundle, null, 2)}\n`;
@@ -73,7 +95,10 @@ export function writeDiagnostics(exportsDir: string, bundle: Record<string, unkn
 }
 
 export function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function describeConfig(load: MachineConfigLoad): Record<string, unknown> {
@@ -87,7 +112,10 @@ function tail(path: string, lines: number): string[] {
   if (!existsSync(path)) return [];
   try {
     const text = readFileSync(path, 'utf8');
-    return text.split('\n').filter((l) => l.trim() !== '').slice(-lines);
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-lines);
   } catch {
     return [];
   }

@@ -51,7 +51,9 @@ export class CallRecorder {
   wrap(inner: typeof fetch): typeof fetch {
     return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const method = (init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET')).toUpperCase();
+      const method = (
+        init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET')
+      ).toUpperCase();
       const path = safePath(url);
       const pathUuid = UUID_RE.exec(url)?.[0] ?? null;
       const at = this.clock().toISOString();
@@ -72,7 +74,15 @@ export class CallRecorder {
       } catch (error) {
         const facts = describeTransportFailure(error);
         const name = facts.networkCode ?? (error instanceof Error ? error.name : 'unknown');
-        this.calls.push({ at, method, path, status: null, durationMs: Math.round(this.now() - started), uuid: pathUuid, error: name.slice(0, 120) });
+        this.calls.push({
+          at,
+          method,
+          path,
+          status: null,
+          durationMs: Math.round(this.now() - started),
+          uuid: pathUuid,
+          error: name.slice(0, 120),
+        });
         throw error;
       }
     }) as typeof fetch;
@@ -90,13 +100,23 @@ function safePath(url: string): string {
 
 /** Connectivity transitions (state changes only), for the diagnostics bundle. */
 export class ConnectivityHistory {
-  private readonly entries = new Ring<{ at: string; state: Connectivity['state']; lastError: string | null; pendingCount: number }>(200);
+  private readonly entries = new Ring<{
+    at: string;
+    state: Connectivity['state'];
+    lastError: string | null;
+    pendingCount: number;
+  }>(200);
   private last: Connectivity['state'] | null = null;
 
   observe(snapshot: Connectivity): void {
     if (snapshot.state === this.last) return;
     this.last = snapshot.state;
-    this.entries.push({ at: snapshot.since ?? snapshot.lastCheckedAt ?? new Date().toISOString(), state: snapshot.state, lastError: snapshot.lastError, pendingCount: snapshot.pendingCount });
+    this.entries.push({
+      at: snapshot.since ?? snapshot.lastCheckedAt ?? new Date().toISOString(),
+      state: snapshot.state,
+      lastError: snapshot.lastError,
+      pendingCount: snapshot.pendingCount,
+    });
   }
 
   all() {

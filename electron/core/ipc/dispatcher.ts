@@ -3,7 +3,9 @@ import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
 import { contract, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract.ts';
 import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';
 
-export type Handlers = { [C in Channel]: (request: z.output<(typeof contract)[C]['request']>) => Promise<ResponseOf<C>> };
+export type Handlers = {
+  [C in Channel]: (request: z.output<(typeof contract)[C]['request']>) => Promise<ResponseOf<C>>;
+};
 
 /** Thrown by handlers for an expected failure the renderer should show; anything else is `internal`. */
 export class AppError extends Error {
@@ -29,7 +31,11 @@ export const MAX_REQUEST_CHARS = 256 * 1024;
  * validates the request, runs the handler, validates the response. Never throws.
  */
 export function createDispatcher(handlers: Handlers, log: DispatchLog) {
-  return async function dispatch(channel: unknown, request: unknown, senderTrusted: boolean): Promise<IpcResult<unknown>> {
+  return async function dispatch(
+    channel: unknown,
+    request: unknown,
+    senderTrusted: boolean,
+  ): Promise<IpcResult<unknown>> {
     if (!senderTrusted) {
       log.warn('ipc.forbidden_sender', { channel: String(channel).slice(0, 60) });
       return ipcFail('forbidden_sender', 'Request refused: it did not come from the till app.');

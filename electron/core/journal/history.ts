@@ -25,7 +25,11 @@ export class SaleHistory {
   private month(key: string): KeyValueStore<HistoryFile> {
     let store = this.open.get(key);
     if (!store) {
-      store = this.createStore<HistoryFile>({ name: `history-${key}`, cwd: this.dir, defaults: { schemaVersion: 1, sales: {} } });
+      store = this.createStore<HistoryFile>({
+        name: `history-${key}`,
+        cwd: this.dir,
+        defaults: { schemaVersion: 1, sales: {} },
+      });
       this.open.set(key, store);
     }
     return store;
@@ -58,7 +62,9 @@ export class SaleHistory {
       if (month > cutoffMonth) break;
       const store = this.month(month);
       const sales = store.get('sales');
-      const kept = Object.fromEntries(Object.entries(sales).filter(([, sale]) => (sale.finishedAt ?? sale.updatedAt) >= cutoffIso));
+      const kept = Object.fromEntries(
+        Object.entries(sales).filter(([, sale]) => (sale.finishedAt ?? sale.updatedAt) >= cutoffIso),
+      );
       const dropped = Object.keys(sales).length - Object.keys(kept).length;
       if (dropped === 0) continue;
       removed += dropped;

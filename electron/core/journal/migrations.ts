@@ -65,11 +65,16 @@ export const HISTORY_SPEC: StoreSpec = {
  */
 export const TICKET_SALVAGE_MARGIN = 100;
 
-export function salvageTicketSequence(input: { setAsideText: string[]; ticketNumbers: Array<string | null | undefined> }): number {
+export function salvageTicketSequence(input: {
+  setAsideText: string[];
+  ticketNumbers: Array<string | null | undefined>;
+}): number {
   let highest = 0;
   for (const text of input.setAsideText) {
-    for (const match of text.matchAll(/"ticketSequence"\s*:\s*(\d{1,12})/g)) highest = Math.max(highest, Number(match[1]));
-    for (const match of text.matchAll(/"ticketNumber"\s*:\s*"[^"]*?-(\d{1,12})"/g)) highest = Math.max(highest, Number(match[1]));
+    for (const match of text.matchAll(/"ticketSequence"\s*:\s*(\d{1,12})/g))
+      highest = Math.max(highest, Number(match[1]));
+    for (const match of text.matchAll(/"ticketNumber"\s*:\s*"[^"]*?-(\d{1,12})"/g))
+      highest = Math.max(highest, Number(match[1]));
   }
   for (const ticket of input.ticketNumbers) {
     const match = ticket ? /-(\d{1,12})$/.exec(ticket) : null;

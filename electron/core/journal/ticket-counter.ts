@@ -21,11 +21,15 @@ export function restoreTicketCounter(input: {
 }): number | null {
   if (input.setAsidePaths.length === 0 && !input.journalWasAbsent) return null;
   const tickets: Array<string | null> = [];
-  for (const month of input.history.months()) for (const sale of input.history.salesOf(month)) tickets.push(sale.ticketNumber);
+  for (const month of input.history.months())
+    for (const sale of input.history.salesOf(month)) tickets.push(sale.ticketNumber);
   try {
     if (existsSync(input.outboxPath)) {
-      const outbox = JSON.parse(readFileSync(input.outboxPath, 'utf8')) as { instructions?: Record<string, { ticketNumber?: string | null }> };
-      for (const instruction of Object.values(outbox.instructions ?? {})) tickets.push(instruction.ticketNumber ?? null);
+      const outbox = JSON.parse(readFileSync(input.outboxPath, 'utf8')) as {
+        instructions?: Record<string, { ticketNumber?: string | null }>;
+      };
+      for (const instruction of Object.values(outbox.instructions ?? {}))
+        tickets.push(instruction.ticketNumber ?? null);
     }
   } catch {
     // An unreadable outbox is set aside by its own store; its text is not needed here.

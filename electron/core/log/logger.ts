@@ -10,14 +10,18 @@ export interface Logger {
   error(event: string, data?: Record<string, unknown>): void;
 }
 
-export function createFileLogger(filePath: string, options: { maxBytes?: number; clock?: () => Date; echo?: boolean } = {}): Logger {
+export function createFileLogger(
+  filePath: string,
+  options: { maxBytes?: number; clock?: () => Date; echo?: boolean } = {},
+): Logger {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
   mkdirSync(dirname(filePath), { recursive: true });
   let approxSize = safeSize(filePath);
 
   function write(level: string, event: string, data: Record<string, unknown> = {}): void {
-    const line = JSON.stringify({ at: clock().toISOString(), level, event, ...(redact(data) as Record<string, unknown>) }) + '\n';
+    const line =
+      JSON.stringify({ at: clock().toISOString(), level, event, ...(redact(data) as Record<string, unknown>) }) + '\n';
     if (approxSize + line.length > maxBytes) {
       try {
         renameSync(filePath, `${filePath}.1`);

@@ -25,7 +25,11 @@ export class OperatorDirectory {
   private readonly store: KeyValueStore<OperatorsFile>;
 
   constructor(createStore: StoreFactory, dataDir: string) {
-    this.store = createStore<OperatorsFile>({ name: 'operators', cwd: dataDir, defaults: { schemaVersion: 1, operators: {} } });
+    this.store = createStore<OperatorsFile>({
+      name: 'operators',
+      cwd: dataDir,
+      defaults: { schemaVersion: 1, operators: {} },
+    });
   }
 
   private all(): Record<string, StoredOperator> {
@@ -41,7 +45,13 @@ export class OperatorDirectory {
   list(): OperatorView[] {
     return Object.values(this.all())
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((o) => ({ id: o.id, displayName: o.displayName, role: o.role, disabled: o.disabledAt !== null, createdAt: o.createdAt }));
+      .map((o) => ({
+        id: o.id,
+        displayName: o.displayName,
+        role: o.role,
+        disabled: o.disabledAt !== null,
+        createdAt: o.createdAt,
+      }));
   }
 
   activeManagers(): StoredOperator[] {

@@ -1,4 +1,9 @@
-import { TRAINING_OPERATORS, type OperatorRole, type OperatorView, type Session } from '../../../shared/ipc/admin-schemas.ts';
+import {
+  TRAINING_OPERATORS,
+  type OperatorRole,
+  type OperatorView,
+  type Session,
+} from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { AppError } from '../ipc/dispatcher.ts';
 import type { StoreFactory } from '../storage/store.ts';
@@ -71,7 +76,12 @@ export class OperatorsService implements ManagerAuthorizer {
 
   constructor(private readonly options: OperatorsServiceOptions) {
     this.directory = new OperatorDirectory(options.createStore, options.dataDir);
-    this.limiter = new PinLimiter(options.createStore, options.dataDir, options.clock, options.limiterPolicy ?? DEFAULT_LIMITER_POLICY);
+    this.limiter = new PinLimiter(
+      options.createStore,
+      options.dataDir,
+      options.clock,
+      options.limiterPolicy ?? DEFAULT_LIMITER_POLICY,
+    );
     this.idleClock = options.idleClock ?? (() => performance.now());
     this.elevationMs = options.elevationMs ?? 5 * 60_000;
   }
@@ -129,7 +139,8 @@ export class OperatorsService implements ManagerAuthorizer {
 
   /** The operator ref every new sale and SeQura order carries. */
   currentOperatorRef(): string {
-    if (!this.session || this.session.locked) throw new AppError('locked', 'Sign in first.', { fields: { session: this.session ? 'locked' : 'signed_out' } });
+    if (!this.session || this.session.locked)
+      throw new AppError('locked', 'Sign in first.', { fields: { session: this.session ? 'locked' : 'signed_out' } });
     return this.session.operatorRef;
   }
 
@@ -141,7 +152,8 @@ export class OperatorsService implements ManagerAuthorizer {
     if (!ok || !candidate) throw this.wrongPin(key, operatorId, 'session.sign_in');
     this.limiter.recordSuccess(key);
     const previous = this.session;
-    if (previous && previous.operatorRef !== candidate.id) this.audit(previous.operatorRef, 'session.signed_out', 'ok', null, `replaced by ${candidate.id}`);
+    if (previous && previous.operatorRef !== candidate.id)
+      this.audit(previous.operatorRef, 'session.signed_out', 'ok', null, `replaced by ${candidate.id}`);
     this.session = {
       operatorRef: candidate.id,
       displayName: candidate.displayName,
@@ -160,7 +172,10 @@ export class OperatorsService implements ManagerAuthorizer {
 
   async unlock(pin: string): Promise<Session> {
     const session = this.session;
-    if (!session) throw new AppError('locked', 'Nobody is signed in: sign in with your operator id.', { fields: { session: 'signed_out' } });
+    if (!session)
+      throw new AppError('locked', 'Nobody is signed in: sign in with your operator id.', {
+        fields: { session: 'signed_out' },
+      });
     if (!session.locked) return this.sessionView()!;
     const key = `operator:${session.operatorRef.toUpperCase()}`;
     this.refuseIfLockedOut(key, session.operatorRef, 'session.unlock');
@@ -198,7 +213,8 @@ export class OperatorsService implements ManagerAuthorizer {
   activity(): void {
     if (this.session && !this.session.locked) {
       this.session.lastActivity = this.idleClock();
-      if (this.session.elevatedBy) this.session.elevatedBy.until = Math.max(this.session.elevatedBy.until, this.idleClock() + this.elevationMs);
+      if (this.session.elevatedBy)
+        this.session.elevatedBy.until = Math.max(this.session.elevatedBy.until, this.idleClock() + this.elevationMs);
     }
   }
 
@@ -220,7 +236,8 @@ export class OperatorsService implements ManagerAuthorizer {
   /** A manager PIN opens the settings for a few minutes (sliding with activity). */
   async elevate(pin: string): Promise<Session> {
     const session = this.session;
-    if (!session || session.locked) throw new AppError('locked', 'Sign in first.', { fields: { session: session ? 'locked' : 'signed_out' } });
+    if (!session || session.locked)
+      throw new AppError('locked', 'Sign in first.', { fields: { session: session ? 'locked' : 'signed_out' } });
     const manager = await this.checkManagerPin(pin, 'settings.open', false);
     session.elevatedBy = { ref: manager.id, real: !manager.training, until: this.idleClock() + this.elevationMs };
     session.lastActivity = this.idleClock();
@@ -239,9 +256,14 @@ export class OperatorsService implements ManagerAuthorizer {
   /** Throws unless a manager PIN opened the settings; returns that manager's ref. */
   requireElevation(realManager: boolean): string {
     const view = this.sessionView();
-    if (!view?.elevated) throw new AppError('locked', 'A manager PIN is needed for the settings.', { fields: { session: 'not_elevated' } });
+    if (!view?.elevated)
+      throw new AppError('locked', 'A manager PIN is needed for the settings.', {
+        fields: { session: 'not_elevated' },
+      });
     if (realManager && !view.elevatedByRealManager) {
-      throw new AppError('locked', 'Only a real store manager can do this (not the training manager).', { fields: { session: 'training_manager' } });
+      throw new AppError('locked', 'Only a real store manager can do this (not the training manager).', {
+        fields: { session: 'training_manager' },
+      });
     }
     this.activity();
     return this.session!.elevatedBy!.ref;
@@ -267,12 +289,19 @@ export class OperatorsService implements ManagerAuthorizer {
     const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
     if (!realOnly && this.mode === 'training') {
       const hashes = await this.trainingPinHashes();
-      for (const t of TRAINING_OPERATORS) if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
+      for (const t of TRAINING_OPERATORS)
+        if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
     }
     for (const manager of managers) {
       if (await verifyPin(pin, manager.pin)) {
         this.limiter.recordSuccess(MANAGER_PIN_KEY);
-        this.audit(manager.id, 'manager.authorized', 'ok', action, actor !== manager.id ? `at the session of ${actor}` : null);
+        this.audit(
+          manager.id,
+          'manager.authorized',
+          'ok',
+          action,
+          actor !== manager.id ? `at the session of ${actor}` : null,
+        );
         return manager;
       }
     }
@@ -292,12 +321,16 @@ export class OperatorsService implements ManagerAuthorizer {
 
   /** First run: the store's first manager, created from the sign-in screen while no manager exists. */
   async bootstrapManager(input: { id: string; displayName: string; pin: string }): Promise<OperatorView[]> {
-    if (this.managerExists()) throw new AppError('conflict', 'This till already has a manager: ask them to add operators in the settings.');
+    if (this.managerExists())
+      throw new AppError('conflict', 'This till already has a manager: ask them to add operators in the settings.');
     await this.createOperator({ ...input, role: 'manager' }, this.session?.operatorRef ?? 'first-run');
     return this.list();
   }
 
-  async create(input: { id: string; displayName: string; role: OperatorRole; pin: string }, by: string): Promise<OperatorView[]> {
+  async create(
+    input: { id: string; displayName: string; role: OperatorRole; pin: string },
+    by: string,
+  ): Promise<OperatorView[]> {
     await this.createOperator(input, by);
     return this.list();
   }
@@ -317,20 +350,39 @@ export class OperatorsService implements ManagerAuthorizer {
   setDisabled(id: string, disabled: boolean, by: string): OperatorView[] {
     const operator = this.directory.get(id);
     if (!operator) throw new AppError('not_found', 'No operator with that id.');
-    if (disabled && operator.role === 'manager' && operator.disabledAt === null && this.directory.activeManagers().length === 1) {
+    if (
+      disabled &&
+      operator.role === 'manager' &&
+      operator.disabledAt === null &&
+      this.directory.activeManagers().length === 1
+    ) {
       throw new AppError('conflict', 'This is the only manager: add another manager before disabling it.');
     }
-    this.directory.put({ ...operator, disabledAt: disabled ? (operator.disabledAt ?? this.options.clock().toISOString()) : null });
+    this.directory.put({
+      ...operator,
+      disabledAt: disabled ? (operator.disabledAt ?? this.options.clock().toISOString()) : null,
+    });
     this.audit(by, disabled ? 'operator.disabled' : 'operator.enabled', 'ok', operator.id);
-    if (disabled && this.session?.operatorRef.toUpperCase() === operator.id.toUpperCase() && !this.session.trainingOperator) this.signOut();
+    if (
+      disabled &&
+      this.session?.operatorRef.toUpperCase() === operator.id.toUpperCase() &&
+      !this.session.trainingOperator
+    )
+      this.signOut();
     return this.list();
   }
 
-  private async createOperator(input: { id: string; displayName: string; role: OperatorRole; pin: string }, by: string): Promise<void> {
+  private async createOperator(
+    input: { id: string; displayName: string; role: OperatorRole; pin: string },
+    by: string,
+  ): Promise<void> {
     if (TRAINING_OPERATORS.some((t) => t.id.toUpperCase() === input.id.toUpperCase())) {
-      throw new AppError('invalid_request', 'That id is reserved for the training operators.', { fields: { id: 'reserved' } });
+      throw new AppError('invalid_request', 'That id is reserved for the training operators.', {
+        fields: { id: 'reserved' },
+      });
     }
-    if (this.directory.get(input.id)) throw new AppError('invalid_request', 'An operator with that id already exists.', { fields: { id: 'taken' } });
+    if (this.directory.get(input.id))
+      throw new AppError('invalid_request', 'An operator with that id already exists.', { fields: { id: 'taken' } });
     refuseWeakPin(input.pin);
     const now = this.options.clock().toISOString();
     this.directory.put({
@@ -351,7 +403,8 @@ export class OperatorsService implements ManagerAuthorizer {
   private async candidate(operatorId: string): Promise<Candidate | null> {
     if (this.mode === 'training') {
       const training = TRAINING_OPERATORS.find((t) => t.id.toUpperCase() === operatorId.toUpperCase());
-      if (training) return trainingCandidate(training.id, training.role, (await this.trainingPinHashes()).get(training.id)!);
+      if (training)
+        return trainingCandidate(training.id, training.role, (await this.trainingPinHashes()).get(training.id)!);
     }
     const stored = this.directory.get(operatorId);
     return stored && stored.disabledAt === null ? toCandidate(stored) : null;
@@ -359,7 +412,9 @@ export class OperatorsService implements ManagerAuthorizer {
 
   private trainingPinHashes(): Promise<Map<string, PinHash>> {
     // Hashed like any PIN so that the training operators go through the very same check.
-    this.trainingHashes ??= Promise.all(TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin)] as const)).then((pairs) => new Map(pairs));
+    this.trainingHashes ??= Promise.all(
+      TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin)] as const),
+    ).then((pairs) => new Map(pairs));
     return this.trainingHashes;
   }
 
@@ -382,10 +437,18 @@ export class OperatorsService implements ManagerAuthorizer {
         fields: { pin: 'locked_out', retryAt: outcome.lockedUntil.toISOString() },
       });
     }
-    return new AppError('locked', 'Wrong operator id or PIN.', { fields: { pin: 'wrong', attemptsLeft: String(outcome.attemptsLeft) } });
+    return new AppError('locked', 'Wrong operator id or PIN.', {
+      fields: { pin: 'wrong', attemptsLeft: String(outcome.attemptsLeft) },
+    });
   }
 
-  private audit(actor: string, action: string, outcome: 'ok' | 'refused' | 'failed', target: string | null, detail: string | null = null): void {
+  private audit(
+    actor: string,
+    action: string,
+    outcome: 'ok' | 'refused' | 'failed',
+    target: string | null,
+    detail: string | null = null,
+  ): void {
     this.options.audit.record({ actor, action, outcome, target, detail });
   }
 }
@@ -400,5 +463,8 @@ function trainingCandidate(id: string, role: OperatorRole, pin: PinHash): Candid
 
 function refuseWeakPin(pin: string): void {
   const weakness = pinWeakness(pin);
-  if (weakness) throw new AppError('invalid_request', 'Choose another PIN: 4 to 8 digits, not all the same, not a run like 1234.', { fields: { pin: weakness } });
+  if (weakness)
+    throw new AppError('invalid_request', 'Choose another PIN: 4 to 8 digits, not all the same, not a run like 1234.', {
+      fields: { pin: weakness },
+    });
 }

@@ -14,7 +14,12 @@ export interface LimiterPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_LIMITER_POLICY: LimiterPolicy = { lockAfter: 5, tillWideLockAfter: 15, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+export const DEFAULT_LIMITER_POLICY: LimiterPolicy = {
+  lockAfter: 5,
+  tillWideLockAfter: 15,
+  baseDelayMs: 30_000,
+  maxDelayMs: 15 * 60_000,
+};
 
 interface KeyState {
   failures: number;
@@ -45,7 +50,11 @@ export class PinLimiter {
     private readonly clock: () => Date,
     private readonly policy: LimiterPolicy = DEFAULT_LIMITER_POLICY,
   ) {
-    this.store = createStore<LimiterFile>({ name: 'pin-attempts', cwd: dataDir, defaults: { schemaVersion: 1, keys: {} } });
+    this.store = createStore<LimiterFile>({
+      name: 'pin-attempts',
+      cwd: dataDir,
+      defaults: { schemaVersion: 1, keys: {} },
+    });
   }
 
   private keys(): Record<string, KeyState> {
@@ -71,8 +80,15 @@ export class PinLimiter {
       const previous = keys[name] ?? { failures: 0, lockedUntil: null, lastFailureAt: null };
       const failures = previous.failures + 1;
       const over = failures - lockAfter;
-      const until = over >= 0 ? new Date(now.getTime() + Math.min(this.policy.baseDelayMs * 2 ** over, this.policy.maxDelayMs)) : null;
-      keys[name] = { failures, lockedUntil: until ? until.toISOString() : previous.lockedUntil, lastFailureAt: now.toISOString() };
+      const until =
+        over >= 0
+          ? new Date(now.getTime() + Math.min(this.policy.baseDelayMs * 2 ** over, this.policy.maxDelayMs))
+          : null;
+      keys[name] = {
+        failures,
+        lockedUntil: until ? until.toISOString() : previous.lockedUntil,
+        lastFailureAt: now.toISOString(),
+      };
       return { until, left: Math.max(0, lockAfter - failures) };
     };
     const own = bump(key, this.policy.lockAfter);

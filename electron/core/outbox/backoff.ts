@@ -7,7 +7,12 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000 };
 
-export function nextDelayMs(attempts: number, policy: BackoffPolicy, random: () => number, retryAfterMs?: number | null): number {
+export function nextDelayMs(
+  attempts: number,
+  policy: BackoffPolicy,
+  random: () => number,
+  retryAfterMs?: number | null,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempts, 30));
   const jittered = Math.floor(random() * ceiling);
   return Math.max(jittered, retryAfterMs ?? 0);

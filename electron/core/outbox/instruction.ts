@@ -33,14 +33,22 @@ export const InstructionSchema = z.object({
    * The final outcome, written in the same atomic write as the final state (outbox schemaVersion 2), so a
    * crash between that write and the sale's own update can be replayed at the next start.
    */
-  outcome: z.lazy(() => InstructionOutcomeSchema).nullable().optional(),
+  outcome: z
+    .lazy(() => InstructionOutcomeSchema)
+    .nullable()
+    .optional(),
 });
 export type Instruction = z.infer<typeof InstructionSchema>;
 
 export const InstructionOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('done') }),
   /** SeQura refused it (409, 404…): replaying will not help; a person must look. */
-  z.object({ kind: z.literal('refused'), code: z.string(), reasons: z.array(z.string()), status: z.number().nullable() }),
+  z.object({
+    kind: z.literal('refused'),
+    code: z.string(),
+    reasons: z.array(z.string()),
+    status: z.number().nullable(),
+  }),
   /** Retried until the give-up horizon without an answer. */
   z.object({ kind: z.literal('gave_up'), code: z.string(), message: z.string() }),
 ]);

@@ -34,7 +34,9 @@ function outcomeOfV1(instruction: Record<string, unknown>): Record<string, unkno
   if (instruction.state === 'done') return { kind: 'done' };
   if (instruction.state === 'needs_attention' || instruction.state === 'resolved') {
     if (instruction.state === 'resolved' && !instruction.lastErrorCode) return null;
-    return REFUSAL_CODES.includes(code) ? { kind: 'refused', code, reasons: [message], status: null } : { kind: 'gave_up', code, message };
+    return REFUSAL_CODES.includes(code)
+      ? { kind: 'refused', code, reasons: [message], status: null }
+      : { kind: 'gave_up', code, message };
   }
   return null;
 }
@@ -45,7 +47,8 @@ export const OUTBOX_SPEC: StoreSpec = {
     1: (data) => {
       const instructions = (data.instructions ?? {}) as Record<string, Record<string, unknown>>;
       const migrated: Record<string, unknown> = {};
-      for (const [id, instruction] of Object.entries(instructions)) migrated[id] = { ...instruction, outcome: outcomeOfV1(instruction) };
+      for (const [id, instruction] of Object.entries(instructions))
+        migrated[id] = { ...instruction, outcome: outcomeOfV1(instruction) };
       return { ...data, schemaVersion: 2, instructions: migrated };
     },
   },
@@ -55,7 +58,8 @@ export const OUTBOX_SPEC: StoreSpec = {
       const issue = parsed.error.issues[0]!;
       return `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`;
     }
-    for (const [key, instruction] of Object.entries(parsed.data.instructions)) if (instruction.id !== key) return `instructions.${key}: id is "${instruction.id}"`;
+    for (const [key, instruction] of Object.entries(parsed.data.instructions))
+      if (instruction.id !== key) return `instructions.${key}: id is "${instruction.id}"`;
     return null;
   },
 };

@@ -138,7 +138,12 @@ export class Outbox {
   resolve(id: string, note: string): void {
     const instruction = this.get(id);
     if (!instruction || instruction.state !== 'needs_attention') return;
-    this.save({ ...instruction, state: 'resolved', finishedAt: this.clock().toISOString(), lastError: `${instruction.lastError ?? ''} (${note})`.trim() });
+    this.save({
+      ...instruction,
+      state: 'resolved',
+      finishedAt: this.clock().toISOString(),
+      lastError: `${instruction.lastError ?? ''} (${note})`.trim(),
+    });
     this.options.onChange();
     this.pump();
   }
@@ -221,7 +226,9 @@ export class Outbox {
 
   /** Drops finished instructions of sales that have been archived (their history lives with the sale). */
   forgetSale(saleId: string): void {
-    this.cache = Object.fromEntries(Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'));
+    this.cache = Object.fromEntries(
+      Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'),
+    );
     this.persist();
   }
 
@@ -253,7 +260,12 @@ export class Outbox {
 
   private attempt(instruction: Instruction): void {
     const startedAt = this.clock();
-    const marked: Instruction = { ...instruction, state: 'in_flight', attempts: instruction.attempts + 1, lastAttemptAt: startedAt.toISOString() };
+    const marked: Instruction = {
+      ...instruction,
+      state: 'in_flight',
+      attempts: instruction.attempts + 1,
+      lastAttemptAt: startedAt.toISOString(),
+    };
     this.save(marked);
     const run = this.execute(marked)
       .then(() => this.settle(marked, { kind: 'done' }))
@@ -275,12 +287,25 @@ export class Outbox {
   private fail(instruction: Instruction, error: unknown): void {
     const sequraError = error instanceof SequraError ? error : null;
     const code = sequraError?.kind ?? 'internal';
-    const message = sequraError ? [sequraError.message, ...sequraError.messages].join(' — ').slice(0, 500) : 'unexpected error';
+    const message = sequraError
+      ? [sequraError.message, ...sequraError.messages].join(' — ').slice(0, 500)
+      : 'unexpected error';
     // SeQura answered "no" (409 conflict/validation, 404 unknown order, a payload we could not even send):
     // replaying the same full-state request cannot change the answer. Everything else is transient.
-    const refusal = sequraError && ['conflict', 'validation', 'not_found', 'invalid_payload'].includes(sequraError.kind);
+    const refusal =
+      sequraError && ['conflict', 'validation', 'not_found', 'invalid_payload'].includes(sequraError.kind);
     if (refusal) {
-      this.settle(instruction, { kind: 'refused', code, reasons: sequraError!.messages.length ? sequraError!.messages : [sequraError!.message], status: sequraError!.status ?? null }, message, code);
+      this.settle(
+        instruction,
+        {
+          kind: 'refused',
+          code,
+          reasons: sequraError!.messages.length ? sequraError!.messages : [sequraError!.message],
+          status: sequraError!.status ?? null,
+        },
+        message,
+        code,
+      );
       return;
     }
     const now = this.clock();
@@ -296,17 +321,41 @@ export class Outbox {
       lastError: message,
       lastErrorCode: code,
     });
-    this.options.log.warn('outbox.retry_scheduled', { id: instruction.id, kind: instruction.kind, code, attempts: instruction.attempts, delayMs: delay });
+    this.options.log.warn('outbox.retry_scheduled', {
+      id: instruction.id,
+      kind: instruction.kind,
+      code,
+      attempts: instruction.attempts,
+      delayMs: delay,
+    });
     this.options.onChange();
   }
 
-  private settle(instruction: Instruction, outcome: InstructionOutcome, lastError: string | null = null, lastErrorCode: string | null = null): void {
+  private settle(
+    instruction: Instruction,
+    outcome: InstructionOutcome,
+    lastError: string | null = null,
+    lastErrorCode: string | null = null,
+  ): void {
     const state = outcome.kind === 'done' ? 'done' : 'needs_attention';
     // The outcome goes to disk with the final state: if the process dies before the sale is updated, the
     // sale service replays it at the next start (SaleService.resume).
-    const settled: Instruction = { ...instruction, state, nextAttemptAt: null, finishedAt: this.clock().toISOString(), lastError, lastErrorCode, outcome };
+    const settled: Instruction = {
+      ...instruction,
+      state,
+      nextAttemptAt: null,
+      finishedAt: this.clock().toISOString(),
+      lastError,
+      lastErrorCode,
+      outcome,
+    };
     this.save(settled);
-    this.options.log.info('outbox.settled', { id: instruction.id, kind: instruction.kind, outcome: outcome.kind, attempts: instruction.attempts });
+    this.options.log.info('outbox.settled', {
+      id: instruction.id,
+      kind: instruction.kind,
+      outcome: outcome.kind,
+      attempts: instruction.attempts,
+    });
     try {
       this.options.onSettled(settled, outcome);
     } finally {

@@ -47,20 +47,30 @@ export function purgeSale(sale: SaleRecord, now: Date): SaleRecord {
     email: '',
     address: null,
   };
-  const timeline = sale.timeline.map((entry) => (entry.detail ? { ...entry, detail: redactText(entry.detail) } : entry));
+  const timeline = sale.timeline.map((entry) =>
+    entry.detail ? { ...entry, detail: redactText(entry.detail) } : entry,
+  );
   // The timeline is capped at 200 entries: make room rather than fail the record's schema.
   const trimmed = timeline.length >= 200 ? [timeline[0]!, ...timeline.slice(timeline.length - 198)] : timeline;
   return {
     ...sale,
     shopper,
     lastError: sale.lastError
-      ? { ...sale.lastError, message: redactText(sale.lastError.message), ...(sale.lastError.reasons ? { reasons: sale.lastError.reasons.map(redactText) } : {}) }
+      ? {
+          ...sale.lastError,
+          message: redactText(sale.lastError.message),
+          ...(sale.lastError.reasons ? { reasons: sale.lastError.reasons.map(redactText) } : {}),
+        }
       : null,
     confirmation: {
       ...sale.confirmation,
-      refusal: sale.confirmation.refusal ? { ...sale.confirmation.refusal, reasons: sale.confirmation.refusal.reasons.map(redactText) } : null,
+      refusal: sale.confirmation.refusal
+        ? { ...sale.confirmation.refusal, reasons: sale.confirmation.refusal.reasons.map(redactText) }
+        : null,
     },
-    needsAttention: sale.needsAttention ? { ...sale.needsAttention, reason: redactText(sale.needsAttention.reason) } : null,
+    needsAttention: sale.needsAttention
+      ? { ...sale.needsAttention, reason: redactText(sale.needsAttention.reason) }
+      : null,
     timeline: [...trimmed, { at: now.toISOString(), event: PURGED_EVENT }],
   };
 }
@@ -89,7 +99,11 @@ export function purgePersonalData(deps: PurgeDeps): { purged: number } {
         purged += 1;
       }
     } else if (existsSync(join(dir, 'journal.json'))) {
-      const store = deps.createStore<JournalFile>({ name: 'journal', cwd: dir, defaults: { schemaVersion: 1, currentSaleId: null, ticketSequence: 0, sales: {} } });
+      const store = deps.createStore<JournalFile>({
+        name: 'journal',
+        cwd: dir,
+        defaults: { schemaVersion: 1, currentSaleId: null, ticketSequence: 0, sales: {} },
+      });
       const sales = { ...store.get('sales') };
       let changed = false;
       for (const [id, sale] of Object.entries(sales)) {

@@ -12,7 +12,12 @@ export interface OrderContextTill {
  * The builder's context for one sale. Store, till and operator come from the sale record (as they were when
  * it started), so a confirmation or a return replayed later describes the same purchase.
  */
-export function orderContextFor(sale: SaleRecord, till: OrderContextTill, appVersion: string, platformUname: string): OrderContext {
+export function orderContextFor(
+  sale: SaleRecord,
+  till: OrderContextTill,
+  appVersion: string,
+  platformUname: string,
+): OrderContext {
   return {
     merchantId: till.merchantId,
     storeRef: sale.storeRef,

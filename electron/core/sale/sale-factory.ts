@@ -3,7 +3,14 @@ import { emptyShopperDraft } from '../../../shared/sale/shopper.ts';
 
 const MAX_TIMELINE = 200;
 
-export function newSaleRecord(input: { id: string; now: string; training: boolean; storeRef: string; tillId: string; operatorRef: string }): SaleRecord {
+export function newSaleRecord(input: {
+  id: string;
+  now: string;
+  training: boolean;
+  storeRef: string;
+  tillId: string;
+  operatorRef: string;
+}): SaleRecord {
   return withTimeline(
     {
       schemaVersion: 1,
@@ -45,5 +52,8 @@ export function newSaleRecord(input: { id: string; now: string; training: boolea
 export function withTimeline(sale: SaleRecord, at: string, event: string, detail?: string): SaleRecord {
   const entry = { at, event, ...(detail ? { detail: detail.slice(0, 300) } : {}), operator: sale.operatorRef };
   const timeline = [...sale.timeline, entry];
-  return { ...sale, timeline: timeline.length > MAX_TIMELINE ? [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))] : timeline };
+  return {
+    ...sale,
+    timeline: timeline.length > MAX_TIMELINE ? [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))] : timeline,
+  };
 }

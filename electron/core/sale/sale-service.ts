@@ -1,5 +1,9 @@
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
-import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../../shared/order/build-order-payload.ts';
+import {
+  buildHandoverUpdate,
+  buildOrderPayload,
+  type OrderContext,
+} from '../../../shared/order/build-order-payload.ts';
 import type { OrderPayload } from '../../../shared/order/payload.ts';
 import { SaleCartSchema, cartTotals } from '../../../shared/sale/cart.ts';
 import { formFieldsForSequraReasons } from '../../../shared/order/sequra-field-paths.ts';
@@ -116,11 +120,16 @@ export class SaleService {
 
   private validated(sale: SaleRecord): { cart: CartDraft; shopper: Shopper } {
     const cart = SaleCartSchema.safeParse(sale.cart);
-    const shopper = makeShopperSchema({ today: this.today(), requireNinControl: this.deps.till.requireNinControl }).safeParse(sale.shopper);
+    const shopper = makeShopperSchema({
+      today: this.today(),
+      requireNinControl: this.deps.till.requireNinControl,
+    }).safeParse(sale.shopper);
     if (!cart.success || !shopper.success) {
       const fields: Record<string, string> = {};
-      if (!cart.success) for (const [path, code] of Object.entries(fieldErrors(cart.error))) fields[`cart.${path}`] = code;
-      if (!shopper.success) for (const [path, code] of Object.entries(fieldErrors(shopper.error))) fields[`shopper.${path}`] = code;
+      if (!cart.success)
+        for (const [path, code] of Object.entries(fieldErrors(cart.error))) fields[`cart.${path}`] = code;
+      if (!shopper.success)
+        for (const [path, code] of Object.entries(fieldErrors(shopper.error))) fields[`shopper.${path}`] = code;
       throw new AppError('invalid_request', 'The sale is not complete yet.', { fields });
     }
     return { cart: cart.data, shopper: shopper.data };
@@ -163,12 +172,24 @@ export class SaleService {
   } {
     const sale = this.load(input.saleId, ['draft', 'start_queued'], 'edit');
     // Editing a queued start takes it out of the queue: the cashier is changing what will be sent.
-    const saved = this.save({ ...sale, step: 'draft', draftStage: input.stage, cart: input.cart, shopper: input.shopper });
+    const saved = this.save({
+      ...sale,
+      step: 'draft',
+      draftStage: input.stage,
+      cart: input.cart,
+      shopper: input.shopper,
+    });
     const cart = SaleCartSchema.safeParse(saved.cart);
-    const shopper = makeShopperSchema({ today: this.today(), requireNinControl: this.deps.till.requireNinControl }).safeParse(saved.shopper);
+    const shopper = makeShopperSchema({
+      today: this.today(),
+      requireNinControl: this.deps.till.requireNinControl,
+    }).safeParse(saved.shopper);
     return {
       sale: saved,
-      problems: { cart: cart.success ? {} : fieldErrors(cart.error), shopper: shopper.success ? {} : fieldErrors(shopper.error) },
+      problems: {
+        cart: cart.success ? {} : fieldErrors(cart.error),
+        shopper: shopper.success ? {} : fieldErrors(shopper.error),
+      },
     };
   }
 
@@ -185,11 +206,23 @@ export class SaleService {
       sale = withTimeline({ ...sale, attempt: sale.attempt + 1 }, this.now(), 'start_retried_after_uncertain');
     }
     const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: '' });
-    sale = this.save(withTimeline({ ...sale, step: 'starting', lastError: null }, this.now(), 'start_requested', `attempt ${sale.attempt}`));
+    sale = this.save(
+      withTimeline(
+        { ...sale, step: 'starting', lastError: null },
+        this.now(),
+        'start_requested',
+        `attempt ${sale.attempt}`,
+      ),
+    );
     try {
       const { uuid } = await this.deps.client.startSolicitation(payload);
       sale = this.save(
-        withTimeline({ ...sale, step: 'choose_product', solicitation: { uuid, startedAt: this.now() } }, this.now(), 'solicited', uuid),
+        withTimeline(
+          { ...sale, step: 'choose_product', solicitation: { uuid, startedAt: this.now() } },
+          this.now(),
+          'solicited',
+          uuid,
+        ),
       );
     } catch (error) {
       return this.startFailed(sale, error);
@@ -207,7 +240,10 @@ export class SaleService {
             ...sale,
             step: 'start_uncertain',
             lastError: summary,
-            abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: this.now() }],
+            abandonedSolicitations: [
+              ...sale.abandonedSolicitations,
+              { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: this.now() },
+            ],
           },
           this.now(),
           'start_uncertain',
@@ -218,15 +254,26 @@ export class SaleService {
     if (['offline', 'timeout', 'server', 'rate_limited'].includes(kind)) {
       // Nothing was created (the request never got there, or SeQura said "not now"): the start waits for
       // SeQura and goes by itself when it answers again.
-      const saved = this.save(withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind));
+      const saved = this.save(
+        withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind),
+      );
       return saved;
     }
     // SeQura refused the content (409 with reasons, 401/403 configuration): back to the form, nothing lost,
     // with each reason that names a field shown next to that field.
-    const saved = this.save(withTimeline({ ...sale, step: 'draft', draftStage: 'shopper', lastError: summary }, this.now(), 'start_refused', kind));
+    const saved = this.save(
+      withTimeline(
+        { ...sale, step: 'draft', draftStage: 'shopper', lastError: summary },
+        this.now(),
+        'start_refused',
+        kind,
+      ),
+    );
     const refusal = toAppError(error, saved);
     const fields = formFieldsForSequraReasons(refusal.extra.reasons ?? []);
-    throw Object.keys(fields).length > 0 ? new AppError(refusal.code, refusal.message, { ...refusal.extra, fields }) : refusal;
+    throw Object.keys(fields).length > 0
+      ? new AppError(refusal.code, refusal.message, { ...refusal.extra, fields })
+      : refusal;
   }
 
   private async loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
@@ -240,11 +287,15 @@ export class SaleService {
       ]);
       const options = this.paymentOptions(forOrder, forMerchant, cartTotals(sale.cart).financedCents);
       const fresh = this.stillChoosing(sale.id, uuid);
-      return fresh ? this.save({ ...fresh, paymentOptions: options, lastError: null }) : (this.deps.journal.get(sale.id) ?? sale);
+      return fresh
+        ? this.save({ ...fresh, paymentOptions: options, lastError: null })
+        : (this.deps.journal.get(sale.id) ?? sale);
     } catch (error) {
       // The solicitation exists; only the product list failed. The screen offers to load it again.
       const fresh = this.stillChoosing(sale.id, uuid);
-      return fresh ? this.save({ ...fresh, paymentOptions: null, lastError: toErrorSummary(error, this.now()) }) : (this.deps.journal.get(sale.id) ?? sale);
+      return fresh
+        ? this.save({ ...fresh, paymentOptions: null, lastError: toErrorSummary(error, this.now()) })
+        : (this.deps.journal.get(sale.id) ?? sale);
     }
   }
 
@@ -259,12 +310,17 @@ export class SaleService {
     return fresh && fresh.step === 'choose_product' && fresh.solicitation?.uuid === uuid ? fresh : null;
   }
 
-  private paymentOptions(forOrder: PaymentMethods, forMerchant: PaymentMethods | null, financedCents: number): PaymentOption[] {
+  private paymentOptions(
+    forOrder: PaymentMethods,
+    forMerchant: PaymentMethods | null,
+    financedCents: number,
+  ): PaymentOption[] {
     const allowed = this.deps.till.allowedProducts;
     const key = (m: { product: string; campaign?: string | null }) => `${m.product}/${m.campaign ?? ''}`;
     const offered = new Map(flattenPaymentMethods(forOrder).map((m) => [key(m), m]));
     const all = new Map(offered);
-    for (const method of forMerchant ? flattenPaymentMethods(forMerchant) : []) if (!all.has(key(method))) all.set(key(method), method);
+    for (const method of forMerchant ? flattenPaymentMethods(forMerchant) : [])
+      if (!all.has(key(method))) all.set(key(method), method);
     return [...all.values()].map((method) => {
       const min = method.min_amount ?? null;
       const max = method.max_amount ?? null;
@@ -297,8 +353,13 @@ export class SaleService {
 
   async sendSms(input: { saleId: string; product: string; campaign: string | null }): Promise<SaleRecord> {
     const sale = this.load(input.saleId, ['choose_product'], 'send the SMS for');
-    const option = sale.paymentOptions?.find((o) => o.product === input.product && (o.campaign ?? null) === (input.campaign ?? null));
-    if (!option) throw new AppError('invalid_request', 'That product is not offered for this order.', { fields: { product: 'invalid' } });
+    const option = sale.paymentOptions?.find(
+      (o) => o.product === input.product && (o.campaign ?? null) === (input.campaign ?? null),
+    );
+    if (!option)
+      throw new AppError('invalid_request', 'That product is not offered for this order.', {
+        fields: { product: 'invalid' },
+      });
     if (!option.available) throw new AppError('conflict', 'That product is not available for this amount.');
     const product = { code: option.product, campaign: option.campaign, title: option.title };
     return this.deliverSms({ ...sale, product }, 'sms_requested');
@@ -307,19 +368,41 @@ export class SaleService {
   async resendSms(saleId: string): Promise<SaleRecord> {
     const sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'resend the SMS for');
     if (sale.sms.blockedUntil && sale.sms.blockedUntil > this.now()) {
-      throw new AppError('sequra_rate_limited', 'SeQura has reached its SMS limit for this order.', { retryable: true });
+      throw new AppError('sequra_rate_limited', 'SeQura has reached its SMS limit for this order.', {
+        retryable: true,
+      });
     }
     return this.deliverSms(sale, 'sms_resend_requested');
   }
 
   private async deliverSms(sale: SaleRecord, event: string): Promise<SaleRecord> {
     const returnStep = sale.step === 'choose_product' ? 'choose_product' : 'awaiting_approval';
-    let current = this.save(withTimeline({ ...sale, step: 'sending_sms', lastError: null, sms: { ...sale.sms, queued: false } }, this.now(), event, sale.product!.code));
+    let current = this.save(
+      withTimeline(
+        { ...sale, step: 'sending_sms', lastError: null, sms: { ...sale.sms, queued: false } },
+        this.now(),
+        event,
+        sale.product!.code,
+      ),
+    );
     try {
-      await this.deps.client.sendFormBySms(current.solicitation!.uuid, { product_code: current.product!.code, campaign: current.product!.campaign });
+      await this.deps.client.sendFormBySms(current.solicitation!.uuid, {
+        product_code: current.product!.code,
+        campaign: current.product!.campaign,
+      });
       current = this.save(
         withTimeline(
-          { ...current, step: 'awaiting_approval', sms: { ...current.sms, sentCount: current.sms.sentCount + 1, lastSentAt: this.now(), uncertain: false, queued: false } },
+          {
+            ...current,
+            step: 'awaiting_approval',
+            sms: {
+              ...current.sms,
+              sentCount: current.sms.sentCount + 1,
+              lastSentAt: this.now(),
+              uncertain: false,
+              queued: false,
+            },
+          },
           this.now(),
           'sms_sent',
         ),
@@ -331,20 +414,39 @@ export class SaleService {
       if (kind === 'unknown_outcome' || kind === 'timeout') {
         // It may have gone out. Never resent by itself (a shopper must not get two SMS); the cashier can.
         return this.save(
-          withTimeline({ ...current, step: 'awaiting_approval', lastError: summary, sms: { ...current.sms, uncertain: true } }, this.now(), 'sms_uncertain'),
+          withTimeline(
+            { ...current, step: 'awaiting_approval', lastError: summary, sms: { ...current.sms, uncertain: true } },
+            this.now(),
+            'sms_uncertain',
+          ),
         );
       }
       if (kind === 'offline' || kind === 'server') {
         // Known not sent: it goes by itself when SeQura answers again.
-        return this.save(withTimeline({ ...current, lastError: summary, sms: { ...current.sms, queued: true } }, this.now(), 'sms_queued', kind));
+        return this.save(
+          withTimeline(
+            { ...current, lastError: summary, sms: { ...current.sms, queued: true } },
+            this.now(),
+            'sms_queued',
+            kind,
+          ),
+        );
       }
       if (kind === 'rate_limited') {
         const retryAfterMs = error instanceof SequraError ? (error.retryAfterMs ?? 60_000) : 60_000;
         const blockedUntil = new Date(this.deps.clock().getTime() + retryAfterMs).toISOString();
-        const saved = this.save(withTimeline({ ...current, step: returnStep, lastError: summary, sms: { ...current.sms, blockedUntil } }, this.now(), 'sms_limit_reached'));
+        const saved = this.save(
+          withTimeline(
+            { ...current, step: returnStep, lastError: summary, sms: { ...current.sms, blockedUntil } },
+            this.now(),
+            'sms_limit_reached',
+          ),
+        );
         throw toAppError(error, saved);
       }
-      const saved = this.save(withTimeline({ ...current, step: returnStep, lastError: summary }, this.now(), 'sms_refused', kind));
+      const saved = this.save(
+        withTimeline({ ...current, step: returnStep, lastError: summary }, this.now(), 'sms_refused', kind),
+      );
       throw toAppError(error, saved);
     }
   }
@@ -358,12 +460,27 @@ export class SaleService {
     this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
     if (!sale.ticketNumber) {
       const { storeRef, tillId } = sale;
-      sale = this.deps.journal.assignTicket(sale, (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`);
+      sale = this.deps.journal.assignTicket(
+        sale,
+        (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`,
+      );
     }
-    const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: 'confirmed', orderRef1: sale.ticketNumber! });
+    const payload = buildOrderPayload({
+      cart,
+      shopper,
+      context: this.context(sale),
+      state: 'confirmed',
+      orderRef1: sale.ticketNumber!,
+    });
     sale = this.save(
       withTimeline(
-        { ...sale, step: 'confirming', lastError: null, needsAttention: null, confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null } },
+        {
+          ...sale,
+          step: 'confirming',
+          lastError: null,
+          needsAttention: null,
+          confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null },
+        },
         this.now(),
         'confirm_requested',
         sale.ticketNumber!,
@@ -381,7 +498,8 @@ export class SaleService {
    */
   private resolveRefusedConfirmations(saleId: string, note: string): void {
     for (const previous of this.deps.outbox.forSale(saleId)) {
-      if (previous.kind === 'confirm' && previous.state === 'needs_attention') this.deps.outbox.resolve(previous.id, note);
+      if (previous.kind === 'confirm' && previous.state === 'needs_attention')
+        this.deps.outbox.resolve(previous.id, note);
     }
   }
 
@@ -398,7 +516,12 @@ export class SaleService {
     if (instruction.kind === 'confirm') {
       if (outcome.kind === 'done') {
         const confirmed = withTimeline(
-          { ...sale, confirmation: { ...sale.confirmation, confirmedAt: now, refusal: null }, referenceRegisteredAt: now, needsAttention: null },
+          {
+            ...sale,
+            confirmation: { ...sale.confirmation, confirmedAt: now, refusal: null },
+            referenceRegisteredAt: now,
+            needsAttention: null,
+          },
           now,
           'confirmed',
           sale.ticketNumber ?? undefined,
@@ -407,21 +530,52 @@ export class SaleService {
       } else if (outcome.kind === 'refused') {
         this.save(
           withTimeline(
-            { ...sale, step: 'confirm_refused', confirmation: { ...sale.confirmation, refusal: { kind: classifyRefusal(outcome.reasons), reasons: outcome.reasons.slice(0, 20), at: now } } },
+            {
+              ...sale,
+              step: 'confirm_refused',
+              confirmation: {
+                ...sale.confirmation,
+                refusal: { kind: classifyRefusal(outcome.reasons), reasons: outcome.reasons.slice(0, 20), at: now },
+              },
+            },
             now,
             'confirm_refused',
             outcome.reasons.join(' | ').slice(0, 300),
           ),
         );
       } else {
-        this.save(withTimeline({ ...sale, needsAttention: { reason: outcome.message.slice(0, 500), at: now } }, now, 'confirm_gave_up'));
+        this.save(
+          withTimeline(
+            { ...sale, needsAttention: { reason: outcome.message.slice(0, 500), at: now } },
+            now,
+            'confirm_gave_up',
+          ),
+        );
       }
     } else if (instruction.kind === 'handover') {
       if (outcome.kind === 'done') {
-        this.save(withTimeline({ ...sale, step: 'done', handover: { ...sale.handover, doneAt: now }, finishedAt: now, needsAttention: null }, now, 'handed_over'));
+        this.save(
+          withTimeline(
+            {
+              ...sale,
+              step: 'done',
+              handover: { ...sale.handover, doneAt: now },
+              finishedAt: now,
+              needsAttention: null,
+            },
+            now,
+            'handed_over',
+          ),
+        );
       } else {
         const reason = outcome.kind === 'refused' ? outcome.reasons.join(' | ') : outcome.message;
-        this.save(withTimeline({ ...sale, needsAttention: { reason: reason.slice(0, 500), at: now } }, now, 'handover_needs_attention'));
+        this.save(
+          withTimeline(
+            { ...sale, needsAttention: { reason: reason.slice(0, 500), at: now } },
+            now,
+            'handover_needs_attention',
+          ),
+        );
       }
     }
   }
@@ -431,12 +585,31 @@ export class SaleService {
     const now = this.now();
     if (this.deps.till.usesShippedCart) {
       // The goods were declared shipped in the solicitation itself (shipped_cart): nothing left to send.
-      this.save(withTimeline({ ...sale, step: 'done', handover: { requestedAt: now, doneAt: now }, finishedAt: now }, now, 'handed_over', 'shipped_cart at start'));
+      this.save(
+        withTimeline(
+          { ...sale, step: 'done', handover: { requestedAt: now, doneAt: now }, finishedAt: now },
+          now,
+          'handed_over',
+          'shipped_cart at start',
+        ),
+      );
       return;
     }
     const { cart, shopper } = this.validated(sale);
-    const payload = buildHandoverUpdate({ cart, shopper, context: this.context(sale), orderRef1: sale.ticketNumber!, deliveredAt: now });
-    const saved = this.save(withTimeline({ ...sale, step: 'handing_over', handover: { ...sale.handover, requestedAt: now } }, now, 'handover_requested'));
+    const payload = buildHandoverUpdate({
+      cart,
+      shopper,
+      context: this.context(sale),
+      orderRef1: sale.ticketNumber!,
+      deliveredAt: now,
+    });
+    const saved = this.save(
+      withTimeline(
+        { ...sale, step: 'handing_over', handover: { ...sale.handover, requestedAt: now } },
+        now,
+        'handover_requested',
+      ),
+    );
     this.deps.outbox.enqueue({
       id: this.instructionId(saved.id, 'handover'),
       saleId: saved.id,
@@ -462,14 +635,23 @@ export class SaleService {
     // Re-read after the (slow, hashed) PIN check: SeQura may have confirmed the sale meanwhile.
     const current = this.deps.journal.get(saleId)!;
     return this.save(
-      withTimeline({ ...current, confirmation: { ...current.confirmation, goodsReleasedBy: operatorRef } }, this.now(), 'goods_released', operatorRef),
+      withTimeline(
+        { ...current, confirmation: { ...current.confirmation, goodsReleasedBy: operatorRef } },
+        this.now(),
+        'goods_released',
+        operatorRef,
+      ),
     );
   }
 
   // ----------------------------------------------------------------------------------- other endings
 
   markRejected(saleId: string): SaleRecord {
-    const sale = this.load(saleId, ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'], 'mark as rejected');
+    const sale = this.load(
+      saleId,
+      ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'],
+      'mark as rejected',
+    );
     this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
     const now = this.now();
     return this.save(
@@ -478,7 +660,10 @@ export class SaleService {
           ...sale,
           step: 'rejected',
           finishedAt: now,
-          abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation?.uuid ?? null, reason: 'rejected', at: now }],
+          abandonedSolicitations: [
+            ...sale.abandonedSolicitations,
+            { attempt: sale.attempt, uuid: sale.solicitation?.uuid ?? null, reason: 'rejected', at: now },
+          ],
         },
         now,
         'rejected',
@@ -488,22 +673,42 @@ export class SaleService {
 
   /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
   cancel(saleId: string): SaleRecord {
-    const sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'cancel');
+    const sale = this.load(
+      saleId,
+      ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
+      'cancel',
+    );
     this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
     const now = this.now();
     const abandoned = sale.solicitation
-      ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'cancelled' as const, at: now }]
+      ? [
+          ...sale.abandonedSolicitations,
+          { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'cancelled' as const, at: now },
+        ]
       : sale.abandonedSolicitations;
-    return this.save(withTimeline({ ...sale, step: 'cancelled', finishedAt: now, abandonedSolicitations: abandoned }, now, 'cancelled'));
+    return this.save(
+      withTimeline(
+        { ...sale, step: 'cancelled', finishedAt: now, abandonedSolicitations: abandoned },
+        now,
+        'cancelled',
+      ),
+    );
   }
 
   /** "Change the purchase": the old solicitation is abandoned (never confirmed) and the cart and shopper come back editable. */
   restart(saleId: string): SaleRecord {
-    const sale = this.load(saleId, ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'], 'restart');
+    const sale = this.load(
+      saleId,
+      ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
+      'restart',
+    );
     const now = this.now();
     this.resolveRefusedConfirmations(sale.id, 'sale restarted');
     const abandoned = sale.solicitation
-      ? [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'restart' as const, at: now }]
+      ? [
+          ...sale.abandonedSolicitations,
+          { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'restart' as const, at: now },
+        ]
       : sale.abandonedSolicitations;
     return this.save(
       withTimeline(
@@ -561,14 +766,23 @@ export class SaleService {
             {
               ...sale,
               step: 'start_uncertain',
-              abandonedSolicitations: [...sale.abandonedSolicitations, { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: now }],
+              abandonedSolicitations: [
+                ...sale.abandonedSolicitations,
+                { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: now },
+              ],
             },
             now,
             'resumed_start_uncertain',
           ),
         );
       } else if (sale.step === 'sending_sms' && !sale.sms.queued) {
-        this.save(withTimeline({ ...sale, step: 'awaiting_approval', sms: { ...sale.sms, uncertain: true } }, now, 'resumed_sms_uncertain'));
+        this.save(
+          withTimeline(
+            { ...sale, step: 'awaiting_approval', sms: { ...sale.sms, uncertain: true } },
+            now,
+            'resumed_sms_uncertain',
+          ),
+        );
       } else if (sale.step === 'confirming' && this.replaySettled(sale, 'confirm')) {
         this.log('resume.replayed_confirm_outcome', sale.id);
       } else if (sale.step === 'confirming' && !this.hasLive(sale.id, 'confirm')) {
@@ -591,7 +805,10 @@ export class SaleService {
    * it, which nothing would ever settle again. Replays the outcome; true if it did.
    */
   private replaySettled(sale: SaleRecord, kind: 'confirm' | 'handover'): boolean {
-    const latest = this.deps.outbox.forSale(sale.id).filter((i) => i.kind === kind && i.state !== 'resolved').at(-1);
+    const latest = this.deps.outbox
+      .forSale(sale.id)
+      .filter((i) => i.kind === kind && i.state !== 'resolved')
+      .at(-1);
     if (!latest || !latest.outcome || !(latest.state === 'done' || latest.state === 'needs_attention')) return false;
     // Already applied? Except a refused confirmation (which moves the sale to confirm_refused), a
     // needs-attention outcome keeps the step and marks the sale instead.
@@ -608,7 +825,13 @@ export class SaleService {
   private confirmAgainAfterCrash(sale: SaleRecord): void {
     const { cart, shopper } = this.validated(sale);
     // Same inputs as the first time (cart, shopper, ticket, attempt): the builder gives the same payload.
-    const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: 'confirmed', orderRef1: sale.ticketNumber! });
+    const payload = buildOrderPayload({
+      cart,
+      shopper,
+      context: this.context(sale),
+      state: 'confirmed',
+      orderRef1: sale.ticketNumber!,
+    });
     this.enqueueConfirmation(sale, payload, cartTotals(cart).financedCents);
   }
 
@@ -625,7 +848,9 @@ export class SaleService {
 
   /** Starts or SMS known not sent, waiting for SeQura to answer (the monitor probes fast while there are any). */
   queuedWork(): number {
-    return this.deps.journal.active().filter((s) => s.step === 'start_queued' || (s.step === 'sending_sms' && s.sms.queued)).length;
+    return this.deps.journal
+      .active()
+      .filter((s) => s.step === 'start_queued' || (s.step === 'sending_sms' && s.sms.queued)).length;
   }
 
   private reachableRun: Promise<void> | null = null;

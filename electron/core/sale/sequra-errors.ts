@@ -7,7 +7,10 @@ import { SequraError, toErrorSummary as clientSummary } from '../sequra/errors.t
 // The kind → code table lives in the client (errors.ts); this only adds the reasons and the time.
 export function toErrorSummary(error: unknown, at: string): ErrorSummary {
   const summary = clientSummary(error);
-  const reasons = error instanceof SequraError && error.messages.length > 0 ? error.messages.slice(0, 20).map((m) => m.slice(0, 500)) : undefined;
+  const reasons =
+    error instanceof SequraError && error.messages.length > 0
+      ? error.messages.slice(0, 20).map((m) => m.slice(0, 500))
+      : undefined;
   return {
     // The renderer's vocabulary (sequra_unreachable, sequra_unknown_outcome…): it picks the cashier's words.
     code: summary.code,

@@ -59,5 +59,9 @@ export async function answerAppRequest(
 
 function refuse(status: number): AppProtocolAnswer {
   // Even error pages carry the CSP: nothing served under app:// may run without it.
-  return { status, headers: { 'Content-Security-Policy': PRODUCTION_CSP, 'X-Content-Type-Options': 'nosniff' }, body: null };
+  return {
+    status,
+    headers: { 'Content-Security-Policy': PRODUCTION_CSP, 'X-Content-Type-Options': 'nosniff' },
+    body: null,
+  };
 }

@@ -29,7 +29,9 @@ export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptio
   };
 
   async function writeBlob(credentials: SequraCredentials): Promise<void> {
-    const blob = await cipher.encrypt(JSON.stringify({ username: credentials.username, password: credentials.password }));
+    const blob = await cipher.encrypt(
+      JSON.stringify({ username: credentials.username, password: credentials.password }),
+    );
     await mkdir(dirname(filePath), { recursive: true });
     // Write then rename: a crash mid-write leaves the old blob, never half of a new one.
     const temporary = `${filePath}.${process.pid}.tmp`;
@@ -44,7 +46,8 @@ export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptio
         try {
           text = await readFile(filePath, 'utf8');
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('secrets.unreadable_file', { error: (error as Error).name });
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+            log.warn('secrets.unreadable_file', { error: (error as Error).name });
           return null;
         }
         if (!(await cipher.isAvailable())) {
@@ -56,7 +59,10 @@ export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptio
           decrypted = await cipher.decrypt(Buffer.from(text.trim(), 'base64'));
         } catch (error) {
           // Never log the blob or the error message: either could echo key material.
-          log.warn('secrets.cannot_decrypt', { api: cipher.api, error: error instanceof Error ? error.name : 'unknown' });
+          log.warn('secrets.cannot_decrypt', {
+            api: cipher.api,
+            error: error instanceof Error ? error.name : 'unknown',
+          });
           return null;
         }
         const credentials = parseCredentials(decrypted.text);

@@ -28,7 +28,8 @@ export interface StringCipher {
 export function cipherFromSafeStorage(safeStorage: SafeStorageLike, platform: string): StringCipher {
   // On Linux without a keyring Chromium falls back to 'basic_text': the "encrypted" blob is readable by
   // anyone with the file. That is clear text with extra steps, so it counts as "not available".
-  const keyIsProtected = (): boolean => !(platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text');
+  const keyIsProtected = (): boolean =>
+    !(platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text');
 
   const { isAsyncEncryptionAvailable, encryptStringAsync, decryptStringAsync } = safeStorage;
   if (isAsyncEncryptionAvailable && encryptStringAsync && decryptStringAsync) {
@@ -49,7 +50,10 @@ export function cipherFromSafeStorage(safeStorage: SafeStorageLike, platform: st
       api: 'sync',
       isAvailable: async () => isEncryptionAvailable.call(safeStorage) && keyIsProtected(),
       encrypt: async (plainText) => encryptString.call(safeStorage, plainText),
-      decrypt: async (encrypted) => ({ text: decryptString.call(safeStorage, Buffer.from(encrypted)), shouldReEncrypt: false }),
+      decrypt: async (encrypted) => ({
+        text: decryptString.call(safeStorage, Buffer.from(encrypted)),
+        shouldReEncrypt: false,
+      }),
     };
   }
 

@@ -11,7 +11,9 @@ export class OutboundRefusedError extends Error {
   readonly code = 'ERR_OUTBOUND_REFUSED';
 
   constructor(readonly origin: string) {
-    super(`net::ERR_BLOCKED_BY_ADMINISTRATOR: outbound request to ${origin} refused (only the configured SeQura host is allowed)`);
+    super(
+      `net::ERR_BLOCKED_BY_ADMINISTRATOR: outbound request to ${origin} refused (only the configured SeQura host is allowed)`,
+    );
   }
 }
 
@@ -39,7 +41,12 @@ function requestUrl(input: Parameters<typeof fetch>[0]): string {
 export function createOutboundAllowlist(inner: typeof fetch, options: OutboundAllowlistOptions): typeof fetch {
   return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const origin = originOf(requestUrl(input)) ?? 'invalid-url';
-    const allowed = new Set(options.allowedOrigins().map((o) => (o ? originOf(o) : null)).filter((o): o is string => !!o));
+    const allowed = new Set(
+      options
+        .allowedOrigins()
+        .map((o) => (o ? originOf(o) : null))
+        .filter((o): o is string => !!o),
+    );
     if (!allowed.has(origin)) {
       options.onRefused?.(origin);
       throw new OutboundRefusedError(origin);

@@ -20,14 +20,7 @@ import {
   OrderUpdatePayloadSchema,
 } from '../../../shared/order/payload.ts';
 import type { FormDeliveryRequest, OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
-import {
-  SequraError,
-  httpError,
-  isSequraError,
-  parseRetryAfterMs,
-  timeoutError,
-  transportError,
-} from './errors.ts';
+import { SequraError, httpError, isSequraError, parseRetryAfterMs, timeoutError, transportError } from './errors.ts';
 import type { HttpMethod, PayloadIssue } from './errors.ts';
 import {
   MerchantCredentialsSchema,
@@ -98,16 +91,20 @@ function validateOptions(options: SequraClientOptions): URL {
   } catch {
     throw new TypeError('SequraClient: baseUrl is not a valid URL');
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError('SequraClient: baseUrl must be http(s)');
-  if (base.username || base.password) throw new TypeError('SequraClient: credentials go in username/password, not in baseUrl');
+  if (base.protocol !== 'https:' && base.protocol !== 'http:')
+    throw new TypeError('SequraClient: baseUrl must be http(s)');
+  if (base.username || base.password)
+    throw new TypeError('SequraClient: credentials go in username/password, not in baseUrl');
   if (!options.username) throw new TypeError('SequraClient: username is required');
   if (!options.password) throw new TypeError('SequraClient: password is required');
-  if (!options.merchantId || /[\r\n]/.test(options.merchantId)) throw new TypeError('SequraClient: merchantId is invalid');
+  if (!options.merchantId || /[\r\n]/.test(options.merchantId))
+    throw new TypeError('SequraClient: merchantId is invalid');
   if (typeof options.fetch !== 'function') throw new TypeError('SequraClient: fetch must be injected');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('SequraClient: timeoutMs must be positive');
   const retries = options.readRetries ?? DEFAULT_READ_RETRIES;
-  if (!Number.isInteger(retries) || retries < 0) throw new TypeError('SequraClient: readRetries must be a non-negative integer');
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new TypeError('SequraClient: readRetries must be a non-negative integer');
   return base;
 }
 
@@ -119,7 +116,11 @@ function userAgent(appName: string, appVersion: string): string {
 
 function zodIssues(error: z.ZodError): PayloadIssue[] {
   // Only path, message and code: zod issues may reference the input in other fields.
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message, code: issue.code }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
 }
 
 function invalidPayload(operation: string, issues: PayloadIssue[]): SequraError {
@@ -187,7 +188,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
   };
 
   const api: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
+    prefix: options.baseUrl,
     // Wrapped: ky calls `options.fetch(...)` as a method of its options object, and a fetch that relies on its
     // own `this` (browser-style) would break.
     fetch: (input, init) => injectedFetch(input, init),
@@ -202,12 +203,18 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
     },
   });
 
-  async function errorFromResponse(response: Response, call: Call): Promise<SequraError> {
+  async function errorFromResponse(response: Response, call: Call, preRead: unknown): Promise<SequraError> {
+    // ky 2 reads an error's body itself (bounded by the timeout and a size cap) into `error.data`: JSON
+    // parsed, anything else as text. Only when it could not (empty, unreadable) do we try the stream.
     let text = '';
-    try {
-      text = await response.text();
-    } catch {
-      // The body was cut off; the status alone still says what happened.
+    if (typeof preRead === 'string') text = preRead;
+    else if (preRead !== undefined) text = JSON.stringify(preRead);
+    else {
+      try {
+        text = await response.text();
+      } catch {
+        // The body was cut off or already read; the status alone still says what happened.
+      }
     }
     const status = response.status;
     let messages: string[] = [];
@@ -247,7 +254,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       });
     } catch (error) {
       if (isSequraError(error)) throw error;
-      if (isHTTPError(error)) throw await errorFromResponse(error.response, call);
+      if (isHTTPError(error)) throw await errorFromResponse(error.response, call, error.data);
       if (isTimeoutError(error)) throw timeoutError(call.method, timeoutMs, call.operation);
       throw transportError(error, call.method, call.operation);
     }
@@ -296,7 +303,11 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
   function checkMerchant(id: unknown, operation: string): void {
     if (String(id) !== merchantId) {
       throw invalidPayload(operation, [
-        { path: 'merchant.id', message: 'merchant.id must be the merchant this client is configured for', code: 'custom' },
+        {
+          path: 'merchant.id',
+          message: 'merchant.id must be the merchant this client is configured for',
+          code: 'custom',
+        },
       ]);
     }
   }
@@ -309,9 +320,9 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const call: Call = { operation, method: 'POST', path: 'orders', json: { order: payload } };
       const response = await send(call);
       await discard(response);
-      const location = solicitationLocationSchema(response.url || new URL('orders', withSlash(options.baseUrl)).href).safeParse(
-        response.headers.get('location') ?? undefined,
-      );
+      const location = solicitationLocationSchema(
+        response.url || new URL('orders', withSlash(options.baseUrl)).href,
+      ).safeParse(response.headers.get('location') ?? undefined);
       if (!location.success) {
         // SeQura answered 2xx, so it probably created an order we cannot address: not retryable blindly.
         throw new SequraError({
@@ -359,7 +370,13 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const id = segment(uuid, 'uuid', operation);
       const payload: OrderPayload = validated(OrderPayloadSchema, order, operation);
       checkMerchant(payload.merchant.id, operation);
-      const response = await send({ operation, method: 'PUT', path: `orders/${id}`, json: { order: payload }, conflictOn409: true });
+      const response = await send({
+        operation,
+        method: 'PUT',
+        path: `orders/${id}`,
+        json: { order: payload },
+        conflictOn409: true,
+      });
       await discard(response); // 200 with an empty body or `{}` (spec §2.4): nothing to read
     },
 
@@ -370,7 +387,11 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       checkMerchant(payload.merchant.id, operation);
       if (String(payload.merchant_reference.order_ref_1) !== orderRef1) {
         throw invalidPayload(operation, [
-          { path: 'merchant_reference.order_ref_1', message: 'must equal the order_ref_1 being updated', code: 'custom' },
+          {
+            path: 'merchant_reference.order_ref_1',
+            message: 'must equal the order_ref_1 being updated',
+            code: 'custom',
+          },
         ]);
       }
       const id = segment(merchantId, 'merchantId', operation);

@@ -182,7 +182,12 @@ interface TransportFacts {
   timedOut: boolean;
 }
 
-function collectFailureFacts(error: unknown): { codes: string[]; netErrors: string[]; syscalls: string[]; messages: string[] } {
+function collectFailureFacts(error: unknown): {
+  codes: string[];
+  netErrors: string[];
+  syscalls: string[];
+  messages: string[];
+} {
   const codes: string[] = [];
   const netErrors: string[] = [];
   const syscalls: string[] = [];
@@ -228,11 +233,13 @@ export function describeTransportFailure(error: unknown): TransportFacts {
     return { networkCode: codes[0], phase: 'not_sent', timedOut: false };
   }
   // fetch refuses "bad ports" (spec-blocked, e.g. 9, 6000) before opening any connection.
-  if (messages.some((m) => /^bad port$/i.test(m))) return { networkCode: 'BAD_PORT', phase: 'not_sent', timedOut: false };
+  if (messages.some((m) => /^bad port$/i.test(m)))
+    return { networkCode: 'BAD_PORT', phase: 'not_sent', timedOut: false };
   const specific = codes.find((c) => c.startsWith('UND_ERR_') || c.startsWith('E')) ?? codes[0];
   const timedOut = codes.some((c) => TIMEOUT_CODES.has(c));
   if (specific) return { networkCode: specific, phase: 'maybe_sent', timedOut };
-  if (messages.some((m) => /socket hang up/i.test(m))) return { networkCode: 'ECONNRESET', phase: 'maybe_sent', timedOut: false };
+  if (messages.some((m) => /socket hang up/i.test(m)))
+    return { networkCode: 'ECONNRESET', phase: 'maybe_sent', timedOut: false };
   return { networkCode: undefined, phase: 'maybe_sent', timedOut: false };
 }
 
@@ -263,7 +270,12 @@ export function transportError(error: unknown, method: HttpMethod, operation?: s
     });
   }
   if (facts.timedOut) {
-    return new SequraError({ kind: 'timeout', message: `${what}: no answer from SeQura${code}`, networkCode: facts.networkCode, operation });
+    return new SequraError({
+      kind: 'timeout',
+      message: `${what}: no answer from SeQura${code}`,
+      networkCode: facts.networkCode,
+      operation,
+    });
   }
   return new SequraError({
     kind: 'offline',
@@ -277,7 +289,12 @@ export function transportError(error: unknown, method: HttpMethod, operation?: s
 export function timeoutError(method: HttpMethod, timeoutMs: number, operation?: string): SequraError {
   const what = operationLabel(operation);
   if (method === 'GET') {
-    return new SequraError({ kind: 'timeout', message: `${what}: no answer within ${timeoutMs} ms`, networkCode: 'TIMEOUT', operation });
+    return new SequraError({
+      kind: 'timeout',
+      message: `${what}: no answer within ${timeoutMs} ms`,
+      networkCode: 'TIMEOUT',
+      operation,
+    });
   }
   return new SequraError({
     kind: 'unknown_outcome',
@@ -333,7 +350,11 @@ export function httpError(input: HttpFailureInput): SequraError {
     });
   }
   if (status === 401) {
-    return new SequraError({ ...base, kind: 'unauthorized', message: `${what}: SeQura refused the API credentials (401)${detail}` });
+    return new SequraError({
+      ...base,
+      kind: 'unauthorized',
+      message: `${what}: SeQura refused the API credentials (401)${detail}`,
+    });
   }
   if (status === 403) {
     return new SequraError({ ...base, kind: 'forbidden', message: `${what}: access forbidden (403)${detail}` });
@@ -349,7 +370,11 @@ export function httpError(input: HttpFailureInput): SequraError {
     return new SequraError({ ...base, kind, message: `${what}: SeQura refused the request (409)${detail}` });
   }
   if (status === 400 || status === 422) {
-    return new SequraError({ ...base, kind: 'validation', message: `${what}: SeQura refused the request (${status})${detail}` });
+    return new SequraError({
+      ...base,
+      kind: 'validation',
+      message: `${what}: SeQura refused the request (${status})${detail}`,
+    });
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfterMs(input.retryAfter, input.now);
@@ -362,9 +387,18 @@ export function httpError(input: HttpFailureInput): SequraError {
   }
   if (status >= 500 && status <= 599) {
     const retryAfterMs = parseRetryAfterMs(input.retryAfter, input.now);
-    return new SequraError({ ...base, kind: 'server', retryAfterMs, message: `${what}: SeQura server error (${status})` });
+    return new SequraError({
+      ...base,
+      kind: 'server',
+      retryAfterMs,
+      message: `${what}: SeQura server error (${status})`,
+    });
   }
-  return new SequraError({ ...base, kind: 'unexpected_response', message: `${what}: unexpected HTTP status ${status}` });
+  return new SequraError({
+    ...base,
+    kind: 'unexpected_response',
+    message: `${what}: unexpected HTTP status ${status}`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

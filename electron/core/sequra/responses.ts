@@ -70,7 +70,10 @@ export const MerchantCredentialSchema = z.object({
   ref: z.union([z.string().min(1), z.number().int()]).transform((v) => String(v)),
   name: nullableString,
   country: z.string().min(2),
-  allowed_countries: z.array(z.string()).nullish().transform((v) => v ?? []),
+  allowed_countries: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   currency: nullableString,
   realm: nullableString,
   confirmation_path: nullableString,

@@ -77,7 +77,8 @@ export function storeDirs(dataDir: string, depth = 3): string[] {
     return dirs;
   }
   for (const entry of entries) {
-    if (entry.isDirectory() && entry.name !== 'logs' && !entry.name.startsWith('.')) dirs.push(...storeDirs(join(dataDir, entry.name), depth - 1));
+    if (entry.isDirectory() && entry.name !== 'logs' && !entry.name.startsWith('.'))
+      dirs.push(...storeDirs(join(dataDir, entry.name), depth - 1));
   }
   return dirs;
 }

@@ -1,4 +1,15 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { KeyValueStore, StoreFactory, StoreOptions } from './store.ts';
 
@@ -77,16 +88,25 @@ export function inspectStoreFile(path: string, spec: StoreSpec | null): Inspecti
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { kind: 'corrupt', detail: `not valid JSON (${text.length} bytes): ${(error as Error).message}`.slice(0, 300) };
+    return {
+      kind: 'corrupt',
+      detail: `not valid JSON (${text.length} bytes): ${(error as Error).message}`.slice(0, 300),
+    };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { kind: 'corrupt', detail: `not a JSON object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})` };
+    return {
+      kind: 'corrupt',
+      detail: `not a JSON object (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`,
+    };
   }
   const record = data as Record<string, unknown>;
   if (!spec) return { kind: 'current' };
   const version = record.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    return { kind: 'corrupt', detail: `schemaVersion is missing or not a positive integer (${JSON.stringify(version)?.slice(0, 40)})` };
+    return {
+      kind: 'corrupt',
+      detail: `schemaVersion is missing or not a positive integer (${JSON.stringify(version)?.slice(0, 40)})`,
+    };
   }
   if (version > spec.currentVersion) return { kind: 'newer', version };
   if (version < spec.currentVersion) return { kind: 'migrate', from: version, data: record };
@@ -101,7 +121,8 @@ export function migrate(spec: StoreSpec, from: number, data: Record<string, unkn
     const step = spec.migrations[version];
     if (!step) throw new Error(`no migration from schemaVersion ${version}`);
     current = step(current);
-    if (current.schemaVersion !== version + 1) throw new Error(`the migration from ${version} did not produce schemaVersion ${version + 1}`);
+    if (current.schemaVersion !== version + 1)
+      throw new Error(`the migration from ${version} did not produce schemaVersion ${version + 1}`);
   }
   const problem = spec.validate(current);
   if (problem) throw new Error(`migrated file is not valid: ${problem}`);
@@ -182,14 +203,22 @@ export function prepareStoreFile(
   if (inspection.kind === 'corrupt') {
     setAside('corrupt', 'corrupt', inspection.detail);
   } else if (inspection.kind === 'newer') {
-    setAside('newer_version', `newer-v${inspection.version}`, `written by a newer version of the app (schemaVersion ${inspection.version}, this one reads up to ${spec!.currentVersion})`);
+    setAside(
+      'newer_version',
+      `newer-v${inspection.version}`,
+      `written by a newer version of the app (schemaVersion ${inspection.version}, this one reads up to ${spec!.currentVersion})`,
+    );
   } else if (inspection.kind === 'migrate') {
     let migrated: Record<string, unknown>;
     try {
       migrated = migrate(spec!, inspection.from, inspection.data);
     } catch (error) {
       // A file we cannot migrate is treated like a corrupt one: kept aside, reported, never half-converted.
-      setAside('corrupt', 'corrupt', `migration from schemaVersion ${inspection.from} failed: ${(error as Error).message}`);
+      setAside(
+        'corrupt',
+        'corrupt',
+        `migration from schemaVersion ${inspection.from} failed: ${(error as Error).message}`,
+      );
       return { kind: 'corrupt', detail: (error as Error).message };
     }
     const now = clock();
@@ -217,7 +246,13 @@ export function versionedStoreFactory(engine: StoreFactory, options: VersionedSt
       const now = (options.clock ?? (() => new Date()))();
       const target = sideName(path, 'corrupt', now);
       renameSync(path, target);
-      options.onSetAside?.({ name: storeOptions.name, setAsidePath: target, reason: 'corrupt', detail: `the store engine refused it: ${(error as Error).message}`.slice(0, 300), at: now.toISOString() });
+      options.onSetAside?.({
+        name: storeOptions.name,
+        setAsidePath: target,
+        reason: 'corrupt',
+        detail: `the store engine refused it: ${(error as Error).message}`.slice(0, 300),
+        at: now.toISOString(),
+      });
       return engine(storeOptions);
     }
   };
@@ -240,7 +275,13 @@ export function findSetAsideFiles(dirs: string[]): SetAsideFile[] {
       if (!match) continue;
       const [, name, label, when] = match as unknown as [string, string, string, string];
       const at = `${when.slice(0, 4)}-${when.slice(4, 6)}-${when.slice(6, 8)}T${when.slice(9, 11)}:${when.slice(11, 13)}:${when.slice(13, 15)}.${when.slice(15, 18)}Z`;
-      found.push({ name, setAsidePath: join(dir, entry), reason: label === 'corrupt' ? 'corrupt' : 'newer_version', detail: null, at });
+      found.push({
+        name,
+        setAsidePath: join(dir, entry),
+        reason: label === 'corrupt' ? 'corrupt' : 'newer_version',
+        detail: null,
+        at,
+      });
     }
   }
   return found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));

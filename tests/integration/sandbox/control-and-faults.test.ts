@@ -1,9 +1,9 @@
 // The control API (/__sandbox/) and fault injection on SeQura endpoints.
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { sampleOrder, type JsonObject } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { sampleOrder, type JsonObject } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -124,19 +124,27 @@ describe('POST /__sandbox/orders/{uuid}/shopper', () => {
     const uuid = await driver.createOrder();
     const early = await driver.shopper(uuid, 'approve');
     expect(early.status).toBe(409);
-    expect(early.json()).toEqual({ errors: ['No SMS has been sent for this order yet, so the shopper has no form to answer'], state: 'solicited' });
+    expect(early.json()).toEqual({
+      errors: ['No SMS has been sent for this order yet, so the shopper has no form to answer'],
+      state: 'solicited',
+    });
     await driver.sendSms(uuid);
     await driver.shopper(uuid, 'reject');
     const late = await driver.shopper(uuid, 'approve');
     expect(late.status).toBe(409);
-    expect(late.json()).toEqual({ errors: ['The order is rejected; the shopper can only answer a solicited order'], state: 'rejected' });
+    expect(late.json()).toEqual({
+      errors: ['The order is rejected; the shopper can only answer a solicited order'],
+      state: 'rejected',
+    });
   });
 
   it('answers 400 for an unknown outcome or extra keys', async () => {
     const uuid = await driver.createOrder();
     await driver.sendSms(uuid);
     expect((await driver.control('POST', `/orders/${uuid}/shopper`, { outcome: 'maybe' })).status).toBe(400);
-    expect((await driver.control('POST', `/orders/${uuid}/shopper`, { outcome: 'approve', delay_ms: 5 })).status).toBe(400);
+    expect((await driver.control('POST', `/orders/${uuid}/shopper`, { outcome: 'approve', delay_ms: 5 })).status).toBe(
+      400,
+    );
     expect((await driver.control('POST', `/orders/${uuid}/shopper`, '{"outcome":')).status).toBe(400);
     expect(await driver.orderState(uuid)).toBe('solicited');
   });
@@ -160,7 +168,13 @@ describe('GET /__sandbox/requests', () => {
       body_sha256: createHash('sha256').update(body).digest('hex'),
       fault: null,
     });
-    expect(entries.at(-1)).toMatchObject({ method: 'GET', path: '/merchants/pos_demo_es/payment_methods', status: 200, body_sha256: null, order_uuid: null });
+    expect(entries.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/merchants/pos_demo_es/payment_methods',
+      status: 200,
+      body_sha256: null,
+      order_uuid: null,
+    });
     expect(entries.some((entry) => entry.path.startsWith('/__sandbox'))).toBe(false);
     const forOrder = (await driver.control('GET', `/requests?order_uuid=${uuid}`)).json<LogEntry[]>();
     expect(forOrder).toHaveLength(1);
@@ -169,7 +183,13 @@ describe('GET /__sandbox/requests', () => {
 
 describe('POST /__sandbox/faults', () => {
   it('validates the body: unknown keys, out-of-range rates, rates adding up beyond 1, bad match', async () => {
-    for (const faults of [{ error_rate: 0.1, surprise: true }, { error_rate: 1.5 }, { error_rate: 0.6, hang_rate: 0.6 }, { match: 'orders' }, { latency_ms: -1 }]) {
+    for (const faults of [
+      { error_rate: 0.1, surprise: true },
+      { error_rate: 1.5 },
+      { error_rate: 0.6, hang_rate: 0.6 },
+      { match: 'orders' },
+      { latency_ms: -1 },
+    ]) {
       const reply = await driver.control('POST', '/faults', faults);
       expect(reply.status, JSON.stringify(faults)).toBe(400);
       expect(reply.json<{ errors: string[] }>().errors.length).toBeGreaterThan(0);
@@ -178,7 +198,10 @@ describe('POST /__sandbox/faults', () => {
 
   it('shows and clears the active faults', async () => {
     await setFaults({ match: 'PUT /orders', error_rate: 0.25, retry_after_s: 3 });
-    expect((await driver.control('GET', '/faults')).json()).toEqual({ faults: { match: 'PUT /orders', error_rate: 0.25, retry_after_s: 3 }, partition_remaining_s: 0 });
+    expect((await driver.control('GET', '/faults')).json()).toEqual({
+      faults: { match: 'PUT /orders', error_rate: 0.25, retry_after_s: 3 },
+      partition_remaining_s: 0,
+    });
     expect((await driver.control('DELETE', '/faults')).status).toBe(204);
     expect((await driver.control('GET', '/faults')).json()).toEqual({ faults: null, partition_remaining_s: 0 });
   });
@@ -218,7 +241,13 @@ describe('POST /__sandbox/faults', () => {
     const before = await orderCount();
     await expect(driver.request('POST', '/orders', { body: { order: sampleOrder() } })).rejects.toThrow();
     expect(await orderCount()).toBe(before);
-    expect(await lastLogEntry()).toMatchObject({ method: 'POST', path: '/orders', status: null, fault: 'reset_before', order_uuid: null });
+    expect(await lastLogEntry()).toMatchObject({
+      method: 'POST',
+      path: '/orders',
+      status: null,
+      fault: 'reset_before',
+      order_uuid: null,
+    });
   });
 
   it('reset_after_rate applies the request, then drops the connection: the answer is lost', async () => {
@@ -241,13 +270,18 @@ describe('POST /__sandbox/faults', () => {
     expect(await driver.orderState(uuid)).toBe('confirmed');
     await driver.control('DELETE', '/faults');
     expect((await driver.confirm(uuid, order, 'T-UNKNOWN-OUTCOME')).status).toBe(200);
-    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({ confirmed_count: 2, order_ref_1: 'T-UNKNOWN-OUTCOME' });
+    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({
+      confirmed_count: 2,
+      order_ref_1: 'T-UNKNOWN-OUTCOME',
+    });
   });
 
   it('hang_rate never answers; the client has to time out', async () => {
     await setFaults({ match: 'GET /merchants', hang_rate: 1 });
     const started = Date.now();
-    await expect(driver.request('GET', '/merchants/credentials', { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      driver.request('GET', '/merchants/credentials', { signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(await lastLogEntry()).toMatchObject({ path: '/merchants/credentials', status: null, fault: 'hang' });
     // Other endpoints are outside the match.
@@ -279,7 +313,8 @@ describe('POST /__sandbox/faults', () => {
     async function run(): Promise<number[]> {
       await setFaults({ match: 'GET /merchants/credentials', error_rate: 0.3, rate_limit_rate: 0.3 });
       const statuses: number[] = [];
-      for (let index = 0; index < 20; index += 1) statuses.push((await driver.request('GET', '/merchants/credentials')).status);
+      for (let index = 0; index < 20; index += 1)
+        statuses.push((await driver.request('GET', '/merchants/credentials')).status);
       return statuses;
     }
     const first = await run();

@@ -1,9 +1,9 @@
 // PUT /merchants/{id}/orders/{order_ref_1} (spec §2.6): ship, partial shipping, returns and refunds, cancellation,
 // and the 403/404/409 answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { emptyCart, sampleCart, sampleItems, sampleOrder, type JsonObject } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { emptyCart, sampleCart, sampleItems, sampleOrder, type JsonObject } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -23,7 +23,13 @@ function nextRef(): string {
 }
 
 function update(ref: string, shipped: JsonObject, unshipped: JsonObject): JsonObject {
-  return { merchant: { id: 'pos_demo_es' }, merchant_reference: { order_ref_1: ref }, shipped_cart: shipped, unshipped_cart: unshipped, trackings: [] };
+  return {
+    merchant: { id: 'pos_demo_es' },
+    merchant_reference: { order_ref_1: ref },
+    shipped_cart: shipped,
+    unshipped_cart: unshipped,
+    trackings: [],
+  };
 }
 
 async function view(uuid: string): Promise<JsonObject> {
@@ -53,7 +59,11 @@ describe('order update', () => {
   it('accepts a partial shipment (unshipped items stay in unshipped_cart)', async () => {
     const { uuid, ref } = await confirmedOrder();
     expect((await driver.updateOrder(ref, update(ref, sampleCart([5000]), sampleCart([7000])))).status).toBe(204);
-    expect(await view(uuid)).toMatchObject({ state: 'shipped', shipped_cart: { order_total_with_tax: 5000 }, unshipped_cart: { order_total_with_tax: 7000 } });
+    expect(await view(uuid)).toMatchObject({
+      state: 'shipped',
+      shipped_cart: { order_total_with_tax: 5000 },
+      unshipped_cart: { order_total_with_tax: 7000 },
+    });
   });
 
   it('keeps the order confirmed while nothing is shipped', async () => {
@@ -68,7 +78,10 @@ describe('order update', () => {
     const afterReturn = {
       currency: 'EUR',
       order_total_with_tax: 9500,
-      items: [...sampleItems(LINES), { type: 'other_payment', reference: 'r_1', name: 'Refund', total_with_tax: -2500 }],
+      items: [
+        ...sampleItems(LINES),
+        { type: 'other_payment', reference: 'r_1', name: 'Refund', total_with_tax: -2500 },
+      ],
     };
     expect((await driver.updateOrder(ref, update(ref, afterReturn, emptyCart()))).status).toBe(204);
     const stored = await view(uuid);
@@ -81,7 +94,14 @@ describe('order update', () => {
 
   it('cancels with both carts empty, idempotently, and refuses updates afterwards', async () => {
     const { uuid, ref } = await confirmedOrder();
-    expect((await driver.updateOrder(ref, { ...update(ref, emptyCart(), emptyCart()), cancellation_reason: 'customer_cancel' })).status).toBe(204);
+    expect(
+      (
+        await driver.updateOrder(ref, {
+          ...update(ref, emptyCart(), emptyCart()),
+          cancellation_reason: 'customer_cancel',
+        })
+      ).status,
+    ).toBe(204);
     expect(await driver.orderState(uuid)).toBe('cancelled');
     expect((await driver.updateOrder(ref, update(ref, emptyCart(), emptyCart()))).status).toBe(204);
     const revived = await driver.updateOrder(ref, update(ref, sampleCart(LINES), emptyCart()));
@@ -109,7 +129,9 @@ describe('order update', () => {
     const { ref } = await confirmedOrder();
     const noUnshipped = update(ref, sampleCart(LINES), emptyCart());
     delete noUnshipped.unshipped_cart;
-    expect((await driver.updateOrder(ref, noUnshipped)).json()).toEqual({ errors: ['Invalid data: unshipped_cart is required'] });
+    expect((await driver.updateOrder(ref, noUnshipped)).json()).toEqual({
+      errors: ['Invalid data: unshipped_cart is required'],
+    });
 
     const otherRef = update('SOMETHING-ELSE', sampleCart(LINES), emptyCart());
     expect((await driver.updateOrder(ref, otherRef)).json()).toEqual({
@@ -118,9 +140,13 @@ describe('order update', () => {
 
     const bigger = await driver.updateOrder(ref, update(ref, sampleCart([...LINES, 100]), emptyCart()));
     expect(bigger.status).toBe(409);
-    expect(bigger.json()).toEqual({ errors: ['Invalid data: the order total cannot be raised after confirmation (from 12000 to 12100)'] });
+    expect(bigger.json()).toEqual({
+      errors: ['Invalid data: the order total cannot be raised after confirmation (from 12000 to 12100)'],
+    });
 
-    const notWrapped = await driver.request('PUT', `/merchants/pos_demo_es/orders/${encodeURIComponent(ref)}`, { body: update(ref, sampleCart(LINES), emptyCart()) });
+    const notWrapped = await driver.request('PUT', `/merchants/pos_demo_es/orders/${encodeURIComponent(ref)}`, {
+      body: update(ref, sampleCart(LINES), emptyCart()),
+    });
     expect(notWrapped.json()).toEqual({ errors: ['param is missing or the value is empty: order'] });
   });
 
@@ -158,6 +184,10 @@ describe('order update', () => {
     const uuid = await driver.confirmedOrder(ref, order);
     await driver.updateOrder(ref, update(ref, sampleCart([5000]), emptyCart()));
     expect((await driver.confirm(uuid, order, ref)).status).toBe(200);
-    expect(await view(uuid)).toMatchObject({ state: 'shipped', confirmed_count: 2, shipped_cart: { order_total_with_tax: 5000 } });
+    expect(await view(uuid)).toMatchObject({
+      state: 'shipped',
+      confirmed_count: 2,
+      shipped_cart: { order_total_with_tax: 5000 },
+    });
   });
 });

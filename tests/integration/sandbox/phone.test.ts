@@ -1,9 +1,9 @@
 // The virtual shopper phone: SMS inbox, OTP step, decisions, and the screens for every state, over plain HTTP
 // form posts as a browser would send them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { sampleOrder } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { sampleOrder } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -53,7 +53,9 @@ describe('virtual shopper phone', () => {
     expect(page.html).toContain('<html lang="es">');
     expect(page.html).not.toContain('<script');
     expect(page.html).not.toMatch(/\sstyle=/);
-    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'");
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'",
+    );
     const css = await fetch(`${sandbox.baseUrl}/phone/assets/phone.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
@@ -80,12 +82,16 @@ describe('virtual shopper phone', () => {
     const wrong = await submit(`/phone/${uuid}/otp`, { code: '11111' });
     expect(wrong.status).toBe(303);
     expect(wrong.headers.get('location')).toBe(`${sandbox.phoneUrl(uuid)}?error=otp`);
-    expect((await (await fetch(wrong.headers.get('location')!)).text())).toContain('El código no es correcto');
+    expect(await (await fetch(wrong.headers.get('location')!)).text()).toContain('El código no es correcto');
     const right = await submit(`/phone/${uuid}/otp`, { code: '45678' });
     expect(right.headers.get('location')).toBe(sandbox.phoneUrl(uuid));
     const decisions = await phone(uuid);
-    for (const outcome of ['approve', 'review_approve', 'review_cancel', 'reject', 'abandon']) expect(decisions.html).toContain(`value="${outcome}"`);
-    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({ state: 'solicited', otp_verified: true });
+    for (const outcome of ['approve', 'review_approve', 'review_cancel', 'reject', 'abandon'])
+      expect(decisions.html).toContain(`value="${outcome}"`);
+    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({
+      state: 'solicited',
+      otp_verified: true,
+    });
   });
 
   it('does not let the shopper decide before the OTP step', async () => {
@@ -150,7 +156,9 @@ describe('virtual shopper phone', () => {
     await driver.control('POST', '/faults', { error_rate: 1 });
     try {
       expect((await phone(uuid)).status).toBe(200);
-      expect((await fetch(`${sandbox.baseUrl}/orders/${uuid}/pumbaa_form?product=i1`, { redirect: 'manual' })).status).toBe(302);
+      expect(
+        (await fetch(`${sandbox.baseUrl}/orders/${uuid}/pumbaa_form?product=i1`, { redirect: 'manual' })).status,
+      ).toBe(302);
     } finally {
       await driver.control('DELETE', '/faults');
     }

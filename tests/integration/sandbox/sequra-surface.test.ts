@@ -1,9 +1,9 @@
 // The sandbox's SeQura surface outside the order life cycle: Basic auth, merchant ownership, routing, bad input,
 // credentials, deployments, payment methods and the form_v2 snippet. Real loopback HTTP, no mocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { sampleOrder } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { sampleOrder } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -64,7 +64,11 @@ describe('Basic auth', () => {
       ['GET', '/merchants/pos_demo_es/payment_methods'],
       ['PUT', '/merchants/pos_demo_es/orders/T-1'],
     ] as const) {
-      const reply = await driver.request(method, path, { auth: false, headers: { Authorization: wrong }, body: method === 'GET' ? undefined : {} });
+      const reply = await driver.request(method, path, {
+        auth: false,
+        headers: { Authorization: wrong },
+        body: method === 'GET' ? undefined : {},
+      });
       expect(reply.status, `${method} ${path}`).toBe(401);
       expect(reply.text).toBe('HTTP Basic: Access denied.');
     }
@@ -73,7 +77,9 @@ describe('Basic auth', () => {
 
 describe('merchant ownership', () => {
   it('answers 403 "Bad merchant id" for a foreign Sequra-Merchant-Id header', async () => {
-    const reply = await driver.request('GET', '/merchants/credentials', { headers: { 'Sequra-Merchant-Id': 'someone_else' } });
+    const reply = await driver.request('GET', '/merchants/credentials', {
+      headers: { 'Sequra-Merchant-Id': 'someone_else' },
+    });
     expect(reply.status).toBe(403);
     expect(reply.json()).toEqual({ errors: ["Bad merchant id 'someone_else' for sandbox-user"] });
   });
@@ -128,7 +134,10 @@ describe('routing', () => {
     const reply = await driver.request('GET', '/deployments', { auth: false });
     expect(reply.status).toBe(200);
     expect(reply.json()).toEqual([
-      expect.objectContaining({ id: 'sequra', sandbox: { api_base_url: `${sandbox.baseUrl}/`, assets_base_url: `${sandbox.baseUrl}/assets/` } }),
+      expect.objectContaining({
+        id: 'sequra',
+        sandbox: { api_base_url: `${sandbox.baseUrl}/`, assets_base_url: `${sandbox.baseUrl}/assets/` },
+      }),
     ]);
   });
 });
@@ -141,13 +150,19 @@ describe('bad input', () => {
   });
 
   it('answers a non-JSON content type with 415', async () => {
-    const reply = await driver.request('POST', '/orders', { body: 'order=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const reply = await driver.request('POST', '/orders', {
+      body: 'order=1',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(reply.status).toBe(415);
     expect(reply.json<{ errors: string[] }>().errors[0]).toMatch(/application\/json/);
   });
 
   it('answers a non-UTF-8 charset with 415 (SeQura takes UTF-8 JSON only)', async () => {
-    const reply = await driver.request('POST', '/orders', { body: '{}', headers: { 'Content-Type': 'application/json; charset=ISO-8859-1' } });
+    const reply = await driver.request('POST', '/orders', {
+      body: '{}',
+      headers: { 'Content-Type': 'application/json; charset=ISO-8859-1' },
+    });
     expect(reply.status).toBe(415);
   });
 
@@ -178,7 +193,9 @@ describe('bad input', () => {
 
 describe('credentials', () => {
   it('lists the merchant accounts in the shape of spec §2.10', async () => {
-    const reply = await driver.request('GET', '/merchants/credentials', { headers: { 'Sequra-Merchant-Id': 'pos_demo_es' } });
+    const reply = await driver.request('GET', '/merchants/credentials', {
+      headers: { 'Sequra-Merchant-Id': 'pos_demo_es' },
+    });
     expect(reply.status).toBe(200);
     const accounts = reply.json<Array<Record<string, unknown>>>();
     expect(accounts.map((account) => account.ref)).toEqual(['pos_demo_es', 'pos_demo_es_2']);
@@ -199,11 +216,19 @@ describe('credentials', () => {
 });
 
 interface PaymentMethods {
-  payment_options: Array<{ title: string; description: string | null; icon: string | null; category: string; methods: Array<Record<string, unknown>> }>;
+  payment_options: Array<{
+    title: string;
+    description: string | null;
+    icon: string | null;
+    category: string;
+    methods: Array<Record<string, unknown>>;
+  }>;
 }
 
 function products(body: PaymentMethods): Array<[unknown, unknown]> {
-  return body.payment_options.flatMap((option) => option.methods.map((method) => [method.product, method.campaign] as [unknown, unknown]));
+  return body.payment_options.flatMap((option) =>
+    option.methods.map((method) => [method.product, method.campaign] as [unknown, unknown]),
+  );
 }
 
 describe('payment methods', () => {
@@ -221,9 +246,30 @@ describe('payment methods', () => {
     expect(pp3).toMatchObject({ min_amount: 5000, max_amount: 300000 });
     for (const method of body.payment_options.flatMap((option) => option.methods)) {
       expect(Object.keys(method).sort()).toEqual(
-        ['campaign', 'claim', 'cost', 'cost_description', 'description', 'ends_at', 'icon', 'info_widget', 'long_title', 'max_amount', 'min_amount', 'product', 'starts_at', 'title', 'widget'].sort(),
+        [
+          'campaign',
+          'claim',
+          'cost',
+          'cost_description',
+          'description',
+          'ends_at',
+          'icon',
+          'info_widget',
+          'long_title',
+          'max_amount',
+          'min_amount',
+          'product',
+          'starts_at',
+          'title',
+          'widget',
+        ].sort(),
       );
-      expect(Object.keys(method.cost as object).sort()).toEqual(['down_payment_fees', 'instalment_fee', 'instalment_total', 'setup_fee']);
+      expect(Object.keys(method.cost as object).sort()).toEqual([
+        'down_payment_fees',
+        'instalment_fee',
+        'instalment_total',
+        'setup_fee',
+      ]);
     }
     expect(body.payment_options.map((option) => option.category)).toEqual(['pay_later', 'part_payment']);
   });
@@ -235,14 +281,18 @@ describe('payment methods', () => {
       ['pp5', 'temporary'],
     ]);
     const large = await driver.createOrder(sampleOrder({ lines: [250_000] }));
-    expect(products((await driver.request('GET', `/orders/${large}/payment_methods`)).json<PaymentMethods>())).toEqual([['pp3', null]]);
+    expect(products((await driver.request('GET', `/orders/${large}/payment_methods`)).json<PaymentMethods>())).toEqual([
+      ['pp3', null],
+    ]);
   });
 });
 
 describe('form_v2', () => {
   it('returns the identification snippet pointing at pumbaa_form', async () => {
     const uuid = await driver.createOrder();
-    const reply = await driver.request('GET', `/orders/${uuid}/form_v2?product=pp3&ajax=true`, { headers: { Accept: 'text/html' } });
+    const reply = await driver.request('GET', `/orders/${uuid}/form_v2?product=pp3&ajax=true`, {
+      headers: { Accept: 'text/html' },
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
     expect(reply.text).toContain("id='sq-identification-pp3'");

@@ -1,8 +1,8 @@
 // POST /orders (validation, 204 + Location) and POST /orders/{uuid}/form_deliveries (the SMS rules).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { sampleCart, sampleOrder, type JsonObject } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { sampleCart, sampleOrder, type JsonObject } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -36,7 +36,9 @@ describe('POST /orders', () => {
     expect(reply.status).toBe(204);
     expect(reply.text).toBe('');
     const location = reply.headers.get('location')!;
-    expect(location).toMatch(new RegExp(`^${sandbox.baseUrl}/orders/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
+    expect(location).toMatch(
+      new RegExp(`^${sandbox.baseUrl}/orders/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`),
+    );
     const uuid = location.split('/').pop()!;
     expect(await driver.orderState(uuid)).toBe('solicited');
   });
@@ -52,7 +54,15 @@ describe('POST /orders', () => {
       currency: 'EUR',
       order_total_with_tax: 5097,
       items: [
-        { type: 'product', reference: 'A', name: 'A', price_with_tax: 200, quantity: 1, total_with_tax: 200, downloadable: false },
+        {
+          type: 'product',
+          reference: 'A',
+          name: 'A',
+          price_with_tax: 200,
+          quantity: 1,
+          total_with_tax: 200,
+          downloadable: false,
+        },
         { type: 'handling', reference: 'H', name: 'Correos', total_with_tax: 295 },
         { type: 'discount', reference: 'D', name: 'Descuento', total_with_tax: -1500 },
         { reference: 'B', name: 'B', price_with_tax: 3030, quantity: 2, total_with_tax: 6060, downloadable: false },
@@ -92,7 +102,10 @@ describe('POST /orders', () => {
     const noAddresses = sampleOrder();
     delete noAddresses.delivery_address;
     delete noAddresses.invoice_address;
-    expect(await errorsOf(noAddresses)).toEqual(['Invalid data: delivery_address is required', 'Invalid data: invoice_address is required']);
+    expect(await errorsOf(noAddresses)).toEqual([
+      'Invalid data: delivery_address is required',
+      'Invalid data: invoice_address is required',
+    ]);
     (noAddresses.merchant as JsonObject).options = { addresses_may_be_missing: true };
     expect((await postOrder(noAddresses)).status).toBe(204);
 
@@ -101,15 +114,22 @@ describe('POST /orders', () => {
     expect(await errorsOf(dollars)).toEqual(['Invalid data: cart.currency must be one of "EUR"']);
 
     const euros = sampleOrder();
-    (((euros.cart as JsonObject).items as JsonObject[])[0]!).total_with_tax = 120.5;
+    ((euros.cart as JsonObject).items as JsonObject[])[0]!.total_with_tax = 120.5;
     expect(await errorsOf(euros)).toContain('Invalid data: cart.items[0].total_with_tax must be an integer (cents)');
 
     const free = sampleOrder({ lines: [] });
     expect(await errorsOf(free)).toEqual(['Invalid data: order_total_with_tax must be greater than 0 (got 0)']);
 
     const oddItem = sampleOrder();
-    ((oddItem.cart as JsonObject).items as JsonObject[]).push({ type: 'gift_card', reference: 'G', name: 'G', total_with_tax: 0 });
-    expect((await errorsOf(oddItem))[0]).toMatch(/^Invalid data: cart\.items\[1\]\.type 'gift_card' is not a valid item type/);
+    ((oddItem.cart as JsonObject).items as JsonObject[]).push({
+      type: 'gift_card',
+      reference: 'G',
+      name: 'G',
+      total_with_tax: 0,
+    });
+    expect((await errorsOf(oddItem))[0]).toMatch(
+      /^Invalid data: cart\.items\[1\]\.type 'gift_card' is not a valid item type/,
+    );
 
     const positiveDiscount = sampleOrder();
     (positiveDiscount.cart as JsonObject).items = [
@@ -121,7 +141,9 @@ describe('POST /orders', () => {
 
     const startedConfirmed = sampleOrder();
     startedConfirmed.state = 'confirmed';
-    expect(await errorsOf(startedConfirmed)).toEqual(["Invalid data: state must be empty when starting a solicitation (got 'confirmed')"]);
+    expect(await errorsOf(startedConfirmed)).toEqual([
+      "Invalid data: state must be empty when starting a solicitation (got 'confirmed')",
+    ]);
   });
 
   it('treats null and absent optional fields alike', async () => {
@@ -138,7 +160,10 @@ describe('POST /orders', () => {
 
   it('accepts notify_url and friends by default (manual-confirmation merchants should not send them)', async () => {
     const order = sampleOrder();
-    Object.assign(order.merchant as JsonObject, { notify_url: 'https://shop.example/ipn', return_url: 'https://shop.example/back' });
+    Object.assign(order.merchant as JsonObject, {
+      notify_url: 'https://shop.example/ipn',
+      return_url: 'https://shop.example/back',
+    });
     expect((await postOrder(order)).status).toBe(204);
   });
 
@@ -149,7 +174,9 @@ describe('POST /orders', () => {
       Object.assign(order.merchant as JsonObject, { notify_url: 'https://shop.example/ipn' });
       const reply = await new SandboxDriver(strict).request('POST', '/orders', { body: { order } });
       expect(reply.status).toBe(409);
-      expect(reply.json()).toEqual({ errors: ['Invalid data: merchant.notify_url is not allowed for manual-confirmation merchants'] });
+      expect(reply.json()).toEqual({
+        errors: ['Invalid data: merchant.notify_url is not allowed for manual-confirmation merchants'],
+      });
     } finally {
       await strict.close();
     }
@@ -168,7 +195,12 @@ describe('POST /orders', () => {
     it('accepts shipped_cart + unshipped_cart and finances both', async () => {
       const uuid = await driver.createOrder(shippedOrder());
       const view = (await driver.control('GET', `/orders/${uuid}`)).json<JsonObject>();
-      expect(view).toMatchObject({ order_total_with_tax: 12_000, cart: null, shipped_cart: { order_total_with_tax: 3000 }, unshipped_cart: { order_total_with_tax: 9000 } });
+      expect(view).toMatchObject({
+        order_total_with_tax: 12_000,
+        cart: null,
+        shipped_cart: { order_total_with_tax: 3000 },
+        unshipped_cart: { order_total_with_tax: 9000 },
+      });
     });
 
     it('forbids mixing cart with shipped carts either way', async () => {
@@ -206,7 +238,13 @@ describe('POST /orders/{uuid}/form_deliveries', () => {
     const reply = await driver.sendSms(uuid, { channel: 'sms', product_code: 'pp3', product: 'pp3', ajax: true });
     expect(reply.status).toBe(204);
     const view = (await driver.control('GET', `/orders/${uuid}`)).json<JsonObject>();
-    expect(view).toMatchObject({ state: 'solicited', sms_sent: 1, product_code: 'pp3', campaign: null, mobile_phone: '612 345 678' });
+    expect(view).toMatchObject({
+      state: 'solicited',
+      sms_sent: 1,
+      product_code: 'pp3',
+      campaign: null,
+      mobile_phone: '612 345 678',
+    });
   });
 
   it('answers 404 for an unknown order', async () => {
@@ -234,21 +272,30 @@ describe('POST /orders/{uuid}/form_deliveries', () => {
 
   it('requires the campaign for pp5', async () => {
     const uuid = await driver.createOrder();
-    expect(await smsErrors(uuid, { channel: 'sms', product_code: 'pp5' })).toEqual(['campaign is required for product pp5 (available: temporary)']);
+    expect(await smsErrors(uuid, { channel: 'sms', product_code: 'pp5' })).toEqual([
+      'campaign is required for product pp5 (available: temporary)',
+    ]);
     expect(await smsErrors(uuid, { channel: 'sms', product_code: 'pp5', campaign: 'summer' })).toEqual([
       "Campaign 'summer' is not available for product pp5 (available: temporary)",
     ]);
-    expect((await driver.sendSms(uuid, { channel: 'sms', product_code: 'pp5', campaign: 'temporary' })).status).toBe(204);
-    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({ product_code: 'pp5', campaign: 'temporary' });
+    expect((await driver.sendSms(uuid, { channel: 'sms', product_code: 'pp5', campaign: 'temporary' })).status).toBe(
+      204,
+    );
+    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({
+      product_code: 'pp5',
+      campaign: 'temporary',
+    });
   });
 
-  it("refuses a product whose min/max amount does not fit the order", async () => {
+  it('refuses a product whose min/max amount does not fit the order', async () => {
     const small = await driver.createOrder(sampleOrder({ lines: [4000] }));
     expect(await smsErrors(small, { channel: 'sms', product_code: 'pp3' })).toEqual([
       'Product pp3 is not available for this order: order_total_with_tax 4000 is outside min_amount 5000 and max_amount 300000',
     ]);
     const large = await driver.createOrder(sampleOrder({ lines: [150_001] }));
-    expect((await smsErrors(large, { channel: 'sms', product_code: 'i1' }))[0]).toMatch(/^Product i1 is not available for this order/);
+    expect((await smsErrors(large, { channel: 'sms', product_code: 'i1' }))[0]).toMatch(
+      /^Product i1 is not available for this order/,
+    );
     expect((await driver.sendSms(large, { channel: 'sms', product_code: 'pp3' })).status).toBe(204);
   });
 
@@ -257,7 +304,9 @@ describe('POST /orders/{uuid}/form_deliveries', () => {
     ((order.cart as JsonObject).items as JsonObject[]).push({ type: 'invoice_fee', total_with_tax: 100 });
     (order.cart as JsonObject).order_total_with_tax = 10_100;
     const uuid = await driver.createOrder(order);
-    expect((await smsErrors(uuid, { channel: 'sms', product_code: 'pp3' }))[0]).toMatch(/invoice fees are only allowed with i1/);
+    expect((await smsErrors(uuid, { channel: 'sms', product_code: 'pp3' }))[0]).toMatch(
+      /invoice fees are only allowed with i1/,
+    );
     expect((await driver.sendSms(uuid, { channel: 'sms', product_code: 'i1' })).status).toBe(204);
   });
 
@@ -276,16 +325,30 @@ describe('POST /orders/{uuid}/form_deliveries', () => {
 
   it('takes the number from delivery mobile, then invoice mobile, then delivery phone, then invoice phone', async () => {
     const cases: Array<[(address: JsonObject, kind: 'delivery' | 'invoice') => void, string]> = [
-      [(address, kind) => Object.assign(address, { mobile_phone: kind === 'delivery' ? '611 111 111' : '622 222 222' }), '611 111 111'],
-      [(address, kind) => Object.assign(address, { mobile_phone: kind === 'delivery' ? '' : '622 222 222', phone: '633 333 333' }), '622 222 222'],
-      [(address, kind) => {
-        delete address.mobile_phone;
-        address.phone = kind === 'delivery' ? '644 444 444' : '655 555 555';
-      }, '644 444 444'],
-      [(address, kind) => {
-        delete address.mobile_phone;
-        if (kind === 'invoice') address.phone = '666 666 666';
-      }, '666 666 666'],
+      [
+        (address, kind) =>
+          Object.assign(address, { mobile_phone: kind === 'delivery' ? '611 111 111' : '622 222 222' }),
+        '611 111 111',
+      ],
+      [
+        (address, kind) =>
+          Object.assign(address, { mobile_phone: kind === 'delivery' ? '' : '622 222 222', phone: '633 333 333' }),
+        '622 222 222',
+      ],
+      [
+        (address, kind) => {
+          delete address.mobile_phone;
+          address.phone = kind === 'delivery' ? '644 444 444' : '655 555 555';
+        },
+        '644 444 444',
+      ],
+      [
+        (address, kind) => {
+          delete address.mobile_phone;
+          if (kind === 'invoice') address.phone = '666 666 666';
+        },
+        '666 666 666',
+      ],
     ];
     for (const [change, expected] of cases) {
       const order = sampleOrder();

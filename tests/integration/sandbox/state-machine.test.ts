@@ -1,9 +1,9 @@
 // The order state machine of spec §4.5 as seen through PUT /orders/{uuid} (confirm, on hold, references) and the
 // shopper's outcomes (control API), including review timers, magic names and solicitation expiry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxDriver } from '../../../electron/core/sandbox/driver.ts';
-import { sampleOrder, type JsonObject } from '../../../electron/core/sandbox/fixtures.ts';
-import { startSandbox, type RunningSandbox } from '../../../electron/core/sandbox/server.ts';
+import { SandboxDriver } from '../../../sandbox/index.ts';
+import { sampleOrder, type JsonObject } from '../../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
 const REVIEW_DELAY_MS = 150;
 
@@ -73,7 +73,11 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     const uuid = await approved(order);
     expect((await driver.confirm(uuid, order)).status).toBe(200);
     const ref = nextRef();
-    const withRefs = { ...order, state: 'confirmed', merchant_reference: { order_ref_1: ref, order_ref_2: 'ticket-0080' } };
+    const withRefs = {
+      ...order,
+      state: 'confirmed',
+      merchant_reference: { order_ref_1: ref, order_ref_2: 'ticket-0080' },
+    };
     expect((await driver.putOrder(uuid, withRefs)).status).toBe(200);
     expect(await view(uuid)).toMatchObject({ order_ref_1: ref, order_ref_2: 'ticket-0080', confirmed_count: 2 });
   });
@@ -82,7 +86,10 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     const order = sampleOrder();
     const uuid = await approved(order);
     const numeric = 900_000 + refCounter++;
-    expect((await driver.putOrder(uuid, { ...order, state: 'confirmed', merchant_reference: { order_ref_1: numeric } })).status).toBe(200);
+    expect(
+      (await driver.putOrder(uuid, { ...order, state: 'confirmed', merchant_reference: { order_ref_1: numeric } }))
+        .status,
+    ).toBe(200);
     expect(await view(uuid)).toMatchObject({ order_ref_1: String(numeric) });
   });
 
@@ -115,7 +122,9 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     await driver.confirm(await approved(first), first, ref);
     const second = sampleOrder({ orderRef1: ref });
     const uuid = await approved(second);
-    expect(await conflictMessage(driver.confirm(uuid, { ...second, merchant_reference: undefined }))).toMatch(/is already used by another confirmed order/);
+    expect(await conflictMessage(driver.confirm(uuid, { ...second, merchant_reference: undefined }))).toMatch(
+      /is already used by another confirmed order/,
+    );
   });
 
   it('accepts a smaller cart (removed item) and stores it', async () => {
@@ -123,7 +132,11 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     const uuid = await approved(order);
     const smaller = sampleOrder({ lines: [5000] });
     expect((await driver.confirm(uuid, smaller)).status).toBe(200);
-    expect(await view(uuid)).toMatchObject({ state: 'confirmed', order_total_with_tax: 5000, cart: { order_total_with_tax: 5000 } });
+    expect(await view(uuid)).toMatchObject({
+      state: 'confirmed',
+      order_total_with_tax: 5000,
+      cart: { order_total_with_tax: 5000 },
+    });
   });
 
   it('answers 409 when an item was added', async () => {
@@ -132,7 +145,9 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     const added = sampleOrder({ lines: [5000, 7000] });
     const cart = added.cart as { items: JsonObject[]; order_total_with_tax: number };
     cart.items[1] = { ...cart.items[1], reference: 'SKU-NEW' };
-    expect(await conflictMessage(driver.confirm(uuid, added))).toBe("Item 'SKU-NEW' was added to the cart after the shopper's approval; start a new solicitation");
+    expect(await conflictMessage(driver.confirm(uuid, added))).toBe(
+      "Item 'SKU-NEW' was added to the cart after the shopper's approval; start a new solicitation",
+    );
   });
 
   it('answers 409 when the total was raised', async () => {
@@ -198,13 +213,17 @@ describe('orders that cannot be confirmed', () => {
     expect(await driver.orderState(review)).toBe('cancelled');
     messages.set('cancelled', await conflictMessage(driver.confirm(review, order)));
 
-    expect(messages.get('solicited')).toBe('The order has not been approved yet: the shopper has not completed the identification form');
+    expect(messages.get('solicited')).toBe(
+      'The order has not been approved yet: the shopper has not completed the identification form',
+    );
     expect(messages.get('solicited (no SMS)')).toBe(messages.get('solicited'));
     expect(messages.get('needs_review')).toMatch(/under review/);
     expect(messages.get('rejected')).toMatch(/rejected/);
     expect(messages.get('expired')).toMatch(/expired/);
     expect(messages.get('cancelled')).toMatch(/cancelled/);
-    const distinct = new Set([...messages.entries()].filter(([key]) => key !== 'solicited (no SMS)').map(([, message]) => message));
+    const distinct = new Set(
+      [...messages.entries()].filter(([key]) => key !== 'solicited (no SMS)').map(([, message]) => message),
+    );
     expect(distinct.size).toBe(6);
   });
 });
@@ -222,7 +241,13 @@ describe('review', () => {
     expect((await driver.confirm(uuid, order, nextRef())).status).toBe(200);
     const confirmed = await view(uuid);
     expect(confirmed).toMatchObject({ state: 'confirmed', was_on_hold: true });
-    expect((confirmed.history as Array<{ to: string }>).map((change) => change.to)).toEqual(['solicited', 'needs_review', 'on_hold', 'approved', 'confirmed']);
+    expect((confirmed.history as Array<{ to: string }>).map((change) => change.to)).toEqual([
+      'solicited',
+      'needs_review',
+      'on_hold',
+      'approved',
+      'confirmed',
+    ]);
   });
 
   it('needs_review → cancelled after the review delay for review_cancel', async () => {
@@ -236,8 +261,14 @@ describe('review', () => {
   it('sends the magic names "Review Test Approve" / "Review Test Cancel" to review when the shopper approves', async () => {
     const approve = await solicited(sampleOrder({ givenNames: 'Review Test', surnames: 'Approve' }));
     const cancel = await solicited(sampleOrder({ givenNames: 'Review', surnames: 'Test Cancel' }));
-    expect((await driver.shopper(approve, 'approve')).json()).toMatchObject({ state: 'needs_review', review: { result: 'approved' } });
-    expect((await driver.shopper(cancel, 'approve')).json()).toMatchObject({ state: 'needs_review', review: { result: 'cancelled' } });
+    expect((await driver.shopper(approve, 'approve')).json()).toMatchObject({
+      state: 'needs_review',
+      review: { result: 'approved' },
+    });
+    expect((await driver.shopper(cancel, 'approve')).json()).toMatchObject({
+      state: 'needs_review',
+      review: { result: 'cancelled' },
+    });
     await sleep(REVIEW_DELAY_MS + 50);
     expect(await driver.orderState(approve)).toBe('approved');
     expect(await driver.orderState(cancel)).toBe('cancelled');
@@ -246,7 +277,9 @@ describe('review', () => {
   it('refuses PUT state=on_hold unless the order is under review', async () => {
     const order = sampleOrder();
     const uuid = await approved(order);
-    expect(await conflictMessage(driver.putOrder(uuid, { ...order, state: 'on_hold' }))).toBe('Only an order under review can be put on hold; this order is approved');
+    expect(await conflictMessage(driver.putOrder(uuid, { ...order, state: 'on_hold' }))).toBe(
+      'Only an order under review can be put on hold; this order is approved',
+    );
   });
 
   it("with confirmUnderReview 'on_hold', a confirm under review answers 200 and leaves the order on hold", async () => {
@@ -258,7 +291,10 @@ describe('review', () => {
       await lenientDriver.sendSms(uuid);
       await lenientDriver.shopper(uuid, 'review_approve');
       expect((await lenientDriver.confirm(uuid, order)).status).toBe(200);
-      expect((await lenientDriver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({ state: 'on_hold', confirmed_count: 0 });
+      expect((await lenientDriver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({
+        state: 'on_hold',
+        confirmed_count: 0,
+      });
     } finally {
       await lenient.close();
     }
@@ -278,7 +314,9 @@ describe('solicitation expiry', () => {
       await shortDriver.shopper(approvedInTime, 'approve');
       await sleep(400);
       expect(await shortDriver.orderState(uuid)).toBe('expired');
-      expect((await shortDriver.confirm(uuid, order)).json()).toEqual({ errors: ['The solicitation expired before the shopper completed it; start a new solicitation'] });
+      expect((await shortDriver.confirm(uuid, order)).json()).toEqual({
+        errors: ['The solicitation expired before the shopper completed it; start a new solicitation'],
+      });
       expect((await shortDriver.shopper(uuid, 'approve')).status).toBe(409);
       expect((await shortDriver.sendSms(uuid)).status).toBe(409);
       // Only solicited orders expire: an approval waits for the cashier.
@@ -290,7 +328,10 @@ describe('solicitation expiry', () => {
 
   it('honours merchant.timeout.timeout_at when it comes before the TTL', async () => {
     const order = sampleOrder();
-    (order.merchant as JsonObject).timeout = { timeout_at: new Date(Date.now() + 200).toISOString(), timeout_url: 'https://shop.example/timeout' };
+    (order.merchant as JsonObject).timeout = {
+      timeout_at: new Date(Date.now() + 200).toISOString(),
+      timeout_url: 'https://shop.example/timeout',
+    };
     const uuid = await driver.createOrder(order);
     await sleep(300);
     expect(await driver.orderState(uuid)).toBe('expired');
@@ -302,7 +343,9 @@ describe('PUT without a state change', () => {
     const order = sampleOrder();
     const uuid = await approved(order);
     const ref = nextRef();
-    expect((await driver.putOrder(uuid, { ...order, state: '', merchant_reference: { order_ref_1: ref } })).status).toBe(200);
+    expect(
+      (await driver.putOrder(uuid, { ...order, state: '', merchant_reference: { order_ref_1: ref } })).status,
+    ).toBe(200);
     expect(await view(uuid)).toMatchObject({ state: 'approved', order_ref_1: ref, confirmed_count: 0 });
   });
 });

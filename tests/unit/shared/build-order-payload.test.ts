@@ -11,7 +11,12 @@ import {
   withRoundingAdjustment,
   type OrderContext,
 } from '../../../shared/order/build-order-payload.ts';
-import { itemsTotalWithTax, OrderPayloadSchema, type CartPayload, type OrderItem } from '../../../shared/order/payload.ts';
+import {
+  itemsTotalWithTax,
+  OrderPayloadSchema,
+  type CartPayload,
+  type OrderItem,
+} from '../../../shared/order/payload.ts';
 import { cartTotals, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { Shopper } from '../../../shared/sale/shopper.ts';
 import { VALIDATION_CODES } from '../../../shared/sale/validation-codes.ts';
@@ -64,7 +69,15 @@ function orderContext(overrides: Partial<OrderContext> = {}): OrderContext {
   };
 }
 
-function build(overrides: { cart?: SaleCart; shopper?: Shopper; context?: Partial<OrderContext>; state?: '' | 'confirmed'; orderRef1?: string } = {}) {
+function build(
+  overrides: {
+    cart?: SaleCart;
+    shopper?: Shopper;
+    context?: Partial<OrderContext>;
+    state?: '' | 'confirmed';
+    orderRef1?: string;
+  } = {},
+) {
   return buildOrderPayload({
     cart: overrides.cart ?? saleCart(),
     shopper: overrides.shopper ?? shopper(),
@@ -101,8 +114,24 @@ describe('buildOrderPayload', () => {
         order_total_with_tax: 70_885,
         cart_ref: 'BCN-01-T2-000042-1',
         items: [
-          { type: 'product', reference: 'SKU-100', name: 'Sofá 3 plazas', price_with_tax: 79_900, quantity: 1, total_with_tax: 79_900, downloadable: false },
-          { type: 'product', reference: 'SKU-200', name: 'Cojín', price_with_tax: 1_995, quantity: 3, total_with_tax: 5_985, downloadable: false },
+          {
+            type: 'product',
+            reference: 'SKU-100',
+            name: 'Sofá 3 plazas',
+            price_with_tax: 79_900,
+            quantity: 1,
+            total_with_tax: 79_900,
+            downloadable: false,
+          },
+          {
+            type: 'product',
+            reference: 'SKU-200',
+            name: 'Cojín',
+            price_with_tax: 1_995,
+            quantity: 3,
+            total_with_tax: 5_985,
+            downloadable: false,
+          },
           { type: 'discount', reference: 'disc-1', name: 'Promo primavera', total_with_tax: -5_000 },
           { type: 'other_payment', reference: 'CASH', name: 'Pagado en efectivo en tienda', total_with_tax: -10_000 },
         ],
@@ -133,7 +162,13 @@ describe('buildOrderPayload', () => {
         nin_control: 'BAA000589',
       },
       gui: { layout: 'desktop' },
-      platform: { name: 'sequra-pos', version: '0.1.0', uname: 'Windows_NT 10.0.19045 x64', db_name: 'json-journal', db_version: '1' },
+      platform: {
+        name: 'sequra-pos',
+        version: '0.1.0',
+        uname: 'Windows_NT 10.0.19045 x64',
+        db_name: 'json-journal',
+        db_version: '1',
+      },
     });
     // The financed amount is the till's, to the cent.
     expect(payload.cart?.order_total_with_tax).toBe(cartTotals(saleCart()).financedCents);
@@ -160,7 +195,11 @@ describe('buildOrderPayload', () => {
       const payload = build({ cart });
       expectSumRule(payload.cart);
       expect(payload.cart?.order_total_with_tax).toBe(linesTotal - discount - paid);
-      expect(payload.cart?.items.some((item) => item.type === 'handling' || ('reference' in item && item.reference === ROUNDING_ITEM_REFERENCE))).toBe(false);
+      expect(
+        payload.cart?.items.some(
+          (item) => item.type === 'handling' || ('reference' in item && item.reference === ROUNDING_ITEM_REFERENCE),
+        ),
+      ).toBe(false);
     }
   });
 
@@ -209,15 +248,26 @@ describe('buildOrderPayload', () => {
     const payload = build({ context: { usesShippedCart: true } });
     expect(payload.merchant.options).toEqual({ uses_shipped_cart: true });
     expect(payload).not.toHaveProperty('cart');
-    expect(payload.unshipped_cart).toEqual({ currency: 'EUR', gift: false, order_total_with_tax: 0, cart_ref: 'BCN-01-T2-000042-1', items: [] });
+    expect(payload.unshipped_cart).toEqual({
+      currency: 'EUR',
+      gift: false,
+      order_total_with_tax: 0,
+      cart_ref: 'BCN-01-T2-000042-1',
+      items: [],
+    });
     expect(payload.shipped_cart?.items).toEqual(build().cart?.items);
     expectSumRule(payload.shipped_cart);
     expect(OrderPayloadSchema.safeParse(payload).success).toBe(true);
   });
 
   it('sends nin_control only when there is one, and refuses to omit a required one', () => {
-    expect(build({ shopper: shopper({ ninControl: '' }), context: { requireNinControl: false } }).customer).not.toHaveProperty('nin_control');
-    expect(build({ shopper: shopper({ ninControl: 'BAA000589' }), context: { requireNinControl: false } }).customer.nin_control).toBe('BAA000589');
+    expect(
+      build({ shopper: shopper({ ninControl: '' }), context: { requireNinControl: false } }).customer,
+    ).not.toHaveProperty('nin_control');
+    expect(
+      build({ shopper: shopper({ ninControl: 'BAA000589' }), context: { requireNinControl: false } }).customer
+        .nin_control,
+    ).toBe('BAA000589');
     expect(catchBuildError(() => build({ shopper: shopper({ ninControl: '' }) })).code).toBe('nin_control.required');
   });
 
@@ -240,14 +290,18 @@ describe('buildOrderPayload', () => {
   it('is deterministic: same sale, byte-identical JSON, whatever the input key order', () => {
     const first = JSON.stringify(build({ state: 'confirmed', orderRef1: 'T-9' }));
     const reordered = JSON.parse(JSON.stringify(saleCart()), (_key, value: unknown) =>
-      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value,
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).reverse())
+        : value,
     ) as SaleCart;
     const second = JSON.stringify(build({ cart: reordered, state: 'confirmed', orderRef1: 'T-9' }));
     expect(second).toBe(first);
   });
 
   it('refuses an invalid cart instead of sending it', () => {
-    expect(() => build({ cart: saleCart({ discounts: [{ id: 'd', name: 'x', amountCents: 10_000_000 }] }) })).toThrow(ZodError);
+    expect(() => build({ cart: saleCart({ discounts: [{ id: 'd', name: 'x', amountCents: 10_000_000 }] }) })).toThrow(
+      ZodError,
+    );
     expect(() => build({ cart: { lines: [], discounts: [], tillPayments: [] } })).toThrow(ZodError);
   });
 
@@ -257,7 +311,17 @@ describe('buildOrderPayload', () => {
 });
 
 describe('withRoundingAdjustment', () => {
-  const items: OrderItem[] = [{ type: 'product', reference: 'R', name: 'N', price_with_tax: 333, quantity: 3, total_with_tax: 999, downloadable: false }];
+  const items: OrderItem[] = [
+    {
+      type: 'product',
+      reference: 'R',
+      name: 'N',
+      price_with_tax: 333,
+      quantity: 3,
+      total_with_tax: 999,
+      downloadable: false,
+    },
+  ];
 
   it('leaves matching items alone', () => {
     expect(withRoundingAdjustment(items, 999, 'es-ES')).toBe(items);
@@ -266,34 +330,62 @@ describe('withRoundingAdjustment', () => {
   it('adds a visible handling item when the items fall short, without touching prices', () => {
     const adjusted = withRoundingAdjustment(items, 1_000, 'es-ES');
     expect(adjusted[0]).toEqual(items[0]);
-    expect(adjusted[1]).toEqual({ type: 'handling', reference: 'ROUNDING', name: 'Ajuste por redondeo', total_with_tax: 1 });
+    expect(adjusted[1]).toEqual({
+      type: 'handling',
+      reference: 'ROUNDING',
+      name: 'Ajuste por redondeo',
+      total_with_tax: 1,
+    });
     expect(itemsTotalWithTax(adjusted)).toBe(1_000);
   });
 
   it('adds a discount item when the items exceed the total', () => {
     const adjusted = withRoundingAdjustment(items, 998, 'en-GB');
-    expect(adjusted[1]).toEqual({ type: 'discount', reference: 'ROUNDING', name: 'Rounding adjustment', total_with_tax: -1 });
+    expect(adjusted[1]).toEqual({
+      type: 'discount',
+      reference: 'ROUNDING',
+      name: 'Rounding adjustment',
+      total_with_tax: -1,
+    });
     expect(itemsTotalWithTax(adjusted)).toBe(998);
   });
 });
 
 describe('buildHandoverUpdate', () => {
   it('ships everything, leaves nothing unshipped and marks the handover time', () => {
-    const update = buildHandoverUpdate({ cart: saleCart(), shopper: shopper(), context: orderContext(), orderRef1: 'BCN-01-T2-000042', deliveredAt: '2026-03-15T10:42:00+01:00' });
+    const update = buildHandoverUpdate({
+      cart: saleCart(),
+      shopper: shopper(),
+      context: orderContext(),
+      orderRef1: 'BCN-01-T2-000042',
+      deliveredAt: '2026-03-15T10:42:00+01:00',
+    });
     expect(update.merchant).toEqual({ id: 'pos_merchant', store_ref: 'BCN-01' });
     expect(update.merchant_reference).toEqual({ order_ref_1: 'BCN-01-T2-000042' });
     expect(update.unshipped_cart).toMatchObject({ order_total_with_tax: 0, items: [] });
     expect(update.shipped_cart.items).toEqual(build().cart?.items);
     expect(update.shipped_cart.order_total_with_tax).toBe(70_885);
     expect(update.trackings).toEqual([
-      { type: 'pickup_store', reference: 'BCN-01-T2-000042', store_ref: 'BCN-01', operator_ref: 'op-17', delivered_at: '2026-03-15T10:42:00+01:00' },
+      {
+        type: 'pickup_store',
+        reference: 'BCN-01-T2-000042',
+        store_ref: 'BCN-01',
+        operator_ref: 'op-17',
+        delivered_at: '2026-03-15T10:42:00+01:00',
+      },
     ]);
     expect(update.customer?.nin).toBe('23232323T');
   });
 
   it('refuses a handover time that is not ISO-8601', () => {
     expect(() =>
-      buildHandoverUpdate({ cart: saleCart(), shopper: shopper(), context: orderContext(), orderRef1: 'T-1', deliveredAt: '15/03/2026 10:42' }),
+      buildHandoverUpdate({
+        cart: saleCart(),
+        shopper: shopper(),
+        context: orderContext(),
+        orderRef1: 'T-1',
+        deliveredAt: '15/03/2026 10:42',
+      }),
     ).toThrow(ZodError);
   });
 });
@@ -320,26 +412,59 @@ describe('returns', () => {
     const update = returnUpdate({ lines: [{ lineId: 'line-2', quantity: 2 }], refunds: [] });
     const products = update.shipped_cart.items.filter((item) => item.type === 'product');
     expect(products).toEqual([
-      { type: 'product', reference: 'SKU-100', name: 'Sofá 3 plazas', price_with_tax: 79_900, quantity: 1, total_with_tax: 79_900, downloadable: false },
-      { type: 'product', reference: 'SKU-200', name: 'Cojín', price_with_tax: 1_995, quantity: 1, total_with_tax: 1_995, downloadable: false },
+      {
+        type: 'product',
+        reference: 'SKU-100',
+        name: 'Sofá 3 plazas',
+        price_with_tax: 79_900,
+        quantity: 1,
+        total_with_tax: 79_900,
+        downloadable: false,
+      },
+      {
+        type: 'product',
+        reference: 'SKU-200',
+        name: 'Cojín',
+        price_with_tax: 1_995,
+        quantity: 1,
+        total_with_tax: 1_995,
+        downloadable: false,
+      },
     ]);
     expect(update.shipped_cart.order_total_with_tax).toBe(70_885 - 2 * 1_995);
     expectSumRule(update.shipped_cart);
     expect(update.unshipped_cart).toMatchObject({ order_total_with_tax: 0, items: [] });
     // Discounts and what was paid at the till stay as they were.
-    expect(update.shipped_cart.items.filter((item) => item.type !== 'product').map((item) => item.total_with_tax)).toEqual([-5_000, -10_000]);
+    expect(
+      update.shipped_cart.items.filter((item) => item.type !== 'product').map((item) => item.total_with_tax),
+    ).toEqual([-5_000, -10_000]);
   });
 
   it('drops a fully returned line and adds refunds as negative other_payment items', () => {
-    const update = returnUpdate({ lines: [{ lineId: 'line-2', quantity: 3 }], refunds: [{ id: 'ref-7', amountCents: 1_500 }] });
-    expect(update.shipped_cart.items.map((item) => ('reference' in item ? item.reference : item.type))).toEqual(['SKU-100', 'disc-1', 'CASH', 'r_ref-7']);
-    expect(update.shipped_cart.items.at(-1)).toEqual({ type: 'other_payment', reference: 'r_ref-7', name: 'Devolución', total_with_tax: -1_500 });
+    const update = returnUpdate({
+      lines: [{ lineId: 'line-2', quantity: 3 }],
+      refunds: [{ id: 'ref-7', amountCents: 1_500 }],
+    });
+    expect(update.shipped_cart.items.map((item) => ('reference' in item ? item.reference : item.type))).toEqual([
+      'SKU-100',
+      'disc-1',
+      'CASH',
+      'r_ref-7',
+    ]);
+    expect(update.shipped_cart.items.at(-1)).toEqual({
+      type: 'other_payment',
+      reference: 'r_ref-7',
+      name: 'Devolución',
+      total_with_tax: -1_500,
+    });
     expect(update.shipped_cart.order_total_with_tax).toBe(70_885 - 5_985 - 1_500);
     expectSumRule(update.shipped_cart);
   });
 
   it('reports the new financed amount before sending', () => {
-    expect(returnTotals(saleCart(), { lines: [{ lineId: 'line-2', quantity: 1 }], refunds: [{ id: 'a', amountCents: 5 }] })).toEqual({
+    expect(
+      returnTotals(saleCart(), { lines: [{ lineId: 'line-2', quantity: 1 }], refunds: [{ id: 'a', amountCents: 5 }] }),
+    ).toEqual({
       originalFinancedCents: 70_885,
       returnedGoodsCents: 1_995,
       refundsCents: 5,
@@ -358,7 +483,9 @@ describe('returns', () => {
     const error = catchBuildError(() => returnUpdate({ lines: [{ lineId: 'line-1', quantity: 1 }], refunds: [] }));
     expect(error.code).toBe('return.exceeds_financed');
     expect(error.details).toEqual({ financedCents: 70_885, reductionCents: 79_900 });
-    expect(catchBuildError(() => returnUpdate({ lines: [], refunds: [{ id: 'x', amountCents: 70_886 }] })).code).toBe('return.exceeds_financed');
+    expect(catchBuildError(() => returnUpdate({ lines: [], refunds: [{ id: 'x', amountCents: 70_886 }] })).code).toBe(
+      'return.exceeds_financed',
+    );
   });
 
   it('refuses returns that do not match the sale', () => {
@@ -367,13 +494,29 @@ describe('returns', () => {
     expect(codeOf({ lines: [{ lineId: 'nope', quantity: 1 }], refunds: [] })).toBe('return.unknown_line');
     expect(codeOf({ lines: [{ lineId: 'line-2', quantity: 4 }], refunds: [] })).toBe('return.quantity_exceeds_sold');
     // Two entries for one line add up.
-    expect(codeOf({ lines: [{ lineId: 'line-2', quantity: 2 }, { lineId: 'line-2', quantity: 2 }], refunds: [] })).toBe('return.quantity_exceeds_sold');
+    expect(
+      codeOf({
+        lines: [
+          { lineId: 'line-2', quantity: 2 },
+          { lineId: 'line-2', quantity: 2 },
+        ],
+        refunds: [],
+      }),
+    ).toBe('return.quantity_exceeds_sold');
     expect(codeOf({ lines: [{ lineId: 'line-2', quantity: 0 }], refunds: [] })).toBe('return.invalid_quantity');
     expect(codeOf({ lines: [{ lineId: 'line-2', quantity: -1 }], refunds: [] })).toBe('return.invalid_quantity');
     expect(codeOf({ lines: [], refunds: [{ id: 'r', amountCents: 0 }] })).toBe('return.invalid_refund');
     expect(codeOf({ lines: [], refunds: [{ id: 'r', amountCents: 10.5 }] })).toBe('return.invalid_refund');
     expect(codeOf({ lines: [], refunds: [{ id: '', amountCents: 10 }] })).toBe('return.invalid_refund');
-    expect(codeOf({ lines: [], refunds: [{ id: 'r', amountCents: 10 }, { id: 'r', amountCents: 20 }] })).toBe('return.duplicate_refund');
+    expect(
+      codeOf({
+        lines: [],
+        refunds: [
+          { id: 'r', amountCents: 10 },
+          { id: 'r', amountCents: 20 },
+        ],
+      }),
+    ).toBe('return.duplicate_refund');
   });
 
   it('uses error codes the UI can translate', () => {

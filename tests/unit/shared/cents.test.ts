@@ -40,9 +40,12 @@ describe('parseEuroInput', () => {
     expect(parseEuroInput(input)).toEqual({ ok: false, code: 'money.negative' });
   });
 
-  it.each(['', 'abc', '12,', ',50', '1,2,3', '12 50', '1e3', '12,5a', 'NaN', '1,234.56', '0x10'])('rejects garbage %j', (input) => {
-    expect(parseEuroInput(input)).toEqual({ ok: false, code: 'money.invalid' });
-  });
+  it.each(['', 'abc', '12,', ',50', '1,2,3', '12 50', '1e3', '12,5a', 'NaN', '1,234.56', '0x10'])(
+    'rejects garbage %j',
+    (input) => {
+      expect(parseEuroInput(input)).toEqual({ ok: false, code: 'money.invalid' });
+    },
+  );
 
   it('rejects amounts above the till maximum', () => {
     expect(parseEuroInput('9999999,99')).toEqual({ ok: true, cents: MAX_AMOUNT_CENTS });

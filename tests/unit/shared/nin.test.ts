@@ -22,12 +22,19 @@ describe('validateNin', () => {
     expect(validateNin('X1234567T')).toMatchObject({ ok: false, code: 'nin.letter' });
   });
 
-  it.each(['', '1234567T', '123456789T', '23232323', 'T23232323', 'A1234567L', 'X12345678L', '2323232ÑT', '23232323TT'])(
-    'reports a format error for %j',
-    (nin) => {
-      expect(validateNin(nin)).toMatchObject({ ok: false, code: 'nin.format' });
-    },
-  );
+  it.each([
+    '',
+    '1234567T',
+    '123456789T',
+    '23232323',
+    'T23232323',
+    'A1234567L',
+    'X12345678L',
+    '2323232ÑT',
+    '23232323TT',
+  ])('reports a format error for %j', (nin) => {
+    expect(validateNin(nin)).toMatchObject({ ok: false, code: 'nin.format' });
+  });
 
   it('normalizes case, spaces, dots and dashes', () => {
     expect(normalizeNin(' 23.232.323-t ')).toBe('23232323T');

@@ -10,7 +10,14 @@ import {
 } from '../../../shared/order/payload.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
 
-const emptyAddress = { company: '', address_line_1: '', address_line_2: '', postal_code: '', city: '', country_code: 'ES' };
+const emptyAddress = {
+  company: '',
+  address_line_1: '',
+  address_line_2: '',
+  postal_code: '',
+  city: '',
+  country_code: 'ES',
+};
 
 function minimalOrder(): OrderPayload {
   return {
@@ -20,12 +27,28 @@ function minimalOrder(): OrderPayload {
       currency: 'EUR',
       gift: false,
       order_total_with_tax: 10,
-      items: [{ type: 'product', reference: 'R1', name: 'N', price_with_tax: 5, quantity: 2, total_with_tax: 10, downloadable: false }],
+      items: [
+        {
+          type: 'product',
+          reference: 'R1',
+          name: 'N',
+          price_with_tax: 5,
+          quantity: 2,
+          total_with_tax: 10,
+          downloadable: false,
+        },
+      ],
     },
     delivery_method: { name: 'instore' },
     delivery_address: emptyAddress,
     invoice_address: emptyAddress,
-    customer: { email: 'x@example.com', logged_in: 'unknown', language_code: 'es-ES', ip_number: '127.0.0.1', user_agent: 'pos' },
+    customer: {
+      email: 'x@example.com',
+      logged_in: 'unknown',
+      language_code: 'es-ES',
+      ip_number: '127.0.0.1',
+      user_agent: 'pos',
+    },
     gui: { layout: 'desktop' },
     platform: { name: 'sequra-pos', version: '1', uname: 'x', db_name: 'json-journal', db_version: '1' },
   };
@@ -54,7 +77,11 @@ describe('OrderPayloadSchema', () => {
     expect(result.success).toBe(false);
     const issue = result.error?.issues.find((candidate) => candidate.message === 'payload.items_total_mismatch');
     expect(issue?.path).toEqual(['cart', 'order_total_with_tax']);
-    expect(issue && 'params' in issue ? issue.params : undefined).toMatchObject({ itemsTotal: 10, orderTotal: 11, diff: 1 });
+    expect(issue && 'params' in issue ? issue.params : undefined).toMatchObject({
+      itemsTotal: 10,
+      orderTotal: 11,
+      diff: 1,
+    });
   });
 
   it('renders SeQura’s own sum-rule sentence', () => {
@@ -62,31 +89,48 @@ describe('OrderPayloadSchema', () => {
     expect(describeItemsTotalMismatch({ order_total_with_tax: 5097, items })).toBe(
       "Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060) but order_total_with_tax is 5097. The diff is 42.",
     );
-    expect(describeItemsTotalMismatch({ order_total_with_tax: 5097, items }, 'shipped_cart')).toMatch(/^Invalid data: In shipped_cart, items'/);
+    expect(describeItemsTotalMismatch({ order_total_with_tax: 5097, items }, 'shipped_cart')).toMatch(
+      /^Invalid data: In shipped_cart, items'/,
+    );
     expect(describeItemsTotalMismatch({ order_total_with_tax: 5055, items })).toBeNull();
   });
 
   it('refuses non-integer money and obsolete fields', () => {
     const order = minimalOrder();
     const item = order.cart!.items[0]!;
-    expect(errorsFor({ ...order, cart: { ...order.cart!, order_total_with_tax: 10.5, items: [{ ...item, total_with_tax: 10.5 }] } })).toMatchObject({
+    expect(
+      errorsFor({
+        ...order,
+        cart: { ...order.cart!, order_total_with_tax: 10.5, items: [{ ...item, total_with_tax: 10.5 }] },
+      }),
+    ).toMatchObject({
       'cart.order_total_with_tax': 'money.invalid',
       'cart.items.0.total_with_tax': 'money.invalid',
     });
-    expect(errorsFor({ ...order, cart: { ...order.cart!, order_total_without_tax: 10 } })).toEqual({ 'cart.order_total_without_tax': 'unexpected_field' });
+    expect(errorsFor({ ...order, cart: { ...order.cart!, order_total_without_tax: 10 } })).toEqual({
+      'cart.order_total_without_tax': 'unexpected_field',
+    });
     expect(errorsFor({ ...order, cart: { ...order.cart!, currency: 'USD' } })).toEqual({ 'cart.currency': 'invalid' });
   });
 
   it('needs something to finance', () => {
     const order = minimalOrder();
-    expect(errorsFor({ ...order, cart: { currency: 'EUR', order_total_with_tax: 0, items: [] } })).toEqual({ cart: 'payload.nothing_to_finance' });
+    expect(errorsFor({ ...order, cart: { currency: 'EUR', order_total_with_tax: 0, items: [] } })).toEqual({
+      cart: 'payload.nothing_to_finance',
+    });
   });
 
   it('takes either cart or shipped/unshipped carts with the option, never both', () => {
     const order = minimalOrder();
     const cart = order.cart!;
     const emptyCart = { currency: 'EUR', order_total_with_tax: 0, items: [] };
-    const shippedMode = { ...order, merchant: { ...order.merchant, options: { uses_shipped_cart: true } }, cart: undefined, shipped_cart: cart, unshipped_cart: emptyCart };
+    const shippedMode = {
+      ...order,
+      merchant: { ...order.merchant, options: { uses_shipped_cart: true } },
+      cart: undefined,
+      shipped_cart: cart,
+      unshipped_cart: emptyCart,
+    };
     expect(errorsFor(shippedMode)).toEqual({});
     expect(errorsFor({ ...shippedMode, cart })).toEqual({ cart: 'payload.cart_forbidden_with_shipped_cart' });
     expect(errorsFor({ ...shippedMode, unshipped_cart: undefined })).toEqual({ unshipped_cart: 'required' });
@@ -107,15 +151,33 @@ describe('OrderPayloadSchema', () => {
 
 describe('OrderItemSchema', () => {
   it('wants discounts and other payments negative', () => {
-    expect(OrderItemSchema.safeParse({ type: 'discount', reference: 'D', name: 'Promo', total_with_tax: -100 }).success).toBe(true);
-    expect(OrderItemSchema.safeParse({ type: 'discount', reference: 'D', name: 'Promo', total_with_tax: 100 }).success).toBe(false);
-    expect(OrderItemSchema.safeParse({ type: 'other_payment', reference: 'CASH', name: 'Efectivo', total_with_tax: 0 }).success).toBe(false);
-    expect(OrderItemSchema.safeParse({ type: 'handling', reference: 'H', name: 'Envío', total_with_tax: -1 }).success).toBe(false);
+    expect(
+      OrderItemSchema.safeParse({ type: 'discount', reference: 'D', name: 'Promo', total_with_tax: -100 }).success,
+    ).toBe(true);
+    expect(
+      OrderItemSchema.safeParse({ type: 'discount', reference: 'D', name: 'Promo', total_with_tax: 100 }).success,
+    ).toBe(false);
+    expect(
+      OrderItemSchema.safeParse({ type: 'other_payment', reference: 'CASH', name: 'Efectivo', total_with_tax: 0 })
+        .success,
+    ).toBe(false);
+    expect(
+      OrderItemSchema.safeParse({ type: 'handling', reference: 'H', name: 'Envío', total_with_tax: -1 }).success,
+    ).toBe(false);
   });
 
   it('knows every documented type and refuses unknown ones', () => {
     const valid = [
-      { type: 'service', reference: 'S', name: 'Montaje', price_with_tax: 100, quantity: 1, total_with_tax: 100, downloadable: false, ends_in: 'P3M' },
+      {
+        type: 'service',
+        reference: 'S',
+        name: 'Montaje',
+        price_with_tax: 100,
+        quantity: 1,
+        total_with_tax: 100,
+        downloadable: false,
+        ends_in: 'P3M',
+      },
       { type: 'invoice_fee', total_with_tax: 195 },
       { type: 'registration', reference: 'R-reg', name: 'Reg. R', total_with_tax: 500 },
     ];
@@ -124,7 +186,15 @@ describe('OrderItemSchema', () => {
   });
 
   it('wants exactly one of ends_on / ends_in on a service', () => {
-    const service = { type: 'service', reference: 'S', name: 'N', price_with_tax: 1, quantity: 1, total_with_tax: 1, downloadable: false };
+    const service = {
+      type: 'service',
+      reference: 'S',
+      name: 'N',
+      price_with_tax: 1,
+      quantity: 1,
+      total_with_tax: 1,
+      downloadable: false,
+    };
     expect(OrderItemSchema.safeParse(service).success).toBe(false);
     expect(OrderItemSchema.safeParse({ ...service, ends_on: '2026-12-31', ends_in: 'P1M' }).success).toBe(false);
     expect(OrderItemSchema.safeParse({ ...service, ends_on: '2026-12-31' }).success).toBe(true);
@@ -136,12 +206,20 @@ describe('OrderUpdatePayloadSchema', () => {
 
   it('accepts a cancellation (both carts empty)', () => {
     expect(
-      OrderUpdatePayloadSchema.safeParse({ merchant: { id: 'm' }, merchant_reference: { order_ref_1: 'T-1' }, unshipped_cart: empty, shipped_cart: empty }).success,
+      OrderUpdatePayloadSchema.safeParse({
+        merchant: { id: 'm' },
+        merchant_reference: { order_ref_1: 'T-1' },
+        unshipped_cart: empty,
+        shipped_cart: empty,
+      }).success,
     ).toBe(true);
   });
 
   it('needs the reference and both carts, and checks each cart’s sum', () => {
-    const result = OrderUpdatePayloadSchema.safeParse({ merchant: { id: 'm' }, shipped_cart: { ...empty, order_total_with_tax: 5 } });
+    const result = OrderUpdatePayloadSchema.safeParse({
+      merchant: { id: 'm' },
+      shipped_cart: { ...empty, order_total_with_tax: 5 },
+    });
     expect(result.success ? {} : fieldErrors(result.error)).toEqual({
       merchant_reference: 'required',
       unshipped_cart: 'required',
@@ -151,26 +229,40 @@ describe('OrderUpdatePayloadSchema', () => {
 
   it('does not take the operator or options in merchant', () => {
     expect(
-      OrderUpdatePayloadSchema.safeParse({ merchant: { id: 'm', operator_ref: 'op' }, merchant_reference: { order_ref_1: 'T-1' }, unshipped_cart: empty, shipped_cart: empty }).success,
+      OrderUpdatePayloadSchema.safeParse({
+        merchant: { id: 'm', operator_ref: 'op' },
+        merchant_reference: { order_ref_1: 'T-1' },
+        unshipped_cart: empty,
+        shipped_cart: empty,
+      }).success,
     ).toBe(false);
   });
 });
 
 describe('FormDeliveryRequestSchema', () => {
   it('accepts the docs example', () => {
-    expect(FormDeliveryRequestSchema.parse({ channel: 'sms', product_code: 'pp3' })).toEqual({ channel: 'sms', product_code: 'pp3' });
+    expect(FormDeliveryRequestSchema.parse({ channel: 'sms', product_code: 'pp3' })).toEqual({
+      channel: 'sms',
+      product_code: 'pp3',
+    });
   });
 
   it('requires a campaign for pp5', () => {
     const result = FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp5' });
     expect(result.success ? {} : fieldErrors(result.error)).toEqual({ campaign: 'form_delivery.campaign_required' });
-    expect(FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp5', campaign: 'verano' }).success).toBe(true);
+    expect(
+      FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp5', campaign: 'verano' }).success,
+    ).toBe(true);
   });
 
   it('only knows the sms channel and a product equal to product_code', () => {
     expect(FormDeliveryRequestSchema.safeParse({ channel: 'email', product_code: 'pp3' }).success).toBe(false);
-    expect(FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp3', product: 'i1' }).success).toBe(false);
-    expect(FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp3', product: 'pp3' }).success).toBe(true);
+    expect(FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp3', product: 'i1' }).success).toBe(
+      false,
+    );
+    expect(FormDeliveryRequestSchema.safeParse({ channel: 'sms', product_code: 'pp3', product: 'pp3' }).success).toBe(
+      true,
+    );
   });
 });
 
@@ -178,7 +270,11 @@ describe('CartPayloadSchema', () => {
   it('allows an empty cart (order updates) and refuses a negative total', () => {
     expect(CartPayloadSchema.safeParse({ currency: 'EUR', order_total_with_tax: 0, items: [] }).success).toBe(true);
     expect(
-      CartPayloadSchema.safeParse({ currency: 'EUR', order_total_with_tax: -100, items: [{ type: 'other_payment', reference: 'r_1', name: 'Refund', total_with_tax: -100 }] }).success,
+      CartPayloadSchema.safeParse({
+        currency: 'EUR',
+        order_total_with_tax: -100,
+        items: [{ type: 'other_payment', reference: 'r_1', name: 'Refund', total_with_tax: -100 }],
+      }).success,
     ).toBe(false);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ageInYears, emptyShopperDraft, makeShopperSchema, parseIsoDate, type ShopperDraft } from '../../../shared/sale/shopper.ts';
+import {
+  ageInYears,
+  emptyShopperDraft,
+  makeShopperSchema,
+  parseIsoDate,
+  type ShopperDraft,
+} from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
 
 const TODAY = '2026-03-15';
@@ -62,7 +68,9 @@ describe('shopper schema', () => {
   });
 
   it('requires nin_control only when the store does', () => {
-    expect(errorsFor(validDraft(), { today: TODAY, requireNinControl: true })).toEqual({ ninControl: 'nin_control.required' });
+    expect(errorsFor(validDraft(), { today: TODAY, requireNinControl: true })).toEqual({
+      ninControl: 'nin_control.required',
+    });
     expect(errorsFor(validDraft(), { today: TODAY, requireNinControl: false })).toEqual({});
     expect(errorsFor(validDraft({ ninControl: 'a!' }))).toEqual({ ninControl: 'nin_control.format' });
   });
@@ -146,8 +154,12 @@ describe('shopper schema', () => {
     });
 
     it('checks the postal code province', () => {
-      expect(errorsFor(validDraft({ address: { ...address, postalCode: '53001' } }))).toEqual({ 'address.postalCode': 'postal_code.invalid' });
-      expect(errorsFor(validDraft({ address: { ...address, postalCode: '2800' } }))).toEqual({ 'address.postalCode': 'postal_code.invalid' });
+      expect(errorsFor(validDraft({ address: { ...address, postalCode: '53001' } }))).toEqual({
+        'address.postalCode': 'postal_code.invalid',
+      });
+      expect(errorsFor(validDraft({ address: { ...address, postalCode: '2800' } }))).toEqual({
+        'address.postalCode': 'postal_code.invalid',
+      });
     });
   });
 

@@ -2,14 +2,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { codeForIssue, fieldErrors, isValidationCode, VALIDATION_CODES } from '../../../shared/sale/validation-codes.ts';
+import {
+  codeForIssue,
+  fieldErrors,
+  isValidationCode,
+  VALIDATION_CODES,
+} from '../../../shared/sale/validation-codes.ts';
 
 const SHARED_DIRS = ['shared/money', 'shared/spain', 'shared/sale', 'shared/order'];
 
 /** Every string literal used as an issue message or error code in the sale domain's sources. */
 function codesUsedInSources(): Set<string> {
   const found = new Set<string>();
-  const patterns = [/\bmessage: '([^']+)'/g, /\berror: '([^']+)'/g, /\bcode\('([^']+)'\)/g, /\bproblem = '([^']+)'/g, /\bcode: '([a-z_]+\.[a-z_]+)'/g, /new OrderBuildError\('([^']+)'/g];
+  const patterns = [
+    /\bmessage: '([^']+)'/g,
+    /\berror: '([^']+)'/g,
+    /\bcode\('([^']+)'\)/g,
+    /\bproblem = '([^']+)'/g,
+    /\bcode: '([a-z_]+\.[a-z_]+)'/g,
+    /new OrderBuildError\('([^']+)'/g,
+  ];
   for (const dir of SHARED_DIRS) {
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');

@@ -45,8 +45,19 @@ export class SandboxDriver {
     if (options.auth !== false) headers.Authorization = this.authorization;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     Object.assign(headers, options.headers);
-    const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: options.signal, redirect: 'manual' });
+    const body =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body);
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      signal: options.signal,
+      redirect: 'manual',
+    });
     return toReply(response);
   }
 
@@ -80,7 +91,9 @@ export class SandboxDriver {
   }
 
   updateOrder(orderRef1: string, order: JsonObject, merchantId = this.merchantId): Promise<RawReply> {
-    return this.request('PUT', `/merchants/${encodeURIComponent(merchantId)}/orders/${encodeURIComponent(orderRef1)}`, { body: { order } });
+    return this.request('PUT', `/merchants/${encodeURIComponent(merchantId)}/orders/${encodeURIComponent(orderRef1)}`, {
+      body: { order },
+    });
   }
 
   async orderState(uuid: string): Promise<string> {
@@ -88,9 +101,16 @@ export class SandboxDriver {
   }
 
   /** Create, send the SMS, approve as the shopper and confirm with `orderRef1`: a confirmed order ready for E6. */
-  async confirmedOrder(orderRef1: string, order: JsonObject = sampleOrder({ merchantId: this.merchantId })): Promise<string> {
+  async confirmedOrder(
+    orderRef1: string,
+    order: JsonObject = sampleOrder({ merchantId: this.merchantId }),
+  ): Promise<string> {
     const uuid = await this.createOrder(order);
-    const steps = [await this.sendSms(uuid), await this.shopper(uuid, 'approve'), await this.confirm(uuid, order, orderRef1)];
+    const steps = [
+      await this.sendSms(uuid),
+      await this.shopper(uuid, 'approve'),
+      await this.confirm(uuid, order, orderRef1),
+    ];
     const failed = steps.find((reply) => reply.status >= 300);
     if (failed) throw new Error(`Could not confirm the order: ${failed.status} ${failed.text}`);
     return uuid;

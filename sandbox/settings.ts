@@ -62,7 +62,8 @@ export interface SettingsInput {
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`Sandbox setting ${name} must be a non-negative number, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`Sandbox setting ${name} must be a non-negative number, got ${value}`);
   return value;
 }
 
@@ -75,7 +76,9 @@ export function resolveSettings(input: SettingsInput): SandboxSettings {
   if (username.includes(':')) throw new Error('Sandbox username cannot contain ":" (HTTP Basic auth)');
   const confirmUnderReview = input.confirmUnderReview ?? SANDBOX_DEFAULTS.confirmUnderReview;
   if (confirmUnderReview !== 'conflict' && confirmUnderReview !== 'on_hold') {
-    throw new Error(`Sandbox setting confirmUnderReview must be 'conflict' or 'on_hold', got ${String(confirmUnderReview)}`);
+    throw new Error(
+      `Sandbox setting confirmUnderReview must be 'conflict' or 'on_hold', got ${String(confirmUnderReview)}`,
+    );
   }
   return {
     username,
@@ -88,7 +91,10 @@ export function resolveSettings(input: SettingsInput): SandboxSettings {
     confirmUnderReview,
     rejectMerchantUrls: input.rejectMerchantUrls ?? SANDBOX_DEFAULTS.rejectMerchantUrls,
     seed: Math.floor(input.seed ?? SANDBOX_DEFAULTS.seed),
-    requestLogLimit: Math.max(1, Math.floor(nonNegative('requestLogLimit', input.requestLogLimit ?? SANDBOX_DEFAULTS.requestLogLimit))),
+    requestLogLimit: Math.max(
+      1,
+      Math.floor(nonNegative('requestLogLimit', input.requestLogLimit ?? SANDBOX_DEFAULTS.requestLogLimit)),
+    ),
     logRequests: input.logRequests ?? false,
     quiet: input.quiet ?? false,
   };

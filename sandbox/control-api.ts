@@ -36,7 +36,10 @@ function zodMessages(error: z.ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
 }
 
-function parseControlBody<T>(ctx: RequestContext, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: SandboxResponse } {
+function parseControlBody<T>(
+  ctx: RequestContext,
+  schema: z.ZodType<T>,
+): { ok: true; value: T } | { ok: false; response: SandboxResponse } {
   const parsed = parseJsonBody(ctx.headers, ctx.body);
   if (!parsed.ok) return parsed;
   const result = schema.safeParse(parsed.value ?? {});
@@ -57,8 +60,13 @@ function listOrders(runtime: SandboxRuntime, ctx: RequestContext): SandboxRespon
   }
   const orders = runtime.store
     .list(ctx.nowMs)
-    .filter((order) => (state === null || order.state === state) && (merchant === null || order.merchantId === merchant));
-  return jsonResponse(200, orders.map((order) => orderView(order, runtime.baseUrl)));
+    .filter(
+      (order) => (state === null || order.state === state) && (merchant === null || order.merchantId === merchant),
+    );
+  return jsonResponse(
+    200,
+    orders.map((order) => orderView(order, runtime.baseUrl)),
+  );
 }
 
 function listRequests(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {

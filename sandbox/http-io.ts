@@ -9,11 +9,19 @@ export interface SandboxResponse {
 }
 
 export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 /** SeQura's error model (spec §2.11): `{"errors":[...]}`. */
-export function errorsResponse(status: number, errors: string[], headers: Record<string, string> = {}): SandboxResponse {
+export function errorsResponse(
+  status: number,
+  errors: string[],
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return jsonResponse(status, { errors }, headers);
 }
 
@@ -21,7 +29,12 @@ export function htmlResponse(status: number, html: string, headers: Record<strin
   return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers }, body: html };
 }
 
-export function textResponse(status: number, text: string, contentType: string, headers: Record<string, string> = {}): SandboxResponse {
+export function textResponse(
+  status: number,
+  text: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return { status, headers: { 'Content-Type': contentType, ...headers }, body: text };
 }
 
@@ -81,7 +94,8 @@ export function serverErrorResponse(): SandboxResponse {
  * `drainable`: whether the rest of an oversized body is small enough to read and discard after the 413, which keeps
  * the connection usable and lets the client read the answer instead of seeing a reset while it is still sending.
  */
-export type BodyReadResult = { kind: 'ok'; body: Buffer } | { kind: 'too_large'; drainable: boolean } | { kind: 'aborted' };
+export type BodyReadResult =
+  { kind: 'ok'; body: Buffer } | { kind: 'too_large'; drainable: boolean } | { kind: 'aborted' };
 
 const EMPTY_BODY = Buffer.alloc(0);
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -91,7 +105,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
   if (declared !== undefined && Number(declared) > limitBytes) {
     return Promise.resolve({ kind: 'too_large', drainable: Number(declared) <= DRAIN_LIMIT_BYTES });
   }
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve({ kind: 'ok', body: EMPTY_BODY });
+  if (declared === undefined && req.headers['transfer-encoding'] === undefined)
+    return Promise.resolve({ kind: 'ok', body: EMPTY_BODY });
   if (declared === '0') return Promise.resolve({ kind: 'ok', body: EMPTY_BODY });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -135,11 +150,17 @@ export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer): JsonB
   if (body.length === 0) return { ok: true, value: undefined };
   const contentType = headers['content-type'];
   if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
-    return { ok: false, response: errorsResponse(415, [`Unsupported Content-Type '${contentType ?? ''}': send application/json`]) };
+    return {
+      ok: false,
+      response: errorsResponse(415, [`Unsupported Content-Type '${contentType ?? ''}': send application/json`]),
+    };
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
   if (charset && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') {
-    return { ok: false, response: errorsResponse(415, [`Unsupported charset '${charset}': only UTF-8 JSON is accepted`]) };
+    return {
+      ok: false,
+      response: errorsResponse(415, [`Unsupported charset '${charset}': only UTF-8 JSON is accepted`]),
+    };
   }
   let text: string;
   try {
@@ -160,7 +181,11 @@ export function parseFormBody(headers: IncomingHttpHeaders, body: Buffer): URLSe
   return new URLSearchParams(body.toString('utf8'));
 }
 
-export function writeResponse(res: ServerResponse, response: SandboxResponse, extraHeaders?: Record<string, string>): void {
+export function writeResponse(
+  res: ServerResponse,
+  response: SandboxResponse,
+  extraHeaders?: Record<string, string>,
+): void {
   const headers: Record<string, string | number> = { ...response.headers, ...extraHeaders };
   headers['Content-Length'] = Buffer.byteLength(response.body);
   res.writeHead(response.status, headers);

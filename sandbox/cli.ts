@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const merchants = (values.merchants ?? process.env.SANDBOX_MERCHANTS)?.split(',').map((ref) => ref.trim()).filter(Boolean);
+  const merchants = (values.merchants ?? process.env.SANDBOX_MERCHANTS)
+    ?.split(',')
+    .map((ref) => ref.trim())
+    .filter(Boolean);
   const confirmUnderReview = values['confirm-under-review'] ?? process.env.SANDBOX_CONFIRM_UNDER_REVIEW;
   if (confirmUnderReview !== undefined && confirmUnderReview !== 'conflict' && confirmUnderReview !== 'on_hold') {
     console.error(`Invalid --confirm-under-review '${confirmUnderReview}' (conflict or on_hold)`);
@@ -118,7 +121,8 @@ Press Ctrl+C to stop.
 
 main().catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') console.error('The sandbox port is already in use; pick another with --port N (or --port 0).');
+  if (code === 'EADDRINUSE')
+    console.error('The sandbox port is already in use; pick another with --port N (or --port 0).');
   else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

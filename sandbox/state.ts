@@ -17,7 +17,17 @@ import {
 } from './validation.ts';
 import { isRecord } from './http-io.ts';
 
-export const ORDER_STATES = ['solicited', 'approved', 'needs_review', 'on_hold', 'confirmed', 'rejected', 'expired', 'cancelled', 'shipped'] as const;
+export const ORDER_STATES = [
+  'solicited',
+  'approved',
+  'needs_review',
+  'on_hold',
+  'confirmed',
+  'rejected',
+  'expired',
+  'cancelled',
+  'shipped',
+] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 export const SHOPPER_OUTCOMES = ['approve', 'review_approve', 'review_cancel', 'reject', 'abandon'] as const;
@@ -208,12 +218,26 @@ export class OrderStore {
 
   private advance(order: SandboxOrder, nowMs: number): void {
     if (order.state === 'solicited' && nowMs >= order.expiresAtMs) {
-      this.move(order, 'expired', 'the solicitation TTL elapsed without the shopper completing the form', order.expiresAtMs);
+      this.move(
+        order,
+        'expired',
+        'the solicitation TTL elapsed without the shopper completing the form',
+        order.expiresAtMs,
+      );
     }
-    if ((order.state === 'needs_review' || order.state === 'on_hold') && order.review && nowMs >= order.review.resolvesAtMs) {
+    if (
+      (order.state === 'needs_review' || order.state === 'on_hold') &&
+      order.review &&
+      nowMs >= order.review.resolvesAtMs
+    ) {
       const { result, resolvesAtMs } = order.review;
       order.review = null;
-      this.move(order, result, result === 'approved' ? 'the review approved the shopper' : 'the review cancelled the order', resolvesAtMs);
+      this.move(
+        order,
+        result,
+        result === 'approved' ? 'the review approved the shopper' : 'the review cancelled the order',
+        resolvesAtMs,
+      );
     }
   }
 
@@ -225,18 +249,25 @@ export class OrderStore {
   /** POST /orders/{uuid}/form_deliveries (spec §2.2). */
   deliverForm(order: SandboxOrder, delivery: FormDelivery, link: string, nowMs: number): OperationResult {
     if (order.state !== 'solicited') {
-      return conflict(`The order is ${order.state}; the identification form can only be sent while the order is solicited`);
+      return conflict(
+        `The order is ${order.state}; the identification form can only be sent while the order is solicited`,
+      );
     }
     const product = findProduct(delivery.productCode);
     if (!product) {
       const offered = SANDBOX_PRODUCTS.map((p) => p.product).join(', ');
-      return conflict(`Product '${delivery.productCode}' is not available for merchant '${order.merchantId}' (offered: ${offered})`);
+      return conflict(
+        `Product '${delivery.productCode}' is not available for merchant '${order.merchantId}' (offered: ${offered})`,
+      );
     }
     let campaign: string | null = null;
     if (product.campaign !== null) {
-      if (delivery.campaign === null) return conflict(`campaign is required for product ${product.product} (available: ${product.campaign})`);
+      if (delivery.campaign === null)
+        return conflict(`campaign is required for product ${product.product} (available: ${product.campaign})`);
       if (delivery.campaign !== product.campaign) {
-        return conflict(`Campaign '${delivery.campaign}' is not available for product ${product.product} (available: ${product.campaign})`);
+        return conflict(
+          `Campaign '${delivery.campaign}' is not available for product ${product.product} (available: ${product.campaign})`,
+        );
       }
       campaign = product.campaign;
     }
@@ -246,12 +277,19 @@ export class OrderStore {
       );
     }
     // "Do not use [invoice_fee] with product codes other than i1" (spec §3.4.1).
-    if (product.product !== 'i1' && cartsOf(order).some((cart) => cart.items.some((item) => item.type === 'invoice_fee'))) {
-      return conflict(`Product ${product.product} cannot be used with an invoice_fee item; invoice fees are only allowed with i1`);
+    if (
+      product.product !== 'i1' &&
+      cartsOf(order).some((cart) => cart.items.some((item) => item.type === 'invoice_fee'))
+    ) {
+      return conflict(
+        `Product ${product.product} cannot be used with an invoice_fee item; invoice fees are only allowed with i1`,
+      );
     }
     const phone = shopperPhone(order.payload);
     if (phone === null) {
-      return conflict('The order has no mobile phone number: set delivery_address.mobile_phone (or invoice_address.mobile_phone)');
+      return conflict(
+        'The order has no mobile phone number: set delivery_address.mobile_phone (or invoice_address.mobile_phone)',
+      );
     }
     if (spanishMobileDigits(phone) === null) {
       return conflict(`seQura only sends SMS to Spanish mobile numbers; '${phone}' is not one`);
@@ -264,7 +302,9 @@ export class OrderStore {
       return {
         ok: false,
         status: 429,
-        errors: [`Too many SMS for this order: at most ${this.settings.smsLimit} every ${this.settings.smsWindowS} s. Wait and try again later.`],
+        errors: [
+          `Too many SMS for this order: at most ${this.settings.smsLimit} every ${this.settings.smsWindowS} s. Wait and try again later.`,
+        ],
         retryAfterS,
       };
     }
@@ -285,13 +325,16 @@ export class OrderStore {
 
   /** The shopper's answer on the phone (or the control API standing in for them), spec §8.2. */
   applyShopperOutcome(order: SandboxOrder, outcome: ShopperOutcome, nowMs: number): OperationResult {
-    if (order.state !== 'solicited') return conflict(`The order is ${order.state}; the shopper can only answer a solicited order`);
-    if (order.sms.length === 0) return conflict('No SMS has been sent for this order yet, so the shopper has no form to answer');
+    if (order.state !== 'solicited')
+      return conflict(`The order is ${order.state}; the shopper can only answer a solicited order`);
+    if (order.sms.length === 0)
+      return conflict('No SMS has been sent for this order yet, so the shopper has no form to answer');
     switch (outcome) {
       case 'approve': {
         order.otpVerified = true;
         const magic = reviewScenario(order.payload);
-        if (magic) this.startReview(order, magic, `shopper completed the form; magic name sends it to review (${magic})`, nowMs);
+        if (magic)
+          this.startReview(order, magic, `shopper completed the form; magic name sends it to review (${magic})`, nowMs);
         else this.move(order, 'approved', 'shopper completed the form and was approved', nowMs);
         break;
       }
@@ -353,7 +396,12 @@ export class OrderStore {
     return null;
   }
 
-  private storeAgreedData(order: SandboxOrder, valid: ValidOrderPayload, orderRef1: string | null, nowMs: number): void {
+  private storeAgreedData(
+    order: SandboxOrder,
+    valid: ValidOrderPayload,
+    orderRef1: string | null,
+    nowMs: number,
+  ): void {
     order.payload = valid.raw;
     order.cart = valid.cart;
     order.shippedCart = valid.shippedCart;
@@ -399,7 +447,8 @@ export class OrderStore {
     this.storeAgreedData(order, valid, orderRef1, nowMs);
     if (requested === 'on_hold' || (requested === 'confirmed' && underReview)) {
       order.wasOnHold = true;
-      if (order.state === 'needs_review') this.move(order, 'on_hold', 'merchant put the order on hold (PUT state=on_hold)', nowMs);
+      if (order.state === 'needs_review')
+        this.move(order, 'on_hold', 'merchant put the order on hold (PUT state=on_hold)', nowMs);
       return OK;
     }
     if (requested === 'confirmed') {
@@ -426,7 +475,9 @@ export class OrderStore {
     const newTotal = update.shippedCart.order_total_with_tax + update.unshippedCart.order_total_with_tax;
     const ceiling = order.confirmedTotal ?? order.totalWithTax;
     if (newTotal > ceiling) {
-      return conflict(`Invalid data: the order total cannot be raised after confirmation (from ${ceiling} to ${newTotal})`);
+      return conflict(
+        `Invalid data: the order total cannot be raised after confirmation (from ${ceiling} to ${newTotal})`,
+      );
     }
     order.shippedCart = update.shippedCart;
     order.unshippedCart = update.unshippedCart;

@@ -12,7 +12,10 @@ export const faultConfigSchema = z
   .strictObject({
     match: z
       .string()
-      .regex(/^(?:(?:GET|POST|PUT|PATCH|DELETE)\s+)?\/\S*$/i, 'must look like "PUT /orders" (optional method, then a path prefix; end with $ for an exact path)')
+      .regex(
+        /^(?:(?:GET|POST|PUT|PATCH|DELETE)\s+)?\/\S*$/i,
+        'must look like "PUT /orders" (optional method, then a path prefix; end with $ for an exact path)',
+      )
       .optional(),
     latency_ms: z.int().min(0).max(600_000).optional(),
     error_rate: rate.optional(),

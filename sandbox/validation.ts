@@ -97,12 +97,25 @@ const orderTopLevelSchema = z.object({
   merchant: merchantSchema,
   merchant_reference: merchantReferenceSchema.optional(),
   trackings: z.array(trackingSchema).optional(),
-  delivery_method: z.object({ name: filled, days: text.optional(), provider: text.optional(), home_delivery: z.boolean().optional() }),
+  delivery_method: z.object({
+    name: filled,
+    days: text.optional(),
+    provider: text.optional(),
+    home_delivery: z.boolean().optional(),
+  }),
   delivery_address: addressSchema.optional(),
   invoice_address: addressSchema.optional(),
   customer: customerSchema,
   gui: z.object({ layout: z.enum(['desktop', 'smartphone', 'mobile']) }),
-  platform: z.object({ name: filled, version: blankable, uname: blankable, db_name: blankable, db_version: blankable, plugin_version: text.optional(), php_version: text.optional() }),
+  platform: z.object({
+    name: filled,
+    version: blankable,
+    uname: blankable,
+    db_name: blankable,
+    db_version: blankable,
+    plugin_version: text.optional(),
+    php_version: text.optional(),
+  }),
   instore: z.object({ code: text }).optional(),
   first_charge_date: isoDate.optional(),
 });
@@ -128,8 +141,15 @@ const unitItemFields = {
 const itemSchemas: Record<string, z.ZodType> = {
   product: z.object({ ...unitItemFields, quantity: z.int().positive() }),
   service: z
-    .object({ ...unitItemFields, quantity: z.int().nonnegative(), ends_on: isoDate.optional(), ends_in: text.optional() })
-    .refine((item) => (item.ends_on === undefined) !== (item.ends_in === undefined), { message: 'needs exactly one of ends_on or ends_in' }),
+    .object({
+      ...unitItemFields,
+      quantity: z.int().nonnegative(),
+      ends_on: isoDate.optional(),
+      ends_in: text.optional(),
+    })
+    .refine((item) => (item.ends_on === undefined) !== (item.ends_in === undefined), {
+      message: 'needs exactly one of ends_on or ends_in',
+    }),
   handling: z.object({ reference: ref, name: filled, total_with_tax: cents }),
   invoice_fee: z.object({ total_with_tax: cents }),
   discount: z.object({ reference: ref, name: filled, total_with_tax: cents.max(0) }),
@@ -313,7 +333,8 @@ export function validateOrderPayload(order: unknown, options: OrderValidationOpt
 
   if (options.rejectMerchantUrls) {
     for (const field of MERCHANT_URL_FIELDS) {
-      if (merchant[field] !== undefined) errors.push(`Invalid data: merchant.${field} is not allowed for manual-confirmation merchants`);
+      if (merchant[field] !== undefined)
+        errors.push(`Invalid data: merchant.${field} is not allowed for manual-confirmation merchants`);
     }
   }
 
@@ -322,20 +343,32 @@ export function validateOrderPayload(order: unknown, options: OrderValidationOpt
   let unshippedCart: Cart | null = null;
   const hasShippedCarts = raw.shipped_cart !== undefined || raw.unshipped_cart !== undefined;
   if (usesShippedCart) {
-    if (raw.cart !== undefined) errors.push('Invalid data: cart is not allowed when merchant.options.uses_shipped_cart is true; send shipped_cart and unshipped_cart');
-    if (raw.shipped_cart === undefined) errors.push('Invalid data: shipped_cart is required when merchant.options.uses_shipped_cart is true');
+    if (raw.cart !== undefined)
+      errors.push(
+        'Invalid data: cart is not allowed when merchant.options.uses_shipped_cart is true; send shipped_cart and unshipped_cart',
+      );
+    if (raw.shipped_cart === undefined)
+      errors.push('Invalid data: shipped_cart is required when merchant.options.uses_shipped_cart is true');
     else shippedCart = validateCart(errors, 'shipped_cart', raw.shipped_cart, 'shipped_cart');
-    if (raw.unshipped_cart === undefined) errors.push('Invalid data: unshipped_cart is required when merchant.options.uses_shipped_cart is true');
+    if (raw.unshipped_cart === undefined)
+      errors.push('Invalid data: unshipped_cart is required when merchant.options.uses_shipped_cart is true');
     else unshippedCart = validateCart(errors, 'unshipped_cart', raw.unshipped_cart, 'unshipped_cart');
   } else {
-    if (hasShippedCarts) errors.push('Invalid data: shipped_cart and unshipped_cart need merchant.options.uses_shipped_cart = true; otherwise send cart');
+    if (hasShippedCarts)
+      errors.push(
+        'Invalid data: shipped_cart and unshipped_cart need merchant.options.uses_shipped_cart = true; otherwise send cart',
+      );
     if (raw.cart === undefined) errors.push('Invalid data: cart is required');
     else cart = validateCart(errors, 'cart', raw.cart, null);
   }
 
-  const totalWithTax = (cart?.order_total_with_tax ?? 0) + (shippedCart?.order_total_with_tax ?? 0) + (unshippedCart?.order_total_with_tax ?? 0);
+  const totalWithTax =
+    (cart?.order_total_with_tax ?? 0) +
+    (shippedCart?.order_total_with_tax ?? 0) +
+    (unshippedCart?.order_total_with_tax ?? 0);
   const cartsValid = usesShippedCart ? shippedCart !== null && unshippedCart !== null : cart !== null;
-  if (cartsValid && totalWithTax <= 0) errors.push(`Invalid data: order_total_with_tax must be greater than 0 (got ${totalWithTax})`);
+  if (cartsValid && totalWithTax <= 0)
+    errors.push(`Invalid data: order_total_with_tax must be greater than 0 (got ${totalWithTax})`);
 
   if (!topLevelValid || errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
 
@@ -379,19 +412,27 @@ export function validateOrderUpdate(order: unknown): Validated<ValidOrderUpdate>
   const errors: string[] = [];
   const raw = withoutNulls(order) as Record<string, unknown>;
   collectIssues(errors, '', orderUpdateSchema, raw);
-  if (raw.cart !== undefined) errors.push('Invalid data: cart is not allowed in an order update; send shipped_cart and unshipped_cart');
+  if (raw.cart !== undefined)
+    errors.push('Invalid data: cart is not allowed in an order update; send shipped_cart and unshipped_cart');
   let shippedCart: Cart | null = null;
   let unshippedCart: Cart | null = null;
   if (raw.shipped_cart === undefined) errors.push('Invalid data: shipped_cart is required');
   else shippedCart = validateCart(errors, 'shipped_cart', raw.shipped_cart, 'shipped_cart');
   if (raw.unshipped_cart === undefined) errors.push('Invalid data: unshipped_cart is required');
   else unshippedCart = validateCart(errors, 'unshipped_cart', raw.unshipped_cart, 'unshipped_cart');
-  if (errors.length > 0 || !shippedCart || !unshippedCart) return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
+  if (errors.length > 0 || !shippedCart || !unshippedCart)
+    return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
   const merchant = isRecord(raw.merchant) ? raw.merchant : {};
   const reference = isRecord(raw.merchant_reference) ? raw.merchant_reference : {};
   return {
     ok: true,
-    value: { raw, merchantId: refToString(merchant.id), orderRef1: refToString(reference.order_ref_1), shippedCart, unshippedCart },
+    value: {
+      raw,
+      merchantId: refToString(merchant.id),
+      orderRef1: refToString(reference.order_ref_1),
+      shippedCart,
+      unshippedCart,
+    },
   };
 }
 
@@ -411,15 +452,26 @@ export interface FormDelivery {
 
 /** Body of POST /orders/{uuid}/form_deliveries: not wrapped in `order` (spec §2.2). */
 export function validateFormDelivery(body: unknown): Validated<FormDelivery> {
-  if (!isRecord(body)) return { ok: false, errors: ['Invalid data: the body must be a JSON object like {"channel":"sms","product_code":"pp3"}'] };
+  if (!isRecord(body))
+    return {
+      ok: false,
+      errors: ['Invalid data: the body must be a JSON object like {"channel":"sms","product_code":"pp3"}'],
+    };
   const raw = withoutNulls(body) as Record<string, unknown>;
   const errors: string[] = [];
   if (!collectIssues(errors, '', formDeliverySchema, raw)) return { ok: false, errors };
   const delivery = raw as z.infer<typeof formDeliverySchema>;
-  if (delivery.channel !== 'sms') return { ok: false, errors: [`Invalid data: channel '${delivery.channel}' is not supported; the only channel is 'sms'`] };
+  if (delivery.channel !== 'sms')
+    return {
+      ok: false,
+      errors: [`Invalid data: channel '${delivery.channel}' is not supported; the only channel is 'sms'`],
+    };
   // PC sends both keys with the same value; disagreeing keys are a client bug worth surfacing.
   if (delivery.product !== undefined && delivery.product !== delivery.product_code) {
-    return { ok: false, errors: [`Invalid data: product '${delivery.product}' and product_code '${delivery.product_code}' differ`] };
+    return {
+      ok: false,
+      errors: [`Invalid data: product '${delivery.product}' and product_code '${delivery.product_code}' differ`],
+    };
   }
   const campaign = delivery.campaign !== undefined && delivery.campaign !== '' ? delivery.campaign : null;
   return { ok: true, value: { channel: delivery.channel, productCode: delivery.product_code, campaign } };
@@ -464,7 +516,9 @@ export function cartGrowthError(approved: Cart[], incoming: Cart[]): string | nu
     return `The order total was raised from ${approvedTotal} to ${incomingTotal} after the shopper's approval; start a new solicitation`;
   }
   const approvedCounts = new Map<string, number>();
-  for (const cart of approved) for (const item of cart.items) approvedCounts.set(itemKey(item), (approvedCounts.get(itemKey(item)) ?? 0) + itemCount(item));
+  for (const cart of approved)
+    for (const item of cart.items)
+      approvedCounts.set(itemKey(item), (approvedCounts.get(itemKey(item)) ?? 0) + itemCount(item));
   const incomingCounts = new Map<string, number>();
   for (const cart of incoming) {
     for (const item of cart.items) {
@@ -475,8 +529,10 @@ export function cartGrowthError(approved: Cart[], incoming: Cart[]): string | nu
   for (const [key, count] of incomingCounts) {
     const before = approvedCounts.get(key);
     const reference = key.slice(key.indexOf(':') + 1);
-    if (before === undefined) return `Item '${reference}' was added to the cart after the shopper's approval; start a new solicitation`;
-    if (count > before) return `The quantity of item '${reference}' was raised from ${before} to ${count} after the shopper's approval; start a new solicitation`;
+    if (before === undefined)
+      return `Item '${reference}' was added to the cart after the shopper's approval; start a new solicitation`;
+    if (count > before)
+      return `The quantity of item '${reference}' was raised from ${before} to ${count} after the shopper's approval; start a new solicitation`;
   }
   return null;
 }

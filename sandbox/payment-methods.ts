@@ -38,7 +38,8 @@ export const SANDBOX_PRODUCTS: readonly SandboxProduct[] = [
     title: 'Paga Después',
     longTitle: 'Paga después. 7 días desde el envío',
     claim: 'Sin coste adicional',
-    description: 'Compra ahora, recibe primero y paga después. Cuando tu pedido salga de la tienda tendrás 7 días para realizar el pago.',
+    description:
+      'Compra ahora, recibe primero y paga después. Cuando tu pedido salga de la tienda tendrás 7 días para realizar el pago.',
     cost: NO_COST,
     costDescription: 'sin coste adicional',
     minAmount: 0,
@@ -111,7 +112,8 @@ const ENDS_AT = '2222-02-22T21:22:00Z';
 function titlesFor(product: SandboxProduct, orderTotal: number | null): { title: string; longTitle: string } {
   if (orderTotal === null || product.instalments === 1) return { title: product.title, longTitle: product.longTitle };
   const perInstalment = formatEuros(Math.ceil(orderTotal / product.instalments));
-  if (product.product === 'pp3') return { title: `Desde ${perInstalment}/mes`, longTitle: `Desde ${perInstalment}/mes o en 3 plazos sin coste` };
+  if (product.product === 'pp3')
+    return { title: `Desde ${perInstalment}/mes`, longTitle: `Desde ${perInstalment}/mes o en 3 plazos sin coste` };
   return { title: `Divide en 3 partes de ${perInstalment}`, longTitle: product.longTitle };
 }
 
@@ -145,7 +147,9 @@ function paymentOptions(products: readonly SandboxProduct[], orderTotal: number 
         description: OPTION_HEADERS[category].description,
         icon: null,
         category,
-        methods: products.filter((product) => product.category === category).map((product) => methodJson(product, orderTotal)),
+        methods: products
+          .filter((product) => product.category === category)
+          .map((product) => methodJson(product, orderTotal)),
       }))
       .filter((option) => option.methods.length > 0),
   };
@@ -158,5 +162,8 @@ export function merchantPaymentMethods() {
 
 /** GET /orders/{uuid}/payment_methods: only what this order's amount qualifies for (spec §2.8). */
 export function orderPaymentMethods(orderTotal: number) {
-  return paymentOptions(SANDBOX_PRODUCTS.filter((product) => amountWithinLimits(product, orderTotal)), orderTotal);
+  return paymentOptions(
+    SANDBOX_PRODUCTS.filter((product) => amountWithinLimits(product, orderTotal)),
+    orderTotal,
+  );
 }

@@ -51,9 +51,12 @@ function route(method: string, segments: string[]): Route | null {
     return null;
   }
   if (first === 'merchants' && id !== '') {
-    if (segments.length === 2 && id === 'credentials' && method === 'GET') return { name: 'credentials', id: '', ref: '' };
-    if (segments.length === 3 && third === 'credentials' && method === 'GET') return { name: 'merchant_credentials', id, ref: '' };
-    if (segments.length === 3 && third === 'payment_methods' && method === 'GET') return { name: 'merchant_payment_methods', id, ref: '' };
+    if (segments.length === 2 && id === 'credentials' && method === 'GET')
+      return { name: 'credentials', id: '', ref: '' };
+    if (segments.length === 3 && third === 'credentials' && method === 'GET')
+      return { name: 'merchant_credentials', id, ref: '' };
+    if (segments.length === 3 && third === 'payment_methods' && method === 'GET')
+      return { name: 'merchant_payment_methods', id, ref: '' };
     if (segments.length === 4 && third === 'orders' && method === 'PUT') {
       const ref = decodeSegment(fourth!);
       if (ref === null || ref === '') return null;
@@ -75,12 +78,18 @@ function isAuthorized(runtime: SandboxRuntime, header: string | undefined): bool
   if (!match) return false;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
-  return separator >= 0 && decoded.slice(0, separator) === runtime.settings.username && decoded.slice(separator + 1) === runtime.settings.password;
+  return (
+    separator >= 0 &&
+    decoded.slice(0, separator) === runtime.settings.username &&
+    decoded.slice(separator + 1) === runtime.settings.password
+  );
 }
 
 // Plain text, as Rails' http_basic_authenticate answers (spec §1.2).
 function unauthorized(): SandboxResponse {
-  return textResponse(401, 'HTTP Basic: Access denied.', 'text/plain; charset=utf-8', { 'WWW-Authenticate': 'Basic realm="Application"' });
+  return textResponse(401, 'HTTP Basic: Access denied.', 'text/plain; charset=utf-8', {
+    'WWW-Authenticate': 'Basic realm="Application"',
+  });
 }
 
 function badMerchant(runtime: SandboxRuntime, merchantId: string): SandboxResponse {
@@ -93,7 +102,8 @@ function owns(runtime: SandboxRuntime, merchantId: string): boolean {
 
 function fromResult(result: OperationResult, success: SandboxResponse): SandboxResponse {
   if (result.ok) return success;
-  const headers: Record<string, string> = result.retryAfterS === undefined ? {} : { 'Retry-After': String(result.retryAfterS) };
+  const headers: Record<string, string> =
+    result.retryAfterS === undefined ? {} : { 'Retry-After': String(result.retryAfterS) };
   return errorsResponse(result.status, result.errors, headers);
 }
 
@@ -112,7 +122,10 @@ function createOrder(runtime: SandboxRuntime, ctx: RequestContext): SandboxRespo
   const order = orderRoot(parsed.value);
   const claimedMerchant = merchantIdOf(order);
   if (claimedMerchant !== null && !owns(runtime, claimedMerchant)) return badMerchant(runtime, claimedMerchant);
-  const valid = validateOrderPayload(order, { purpose: 'solicit', rejectMerchantUrls: runtime.settings.rejectMerchantUrls });
+  const valid = validateOrderPayload(order, {
+    purpose: 'solicit',
+    rejectMerchantUrls: runtime.settings.rejectMerchantUrls,
+  });
   if (!valid.ok) return errorsResponse(409, valid.errors);
   const created = runtime.store.create(valid.value, ctx.nowMs);
   ctx.orderUuid = created.uuid;
@@ -134,7 +147,12 @@ function deliverForm(runtime: SandboxRuntime, ctx: RequestContext, uuid: string)
 }
 
 function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** The online identification-form snippet (spec §2.3): an iframe pointing at pumbaa_form plus SeQura's loader. */
@@ -178,13 +196,21 @@ function updateOrder(runtime: SandboxRuntime, ctx: RequestContext, uuid: string)
   const payload = orderRoot(parsed.value);
   const claimedMerchant = merchantIdOf(payload);
   if (claimedMerchant !== null && !owns(runtime, claimedMerchant)) return badMerchant(runtime, claimedMerchant);
-  const valid = validateOrderPayload(payload, { purpose: 'update', rejectMerchantUrls: runtime.settings.rejectMerchantUrls });
+  const valid = validateOrderPayload(payload, {
+    purpose: 'update',
+    rejectMerchantUrls: runtime.settings.rejectMerchantUrls,
+  });
   if (!valid.ok) return errorsResponse(409, valid.errors);
   // 200 with an empty body: the body is undocumented and official clients ignore it (spec §2.4).
   return fromResult(runtime.store.updateSolicited(order, valid.value, ctx.nowMs), emptyResponse(200));
 }
 
-function updateConfirmedOrder(runtime: SandboxRuntime, ctx: RequestContext, merchantId: string, orderRef1: string): SandboxResponse {
+function updateConfirmedOrder(
+  runtime: SandboxRuntime,
+  ctx: RequestContext,
+  merchantId: string,
+  orderRef1: string,
+): SandboxResponse {
   const order = runtime.store.findConfirmedByRef(merchantId, orderRef1, ctx.nowMs);
   if (!order) return notFoundResponse();
   ctx.orderUuid = order.uuid;
@@ -193,10 +219,14 @@ function updateConfirmedOrder(runtime: SandboxRuntime, ctx: RequestContext, merc
   const update = validateOrderUpdate(orderRoot(parsed.value));
   if (!update.ok) return errorsResponse(409, update.errors);
   if (update.value.merchantId !== null && update.value.merchantId !== merchantId) {
-    return errorsResponse(409, [`Invalid data: merchant.id '${update.value.merchantId}' does not match the URL's merchant '${merchantId}'`]);
+    return errorsResponse(409, [
+      `Invalid data: merchant.id '${update.value.merchantId}' does not match the URL's merchant '${merchantId}'`,
+    ]);
   }
   if (update.value.orderRef1 !== null && update.value.orderRef1 !== orderRef1) {
-    return errorsResponse(409, [`Invalid data: merchant_reference.order_ref_1 '${update.value.orderRef1}' does not match the URL's '${orderRef1}'`]);
+    return errorsResponse(409, [
+      `Invalid data: merchant_reference.order_ref_1 '${update.value.orderRef1}' does not match the URL's '${orderRef1}'`,
+    ]);
   }
   return fromResult(runtime.store.updateAfterConfirmation(order, update.value, ctx.nowMs), emptyResponse(204));
 }
@@ -229,12 +259,18 @@ function deployments(runtime: SandboxRuntime): SandboxResponse {
 }
 
 export function handleSequraRequest(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {
-  if (ctx.method === 'GET' && ctx.segments.length === 1 && ctx.segments[0] === 'deployments') return deployments(runtime);
+  if (ctx.method === 'GET' && ctx.segments.length === 1 && ctx.segments[0] === 'deployments')
+    return deployments(runtime);
   const matched = route(ctx.method, ctx.segments);
   if (!matched) return notFoundResponse();
   if (!isAuthorized(runtime, ctx.headers.authorization)) return unauthorized();
   const headerMerchant = ctx.headers['sequra-merchant-id'];
-  if (typeof headerMerchant === 'string' && headerMerchant !== '' && !owns(runtime, headerMerchant) && matched.name !== 'order_update') {
+  if (
+    typeof headerMerchant === 'string' &&
+    headerMerchant !== '' &&
+    !owns(runtime, headerMerchant) &&
+    matched.name !== 'order_update'
+  ) {
     return badMerchant(runtime, headerMerchant);
   }
   switch (matched.name) {
@@ -257,7 +293,8 @@ export function handleSequraRequest(runtime: SandboxRuntime, ctx: RequestContext
     case 'order_update':
       // This endpoint answers a foreign merchant in the path with its own message (spec §2.6, IC fixture).
       if (!owns(runtime, matched.id)) return errorsResponse(403, ['You do not have access to this URL']);
-      if (typeof headerMerchant === 'string' && headerMerchant !== '' && !owns(runtime, headerMerchant)) return badMerchant(runtime, headerMerchant);
+      if (typeof headerMerchant === 'string' && headerMerchant !== '' && !owns(runtime, headerMerchant))
+        return badMerchant(runtime, headerMerchant);
       return updateConfirmedOrder(runtime, ctx, matched.id, matched.ref);
   }
 }

@@ -3,14 +3,23 @@
 // embedded browser. Waiting screens refresh themselves with <meta http-equiv="refresh">.
 import type { RequestContext, SandboxRuntime } from './context.ts';
 import { decodeSegment } from './context.ts';
-import { htmlResponse, isRecord, notFoundResponse, parseFormBody, redirectResponse, textResponse, type SandboxResponse } from './http-io.ts';
+import {
+  htmlResponse,
+  isRecord,
+  notFoundResponse,
+  parseFormBody,
+  redirectResponse,
+  textResponse,
+  type SandboxResponse,
+} from './http-io.ts';
 import { formatEuros } from './money.ts';
 import { findProduct } from './payment-methods.ts';
 import { SHOPPER_OUTCOMES, type OrderState, type SandboxOrder, type ShopperOutcome } from './state.ts';
 import { shopperPhone, spanishMobileDigits } from './validation.ts';
 
 const PAGE_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'",
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
@@ -43,7 +52,12 @@ const SHORT_STATE_LABELS: Record<OrderState, string> = {
 const SANDBOX_CARD = '4716 7730 7733 9777';
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function clock(iso: string): string {
@@ -74,7 +88,9 @@ ${body}
 
 function customerName(order: SandboxOrder): string {
   const customer = isRecord(order.payload.customer) ? order.payload.customer : {};
-  const name = [customer.given_names, customer.surnames].filter((part) => typeof part === 'string' && part !== '').join(' ');
+  const name = [customer.given_names, customer.surnames]
+    .filter((part) => typeof part === 'string' && part !== '')
+    .join(' ');
   return name || 'Cliente';
 }
 
@@ -210,21 +226,66 @@ function orderScreen(order: SandboxOrder, errorKey: string | null): SandboxRespo
     case 'approved':
       return page(
         'Aprobado',
-        outcomeScreen('ok', 'Aprobado, pendiente de confirmación', ['Enséñale esta pantalla al cajero: la compra se completa cuando la tienda la confirme.'], order),
+        outcomeScreen(
+          'ok',
+          'Aprobado, pendiente de confirmación',
+          ['Enséñale esta pantalla al cajero: la compra se completa cuando la tienda la confirme.'],
+          order,
+        ),
         3,
       );
     case 'needs_review':
     case 'on_hold':
-      return page('En revisión', outcomeScreen('wait', 'Estamos revisando tu solicitud', [`Tendrás la respuesta en unos ${reviewSeconds} s. No cierres esta pantalla.`], order), 1);
+      return page(
+        'En revisión',
+        outcomeScreen(
+          'wait',
+          'Estamos revisando tu solicitud',
+          [`Tendrás la respuesta en unos ${reviewSeconds} s. No cierres esta pantalla.`],
+          order,
+        ),
+        1,
+      );
     case 'confirmed':
     case 'shipped':
-      return page('Confirmada', outcomeScreen('ok', '¡Compra confirmada!', ['La tienda ha confirmado tu compra. Recibirás por email las condiciones de pago.'], order), null);
+      return page(
+        'Confirmada',
+        outcomeScreen(
+          'ok',
+          '¡Compra confirmada!',
+          ['La tienda ha confirmado tu compra. Recibirás por email las condiciones de pago.'],
+          order,
+        ),
+        null,
+      );
     case 'rejected':
-      return page('Rechazada', outcomeScreen('bad', 'No hemos podido aprobar tu solicitud', ['Puedes pagar en la tienda con otro medio de pago.'], order), null);
+      return page(
+        'Rechazada',
+        outcomeScreen(
+          'bad',
+          'No hemos podido aprobar tu solicitud',
+          ['Puedes pagar en la tienda con otro medio de pago.'],
+          order,
+        ),
+        null,
+      );
     case 'cancelled':
-      return page('Cancelada', outcomeScreen('bad', 'Solicitud cancelada', ['Esta compra con seQura se ha cancelado.'], order), null);
+      return page(
+        'Cancelada',
+        outcomeScreen('bad', 'Solicitud cancelada', ['Esta compra con seQura se ha cancelado.'], order),
+        null,
+      );
     case 'expired':
-      return page('Caducada', outcomeScreen('bad', 'El enlace ha caducado', ['Pide al cajero que empiece de nuevo la venta con seQura.'], order), null);
+      return page(
+        'Caducada',
+        outcomeScreen(
+          'bad',
+          'El enlace ha caducado',
+          ['Pide al cajero que empiece de nuevo la venta con seQura.'],
+          order,
+        ),
+        null,
+      );
   }
 }
 
@@ -319,9 +380,17 @@ export function handlePhoneRequest(runtime: SandboxRuntime, ctx: RequestContext)
   }
   const order = runtime.store.get(decodeSegment(second ?? '') ?? '', ctx.nowMs);
   if (!order) {
-    return { ...page('No encontrado', `${appHeader('seQura')}\n    <section class="screen result bad"><h1>Solicitud no encontrada</h1><p>Revisa el enlace o vuelve a la <a href="/phone">lista de solicitudes</a>.</p></section>`, null), status: 404 };
+    return {
+      ...page(
+        'No encontrado',
+        `${appHeader('seQura')}\n    <section class="screen result bad"><h1>Solicitud no encontrada</h1><p>Revisa el enlace o vuelve a la <a href="/phone">lista de solicitudes</a>.</p></section>`,
+        null,
+      ),
+      status: 404,
+    };
   }
-  if (ctx.segments.length === 2 && method === 'GET') return orderScreen(order, new URLSearchParams(ctx.query).get('error'));
+  if (ctx.segments.length === 2 && method === 'GET')
+    return orderScreen(order, new URLSearchParams(ctx.query).get('error'));
   if (ctx.segments.length === 3 && method === 'POST' && third === 'otp') return verifyOtp(runtime, ctx, order);
   if (ctx.segments.length === 3 && method === 'POST' && third === 'decision') return decide(runtime, ctx, order);
   return notFoundResponse();

@@ -66,7 +66,8 @@ type Surface = 'sequra' | 'control' | 'phone';
 function surfaceOf(segments: string[]): Surface {
   const first = segments[0];
   if (first === '__sandbox') return 'control';
-  if (first === 'phone' || first === 'assets' || (segments.length === 1 && (first === '' || first === 'favicon.ico'))) return 'phone';
+  if (first === 'phone' || first === 'assets' || (segments.length === 1 && (first === '' || first === 'favicon.ico')))
+    return 'phone';
   // The SMS link target belongs to the shopper's phone, not to the merchant API.
   if (first === 'orders' && segments.length === 3 && segments[2] === 'pumbaa_form') return 'phone';
   return 'sequra';
@@ -119,7 +120,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, response: SandboxResponse, extraHeaders?: Record<string, string>): boolean {
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: SandboxResponse,
+    extraHeaders?: Record<string, string>,
+  ): boolean {
     if (res.headersSent || res.destroyed || req.socket.destroyed) return false;
     writeResponse(res, response, extraHeaders);
     return true;
@@ -127,7 +133,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   function record(entry: RequestLogEntry): void {
     runtime.requestLog.add(entry);
-    if (settings.logRequests) process.stdout.write(`${entry.at} ${entry.method} ${entry.path} -> ${entry.status ?? 'dropped'}${entry.fault ? ` [${entry.fault}]` : ''}\n`);
+    if (settings.logRequests)
+      process.stdout.write(
+        `${entry.at} ${entry.method} ${entry.path} -> ${entry.status ?? 'dropped'}${entry.fault ? ` [${entry.fault}]` : ''}\n`,
+      );
   }
 
   function pathOrderUuid(segments: string[]): string | null {
@@ -209,7 +218,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (body.kind === 'too_large') {
       if (send(req, res, tooLargeResponse()) && !body.drainable) res.once('finish', () => req.socket.destroy());
       if (surface === 'sequra') {
-        record({ method: req.method ?? 'GET', path: pathname, status: 413, at: new Date(nowMs).toISOString(), order_uuid: null, body_sha256: null, fault: null });
+        record({
+          method: req.method ?? 'GET',
+          path: pathname,
+          status: 413,
+          at: new Date(nowMs).toISOString(),
+          order_uuid: null,
+          body_sha256: null,
+          fault: null,
+        });
       }
       return;
     }
