@@ -1,6 +1,6 @@
 // `npm run build:electron`: bundles Electron's main process and the preload with esbuild.
 //
-// - main → dist/electron/main.cjs (package.json "main"): Node 22 (Electron 39's Node), CommonJS, with every
+// - main → dist/electron/main.cjs (package.json "main"): Node 24 (Electron 45's Node), CommonJS, with every
 //   dependency inlined, including the ESM-only electron-store / conf / ky, so the packaged app needs no
 //   node_modules. Only `electron` stays a require(): it is provided by the runtime.
 // - preload → dist/electron/preload.cjs: one CommonJS file, because a sandboxed preload gets a minimal
@@ -36,8 +36,8 @@ const BUNDLES: Record<ElectronBundleName, { entry: string[]; outfile: string; op
     outfile: 'main.cjs',
     options: {
       platform: 'node',
-      // Electron 39 embeds Node 22.
-      target: 'node22',
+      // Electron 45 embeds Node 24.
+      target: 'node24',
       banner: { js: IMPORT_META_URL_SHIM },
       define: { 'import.meta.url': '__import_meta_url' },
     },
@@ -45,7 +45,7 @@ const BUNDLES: Record<ElectronBundleName, { entry: string[]; outfile: string; op
   preload: {
     entry: ['electron', 'preload', 'preload.ts'],
     outfile: 'preload.cjs',
-    // Electron 39 runs Chromium 142.
+    // Electron 45 runs a newer Chromium than 142; targeting 142 only means nothing newer is assumed.
     options: { platform: 'browser', target: 'chrome142' },
   },
 };
