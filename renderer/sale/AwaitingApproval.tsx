@@ -6,6 +6,7 @@ import { CancelButton, RejectedButton, RestartButton } from './SaleActions.tsx';
 import type { StepProps } from './step-props.ts';
 import { StepFrame } from './StepFrame.tsx';
 import { useNow } from './useNow.ts';
+import { WaitUntilNotice, useWaitUntil } from './WaitUntil.tsx';
 
 // The SMS is out; the shopper fills SeQura's form on her phone. The till is never told (no inbound port),
 // so the cashier looks at the phone: when it says approved, she confirms. Pressing confirm too early is
@@ -22,7 +23,8 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
   const elapsed = sms.lastSentAt ? secondsBetween(sms.lastSentAt, now) : null;
   const cooldownLeft = elapsed === null ? 0 : Math.max(0, RESEND_COOLDOWN_SECONDS - elapsed);
   const blockedUntil = sms.blockedUntil && new Date(sms.blockedUntil) > now ? sms.blockedUntil : null;
-  const canResend = controller.busy === null && cooldownLeft === 0 && !blockedUntil;
+  const waitUntil = useWaitUntil(sale.waitUntil);
+  const canResend = controller.busy === null && cooldownLeft === 0 && !blockedUntil && !waitUntil;
   const phoneUrl =
     status?.trainingPhoneBaseUrl && sale.solicitation
       ? `${status.trainingPhoneBaseUrl}${sale.solicitation.uuid}`
@@ -110,6 +112,7 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
         <RestartButton controller={controller} />
         <CancelButton controller={controller} />
       </div>
+      {!blockedUntil && <WaitUntilNotice until={waitUntil} />}
       {blockedUntil && (
         <p className="notice notice-warn" id="resend-blocked" data-testid="sms-blocked">
           {t('approval.resendBlocked', { time: formatTime(blockedUntil) })}
