@@ -12,6 +12,7 @@ import { CallRecorder, ConnectivityHistory } from '../diagnostics/call-recorder.
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
 import { versionedStoreFactory } from '../storage/versioned-store.ts';
+import { deriveTillKeys, type TillKeys } from '../security/till-key.ts';
 import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
 import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 
@@ -69,6 +70,8 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
     onSetAside: (file) =>
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
+  // The till key (OS keychain in the app, memory in the preview host): the PIN pepper and the audit key.
+  const tillKeys = deriveTillKeys(await deps.secrets.tillKey());
   const audit = new AuditLog(deps.dataDir, clock);
   const calls = new CallRecorder(clock);
   const connectivityHistory = new ConnectivityHistory();
@@ -86,8 +89,10 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
     dataDir: deps.dataDir,
     clock,
     audit,
+    pepper: tillKeys.pepper,
     onChange: () => hooks?.emitStatus(),
   });
+  reportTillKey(tillKeys, operators, audit, deps.log);
 
   let credentialsStored = false;
   let restartRequest: string | null = null;
@@ -240,6 +245,24 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
     },
   });
+}
+
+/** A new or replaced till key is worth a line in the audit log; PINs it cannot check are worth a warning. */
+function reportTillKey(keys: TillKeys, operators: OperatorsService, audit: AuditLog, log: CoreDeps['log']): void {
+  const needNewPin = operators.operatorsNeedingNewPin();
+  log.info('tillkey.loaded', { source: keys.source, keyId: keys.keyId, operatorsNeedingNewPin: needNewPin.length });
+  if (keys.source === 'created' || keys.source === 'replaced')
+    audit.record({ actor: 'system', action: `tillkey.${keys.source}`, outcome: 'ok', target: keys.keyId });
+  if (needNewPin.length > 0) {
+    log.warn('tillkey.pins_unverifiable', { operators: needNewPin.length });
+    audit.record({
+      actor: 'system',
+      action: 'tillkey.pins_unverifiable',
+      outcome: 'failed',
+      target: keys.keyId,
+      detail: `PINs made under another till key: ${needNewPin.join(' ')}`,
+    });
+  }
 }
 
 /** Where exports (audit, diagnostics) are written: <dataDir>/exports. */
