@@ -145,14 +145,7 @@ function confirmQuitWithPending(
   oldestAt: string | null,
   win: BrowserWindow | null,
 ): boolean {
-  const language = core.languageForNativeDialogs();
-  const time = oldestAt
-    ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', {
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
-  const text = quitWarning(language, count, time);
+  const text = quitWarning(core.languageForNativeDialogs(), count, oldestAt);
   const options = {
     type: 'warning' as const,
     title: text.title,
