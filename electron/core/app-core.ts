@@ -366,6 +366,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
+      // Before SeQura's Retry-After it goes at that time instead: the item's `waitUntil` says when.
       outbox.retryNow(instructionId);
       return { items: outbox.items() };
     },

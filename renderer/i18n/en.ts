@@ -315,6 +315,7 @@ export const en: Record<MessageKey, string> = {
   'pending.state.done': 'Done',
   'pending.state.needs_attention': 'Needs attention',
   'pending.nextAttempt': 'Next attempt at {time} (attempts: {attempts})',
+  'pending.waitUntil': 'SeQura asked the till to wait until {time}: it goes then by itself.',
   'pending.retryNow': 'Retry now',
   'pending.retryNowFor': 'Retry ticket {ticket} now',
 };

@@ -313,6 +313,7 @@ export const es = {
   'pending.state.done': 'Hecho',
   'pending.state.needs_attention': 'Necesita atención',
   'pending.nextAttempt': 'Próximo intento a las {time} (intentos: {attempts})',
+  'pending.waitUntil': 'SeQura ha pedido esperar hasta las {time}: saldrá entonces sola.',
   'pending.retryNow': 'Reintentar ahora',
   'pending.retryNowFor': 'Reintentar ahora el ticket {ticket}',
 } as const;
