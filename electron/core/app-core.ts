@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventName } from '../../shared/ipc/channels.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
-import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
+import type { Language, TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { SEQURA_BASE_URLS, type MachineConfig, type MachineConfigLoad } from './config/machine-config.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
@@ -63,7 +63,7 @@ export interface Core {
    */
   pendingWork(): { open: number; oldestOpenAt: string | null; needsAttention: number; queuedSales: number };
   /** The till's language, for the few native dialogs main shows itself. */
-  languageForNativeDialogs(): 'es' | 'en';
+  languageForNativeDialogs(): Language;
   /** For tests and diagnostics only: the running training sandbox, if any. */
   readonly trainingSandbox: RunningSandbox | null;
 }
@@ -366,6 +366,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
+      // Before SeQura's Retry-After it goes at that time instead: the item's `waitUntil` says when.
       outbox.retryNow(instructionId);
       return { items: outbox.items() };
     },
