@@ -2,7 +2,8 @@
 // every malformed or unwelcome request becomes a typed error, nothing ever throws across the boundary,
 // and nothing outside a response schema reaches the renderer.
 import { describe, expect, it } from 'vitest';
-import { AppError, createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
 import { CHANNELS } from '../../shared/ipc/channels.ts';
 import { contract } from '../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../shared/ipc/result.ts';
@@ -25,6 +26,25 @@ const status: TillStatus = {
     oldestPendingAt: null,
   },
   trainingPhoneBaseUrl: null,
+  recovery: null,
+  config: { state: 'absent', path: null, problems: [], values: [] },
+  policy: {
+    requireNinControl: false,
+    usesShippedCart: false,
+    offlineGoodsRelease: 'hold',
+    allowedProducts: null,
+    autoLockMinutes: 5,
+    personalDataDays: 30,
+    retentionDays: 90,
+  },
+  session: null,
+  setup: {
+    managerExists: false,
+    credentialsStored: false,
+    enrolmentFilePath: null,
+    enrolment: null,
+    liveBlockedReason: 'no_config',
+  },
 };
 
 function setup(overrides: Partial<Record<keyof Handlers, (request: never) => Promise<unknown>>> = {}) {
