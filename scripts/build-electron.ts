@@ -2,7 +2,9 @@
 //
 // - main → dist/electron/main.cjs (package.json "main"): Node 24 (Electron 45's Node), CommonJS, with every
 //   dependency inlined, including the ESM-only electron-store / conf / ky, so the packaged app needs no
-//   node_modules. Only `electron` stays a require(): it is provided by the runtime.
+//   node_modules but one. `electron` stays a require() (the runtime provides it), and so does `better-sqlite3`:
+//   a native addon cannot be inlined; its package (JS + Node-API prebuilt `.node` files) is shipped beside
+//   the bundle and its `.node` files unpacked from the asar (electron-builder.yml).
 // - preload → dist/electron/preload.cjs: one CommonJS file, because a sandboxed preload gets a minimal
 //   `require` that knows `electron` and little else, and cannot load ESM. Built for the browser platform so
 //   that any Node built-in sneaking into it fails the build instead of failing in the till.
@@ -10,6 +12,9 @@ import { build, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** npm packages with a native addon: required at run time from the packaged node_modules, never bundled. */
+export const NATIVE_PACKAGES = ['better-sqlite3'] as const;
 
 export type ElectronBundleName = 'main' | 'preload';
 
@@ -66,8 +71,9 @@ export async function buildElectronBundle(
     outfile: file,
     bundle: true,
     format: 'cjs',
-    // Provided by the Electron runtime; in a sandboxed preload it is the one module `require` knows.
-    external: ['electron'],
+    // `electron` is provided by the runtime (in a sandboxed preload it is the one module `require` knows);
+    // the native database binding is loaded from the package shipped next to the bundle.
+    external: name === 'main' ? ['electron', ...NATIVE_PACKAGES] : ['electron'],
     metafile: true,
     logLevel: 'silent',
     // Readable stack traces in the field matter more than a few hundred kB inside an asar.

@@ -310,6 +310,7 @@ async function createCoreGeneration(
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
+      // Before SeQura's Retry-After it goes at that time instead: the item's `waitUntil` says when.
       outbox.retryNow(instructionId);
       return { items: outbox.items() };
     },

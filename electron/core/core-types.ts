@@ -1,5 +1,6 @@
 import type { EventName } from '../../shared/ipc/channels.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
+import type { Language } from '../../shared/ipc/status-schemas.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { MachineConfigLoad } from './config/machine-config.ts';
 import type { Dispatch } from './ipc/dispatcher.ts';
@@ -46,7 +47,7 @@ export interface Core {
    */
   pendingWork(): { open: number; oldestOpenAt: string | null; needsAttention: number; queuedSales: number };
   /** The till's language, for the few native dialogs main shows itself. */
-  languageForNativeDialogs(): 'es' | 'en';
+  languageForNativeDialogs(): Language;
   /** For tests and diagnostics only: the running training sandbox, if any. */
   readonly trainingSandbox: RunningSandbox | null;
 }

@@ -38,8 +38,7 @@ export const en: Record<MessageKey, string> = {
   'conn.online': 'SeQura online',
   'conn.unreachable': 'SeQura unreachable since {time}',
   'conn.offline': 'Offline since {time}',
-  'conn.pendingOne': '1 pending · from {time}',
-  'conn.pending': '{count} pending · oldest from {time}',
+  'conn.pending': '{count, plural, one {1 pending · from {time}} other {# pending · oldest from {time}}}',
   'error.generic': 'Something failed: {message}',
   'nav.label': 'Screens',
   'nav.sale': 'Sale',
@@ -153,7 +152,7 @@ export const en: Record<MessageKey, string> = {
   'cart.totals.financed': 'To finance',
   'cart.continue': "Continue: shopper's details",
   'shopper.title': "Shopper's details",
-  'shopper.cartRecap': '{count} items',
+  'shopper.cartRecap': '{count, plural, one {# item} other {# items}}',
   'shopper.backToCart': 'Back to the purchase',
   'shopper.offlineNote':
     'SeQura is not answering right now. You can finish the details: the application will go out by itself as soon as SeQura answers.',
@@ -316,6 +315,7 @@ export const en: Record<MessageKey, string> = {
   'pending.state.done': 'Done',
   'pending.state.needs_attention': 'Needs attention',
   'pending.nextAttempt': 'Next attempt at {time} (attempts: {attempts})',
+  'pending.waitUntil': 'SeQura asked the till to wait until {time}: it goes then by itself.',
   'pending.retryNow': 'Retry now',
   'pending.retryNowFor': 'Retry ticket {ticket} now',
 };

@@ -38,8 +38,8 @@ export const es = {
   'conn.online': 'SeQura en línea',
   'conn.unreachable': 'SeQura no responde desde las {time}',
   'conn.offline': 'Sin conexión desde las {time}',
-  'conn.pendingOne': '1 pendiente · de las {time}',
-  'conn.pending': '{count} pendientes · el más antiguo de las {time}',
+  'conn.pending':
+    '{count, plural, one {1 pendiente · de las {time}} other {# pendientes · el más antiguo de las {time}}}',
   'error.generic': 'Algo ha fallado: {message}',
   'nav.label': 'Pantallas',
   'nav.sale': 'Venta',
@@ -151,7 +151,7 @@ export const es = {
   'cart.totals.financed': 'A financiar',
   'cart.continue': 'Continuar: datos del cliente',
   'shopper.title': 'Datos del cliente',
-  'shopper.cartRecap': '{count} artículos',
+  'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',
   'shopper.backToCart': 'Volver a la compra',
   'shopper.offlineNote':
     'SeQura no responde ahora. Puedes terminar los datos: la solicitud saldrá sola en cuanto SeQura responda.',
@@ -313,6 +313,7 @@ export const es = {
   'pending.state.done': 'Hecho',
   'pending.state.needs_attention': 'Necesita atención',
   'pending.nextAttempt': 'Próximo intento a las {time} (intentos: {attempts})',
+  'pending.waitUntil': 'SeQura ha pedido esperar hasta las {time}: saldrá entonces sola.',
   'pending.retryNow': 'Reintentar ahora',
   'pending.retryNowFor': 'Reintentar ahora el ticket {ticket}',
 } as const;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConfigStatusSchema, PolicySchema, SessionSchema, SetupSchema } from './admin-schemas.ts';
 
-export const LanguageSchema = z.enum(['es', 'en']);
-export type Language = z.infer<typeof LanguageSchema>;
+import { LanguageSchema } from '../i18n/languages.ts';
+
+export { LanguageSchema, type Language } from '../i18n/languages.ts';
 
 const IsoDateTime = z.string().max(40);
 

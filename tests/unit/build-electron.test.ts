@@ -9,7 +9,12 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildElectron, buildElectronBundle, type ElectronBundle } from '../../scripts/build-electron.ts';
+import {
+  buildElectron,
+  buildElectronBundle,
+  NATIVE_PACKAGES,
+  type ElectronBundle,
+} from '../../scripts/build-electron.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'sequra-pos-electron-build-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -49,7 +54,7 @@ describe('preload bundle', () => {
 });
 
 describe('main bundle', () => {
-  it('is CommonJS with every npm dependency inlined; only electron and Node built-ins stay require()s', async () => {
+  it('is CommonJS with every npm dependency inlined; only electron, the native database binding and Node built-ins stay require()s', async () => {
     const main = await buildElectronBundle('main', { outdir });
     expect(main.file).toBe(join(outdir, 'main.cjs'));
     const code = readFileSync(main.file, 'utf8');
@@ -57,8 +62,14 @@ describe('main bundle', () => {
 
     const externals = externalImports(main);
     expect(externals).toContainEqual({ path: 'electron', kind: 'require-call' });
-    // The packaged app ships no node_modules: any other external package would fail to load on a till.
-    expect(externals.filter((i) => i.path !== 'electron' && !isBuiltin(i.path))).toEqual([]);
+    // The packaged app ships no node_modules but better-sqlite3's: any other external package would fail to load
+    // on a till.
+    const shipped = new Set<string>(['electron', ...NATIVE_PACKAGES]);
+    expect(externals.filter((i) => !shipped.has(i.path) && !isBuiltin(i.path))).toEqual([]);
+    // A native addon is never inlined: its .node file must be loaded from the package beside the bundle.
+    expect(Object.keys(main.metafile.inputs).filter((path) => path.includes('node_modules/better-sqlite3/'))).toEqual(
+      [],
+    );
 
     // The ESM-only dependencies are really inside.
     const inputs = Object.keys(main.metafile.inputs);

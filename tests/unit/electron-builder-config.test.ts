@@ -1,7 +1,7 @@
 // electron-builder.yml is checked against electron-builder's own JSON schema (packaging itself needs
 // downloads and cannot run here), and the settings store IT relies on are pinned one by one.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, matchesGlob, relative } from 'node:path';
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = process.cwd();
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
   files: string[];
+  asarUnpack: string[];
   electronFuses: Record<string, boolean>;
   nsis: Record<string, unknown>;
   win: { target: Array<{ target: string }> };
@@ -87,7 +88,7 @@ describe('electron-builder.yml', () => {
   it('packages only the built bundles, which is what package.json "main" points into', () => {
     expect(config.directories).toEqual({ output: 'out' });
     expect(config.files).toEqual(
-      expect.arrayContaining(['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!node_modules']),
+      expect.arrayContaining(['dist/electron/**/*', 'dist/renderer/**/*', 'package.json', '!node_modules/**/*']),
     );
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; productName: string };
     expect(pkg.main).toBe('dist/electron/main.cjs');
@@ -97,5 +98,52 @@ describe('electron-builder.yml', () => {
   it('appId matches the AppUserModelID main sets on Windows', () => {
     const mainSource = readFileSync(join(root, 'electron', 'main', 'main.ts'), 'utf8');
     expect(mainSource).toContain(`APP_USER_MODEL_ID = '${String(config.appId)}'`);
+  });
+});
+
+// electron-builder applies `files` patterns in order: a file is in the package if the last pattern that
+// matches it is not a negation.
+function packaged(path: string): boolean {
+  let included = false;
+  for (const pattern of config.files) {
+    const negated = pattern.startsWith('!');
+    if (matchesGlob(path, negated ? pattern.slice(1) : pattern)) included = !negated;
+  }
+  return included;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'));
+}
+
+describe('the native database binding in the package', () => {
+  const sqlite = 'node_modules/better-sqlite3';
+
+  it('ships better-sqlite3 at run time (JS and the prebuilt binaries), and no other node_modules', () => {
+    for (const file of filesUnder(`${sqlite}/lib`)) expect(packaged(file), file).toBe(true);
+    expect(packaged(`${sqlite}/package.json`)).toBe(true);
+    // The installers' platforms: Windows x64 (NSIS) and Linux x64 (deb, AppImage).
+    for (const target of ['win32-x64', 'linux-x64']) expect(packaged(`${sqlite}/prebuilds/${target}.node`)).toBe(true);
+    // Its C++ sources and the bundled SQLite amalgamation are build inputs only.
+    expect(filesUnder(`${sqlite}/deps`).some(packaged)).toBe(false);
+    expect(packaged('node_modules/zod/package.json')).toBe(false);
+    expect(packaged('node_modules/electron-store/index.js')).toBe(false);
+    expect(packaged('dist/electron/main.cjs')).toBe(true);
+  });
+
+  it('unpacks every .node file from the asar, and only those', () => {
+    const unpacked = (path: string) => config.asarUnpack.some((pattern) => matchesGlob(path, pattern));
+    const binaries = filesUnder(`${sqlite}/prebuilds`);
+    expect(binaries.length).toBeGreaterThan(0);
+    for (const file of binaries) expect(unpacked(file), file).toBe(file.endsWith('.node'));
+    expect(unpacked(`${sqlite}/lib/index.js`)).toBe(false);
+  });
+
+  it('never rebuilds the Node-API binary against Electron (nothing to compile on a build machine)', () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(config.nodeGypRebuild).toBe(false);
+    expect(config.buildDependenciesFromSource).toBe(false);
   });
 });

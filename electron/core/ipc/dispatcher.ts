@@ -36,7 +36,17 @@ export const MAX_REQUEST_CHARS = 256 * 1024;
  * One entry point for both transports (Electron IPC and the preview WebSocket): checks the sender,
  * validates the request, runs the handler, validates the response. Never throws.
  */
-export function createDispatcher(handlers: Handlers, log: DispatchLog) {
+export function createDispatcher(handlers: Handlers, dispatchLog: DispatchLog) {
+  // The log is a side channel: when it fails (a read-only or full data folder) the request is still answered.
+  const log: DispatchLog = {
+    warn(event, data) {
+      try {
+        dispatchLog.warn(event, data);
+      } catch {
+        // the answer below says what happened; the log cannot
+      }
+    },
+  };
   return async function dispatch(
     channel: unknown,
     request: unknown,

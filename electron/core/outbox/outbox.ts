@@ -167,25 +167,41 @@ export class Outbox {
     this.pump();
   }
 
-  /** "Try now": a pending (or needs-attention) instruction is retried at once, attempts kept. */
-  retryNow(id: string): boolean {
+  /**
+   * "Try now": a pending (or needs-attention) instruction is retried at once, attempts kept — unless SeQura
+   * asked to wait (Retry-After): then it goes at that time, and `waitUntil` says when, for the cashier.
+   */
+  retryNow(id: string): { accepted: boolean; waitUntil: string | null } {
     const instruction = this.get(id);
-    if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention')) return false;
-    this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString(), outcome: null });
+    if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention'))
+      return { accepted: false, waitUntil: null };
+    const waitUntil = this.retryAfterPending(instruction);
+    this.save({
+      ...instruction,
+      state: 'pending',
+      nextAttemptAt: waitUntil ?? this.clock().toISOString(),
+      outcome: null,
+    });
     this.changed();
     this.pump();
-    return true;
+    return { accepted: true, waitUntil };
   }
 
-  /** Connectivity came back (SeQura answered): everything pending is due now, not at its backoff time. */
+  /** Connectivity came back (SeQura answered): everything pending is due now (or at its Retry-After). */
   wakeAll(): void {
     const now = this.clock().toISOString();
     for (const instruction of Object.values(this.all())) {
-      if (instruction.state === 'pending' && instruction.nextAttemptAt && instruction.nextAttemptAt > now) {
-        this.save({ ...instruction, nextAttemptAt: now });
-      }
+      if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
+      const due = this.retryAfterPending(instruction) ?? now;
+      if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
     }
     this.pump();
+  }
+
+  /** The instruction's Retry-After time while it has not passed yet, else null. */
+  private retryAfterPending(instruction: Instruction): string | null {
+    const until = instruction.retryAfterUntil ?? null;
+    return until !== null && until > this.clock().toISOString() ? until : null;
   }
 
   /** Waits until this instruction's current attempt (if any) has settled, so a cashier sees its answer. */
@@ -236,6 +252,7 @@ export class Outbox {
         attempts: i.attempts,
         createdAt: i.createdAt,
         nextAttemptAt: i.nextAttemptAt,
+        waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
         lastError: i.lastError,
         lastErrorCode: i.lastErrorCode ? codeForSequraKind(i.lastErrorCode) : null,
         ticketNumber: i.ticketNumber,
@@ -332,11 +349,13 @@ export class Outbox {
       this.settle(instruction, { kind: 'gave_up', code, message }, message, code);
       return;
     }
-    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, sequraError?.retryAfterMs ?? null);
+    const retryAfterMs = sequraError?.retryAfterMs ?? null;
+    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, retryAfterMs);
     this.save({
       ...instruction,
       state: 'pending',
       nextAttemptAt: new Date(now.getTime() + delay).toISOString(),
+      retryAfterUntil: retryAfterMs === null ? null : new Date(now.getTime() + retryAfterMs).toISOString(),
       lastError: message,
       lastErrorCode: code,
     });

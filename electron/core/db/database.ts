@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations.ts';
+import { StorageError, rethrowAsStorageError, storageErrorOf } from './storage-error.ts';
+
+// The till's one database connection, owned by the core (the app holds a single-instance lock, so this
+// process is the only writer). Everything whose loss matters lives here: operators, PIN attempts, the audit
+// log, and the sale journal, outbox, ticket sequence and history.
+//
+// Settings chosen for a till that must never lose or roll back a recorded step:
+//  - WAL: readers never block the writer, and a commit is one append to the -wal file;
+//  - synchronous=FULL: in WAL mode this syncs the WAL on every commit, so a committed transaction survives
+//    a power cut (NORMAL would only survive a process crash);
+//  - foreign_keys=ON: SQLite leaves them off by default;
+//  - busy_timeout: a checkpoint or a backup tool holding a lock briefly is waited for, not reported.
+export interface TillDatabase {
+  readonly path: string;
+  /** The connection, for prepared statements. Writes that belong together go through `write`. */
+  readonly sql: BetterSqlite3.Database;
+  /**
+   * Runs `fn` as one IMMEDIATE transaction (the write lock taken at BEGIN): all of it is on disk when this
+   * returns, or none of it. A nested call joins the outer transaction (a savepoint). Storage faults come
+   * out as StorageError; anything else `fn` throws rolls the transaction back and is rethrown unchanged.
+   */
+  write<T>(fn: () => T): T;
+  /** Runs a read; storage faults come out as StorageError. */
+  read<T>(fn: () => T): T;
+  /** PRAGMA quick_check (fast; at every start) or integrity_check (thorough; from the admin screen). */
+  check(kind: 'quick' | 'full'): { ok: true } | { ok: false; problems: string[] };
+  /** The schema version found when it was opened, before migrations (0 = a new database). */
+  readonly openedAtVersion: number;
+  close(): void;
+}
+
+export interface OpenDatabaseOptions {
+  /** Defaults to the app's migrations; tests pass their own to exercise the runner. */
+  migrations?: readonly Migration[];
+  busyTimeoutMs?: number;
+  /** Run PRAGMA quick_check before migrating; a failure throws StorageError('storage_corrupt'). */
+  quickCheck?: boolean;
+}
+
+export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}): TillDatabase {
+  const migrations = options.migrations ?? MIGRATIONS;
+  let sql: BetterSqlite3.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sql = new Database(path);
+  } catch (error) {
+    rethrowAsStorageError(error);
+  }
+  try {
+    // Looked at before anything that writes (switching to WAL rewrites the header): a database this build
+    // must not touch, or a damaged one, is left exactly as it was found.
+    refuseNewerSchema(sql, migrations);
+    if (options.quickCheck) {
+      const result = runCheck(sql, 'quick');
+      if (!result.ok)
+        throw new StorageError('storage_corrupt', `quick_check: ${result.problems.join('; ')}`.slice(0, 500));
+    }
+    // journal_mode answers the mode it ended up in; anything but WAL means the file system refused it.
+    const mode = sql.pragma('journal_mode = WAL', { simple: true }) as string;
+    if (path !== ':memory:' && mode !== 'wal') throw new StorageError('storage_io', `cannot use WAL here (${mode})`);
+    sql.pragma('synchronous = FULL');
+    sql.pragma('foreign_keys = ON');
+    sql.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    const openedAtVersion = migrate(sql, migrations);
+    const db: TillDatabase = {
+      path,
+      sql,
+      openedAtVersion,
+      write<T>(fn: () => T): T {
+        try {
+          return sql.inTransaction ? sql.transaction(fn)() : sql.transaction(fn).immediate();
+        } catch (error) {
+          throw storageErrorOf(error) ?? error;
+        }
+      },
+      read<T>(fn: () => T): T {
+        try {
+          return fn();
+        } catch (error) {
+          throw storageErrorOf(error) ?? error;
+        }
+      },
+      check(kind) {
+        try {
+          return runCheck(sql, kind);
+        } catch (error) {
+          const fault = storageErrorOf(error);
+          if (fault?.code === 'storage_corrupt') return { ok: false, problems: [fault.message] };
+          throw fault ?? error;
+        }
+      },
+      close() {
+        if (sql.open) sql.close();
+      },
+    };
+    return db;
+  } catch (error) {
+    try {
+      sql.close();
+    } catch {
+      // already unusable; the original error is the one that matters
+    }
+    throw storageErrorOf(error) ?? error;
+  }
+}
+
+function runCheck(
+  sql: BetterSqlite3.Database,
+  kind: 'quick' | 'full',
+): { ok: true } | { ok: false; problems: string[] } {
+  const rows = sql.pragma(kind === 'quick' ? 'quick_check' : 'integrity_check') as Array<Record<string, string>>;
+  const problems = rows.map((row) => Object.values(row)[0] ?? '').filter((text) => text !== 'ok');
+  return problems.length === 0 ? { ok: true } : { ok: false, problems: problems.slice(0, 20) };
+}
+
+/** Brings the database to the latest version, one transaction per step. Returns the version it found. */
+export function migrate(sql: BetterSqlite3.Database, migrations: readonly Migration[]): number {
+  const found = refuseNewerSchema(sql, migrations);
+  for (let version = found; version < migrations.length; version += 1) {
+    sql
+      .transaction(() => {
+        migrations[version]!(sql);
+        sql.pragma(`user_version = ${version + 1}`);
+      })
+      .immediate();
+  }
+  return found;
+}
+
+function refuseNewerSchema(sql: BetterSqlite3.Database, migrations: readonly Migration[]): number {
+  const found = sql.pragma('user_version', { simple: true }) as number;
+  if (found > migrations.length) {
+    // Written by a newer build (the app was downgraded): this code must not touch a schema it does not know.
+    throw new StorageError(
+      'storage_newer_version',
+      `the database is at schema version ${found}; this version of the app knows up to ${migrations.length}`,
+    );
+  }
+  return found;
+}

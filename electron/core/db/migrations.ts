@@ -1,0 +1,63 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+// The database schema, as numbered migrations on `PRAGMA user_version` (the way Signal Desktop does it):
+// `MIGRATIONS[n]` turns a version-n database into a version-(n+1) one. Each runs in its own transaction
+// together with the user_version bump, so a crash leaves the database at version n or n+1, never between.
+//
+// How to change the schema: append a migration (never edit or reorder a released one — tills in the field
+// hold databases of every earlier version) and add its test to tests/integration/database.test.ts.
+//
+// Conventions: STRICT tables; times are ISO-8601 UTC text (they sort as text); money is integer cents;
+// whole records the core already validates with zod are kept as JSON text next to the columns that are
+// queried or indexed.
+export type Migration = (db: BetterSqlite3.Database) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: the till's own facts, operators, PIN attempts and the audit log.
+  (db) => {
+    db.exec(`
+      -- Small facts about this database: installation id, when it was created, whether a manager was ever
+      -- created here (a database that had one never offers first-run manager creation again).
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      -- Operators are disabled, never deleted, so audit entries always resolve to someone. Ids are matched
+      -- without regard to case ("ana" and "ANA" are one operator).
+      CREATE TABLE operators (
+        id TEXT PRIMARY KEY COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+        pin_hash TEXT NOT NULL, -- JSON of the PinHash (salt, parameters, hash); never the PIN
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        pin_changed_at TEXT NOT NULL,
+        disabled_at TEXT
+      ) STRICT;
+
+      -- Wrong-PIN counters per key (an operator, "any manager PIN", the till as a whole).
+      CREATE TABLE pin_attempts (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        locked_until TEXT,
+        last_failure_at TEXT
+      ) STRICT;
+
+      -- The append-only audit log. \`line\` is the entry exactly as hashed into the chain (its JSON text);
+      -- the other columns are copies for queries.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        target TEXT,
+        line TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
