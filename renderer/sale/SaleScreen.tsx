@@ -112,9 +112,9 @@ export function SaleScreen({
   const stepChangedAt = useRef(0);
   const idle = controller.busy === null;
   // The sign-in gate hides the screens (mounted) while nobody is signed in or the till is locked: coming
-  // back from it counts as coming back to this screen. A status without sessions has no gate.
+  // back from it counts as coming back to this screen.
   const session = status?.session;
-  const unlocked = session === undefined || (session !== null && !session.locked);
+  const unlocked = !!session && !session.locked;
   const shown = visible && unlocked;
 
   // A new step (or coming back to this screen) puts focus on that step's first thing to do. If its target was
