@@ -103,7 +103,7 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
 
   // Handlers exist before the page loads, so its first call never meets "no handler registered".
   registerIpcHandlers(core, devServerUrl);
-  forwardCoreEvents(core, getWindow, log);
+  forwardCoreEvents(core, getWindow);
   watchOsConnectivitySignals(() => core.nudgeConnectivity(), log);
   await core.start();
 
@@ -157,14 +157,7 @@ function confirmQuitWithPending(
   oldestAt: string | null,
   win: BrowserWindow | null,
 ): boolean {
-  const language = core.languageForNativeDialogs();
-  const time = oldestAt
-    ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', {
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
-  const text = quitWarning(language, count, time);
+  const text = quitWarning(core.languageForNativeDialogs(), count, oldestAt);
   const options = {
     type: 'warning' as const,
     title: text.title,
