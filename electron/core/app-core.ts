@@ -301,6 +301,14 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     }
   }
 
+  // The operator's own language when one is signed in and has chosen; else the till's last choice; else the
+  // machine configuration's default.
+  function currentLanguage(): Language {
+    const operatorRef = services.operators.sessionView()?.operatorRef;
+    const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
+    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+  }
+
   function status(): TillStatus {
     return {
       appVersion: deps.appVersion,
@@ -309,7 +317,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       merchantId: connection.merchantId,
       storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
       tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      language: settings.get('language') ?? config?.defaultLanguage ?? 'es',
+      language: currentLanguage(),
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
@@ -337,7 +345,9 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     'app.getStatus': async () => status(),
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
-      deps.log.info('settings.language', { language });
+      const operatorRef = services.operators.sessionView()?.operatorRef;
+      if (operatorRef) settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
+      deps.log.info('settings.language', { language, operator: operatorRef ?? null });
       const next = status();
       emit('status.changed', next);
       return next;
@@ -395,7 +405,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       return { ...outbox.counts(), queuedSales: sales.queuedWork() };
     },
     languageForNativeDialogs() {
-      return settings.get('language') ?? config?.defaultLanguage ?? 'es';
+      return currentLanguage();
     },
     async stop() {
       if (retentionTimer) clearInterval(retentionTimer);

@@ -13,8 +13,6 @@ export const en: Record<MessageKey, string> = {
   'app.bridgeLost': 'Lost the connection to the till. Retrying…',
   'app.bridgeRefused': 'The till does not accept this page. Open the address shown by the preview window.',
   'lang.label': 'Language',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'TRAINING',
   'mode.trainingBanner': 'TRAINING MODE — sales are not real',
   'mode.live': 'Live',

@@ -13,8 +13,6 @@ export const es = {
   'app.bridgeLost': 'Se perdió la conexión con el terminal. Reintentando…',
   'app.bridgeRefused': 'El terminal no acepta esta página. Abre la dirección que muestra la ventana de vista previa.',
   'lang.label': 'Idioma',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'FORMACIÓN',
   'mode.trainingBanner': 'MODO FORMACIÓN — las ventas no son reales',
   'mode.live': 'Real',
