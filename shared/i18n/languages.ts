@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-// The till's languages. Adding one (Basque, Galician, Portuguese…) is: its code here, its locale below, and
-// one catalogue file per area under renderer/i18n/ — TypeScript then lists every missing sentence.
+// The till's languages. Adding one (Basque, Galician, Portuguese…) is: its code, locale and name here, one
+// catalogue file `renderer/i18n/<code>.ts` (like ca.ts) registered in renderer/i18n/i18n.tsx, and the quit
+// warning's five sentences in quit-warning.ts. TypeScript lists every missing sentence.
 export const LANGUAGES = ['es', 'ca', 'en'] as const;
 export const LanguageSchema = z.enum(LANGUAGES);
 export type Language = z.infer<typeof LanguageSchema>;
