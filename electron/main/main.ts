@@ -103,7 +103,7 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
 
   // Handlers exist before the page loads, so its first call never meets "no handler registered".
   registerIpcHandlers(core, devServerUrl);
-  forwardCoreEvents(core, getWindow, log);
+  forwardCoreEvents(core, getWindow);
   watchOsConnectivitySignals(() => core.nudgeConnectivity(), log);
   await core.start();
 

@@ -10,7 +10,7 @@ export const ca: Record<MessageKey, string> = {
   'app.loading': 'Connectant amb el terminal…',
   'app.bridgeLost': 'S’ha perdut la connexió amb el terminal. Tornant-ho a provar…',
   'app.bridgeRefused':
-    'El terminal no accepta aquesta pàgina. Obre l’adreça que mostra la finestra de previsualització.',
+    'El terminal no accepta aquesta pàgina (la seva clau no és la d’aquesta sessió). Obre l’adreça completa que ha escrit «npm run preview» al terminal.',
   'lang.label': 'Idioma',
   'mode.training': 'FORMACIÓ',
   'mode.trainingBanner': 'MODE FORMACIÓ — les vendes no són reals',
@@ -68,13 +68,14 @@ export const ca: Record<MessageKey, string> = {
   'sale.working': 'Un moment…',
   'sale.cancel': 'Cancel·la la venda',
   'sale.cancelQuestion': 'Vols cancel·lar aquesta venda?',
-  'sale.cancelDetail': 'L’SMS que té el client deixarà de ser vàlid i la venda no es cobrarà amb SeQura.',
+  'sale.cancelDetail':
+    'La venda es tanca en aquesta caixa i no es confirmarà mai: al client no se li cobra res. A SeQura no se li envia res (la seva sol·licitud caduca sola).',
   'sale.cancelDetailDraft': 'Es descarten la compra i les dades del client.',
   'sale.cancelYes': 'Sí, cancel·la la venda',
   'sale.restart': 'Canvia la compra',
   'sale.restartQuestion': 'Vols canviar la compra?',
   'sale.restartDetail':
-    'La sol·licitud actual s’anul·la i l’SMS que té el client deixa de ser vàlid. Podràs editar la compra i les dades (es conserven) i enviar un SMS nou.',
+    'Podràs editar la compra i les dades del client (es conserven) i es farà una sol·licitud nova. L’actual no es confirmarà mai i caduca sola a SeQura.',
   'sale.restartYes': 'Sí, canvia la compra',
   'sale.markRejected': 'Rebutjat',
   'sale.markRejectedQuestion': 'El mòbil del client diu que no s’ha aprovat?',
@@ -288,7 +289,7 @@ export const ca: Record<MessageKey, string> = {
   'final.rejectedTitle': 'No aprovat',
   'final.rejectedBody': 'SeQura no ha aprovat aquesta compra. Ofereix al client un altre mitjà de pagament.',
   'final.cancelledTitle': 'Venda cancel·lada',
-  'final.cancelledBody': 'La venda s’ha cancel·lat i no es cobrarà amb SeQura.',
+  'final.cancelledBody': 'La venda s’ha cancel·lat en aquesta caixa i no es confirmarà: no es cobrarà amb SeQura.',
   'pending.title': 'Pendents',
   'pending.intro': 'El que el terminal encara ha de comunicar a SeQura i el que necessita una persona.',
   'pending.empty': 'No hi ha res pendent.',
@@ -781,6 +782,19 @@ export const ca: Record<MessageKey, string> = {
   'event.return_gave_up': 'Devolució sense resposta',
   'event.return_retrying': 'Devolució: SeQura encara no l’ha acceptada, es torna a provar',
   'event.slip_reprinted': 'Justificant reimprès',
+  'app.bridgeNoToken':
+    'A aquesta adreça li falta la clau d’accés. Obre l’adreça completa que ha escrit «npm run preview» al terminal (acaba en #token=…).',
+  'app.crashTitle': 'Aquesta pantalla ha fallat',
+  'app.crashBody':
+    'La venda està a resguard al terminal: no s’ha perdut res del que s’havia desat. Torna a carregar la pantalla per continuar on eres.',
+  'app.crashDetail': 'Detall per a suport:',
+  'app.crashReload': 'Torna a carregar la pantalla',
+  'sale.cancelDetailSmsSent':
+    'La venda es tanca en aquesta caixa i no es confirmarà mai: al client no se li cobra res. A SeQura no se li envia res: l’enllaç de l’SMS encara es pot obrir i fins i tot dir «aprovat», però sense la confirmació de la caixa caduca sense cobrament. Digues-ho al client.',
+  'sale.restartDetailSmsSent':
+    'Podràs editar la compra i les dades del client (es conserven) i enviar un SMS nou. La sol·licitud actual no es confirmarà mai: si el client obre l’SMS anterior, que no hi continuï (caduca sense cobrament).',
+  'final.cancelledSmsNote':
+    'Si el client obre l’SMS que ha rebut, el pot ignorar: sense la confirmació de la caixa la sol·licitud caduca sense cobrament.',
 };
 
 export const validationCa: Record<ValidationCode, string> = {

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../electron/core/errors.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
-import { AppError, createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
+import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
 import { CHANNELS } from '../../shared/ipc/channels.ts';
 import { contract } from '../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../shared/ipc/result.ts';
@@ -29,6 +30,25 @@ const status: TillStatus = {
     oldestPendingAt: null,
   },
   trainingPhoneBaseUrl: null,
+  recovery: null,
+  config: { state: 'absent', path: null, problems: [], values: [] },
+  policy: {
+    requireNinControl: false,
+    usesShippedCart: false,
+    offlineGoodsRelease: 'hold',
+    allowedProducts: null,
+    autoLockMinutes: 5,
+    personalDataDays: 30,
+    retentionDays: 90,
+  },
+  session: null,
+  setup: {
+    managerExists: false,
+    credentialsStored: false,
+    enrolmentFilePath: null,
+    enrolment: null,
+    liveBlockedReason: 'no_config',
+  },
 };
 
 function setup(overrides: Partial<Record<keyof Handlers, (request: never) => Promise<unknown>>> = {}) {

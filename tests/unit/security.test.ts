@@ -11,7 +11,7 @@ import { isTrustedSenderUrl } from '../../electron/core/ipc/sender.ts';
 import { answerAppRequest } from '../../electron/core/security/app-protocol.ts';
 import { buildContentSecurityPolicy, PRODUCTION_CSP } from '../../electron/core/security/csp.ts';
 import { devServerUrlFrom } from '../../electron/core/security/dev-server.ts';
-import { toRendererEvent } from '../../electron/core/security/renderer-events.ts';
+import { toRendererEvent } from '../../electron/core/ipc/events.ts';
 import { resolveRendererFile, type RendererFile } from '../../electron/core/security/renderer-files.ts';
 import { secureWebPreferences } from '../../electron/core/security/web-preferences.ts';
 import { guardNavigation } from '../../electron/core/security/navigation.ts';
