@@ -293,7 +293,8 @@ async function createCoreGeneration(
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
       const operatorRef = services.operators.sessionView()?.operatorRef;
-      if (operatorRef) settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
+      if (operatorRef)
+        settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
       deps.log.info('settings.language', { language, operator: operatorRef ?? null });
       const next = status();
       emit('status.changed', next);
