@@ -31,7 +31,7 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'signin.firstRunButton': 'Create the manager',
 
   'pin.wrong': 'Wrong operator or PIN.',
-  'pin.attemptsLeft': '{count} attempts left before a temporary lock.',
+  'pin.attemptsLeft': '{count, plural, one {# attempt} other {# attempts}} left before a temporary lock.',
   'pin.lockedOut': 'Too many wrong PINs. Try again from {time}.',
   'pin.format': 'The PIN is 4 to 8 digits.',
   'pin.weak': 'Choose another PIN: not all the same digit and not a run (like 1234).',

@@ -163,9 +163,8 @@ function openOutbox(
     random: options.random,
     giveUpAfterMs: options.giveUpAfterMs,
     backoff: options.backoff ?? { baseMs: 20, capMs: 200 },
-    onSettled: (instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }),
-    onChange: () => {},
   });
+  outbox.onSettled((instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }));
   outboxes.push(outbox);
   return { outbox, settled, file: () => JSON.parse(readFileSync(join(dataDir, 'outbox.json'), 'utf8')) as OutboxFile };
 }

@@ -5,12 +5,22 @@ import {
   type Session,
 } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { AppError } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
 import type { StoreFactory } from '../storage/store.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
 import { OperatorDirectory, type StoredOperator } from './operator-directory.ts';
-import { burnPinCheck, hashPin, pinWeakness, verifyPin, type PinHash } from './pin-hash.ts';
-import { DEFAULT_LIMITER_POLICY, PinLimiter, type LimiterPolicy } from './pin-limiter.ts';
+import {
+  burnPinCheck,
+  hashPin,
+  pinHashNeedsPepper,
+  pinHashUsable,
+  pinWeakness,
+  verifyPin,
+  type PinHash,
+} from './pin-hash.ts';
+import type { Pepper } from '../security/till-key.ts';
+import { DEFAULT_LIMITER_POLICY, PinLimiter, type FailureOutcome, type LimiterPolicy } from './pin-limiter.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 
 // Operators, the till's one sign-in session, and manager authorisation.
 //
@@ -30,6 +40,8 @@ export interface OperatorsServiceOptions {
   /** Monotonic milliseconds for idle and elevation timing (a wall-clock jump must not lock or unlock anyone). */
   idleClock?: () => number;
   audit: AuditLog;
+  /** The PIN pepper from the till key (security/till-key.ts): every PIN hash is keyed with it. */
+  pepper: Pepper;
   /** The session changed (sign-in, lock…): the core pushes a fresh status to the renderer. */
   onChange: () => void;
   limiterPolicy?: LimiterPolicy;
@@ -66,6 +78,8 @@ const TRAINING_NAMES: Record<string, string> = { '0001': 'Formación', '0009': '
 export class OperatorsService implements ManagerAuthorizer {
   readonly directory: OperatorDirectory;
   private readonly limiter: PinLimiter;
+  /** PIN checks run one at a time per limiter key (see pinAttempt). */
+  private readonly pinChecks = new KeyedQueue();
   private readonly idleClock: () => number;
   private readonly elevationMs: number;
   private mode: 'training' | 'live' = 'training';
@@ -146,11 +160,14 @@ export class OperatorsService implements ManagerAuthorizer {
 
   async signIn(operatorId: string, pin: string): Promise<Session> {
     const key = `operator:${operatorId.toUpperCase()}`;
-    this.refuseIfLockedOut(key, operatorId, 'session.sign_in');
-    const candidate = await this.candidate(operatorId);
-    const ok = candidate ? await verifyPin(pin, candidate.pin) : await burnPinCheck(pin);
-    if (!ok || !candidate) throw this.wrongPin(key, operatorId, 'session.sign_in');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, operatorId, 'session.sign_in', async () => {
+      const found = await this.candidate(operatorId);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
+    await this.addPepperIfMissing(candidate, pin);
     const previous = this.session;
     if (previous && previous.operatorRef !== candidate.id)
       this.audit(previous.operatorRef, 'session.signed_out', 'ok', null, `replaced by ${candidate.id}`);
@@ -178,11 +195,16 @@ export class OperatorsService implements ManagerAuthorizer {
       });
     if (!session.locked) return this.sessionView()!;
     const key = `operator:${session.operatorRef.toUpperCase()}`;
-    this.refuseIfLockedOut(key, session.operatorRef, 'session.unlock');
-    const candidate = await this.candidate(session.operatorRef);
-    const ok = candidate ? await verifyPin(pin, candidate.pin) : await burnPinCheck(pin);
-    if (!ok) throw this.wrongPin(key, session.operatorRef, 'session.unlock');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, session.operatorRef, 'session.unlock', async () => {
+      const found = await this.candidate(session.operatorRef);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
+    // Another request of the same burst may have unlocked it already (only with the right PIN).
+    if (this.session !== session || !session.locked) return this.sessionView()!;
+    await this.addPepperIfMissing(candidate, pin);
     session.locked = false;
     session.lockedReason = null;
     session.lastActivity = this.idleClock();
@@ -285,34 +307,44 @@ export class OperatorsService implements ManagerAuthorizer {
 
   private async checkManagerPin(pin: string, action: string, realOnly: boolean): Promise<Candidate> {
     const actor = this.session?.operatorRef ?? 'nobody';
-    this.refuseIfLockedOut(MANAGER_PIN_KEY, actor, `manager.${action}`);
-    const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
-    if (!realOnly && this.mode === 'training') {
-      const hashes = await this.trainingPinHashes();
-      for (const t of TRAINING_OPERATORS)
-        if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
-    }
-    for (const manager of managers) {
-      if (await verifyPin(pin, manager.pin)) {
-        this.limiter.recordSuccess(MANAGER_PIN_KEY);
-        this.audit(
-          manager.id,
-          'manager.authorized',
-          'ok',
-          action,
-          actor !== manager.id ? `at the session of ${actor}` : null,
-        );
-        return manager;
+    const manager = await this.pinAttempt(MANAGER_PIN_KEY, actor, `manager.${action}`, async () => {
+      const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
+      if (!realOnly && this.mode === 'training') {
+        const hashes = await this.trainingPinHashes();
+        for (const t of TRAINING_OPERATORS)
+          if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
       }
-    }
-    if (managers.length === 0) await burnPinCheck(pin);
-    throw this.wrongPin(MANAGER_PIN_KEY, actor, `manager.${action}`);
+      for (const candidate of managers) if (await verifyPin(pin, candidate.pin, this.options.pepper)) return candidate;
+      if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
+      return null;
+    });
+    await this.addPepperIfMissing(manager, pin);
+    this.audit(
+      manager.id,
+      'manager.authorized',
+      'ok',
+      action,
+      actor !== manager.id ? `at the session of ${actor}` : null,
+    );
+    return manager;
   }
 
   // ---------------------------------------------------------------------------------------- operators
 
+  /**
+   * Whether a manager who can sign in exists. A manager whose PIN was hashed under another till key (the
+   * keychain was reset) cannot: the first-run "create the manager" is offered again, as on a fresh install.
+   */
   managerExists(): boolean {
-    return this.directory.activeManagers().length > 0;
+    return this.directory.activeManagers().some((m) => pinHashUsable(m.pin, this.options.pepper));
+  }
+
+  /** Operators whose PIN was made under another till key and must be set again by a manager. */
+  operatorsNeedingNewPin(): string[] {
+    return this.directory
+      .list()
+      .filter((o) => !o.disabled && !pinHashUsable(this.directory.get(o.id)!.pin, this.options.pepper))
+      .map((o) => o.id);
   }
 
   list(): OperatorView[] {
@@ -323,7 +355,25 @@ export class OperatorsService implements ManagerAuthorizer {
   async bootstrapManager(input: { id: string; displayName: string; pin: string }): Promise<OperatorView[]> {
     if (this.managerExists())
       throw new AppError('conflict', 'This till already has a manager: ask them to add operators in the settings.');
-    await this.createOperator({ ...input, role: 'manager' }, this.session?.operatorRef ?? 'first-run');
+    const by = this.session?.operatorRef ?? 'first-run';
+    const stale = this.directory.get(input.id);
+    if (stale && !pinHashUsable(stale.pin, this.options.pepper)) {
+      // After a keychain reset nobody's PIN can be checked: an existing operator id may be taken back as the
+      // manager with a new PIN (the same power as creating the first manager; recorded in the audit log).
+      refuseWeakPin(input.pin);
+      const now = this.options.clock().toISOString();
+      this.directory.put({
+        ...stale,
+        displayName: input.displayName.trim(),
+        role: 'manager',
+        pin: await hashPin(input.pin, this.options.pepper),
+        pinChangedAt: now,
+        disabledAt: null,
+      });
+      this.audit(by, 'operator.manager_recovered', 'ok', stale.id, 'till key changed');
+      return this.list();
+    }
+    await this.createOperator({ ...input, role: 'manager' }, by);
     return this.list();
   }
 
@@ -340,7 +390,7 @@ export class OperatorsService implements ManagerAuthorizer {
     if (!operator) throw new AppError('not_found', 'No operator with that id.');
     refuseWeakPin(pin);
     const now = this.options.clock().toISOString();
-    this.directory.put({ ...operator, pin: await hashPin(pin), pinChangedAt: now });
+    this.directory.put({ ...operator, pin: await hashPin(pin, this.options.pepper), pinChangedAt: now });
     // A new PIN is a fresh start for that operator's wrong-PIN counter.
     this.limiter.recordSuccess(`operator:${operator.id.toUpperCase()}`);
     this.audit(by, 'operator.pin_changed', 'ok', operator.id);
@@ -389,7 +439,7 @@ export class OperatorsService implements ManagerAuthorizer {
       id: input.id,
       displayName: input.displayName.trim(),
       role: input.role,
-      pin: await hashPin(input.pin),
+      pin: await hashPin(input.pin, this.options.pepper),
       createdAt: now,
       createdBy: by,
       pinChangedAt: now,
@@ -399,6 +449,14 @@ export class OperatorsService implements ManagerAuthorizer {
   }
 
   // ------------------------------------------------------------------------------------------ helpers
+
+  /** A hash from before peppering is rewritten with the pepper once its PIN has been proved right. */
+  private async addPepperIfMissing(candidate: Candidate, pin: string): Promise<void> {
+    if (candidate.training || !pinHashNeedsPepper(candidate.pin)) return;
+    const stored = this.directory.get(candidate.id);
+    if (!stored || !pinHashNeedsPepper(stored.pin)) return;
+    this.directory.put({ ...stored, pin: await hashPin(pin, this.options.pepper) });
+  }
 
   private async candidate(operatorId: string): Promise<Candidate | null> {
     if (this.mode === 'training') {
@@ -413,9 +471,26 @@ export class OperatorsService implements ManagerAuthorizer {
   private trainingPinHashes(): Promise<Map<string, PinHash>> {
     // Hashed like any PIN so that the training operators go through the very same check.
     this.trainingHashes ??= Promise.all(
-      TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin)] as const),
+      TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin, this.options.pepper)] as const),
     ).then((pairs) => new Map(pairs));
     return this.trainingHashes;
+  }
+
+  /**
+   * One PIN check under the limiter. Checks of one key (an operator, or "any manager PIN") run one at a time,
+   * and each is counted as a failure *before* the PIN is checked (a right PIN then clears the count): however
+   * many requests arrive at once, no key ever has more PINs checked than its limit, and the till-wide count
+   * (bumped by the same synchronous step) holds across keys too. A crash mid-check leaves the attempt counted.
+   */
+  private pinAttempt<T>(key: string, actor: string, action: string, check: () => Promise<T | null>): Promise<T> {
+    return this.pinChecks.run(key, async () => {
+      this.refuseIfLockedOut(key, actor, action);
+      const counted = this.limiter.recordFailure(key);
+      const found = await check();
+      if (found === null) throw this.wrongPin(counted, actor, action);
+      this.limiter.recordSuccess(key);
+      return found;
+    });
   }
 
   private refuseIfLockedOut(key: string, actor: string, action: string): void {
@@ -428,8 +503,7 @@ export class OperatorsService implements ManagerAuthorizer {
     });
   }
 
-  private wrongPin(key: string, actor: string, action: string): AppError {
-    const outcome = this.limiter.recordFailure(key);
+  private wrongPin(outcome: FailureOutcome, actor: string, action: string): AppError {
     this.audit(actor, action, 'refused', null, outcome.lockedUntil ? 'wrong_pin_lockout_started' : 'wrong_pin');
     if (outcome.lockedUntil) {
       return new AppError('locked', `Too many wrong PINs: try again after ${outcome.lockedUntil.toISOString()}.`, {

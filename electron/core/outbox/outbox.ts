@@ -1,7 +1,8 @@
 import type { OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
-import { SequraError, ipcCodeForKind } from '../sequra/errors.ts';
+import { codeForSequraKind } from '../errors.ts';
+import { SequraError } from '../sequra/errors.ts';
 import type { KeyValueStore } from '../storage/store.ts';
 import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
 import { isOpen, type Instruction, type InstructionOutcome } from './instruction.ts';
@@ -36,9 +37,9 @@ export interface OutboxOptions {
   giveUpAfterMs?: number;
   /** Most calls in flight at once across sales. */
   concurrency?: number;
-  onSettled: (instruction: Instruction, outcome: InstructionOutcome) => void;
-  onChange: () => void;
 }
+
+type SettledListener = (instruction: Instruction, outcome: InstructionOutcome) => void;
 
 export type NewInstruction = Pick<Instruction, 'id' | 'saleId' | 'kind' | 'request' | 'ticketNumber' | 'amountCents'>;
 
@@ -56,6 +57,8 @@ export class Outbox {
   private cache: Record<string, Instruction>;
   /** The rest of the file (schemaVersion…), written back unchanged with every instruction change. */
   private readonly fileRest: Omit<OutboxFile, 'instructions'>;
+  private readonly settledListeners = new Set<SettledListener>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(private readonly options: OutboxOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -66,6 +69,22 @@ export class Outbox {
     const { instructions, ...rest } = options.store.store;
     this.cache = { ...instructions };
     this.fileRest = rest;
+  }
+
+  /** An instruction reached its end (done, refused, or waiting for a person): its sale moves on. */
+  onSettled(listener: SettledListener): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  /** Anything in the outbox changed (the pending list, the connectivity pill). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   /** The whole outbox file in one atomic write, from the in-memory copy (no re-read). */
@@ -129,7 +148,7 @@ export class Outbox {
     };
     this.save(instruction);
     this.options.log.info('outbox.enqueued', { id: instruction.id, kind: instruction.kind, sale: instruction.saleId });
-    this.options.onChange();
+    this.changed();
     this.pump();
     return instruction;
   }
@@ -144,7 +163,7 @@ export class Outbox {
       finishedAt: this.clock().toISOString(),
       lastError: `${instruction.lastError ?? ''} (${note})`.trim(),
     });
-    this.options.onChange();
+    this.changed();
     this.pump();
   }
 
@@ -163,7 +182,7 @@ export class Outbox {
       nextAttemptAt: waitUntil ?? this.clock().toISOString(),
       outcome: null,
     });
-    this.options.onChange();
+    this.changed();
     this.pump();
     return { accepted: true, waitUntil };
   }
@@ -235,7 +254,7 @@ export class Outbox {
         nextAttemptAt: i.nextAttemptAt,
         waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
         lastError: i.lastError,
-        lastErrorCode: i.lastErrorCode ? ipcCodeForKind(i.lastErrorCode) : null,
+        lastErrorCode: i.lastErrorCode ? codeForSequraKind(i.lastErrorCode) : null,
         ticketNumber: i.ticketNumber,
         amountCents: i.amountCents,
       }));
@@ -347,7 +366,7 @@ export class Outbox {
       attempts: instruction.attempts,
       delayMs: delay,
     });
-    this.options.onChange();
+    this.changed();
   }
 
   private settle(
@@ -376,9 +395,9 @@ export class Outbox {
       attempts: instruction.attempts,
     });
     try {
-      this.options.onSettled(settled, outcome);
+      for (const listener of this.settledListeners) listener(settled, outcome);
     } finally {
-      this.options.onChange();
+      this.changed();
     }
   }
 }
