@@ -48,10 +48,12 @@ describe('when SeQura cannot be reached', () => {
     await atStep('done');
   });
 
-  async function enterSaleAndStart(): Promise<string> {
+  /** `beforeStart` sets the faults right before the press, so typing time never eats into them. */
+  async function enterSaleAndStart(beforeStart: () => Promise<void> = async () => {}): Promise<string> {
     await openSale(f.page, f.till.url);
     await addLine(f.page, { reference: '8412345678901', name: 'Sofá 3 plazas', price: '499,00' });
     await fillShopper(f.page);
+    await beforeStart();
     await f.page.getByTestId('shopper-start').click();
     const stepNow = () => f.page.locator('[data-testid="sale-step"]').getAttribute('data-step');
     await expect.poll(stepNow, { timeout: 15_000 }).not.toMatch(/^(draft|starting)$/);
@@ -66,8 +68,7 @@ describe('when SeQura cannot be reached', () => {
   it('a start whose answer was lost is never SMSed; the cashier retries once SeQura answers, as a fresh solicitation', async () => {
     // The sandbox's partition reads the request and drops the connection: the till cannot know whether
     // SeQura created the order.
-    await setFaults(f.sandbox, { partition_s: 4 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart(() => setFaults(f.sandbox, { partition_s: 4 }));
     expect(step).toBe('start_uncertain');
     await screenshot(f.page, 'offline-start-uncertain');
     expect(await ordersWithSms()).toBe(0);
