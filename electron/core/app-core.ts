@@ -8,6 +8,7 @@ import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting
 import { SaleHistory } from './journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
 import { Outbox, type OutboxFile } from './outbox/outbox.ts';
+import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
@@ -210,6 +211,14 @@ async function createCoreGeneration(
     },
   });
 
+  // The merchant's products and their limits, for the cart step (asked once at start, then hourly on use).
+  const merchantProducts = new MerchantProducts({
+    client,
+    allowedProducts: till.allowedProducts,
+    clock,
+    log: deps.log,
+  });
+
   // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
     dataDir: deps.dataDir,
@@ -307,6 +316,7 @@ async function createCoreGeneration(
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
+    'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
@@ -357,6 +367,7 @@ async function createCoreGeneration(
       sales.resume();
       outbox.start();
       connectivity.start();
+      void merchantProducts.refresh();
       admin.start();
       deps.log.info('core.started', { mode: connection.mode, environment: connection.kind });
     },

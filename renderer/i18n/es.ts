@@ -162,6 +162,13 @@ export const es = {
   'cart.totals.discounts': 'Descuentos',
   'cart.totals.paidAtTill': 'Pagado en caja',
   'cart.totals.financed': 'A financiar',
+  'cart.tooManyLines':
+    'Una venta admite como mucho {max} líneas. Esta no se ha añadido: suma cantidades en una línea o haz otra venta.',
+  'cart.noProductAboveMax':
+    'Ningún producto de SeQura admite {amount}: el máximo es {max} ({product}). Cobra una parte en caja o reduce la compra.',
+  'cart.noProductBelowMin':
+    'Ningún producto de SeQura admite {amount}: el mínimo es {min} ({product}). Ofrece al cliente otro medio de pago.',
+  'cart.noProductFits': 'Ningún producto de SeQura admite {amount}. Ofrece al cliente otro medio de pago.',
   'cart.continue': 'Continuar: datos del cliente',
   'shopper.title': 'Datos del cliente',
   'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',

@@ -66,6 +66,7 @@ const OPEN_CHANNELS = new Set<string>([
 const PASSIVE_CHANNELS = new Set<string>([
   'app.getStatus',
   'sale.current',
+  'sale.productLimits',
   'outbox.list',
   'connectivity.checkNow',
   'session.activity',
