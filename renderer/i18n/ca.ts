@@ -147,6 +147,13 @@ export const ca: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Descomptes',
   'cart.totals.paidAtTill': 'Pagat a la caixa',
   'cart.totals.financed': 'A finançar',
+  'cart.tooManyLines':
+    'Una venda admet com a màxim {max} línies. Aquesta no s’ha afegit: suma quantitats en una línia o fes una altra venda.',
+  'cart.noProductAboveMax':
+    'Cap producte de SeQura admet {amount}: el màxim és {max} ({product}). Cobra’n una part a la caixa o redueix la compra.',
+  'cart.noProductBelowMin':
+    'Cap producte de SeQura admet {amount}: el mínim és {min} ({product}). Ofereix al client un altre mitjà de pagament.',
+  'cart.noProductFits': 'Cap producte de SeQura admet {amount}. Ofereix al client un altre mitjà de pagament.',
   'cart.continue': 'Continua: dades del client',
   'shopper.title': 'Dades del client',
   'shopper.cartRecap': '{count, plural, one {# article} other {# articles}}',
