@@ -1,4 +1,4 @@
-// Operators and PINs on real files: salted slow hashes, the lockout that survives a restart, the idle lock
+// Operators and PINs in the real till database: salted slow hashes, the lockout that survives a restart, the idle lock
 // that keeps the sale, manager authorisation (ManagerAuthorizer) and the session gate in front of the sale
 // channels, through the real core.
 import { readFileSync } from 'node:fs';
@@ -9,11 +9,12 @@ import { AuditLog, verifyAuditChain } from '../../electron/core/audit/audit-log.
 import { AppError } from '../../electron/core/ipc/dispatcher.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
 import { hashPin, pinWeakness, verifyPin } from '../../electron/core/operators/pin-hash.ts';
-import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
+  auditEntries,
   call,
   callError,
   makeDataDir,
@@ -24,21 +25,27 @@ import {
 } from '../support/till.ts';
 
 let dataDir: string;
+const databases: TillDatabase[] = [];
 beforeEach(() => {
   dataDir = makeDataDir('sequra-pos-operators-');
 });
-afterEach(() => removeDir(dataDir));
+afterEach(() => {
+  for (const db of databases.splice(0)) db.close();
+  removeDir(dataDir);
+});
 
 /** A service on the data dir with a hand-driven wall clock and idle clock. */
 function service(options: { now?: { t: number }; idle?: { t: number } } = {}) {
   const now = options.now ?? { t: Date.parse('2026-03-02T10:00:00Z') };
   const idle = options.idle ?? { t: 0 };
   const clock = () => new Date(now.t);
-  const audit = new AuditLog(dataDir, clock);
+  // A restart is a new connection to the same file, as the app makes at every start.
+  const db = openTillDatabase(join(dataDir, 'till.db'));
+  databases.push(db);
+  const audit = new AuditLog(db, clock);
   let changes = 0;
   const ops = new OperatorsService({
-    createStore: createConfStore,
-    dataDir,
+    db,
     clock,
     idleClock: () => idle.t,
     audit,
@@ -68,12 +75,15 @@ describe('PIN hashing', () => {
     expect(await verifyPin('482916', a)).toBe(false);
   });
 
-  it('the operators file holds hashes, never the PIN', async () => {
+  it('the database holds hashes, never the PIN', async () => {
     const { ops } = service();
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
-    const file = readFileSync(join(dataDir, 'operators.json'), 'utf8');
-    expect(file).not.toContain('482915');
-    expect(JSON.parse(file).operators.M1.pin).toMatchObject({
+    for (const file of ['till.db', 'till.db-wal'])
+      expect(readFileSync(join(dataDir, file)).includes('482915')).toBe(false);
+    const row = databases[0]!.sql.prepare("SELECT pin_hash FROM operators WHERE id = 'M1'").get() as {
+      pin_hash: string;
+    };
+    expect(JSON.parse(row.pin_hash)).toMatchObject({
       algorithm: 'scrypt',
       salt: expect.any(String),
       hash: expect.any(String),
@@ -303,10 +313,7 @@ describe('through the core', () => {
     core = await startCore({ dataDir });
     const sale = await call<SaleRecord>(core, 'sale.create');
     await callError(core, 'sale.start', { saleId: sale.id });
-    const entries = readFileSync(join(dataDir, 'audit', `audit-${new Date().toISOString().slice(0, 7)}.jsonl`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const entries = auditEntries(dataDir);
     expect(entries.map((e) => [e.actor, e.action, e.outcome, e.target])).toEqual(
       expect.arrayContaining([
         ['0001', 'session.signed_in', 'ok', '0001'],

@@ -198,6 +198,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
               : 'no_credentials';
     return {
       managerExists: operators.managerExists(),
+      operatorsLost: operators.operatorsLost(),
       credentialsStored: services.credentialsStored,
       enrolmentFilePath: services.enrolmentFilePath,
       enrolment: services.enrolment(),

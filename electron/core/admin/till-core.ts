@@ -1,7 +1,10 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
 import type { Core, CoreDeps, CoreEventListener } from '../app-core.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import { openTillDatabase, type TillDatabase } from '../db/database.ts';
+import { importLegacyData, TILL_LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
   loadMachineConfig,
   SEQURA_BASE_URLS,
@@ -24,12 +27,14 @@ import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 // What must outlive a generation lives here, in TillServices: operators and the signed-in session, the audit
 // log, the recorded SeQura calls and connectivity history (diagnostics), and the last enrolment outcome.
 export interface TillServices {
+  /** The till database: one connection, owned here, for the till's whole run (db/database.ts). */
+  readonly db: TillDatabase;
   /** Operators, the session and manager authorisation (also the ManagerAuthorizer for other capabilities). */
   readonly operators: OperatorsService;
   readonly audit: AuditLog;
   readonly calls: CallRecorder;
   readonly connectivityHistory: ConnectivityHistory;
-  /** The versioned store factory for the files this capability owns (operators, pin-attempts, admin-state). */
+  /** The versioned store factory for the small files this capability owns (admin-state). */
   readonly createStore: StoreFactory;
   readonly machineConfigPath: string | null;
   readonly enrolmentFilePath: string | null;
@@ -69,7 +74,10 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
     onSetAside: (file) =>
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
-  const audit = new AuditLog(deps.dataDir, clock);
+  const db = openTillDatabase(tillDatabasePath(deps.dataDir), { quickCheck: true });
+  // A data folder written by an earlier version: its operators, PIN counters and audit log come in first.
+  importLegacyData(db, deps.dataDir, TILL_LEGACY_KINDS, deps.log);
+  const audit = new AuditLog(db, clock);
   const calls = new CallRecorder(clock);
   const connectivityHistory = new ConnectivityHistory();
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
@@ -82,8 +90,8 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
 
   let hooks: { emitStatus: () => void; onStart: () => void; onStop: () => void } | null = null;
   const operators = new OperatorsService({
-    createStore,
-    dataDir: deps.dataDir,
+    db,
+    firstRunReopenToken: () => readReopenToken(machineConfigPath),
     clock,
     audit,
     onChange: () => hooks?.emitStatus(),
@@ -92,6 +100,7 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
   let credentialsStored = false;
   let restartRequest: string | null = null;
   const services: TillServices = {
+    db,
     operators,
     audit,
     calls,
@@ -228,6 +237,7 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       hooks?.onStop();
       unsubscribe();
       await current.stop();
+      db.close();
     },
   };
 
@@ -240,6 +250,27 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
     },
   });
+}
+
+/** The till database: <dataDir>/till.db (with its -wal and -shm files beside it while the app runs). */
+export function tillDatabasePath(dataDir: string): string {
+  return join(dataDir, 'till.db');
+}
+
+/**
+ * Store IT's one-time permission to create a first manager again on a till whose operators were lost: a file
+ * `allow-first-manager.txt` next to the machine configuration (a folder only IT can write), holding any
+ * text IT chooses. Each distinct text opens first-run once (docs/it-guide.md).
+ */
+export const FIRST_MANAGER_FILE = 'allow-first-manager.txt';
+function readReopenToken(machineConfigPath: string | null): string | null {
+  if (!machineConfigPath) return null;
+  try {
+    const text = readFileSync(join(dirname(machineConfigPath), FIRST_MANAGER_FILE), 'utf8').trim();
+    return text ? text.slice(0, 200) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Where exports (audit, diagnostics) are written: <dataDir>/exports. */
