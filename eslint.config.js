@@ -113,6 +113,26 @@ export default tseslint.config(
     },
   },
   {
+    // The catalogue checks read the renderer's catalogues and formatter (plain data and FormatJS, no DOM);
+    // nothing else of the renderer.
+    files: ['tests/unit/i18n-*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronValueBan, electronStoreBan],
+          patterns: [
+            {
+              regex: '(^|/)renderer/(?!i18n/)',
+              message: 'Node-side code never imports the renderer (the i18n checks may read renderer/i18n).',
+            },
+            sandboxInternalsBan,
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['sandbox/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

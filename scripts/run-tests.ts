@@ -57,6 +57,8 @@ function suite(label: string, config: string): void {
 check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 check('typecheck shared (no DOM, no Node)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.shared.json']);
 check('lint (includes the layering rule)', 'npx', ['eslint', '.']);
+// Import cycles, type-only imports included (dpdm): modules are wired in one direction.
+check('import cycles (dpdm)', 'npm', ['run', '--silent', 'cycles']);
 check('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 // The renderer is built first: the preview-host integration tests and the e2e tests serve it.
 check('build renderer', 'npx', ['vite', 'build', '--logLevel', 'warn']);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { EventName } from '../../shared/ipc/channels.ts';
-import type { EventPayload } from '../../shared/ipc/contract.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
-import { SEQURA_BASE_URLS, type MachineConfig, type MachineConfigLoad } from './config/machine-config.ts';
+import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
+import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
@@ -12,9 +11,7 @@ import { Outbox, type OutboxFile } from './outbox/outbox.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
-import type { Logger } from './log/logger.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
-import type { SecretStore } from './secrets/secret-store.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
 import type { StoreFactory } from './storage/store.ts';
@@ -25,48 +22,18 @@ import { RecoveryRegistry, storeDirs } from './storage/recovery.ts';
 import { storeSpecFor } from './storage/store-specs.ts';
 import { versionedStoreFactory } from './storage/versioned-store.ts';
 import type { AdminChannel } from '../../shared/ipc/admin-schemas.ts';
-import { attachTillAdmin } from './admin/till-admin.ts';
-import { createTillCore, type TillServices } from './admin/till-core.ts';
+import { attachTillAdmin, tillAdminStatus } from './admin/till-admin.ts';
+import { createSwitchableCore, createTillServices, type TillServices } from './admin/till-core.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
 // both build one of these and only differ in the capabilities they inject (fetch, store, secrets).
-export interface CoreDeps {
-  dataDir: string;
-  appVersion: string;
-  /** Electron's net.fetch in the app (system proxy, OS certificates); global fetch elsewhere. */
-  fetch: typeof fetch;
-  createStore: StoreFactory;
-  secrets: SecretStore;
-  log: Logger;
-  machineConfig: MachineConfigLoad;
-  platformUname: string;
-  clock?: () => Date;
-  /** Port for the in-process training sandbox (0 = any free port). */
-  trainingSandboxPort?: number;
-  /** Electron's session.resolveProxy, for the diagnostics bundle ("which proxy applies to SeQura's URL"). */
-  resolveProxy?: (url: string) => Promise<string>;
-}
-
-export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-
-export interface Core {
-  dispatch: ReturnType<typeof createDispatcher>;
-  onEvent(listener: CoreEventListener): () => void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** The OS woke up or its network changed: probe SeQura now instead of waiting for the next interval. */
-  nudgeConnectivity(): void;
-  /**
-   * What quitting now would leave undone (issue 5): `open` instructions still to reach SeQura (pending or in
-   * flight) and the oldest one's creation time, `needsAttention` ones waiting for a person, and `queuedSales`
-   * (a start or SMS waiting for SeQura). Main asks before quitting and explains if any is non-zero.
-   */
-  pendingWork(): { open: number; oldestOpenAt: string | null; needsAttention: number; queuedSales: number };
-  /** The till's language, for the few native dialogs main shows itself. */
-  languageForNativeDialogs(): 'es' | 'en';
-  /** For tests and diagnostics only: the running training sandbox, if any. */
-  readonly trainingSandbox: RunningSandbox | null;
-}
+//
+// The wiring runs one way: `createCore` builds what outlives a generation (operators, audit, diagnostics),
+// then the stable core that swaps generations, then each generation builds its services in dependency order
+// (stores → connection → journal → connectivity → client → outbox → sales → after-sale → admin → dispatcher).
+// Where a service must react to a later one (the outbox settling a sale, SeQura's return draining queued
+// sales), the later one is subscribed once everything exists, at the end of `createCoreGeneration`.
+export type { Core, CoreDeps, CoreEventListener };
 
 interface Connection {
   mode: TillStatus['mode'];
@@ -85,12 +52,19 @@ const RETENTION_INTERVAL_MS = 24 * 3600_000;
 const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
 
 export function createCore(deps: CoreDeps): Promise<Core> {
-  // Issue 6: hosts get a core that can rebuild itself (switch to live, re-read the machine configuration)
-  // without an app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
-  return createTillCore(deps, createCoreGeneration);
+  // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
+  // app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
+  const services = createTillServices(deps);
+  return createSwitchableCore(deps, services, (machineConfig, requestRestart) =>
+    createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
+  );
 }
 
-async function createCoreGeneration(deps: CoreDeps, services: TillServices): Promise<Core> {
+async function createCoreGeneration(
+  deps: CoreDeps,
+  services: TillServices,
+  requestRestart: (reason: string) => void,
+): Promise<Core> {
   const clock = deps.clock ?? (() => new Date());
   const listeners = new Set<CoreEventListener>();
   const emit: CoreEventListener = (event, payload) => {
@@ -128,8 +102,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
   async function resolveConnection(): Promise<Connection> {
     const credentials = await deps.secrets.getCredentials();
     if (config && credentials) {
-      const baseUrl =
-        config.sequra.environment === 'custom' ? config.sequra.baseUrl! : SEQURA_BASE_URLS[config.sequra.environment];
+      const baseUrl = sequraBaseUrl(config);
       return {
         mode: 'live',
         kind: config.sequra.environment,
@@ -199,44 +172,13 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
   });
   const journal = new SaleJournal(journalStore, history);
 
-  let lastState: string = 'unknown';
-  const connectivity = new ConnectivityMonitor({
-    probe: async () => {
-      const outcome = await probe(connection.probeClient);
-      // A start or SMS queued after a 5xx/429 never sees an offline→online change (SeQura kept answering), so
-      // every successful probe also sends what is queued; the probe runs fast while anything is.
-      if (outcome.reachable && sales.queuedWork() > 0) void sales.onSequraReachable();
-      return outcome;
-    },
-    pending: () => outbox.summary(),
-    urgent: () => sales.queuedWork() > 0,
-    onChange: (snapshot) => {
-      emit('connectivity.changed', snapshot);
-      if (snapshot.state === 'online' && lastState !== 'online') {
-        // SeQura answers again: everything waiting for it goes now, not at its backoff time.
-        outbox.wakeAll();
-        void sales.onSequraReachable();
-      }
-      lastState = snapshot.state;
-    },
-    clock,
-  });
+  const connectivity = new ConnectivityMonitor({ probe: () => probe(connection.probeClient), clock });
   const client = withConnectivityReporting(connection.client, connectivity);
-
-  const outbox: Outbox = new Outbox({
+  const outbox = new Outbox({
     store: createStore<OutboxFile>({ name: 'outbox', cwd: salesDir, defaults: { schemaVersion: 2, instructions: {} } }),
     executor: client,
     log: deps.log,
     clock,
-    onSettled: (instruction, outcome) => {
-      sales.onInstructionSettled(instruction, outcome);
-      afterSale.onInstructionSettled(instruction, outcome);
-    },
-    onChange: () => {
-      emit('outbox.changed', { items: outbox.items() });
-      sales.onOutboxChanged(journal.active().map((s) => s.id));
-      connectivity.nudge();
-    },
   });
 
   const till: TillSettings = {
@@ -249,7 +191,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     allowedProducts: config?.allowedProducts ?? null,
     offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
   };
-  const sales: SaleService = new SaleService({
+  const sales = new SaleService({
     journal,
     outbox,
     client,
@@ -301,6 +243,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     }
   }
 
+  const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);
   function status(): TillStatus {
     return {
       appVersion: deps.appVersion,
@@ -313,12 +256,12 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
-      ...admin.statusFields(),
+      ...adminStatus.statusFields(),
     };
   }
 
-  // Issue 6: the sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics
-  // handlers, config problems and session in the status, the personal-data purge (admin/till-admin.ts).
+  // The sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics handlers,
+  // the personal-data purge (admin/till-admin.ts).
   const admin = attachTillAdmin(services, {
     deps,
     config,
@@ -331,6 +274,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     emit,
     outboundFetch,
     clock,
+    requestRestart,
   });
 
   const handlers: Omit<Handlers, AdminChannel> = {
@@ -366,10 +310,38 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
+      // Before SeQura's Retry-After it goes at that time instead: the item's `waitUntil` says when.
       outbox.retryNow(instructionId);
       return { items: outbox.items() };
     },
   };
+
+  // ------------------------------------------------------------------ reactions, once everything exists
+  connectivity.watch({ pending: () => outbox.summary(), urgent: () => sales.queuedWork() > 0 });
+  let lastState: TillStatus['connectivity']['state'] = 'unknown';
+  connectivity.subscribe((snapshot, cause) => {
+    emit('connectivity.changed', snapshot);
+    if (snapshot.state === 'online' && lastState !== 'online') {
+      // SeQura answers again: everything waiting for it goes now, not at its backoff time.
+      outbox.wakeAll();
+      void sales.onSequraReachable();
+    } else if (cause === 'probe' && snapshot.state === 'online' && sales.queuedWork() > 0) {
+      // A start or SMS queued after a 5xx/429 never sees an offline→online change (SeQura kept answering), so
+      // every successful probe also sends what is queued; the probe runs fast while anything is.
+      void sales.onSequraReachable();
+    }
+    lastState = snapshot.state;
+  });
+  outbox.onSettled((instruction, outcome) => {
+    sales.onInstructionSettled(instruction, outcome);
+    afterSale.onInstructionSettled(instruction, outcome);
+  });
+  outbox.onChange(() => {
+    emit('outbox.changed', { items: outbox.items() });
+    sales.onOutboxChanged(journal.active().map((s) => s.id));
+    connectivity.nudge();
+  });
+  const unsubscribeSession = services.onSessionChange(() => emit('status.changed', status()));
 
   return {
     dispatch: createDispatcher(admin.handlers(handlers), deps.log),
@@ -385,6 +357,7 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       sales.resume();
       outbox.start();
       connectivity.start();
+      admin.start();
       deps.log.info('core.started', { mode: connection.mode, environment: connection.kind });
     },
     nudgeConnectivity() {
@@ -397,6 +370,8 @@ async function createCoreGeneration(deps: CoreDeps, services: TillServices): Pro
       return settings.get('language') ?? config?.defaultLanguage ?? 'es';
     },
     async stop() {
+      unsubscribeSession();
+      admin.stop();
       if (retentionTimer) clearInterval(retentionTimer);
       retentionTimer = null;
       connectivity.stop();

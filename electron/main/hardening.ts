@@ -1,21 +1,12 @@
 import { app, session, shell } from 'electron';
-import { isTrainingPhoneUrl } from '../core/security/external-links.ts';
+import { guardNavigation } from '../core/security/navigation.ts';
 
 // Rules that apply to every web contents the app ever creates (the till window, devtools, anything a
-// future change adds), so no new window can forget them. Electron's security checklist, items 12–14.
+// future change adds), so no new window can forget them: navigation, redirects, frames, webviews and
+// pop-ups (core/security/navigation.ts).
 export function hardenAllWebContents(trainingSandboxBaseUrl: () => string | null): void {
   app.on('web-contents-created', (_event, contents) => {
-    // The app is one page; nothing it shows may take the window elsewhere (a link, a drop, a script).
-    // Programmatic loadURL from main does not fire these events.
-    contents.on('will-navigate', (event) => event.preventDefault());
-    // The same for frames (the CSP already forbids them; this holds even if it is ever loosened).
-    contents.on('will-frame-navigate', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    // No in-app windows. The training phone link (loopback sandbox) opens in the system browser instead.
-    contents.setWindowOpenHandler(({ url }) => {
-      if (isTrainingPhoneUrl(url, trainingSandboxBaseUrl())) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    guardNavigation(contents, { trainingSandboxBaseUrl, openExternal: (url) => void shell.openExternal(url) });
   });
 }
 

@@ -1,9 +1,7 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { CHANNELS } from '../../shared/ipc/channels.ts';
 import type { Core } from '../core/app-core.ts';
-import type { Logger } from '../core/log/logger.ts';
 import { isTrustedSenderUrl } from '../core/ipc/sender.ts';
-import { toRendererEvent } from '../core/security/renderer-events.ts';
 
 // IPC is a thin pipe to the core's dispatcher, which checks the sender verdict, validates the request and
 // the response, and never throws. One handler per named channel: no generic invoke to abuse.
@@ -20,15 +18,10 @@ export function registerIpcHandlers(core: Core, devServerOrigin: string | undefi
   };
 }
 
-/** Core events go to the till window, filtered through their payload schema on the way. */
-export function forwardCoreEvents(core: Core, getWindow: () => BrowserWindow | null, log: Logger): () => void {
+/** Core events go to the till window as the core publishes them (already filtered through their schema). */
+export function forwardCoreEvents(core: Core, getWindow: () => BrowserWindow | null): () => void {
   return core.onEvent((event, payload) => {
-    const checked = toRendererEvent(event, payload);
-    if (!checked.ok) {
-      log.warn('ipc.event_dropped', { event, reason: checked.reason });
-      return;
-    }
     const win = getWindow();
-    if (win && !win.isDestroyed()) win.webContents.send(checked.event, checked.payload);
+    if (win && !win.isDestroyed()) win.webContents.send(event, payload);
   });
 }

@@ -5,6 +5,7 @@ import { quitWarning } from '../../shared/i18n/quit-warning.ts';
 import { createCore, type Core } from '../core/app-core.ts';
 import { defaultMachineConfigPath, loadMachineConfig } from '../core/config/machine-config.ts';
 import { createFileLogger, type Logger } from '../core/log/logger.ts';
+import { installProcessGuard } from '../core/process-guard.ts';
 import { devServerUrlFrom } from '../core/security/dev-server.ts';
 import { APP_START_URL, registerAppScheme, serveRendererOverAppProtocol } from './app-protocol.ts';
 import { watchOsConnectivitySignals } from './connectivity-signals.ts';
@@ -63,6 +64,10 @@ function main(): void {
     let log: Logger | null = null;
     try {
       log = createFileLogger(join(app.getPath('logs'), 'sequra-pos.log'));
+      // A stray rejection is logged and the till keeps serving; an uncaught exception stops it with a
+      // message (the journal resumes every sale at the next start).
+      const guardLog = log;
+      installProcessGuard({ log: guardLog, onFatal: (error) => stopAfterFatalError(error, guardLog) });
       const started = await start(log, () => win);
       core = started.core;
       win = started.win;
@@ -98,7 +103,7 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
 
   // Handlers exist before the page loads, so its first call never meets "no handler registered".
   registerIpcHandlers(core, devServerUrl);
-  forwardCoreEvents(core, getWindow, log);
+  forwardCoreEvents(core, getWindow);
   watchOsConnectivitySignals(() => core.nudgeConnectivity(), log);
   await core.start();
 
@@ -125,6 +130,13 @@ function failToStart(error: unknown, log: Logger | null): void {
   app.exit(1);
 }
 
+function stopAfterFatalError(error: unknown, log: Logger): void {
+  const name = error instanceof Error ? error.name : 'unknown';
+  log.error('app.stopped_after_error', { error: name });
+  dialog.showErrorBox('SeQura POS stopped', `${name}\n\nThe log is in ${safeLogsPath()}. Start the app again.`);
+  app.exit(1);
+}
+
 function safeLogsPath(): string {
   try {
     return app.getPath('logs');
@@ -145,14 +157,7 @@ function confirmQuitWithPending(
   oldestAt: string | null,
   win: BrowserWindow | null,
 ): boolean {
-  const language = core.languageForNativeDialogs();
-  const time = oldestAt
-    ? new Date(oldestAt).toLocaleTimeString(language === 'en' ? 'en-GB' : 'es-ES', {
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : '—';
-  const text = quitWarning(language, count, time);
+  const text = quitWarning(core.languageForNativeDialogs(), count, oldestAt);
   const options = {
     type: 'warning' as const,
     title: text.title,

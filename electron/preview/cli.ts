@@ -6,6 +6,7 @@ import { defaultMachineConfigPath, loadMachineConfig } from '../core/config/mach
 import { createFileLogger } from '../core/log/logger.ts';
 import { createMemorySecretStore } from '../core/secrets/secret-store.ts';
 import { createConfStore } from '../core/storage/conf-store.ts';
+import { installProcessGuard } from '../core/process-guard.ts';
 import { APP_VERSION } from '../core/app-version.ts';
 import { startPreviewHost } from './host.ts';
 
@@ -25,6 +26,16 @@ const configPath =
     ? defaultMachineConfigPath(process.platform, process.env)
     : join(dataDir, 'machine-config.json'));
 
+const log = createFileLogger(join(dataDir, 'logs', 'sequra-pos.log'));
+// Nothing a local process sends may end the host; a stray rejection is logged and the host keeps serving.
+installProcessGuard({
+  log,
+  onFatal: () => {
+    console.error('SeQura POS preview: stopped after an unexpected error (see the log).');
+    process.exit(1);
+  },
+});
+
 const core = await createCore({
   dataDir,
   appVersion: APP_VERSION,
@@ -32,7 +43,7 @@ const core = await createCore({
   createStore: createConfStore,
   // The preview host keeps credentials in memory only.
   secrets: createMemorySecretStore(),
-  log: createFileLogger(join(dataDir, 'logs', 'sequra-pos.log')),
+  log,
   machineConfig: loadMachineConfig(configPath),
   platformUname: `${process.platform} ${hostname()}`,
   trainingSandboxPort: flag('sandbox-port') ? Number(flag('sandbox-port')) : 0,
@@ -43,6 +54,7 @@ const host = await startPreviewHost({
   rendererDir: resolve('dist/renderer'),
   port: flag('port') ? Number(flag('port')) : 0,
   token: flag('token'),
+  log,
 });
 
 console.log(`SeQura POS preview: ${host.url}`);

@@ -31,8 +31,8 @@ export function TillGate({
   const { t } = useI18n();
   const [adminOpen, setAdminOpen] = useState(false);
   const session = status?.session;
-  // `undefined` only from a core without issue 6: nothing to gate.
-  const unlocked = session === undefined || (session !== null && !session.locked);
+  // Nothing shows until the status says who is signed in and that the till is not locked.
+  const unlocked = !!session && !session.locked;
   const lastPing = useRef(0);
 
   useEffect(() => {

@@ -196,9 +196,7 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
         <p className="history-count" data-testid="history-count" aria-live="polite">
           {results.total > results.results.length
             ? t('history.countShown', { count: results.total, shown: results.results.length })
-            : results.total === 1
-              ? t('history.countOne')
-              : t('history.count', { count: results.total })}
+            : t('history.count', { count: results.total })}
         </p>
       )}
       {results && results.results.length === 0 && (

@@ -3,6 +3,7 @@ import type { IpcError } from '../../shared/ipc/result.ts';
 import type { SequraAnswer } from '../../shared/sale/after-sale-record.ts';
 import type { TimelineEntry } from '../../shared/sale/sale-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { pinErrorText } from '../admin/pin-errors.ts';
 import { KNOWN_EVENTS } from '../i18n/after-sale.es.ts';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { useValidationText } from '../sale/useValidationText.ts';
@@ -133,15 +134,13 @@ export function ManagerPinField({
  * own sentence; anything else is the app's usual error notice (with SeQura's reasons when there are any).
  */
 export function DialogError({ error, exceedsAmount }: { error: IpcError | null; exceedsAmount?: string }) {
-  const { t, formatTime } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const validation = useValidationText();
   if (!error) return null;
   const pin = error.fields?.pin;
   if (error.code === 'locked' && (pin === 'wrong' || pin === 'locked_out')) {
-    const text =
-      pin === 'wrong'
-        ? t('pin.wrong', { attempts: error.fields?.attemptsLeft ?? '?' })
-        : t('pin.lockedOut', { time: formatTime(error.fields?.retryAt ?? null) });
+    const text = pinErrorText(error, i18n);
     return (
       <p className="notice notice-danger" role="alert" data-testid="dialog-error" data-code="pin">
         {text}

@@ -34,7 +34,7 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
     'This till had operators and their records could not be read (the till database was damaged or lost). No new manager can be created from here: call store IT, who will restore the data or allow a new manager (IT guide, \u201cWhere things live\u201d).',
 
   'pin.wrong': 'Wrong operator or PIN.',
-  'pin.attemptsLeft': '{count} attempts left before a temporary lock.',
+  'pin.attemptsLeft': '{count, plural, one {# attempt} other {# attempts}} left before a temporary lock.',
   'pin.lockedOut': 'Too many wrong PINs. Try again from {time}.',
   'pin.format': 'The PIN is 4 to 8 digits.',
   'pin.weak': 'Choose another PIN: not all the same digit and not a run (like 1234).',

@@ -36,7 +36,8 @@ export const adminEs = {
 
   // PIN errors (shared by every PIN prompt)
   'pin.wrong': 'Operador o PIN incorrecto.',
-  'pin.attemptsLeft': 'Te quedan {count} intentos antes de un bloqueo temporal.',
+  'pin.attemptsLeft':
+    '{count, plural, one {Te queda # intento} other {Te quedan # intentos}} antes de un bloqueo temporal.',
   'pin.lockedOut': 'Demasiados PIN incorrectos. Vuelve a intentarlo a partir de las {time}.',
   'pin.format': 'El PIN son de 4 a 8 cifras.',
   'pin.weak': 'Elige otro PIN: ni todas las cifras iguales ni seguidas (como 1234).',

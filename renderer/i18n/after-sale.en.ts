@@ -20,9 +20,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'history.statuses': 'Status',
   'history.training': 'Training',
   'history.clear': 'Clear',
-  'history.count': '{count} sales',
-  'history.countOne': '1 sale',
-  'history.countShown': '{count} sales ({shown} shown)',
+  'history.count': '{count, plural, one {# sale} other {# sales}}',
+  'history.countShown': '{count, plural, one {# sale} other {# sales}} ({shown} shown)',
   'history.none': 'No sales match.',
   'history.searching': 'Searching…',
   'history.col.date': 'Date',
@@ -140,7 +139,7 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'returnDialog.intro':
     'Mark what the shopper brings back and any refund without goods. SeQura receives the reduced cart and lowers what it finances.',
   'returnDialog.toReturn': 'To return',
-  'returnDialog.returnable': '{count} can be returned',
+  'returnDialog.returnable': '{count, plural, other {# can be returned}}',
   'returnDialog.less': 'One fewer {name}',
   'returnDialog.more': 'One more {name}',
   'returnDialog.quantityOf': 'Units of {name} to return',
@@ -163,8 +162,6 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
 
   'pin.label': 'Manager PIN',
   'pin.hint': 'Cancellations and returns need a manager.',
-  'pin.wrong': 'Wrong manager PIN. {attempts} attempts left.',
-  'pin.lockedOut': 'Too many wrong PINs: wait until {time}.',
 
   'afterSlip.copy': 'COPY',
   'afterSlip.returnHeading': 'Return slip',
@@ -228,16 +225,16 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'report.csv': 'Download CSV',
   'report.print': 'Print',
   'report.close': 'Close the day',
-  'report.closeWarnTitle': '{count} confirmations are still pending',
-  'report.closeWarnTitleOne': '1 confirmation is still pending',
+  'report.closeWarnTitle':
+    '{count, plural, one {# confirmation is still pending} other {# confirmations are still pending}}',
   'report.closeWarnBody':
     'SeQura has not answered these confirmations yet. If you close now the closing says so; once they are answered, close the day again.',
   'report.closeAnyway': 'Close anyway',
-  'report.pendingWarning': '{count} confirmations of this till are still waiting for SeQura.',
-  'report.pendingWarningOne': '1 confirmation of this till is still waiting for SeQura.',
+  'report.pendingWarning':
+    '{count, plural, one {# confirmation of this till is} other {# confirmations of this till are}} still waiting for SeQura.',
   'report.closed': 'Day closed at {time}.',
-  'report.closedWithPending': 'Day closed at {time} with {count} confirmations pending.',
-  'report.closedWithPendingOne': 'Day closed at {time} with 1 confirmation pending.',
+  'report.closedWithPending':
+    'Day closed at {time} with {count, plural, one {# confirmation} other {# confirmations}} pending.',
 
   'event.created': 'Sale created',
   'event.start_requested': 'Solicitation sent to SeQura',

@@ -19,9 +19,8 @@ export const afterSaleEs = {
   'history.statuses': 'Estado',
   'history.training': 'Formación',
   'history.clear': 'Limpiar',
-  'history.count': '{count} ventas',
-  'history.countOne': '1 venta',
-  'history.countShown': '{count} ventas (se muestran {shown})',
+  'history.count': '{count, plural, one {# venta} other {# ventas}}',
+  'history.countShown': '{count, plural, one {# venta} other {# ventas}} (se muestran {shown})',
   'history.none': 'No hay ventas que coincidan.',
   'history.searching': 'Buscando…',
   'history.col.date': 'Fecha',
@@ -140,7 +139,7 @@ export const afterSaleEs = {
   'returnDialog.intro':
     'Marca lo que trae el cliente y los abonos sin devolución de artículo. SeQura recibe el carrito reducido y baja el importe que financia.',
   'returnDialog.toReturn': 'A devolver',
-  'returnDialog.returnable': 'Se pueden devolver {count}',
+  'returnDialog.returnable': '{count, plural, one {Se puede devolver #} other {Se pueden devolver #}}',
   'returnDialog.less': 'Uno menos de {name}',
   'returnDialog.more': 'Uno más de {name}',
   'returnDialog.quantityOf': 'Unidades de {name} a devolver',
@@ -163,8 +162,6 @@ export const afterSaleEs = {
 
   'pin.label': 'PIN del encargado',
   'pin.hint': 'La anulación y las devoluciones necesitan a un encargado.',
-  'pin.wrong': 'PIN de encargado incorrecto. Quedan {attempts} intentos.',
-  'pin.lockedOut': 'Demasiados PIN incorrectos: espera hasta las {time}.',
 
   'afterSlip.copy': 'COPIA',
   'afterSlip.returnHeading': 'Justificante de devolución',
@@ -228,16 +225,16 @@ export const afterSaleEs = {
   'report.csv': 'Descargar CSV',
   'report.print': 'Imprimir',
   'report.close': 'Cerrar el día',
-  'report.closeWarnTitle': 'Hay {count} confirmaciones pendientes',
-  'report.closeWarnTitleOne': 'Hay 1 confirmación pendiente',
+  'report.closeWarnTitle':
+    '{count, plural, one {Hay # confirmación pendiente} other {Hay # confirmaciones pendientes}}',
   'report.closeWarnBody':
     'SeQura aún no ha respondido a estas confirmaciones. Si cierras ahora, el cierre lo indicará; cuando respondan, vuelve a cerrar el día.',
   'report.closeAnyway': 'Cerrar igualmente',
-  'report.pendingWarning': 'Quedan {count} confirmaciones pendientes de SeQura en esta caja.',
-  'report.pendingWarningOne': 'Queda 1 confirmación pendiente de SeQura en esta caja.',
+  'report.pendingWarning':
+    '{count, plural, one {Queda # confirmación pendiente} other {Quedan # confirmaciones pendientes}} de SeQura en esta caja.',
   'report.closed': 'Día cerrado a las {time}.',
-  'report.closedWithPending': 'Día cerrado a las {time} con {count} confirmaciones pendientes.',
-  'report.closedWithPendingOne': 'Día cerrado a las {time} con 1 confirmación pendiente.',
+  'report.closedWithPending':
+    'Día cerrado a las {time} con {count, plural, one {# confirmación pendiente} other {# confirmaciones pendientes}}.',
 
   // Timeline events, by the name the core journals them with (unknown ones are shown as they are).
   'event.created': 'Venta creada',

@@ -11,7 +11,15 @@ export const es = {
   'app.title': 'SeQura POS',
   'app.loading': 'Conectando con el terminal…',
   'app.bridgeLost': 'Se perdió la conexión con el terminal. Reintentando…',
-  'app.bridgeRefused': 'El terminal no acepta esta página. Abre la dirección que muestra la ventana de vista previa.',
+  'app.bridgeRefused':
+    'El terminal no acepta esta página (su clave no es la de esta sesión). Abre la dirección completa que escribió «npm run preview» en la terminal.',
+  'app.bridgeNoToken':
+    'A esta dirección le falta la clave de acceso. Abre la dirección completa que escribió «npm run preview» en la terminal (termina en #token=…).',
+  'app.crashTitle': 'Esta pantalla ha fallado',
+  'app.crashBody':
+    'La venta está a salvo en el terminal: no se ha perdido nada de lo guardado. Vuelve a cargar la pantalla para seguir donde estabas.',
+  'app.crashDetail': 'Detalle para soporte:',
+  'app.crashReload': 'Volver a cargar la pantalla',
   'lang.label': 'Idioma',
   'lang.es': 'Español',
   'lang.en': 'English',
@@ -38,8 +46,8 @@ export const es = {
   'conn.online': 'SeQura en línea',
   'conn.unreachable': 'SeQura no responde desde las {time}',
   'conn.offline': 'Sin conexión desde las {time}',
-  'conn.pendingOne': '1 pendiente · de las {time}',
-  'conn.pending': '{count} pendientes · el más antiguo de las {time}',
+  'conn.pending':
+    '{count, plural, one {1 pendiente · de las {time}} other {# pendientes · el más antiguo de las {time}}}',
   'error.generic': 'Algo ha fallado: {message}',
   'nav.label': 'Pantallas',
   'nav.sale': 'Venta',
@@ -71,13 +79,18 @@ export const es = {
   'sale.working': 'Un momento…',
   'sale.cancel': 'Cancelar venta',
   'sale.cancelQuestion': '¿Cancelar esta venta?',
-  'sale.cancelDetail': 'El SMS que tiene el cliente dejará de valer y la venta no se cobrará con SeQura.',
+  'sale.cancelDetail':
+    'La venta se cierra en esta caja y no se confirmará nunca: al cliente no se le cobra nada. A SeQura no se le envía nada (su solicitud caduca sola).',
+  'sale.cancelDetailSmsSent':
+    'La venta se cierra en esta caja y no se confirmará nunca: al cliente no se le cobra nada. A SeQura no se le envía nada: el enlace del SMS aún puede abrirse e incluso decir «aprobado», pero sin la confirmación de la caja caduca sin cobro. Díselo al cliente.',
   'sale.cancelDetailDraft': 'Se descarta la compra y los datos del cliente.',
   'sale.cancelYes': 'Sí, cancelar la venta',
   'sale.restart': 'Cambiar la compra',
   'sale.restartQuestion': '¿Cambiar la compra?',
   'sale.restartDetail':
-    'La solicitud actual se anula y el SMS que tiene el cliente deja de valer. Podrás editar la compra y los datos (se conservan) y enviar un SMS nuevo.',
+    'Podrás editar la compra y los datos del cliente (se conservan) y se hará una solicitud nueva. La actual no se confirmará nunca y caduca sola en SeQura.',
+  'sale.restartDetailSmsSent':
+    'Podrás editar la compra y los datos del cliente (se conservan) y enviar un SMS nuevo. La solicitud actual no se confirmará nunca: si el cliente abre el SMS anterior, que no siga con él (caduca sin cobro).',
   'sale.restartYes': 'Sí, cambiar la compra',
   'sale.markRejected': 'Rechazado',
   'sale.markRejectedQuestion': '¿El móvil del cliente dice que no ha sido aprobado?',
@@ -151,7 +164,7 @@ export const es = {
   'cart.totals.financed': 'A financiar',
   'cart.continue': 'Continuar: datos del cliente',
   'shopper.title': 'Datos del cliente',
-  'shopper.cartRecap': '{count} artículos',
+  'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',
   'shopper.backToCart': 'Volver a la compra',
   'shopper.offlineNote':
     'SeQura no responde ahora. Puedes terminar los datos: la solicitud saldrá sola en cuanto SeQura responda.',
@@ -291,7 +304,9 @@ export const es = {
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
   'final.cancelledTitle': 'Venta cancelada',
-  'final.cancelledBody': 'La venta se ha cancelado y no se cobrará con SeQura.',
+  'final.cancelledBody': 'La venta se ha cancelado en esta caja y no se confirmará: no se cobrará con SeQura.',
+  'final.cancelledSmsNote':
+    'Si el cliente abre el SMS que recibió, puede ignorarlo: sin la confirmación de la caja la solicitud caduca sin cobro.',
   'pending.title': 'Pendientes',
   'pending.intro': 'Lo que el terminal aún tiene que comunicar a SeQura y lo que necesita a una persona.',
   'pending.empty': 'No hay nada pendiente.',
@@ -313,6 +328,7 @@ export const es = {
   'pending.state.done': 'Hecho',
   'pending.state.needs_attention': 'Necesita atención',
   'pending.nextAttempt': 'Próximo intento a las {time} (intentos: {attempts})',
+  'pending.waitUntil': 'SeQura ha pedido esperar hasta las {time}: saldrá entonces sola.',
   'pending.retryNow': 'Reintentar ahora',
   'pending.retryNowFor': 'Reintentar ahora el ticket {ticket}',
 } as const;

@@ -1,20 +1,45 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Language } from '../../shared/ipc/status-schemas.ts';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { LOCALES, type Language } from '../../shared/i18n/languages.ts';
 import { en } from './en.ts';
 import { es, type MessageKey } from './es.ts';
+import type { IcuParams } from './icu-params.ts';
 
-const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };
-const locales: Record<Language, string> = { es: 'es-ES', en: 'en-GB' };
+// Every message is ICU MessageFormat ("{count, plural, one {# artículo} other {# artículos}}"), formatted by
+// FormatJS's intl-messageformat with the till's language: plural rules, numbers and dates follow the
+// language the operator chose, never the browser's or the operating system's.
+export const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };
+const locales = LOCALES;
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+type Catalogue = typeof es;
+type AllUses<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The values a key needs, read from the Spanish source text; for a union of keys, what all of them need. */
+export type MessageParams<K extends MessageKey> = AllUses<K extends MessageKey ? IcuParams<Catalogue[K]> : never>;
+type ParamsArgument<K extends MessageKey> = [keyof MessageParams<K>] extends [never]
+  ? [params?: Record<string, never>]
+  : [params: MessageParams<K>];
+
+export type Translate = <K extends MessageKey>(key: K, ...params: ParamsArgument<K>) => string;
+
+const translators = new Map<Language, Translate>();
 
 export function translator(language: Language): Translate {
+  const cached = translators.get(language);
+  if (cached) return cached;
   const catalogue = catalogues[language];
-  return (key, params) => {
-    const template = catalogue[key] ?? key;
-    if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  const locale = locales[language];
+  const compiled = new Map<MessageKey, IntlMessageFormat>();
+  const translate = (key: MessageKey, params?: Record<string, string | number | Date>): string => {
+    let message = compiled.get(key);
+    if (!message) {
+      // ignoreTag: "<" is plain text in our messages, not FormatJS rich-text markup.
+      message = new IntlMessageFormat(catalogue[key] ?? key, locale, undefined, { ignoreTag: true });
+      compiled.set(key, message);
+    }
+    return String(message.format(params));
   };
+  translators.set(language, translate as Translate);
+  return translate as Translate;
 }
 
 export interface I18n {
@@ -29,8 +54,8 @@ export interface I18n {
 
 export function makeI18n(language: Language): I18n {
   const locale = locales[language];
-  // Prices are shown in Spanish euro format for both languages (es-ES, EUR) as the issue asks; only the
-  // words change with the language.
+  // Prices are shown in Spanish euro format in every language (es-ES, EUR), as the shop's own price labels
+  // are; only the words change with the language. Never the browser's locale.
   const money = new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR' });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });

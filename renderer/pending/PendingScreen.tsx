@@ -92,7 +92,13 @@ export function PendingScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
                       : item.lastError}
                   </span>
                 )}
-                {item.nextAttemptAt && item.state === 'pending' && (
+                {item.waitUntil && (
+                  // SeQura said when (Retry-After): "try now" cannot go earlier, so say so.
+                  <span className="field-hint" data-testid="pending-wait-until">
+                    {t('pending.waitUntil', { time: formatTime(item.waitUntil) })}
+                  </span>
+                )}
+                {item.nextAttemptAt && item.state === 'pending' && !item.waitUntil && (
                   <span className="field-hint">
                     {t('pending.nextAttempt', { time: formatTime(item.nextAttemptAt), attempts: item.attempts })}
                   </span>

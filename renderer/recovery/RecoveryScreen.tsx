@@ -1,5 +1,4 @@
 import type { RecoveryFile, RecoveryNotice } from '../../shared/ipc/status-schemas.ts';
-import type { MessageKey } from '../i18n/es.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 
 // Shown when store files were set aside at start (corrupt, or written by a newer version): says what
@@ -12,7 +11,7 @@ function fileLabel(t: Translate, name: string): string {
   return t('recovery.file.other', { name });
 }
 
-function effectKey(name: string): MessageKey | null {
+function effectKey(name: string): `recovery.effect.${'history' | 'journal' | 'outbox' | 'settings'}` | null {
   if (name.startsWith('history-')) return 'recovery.effect.history';
   if (name === 'journal' || name === 'outbox' || name === 'settings') return `recovery.effect.${name}`;
   return null;

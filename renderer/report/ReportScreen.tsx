@@ -83,14 +83,12 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
   const pendingCount = report?.pendingConfirmations.length ?? 0;
   const closedText = !justClosed
     ? null
-    : justClosed.pendingConfirmations === 1
-      ? t('report.closedWithPendingOne', { time: formatTime(justClosed.closedAt) })
-      : justClosed.pendingConfirmations > 1
-        ? t('report.closedWithPending', {
-            time: formatTime(justClosed.closedAt),
-            count: justClosed.pendingConfirmations,
-          })
-        : t('report.closed', { time: formatTime(justClosed.closedAt) });
+    : justClosed.pendingConfirmations > 0
+      ? t('report.closedWithPending', {
+          time: formatTime(justClosed.closedAt),
+          count: justClosed.pendingConfirmations,
+        })
+      : t('report.closed', { time: formatTime(justClosed.closedAt) });
 
   return (
     <section className="panel report" aria-labelledby="report-heading" data-testid="report-screen">
@@ -127,7 +125,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         )}
         {pendingCount > 0 && (
           <p className="notice notice-warn" data-testid="report-pending-warning">
-            {pendingCount === 1 ? t('report.pendingWarningOne') : t('report.pendingWarning', { count: pendingCount })}
+            {t('report.pendingWarning', { count: pendingCount })}
           </p>
         )}
       </div>
@@ -162,9 +160,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
 
       {warnClose && report && (
         <Modal labelledBy="close-warn-title" testId="close-warning" onClose={() => setWarnClose(false)}>
-          <h2 id="close-warn-title">
-            {pendingCount === 1 ? t('report.closeWarnTitleOne') : t('report.closeWarnTitle', { count: pendingCount })}
-          </h2>
+          <h2 id="close-warn-title">{t('report.closeWarnTitle', { count: pendingCount })}</h2>
           <p>{t('report.closeWarnBody')}</p>
           <ul>
             {report.pendingConfirmations.map((p) => (

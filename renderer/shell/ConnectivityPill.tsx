@@ -17,7 +17,7 @@ export function ConnectivityPill({ connectivity }: { connectivity: Connectivity 
       <span>{label}</span>
       {connectivity.pendingCount > 0 && (
         <span className="pill-pending" data-testid="pending-count">
-          {t(connectivity.pendingCount === 1 ? 'conn.pendingOne' : 'conn.pending', {
+          {t('conn.pending', {
             count: connectivity.pendingCount,
             time: formatTime(connectivity.oldestPendingAt),
           })}

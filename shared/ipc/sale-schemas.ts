@@ -39,6 +39,8 @@ export const OutboxItemSchema = z.object({
   attempts: z.number().int().min(0),
   createdAt: z.string().max(40),
   nextAttemptAt: z.string().max(40).nullable(),
+  /** SeQura asked the till to wait (Retry-After) until this time before sending it again. */
+  waitUntil: z.string().max(40).nullable().default(null),
   lastError: z.string().max(500).nullable(),
   /** The IPC error code of the last failure, so the list says it in the cashier's words. */
   lastErrorCode: z.string().max(60).nullable(),

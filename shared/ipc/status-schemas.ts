@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConfigStatusSchema, PolicySchema, SessionSchema, SetupSchema } from './admin-schemas.ts';
 
-export const LanguageSchema = z.enum(['es', 'en']);
-export type Language = z.infer<typeof LanguageSchema>;
+import { LanguageSchema } from '../i18n/languages.ts';
+
+export { LanguageSchema, type Language } from '../i18n/languages.ts';
 
 const IsoDateTime = z.string().max(40);
 
@@ -51,17 +52,18 @@ export const TillStatusSchema = z.object({
   connectivity: ConnectivitySchema,
   /** Only in training mode: where a trainee opens the virtual shopper phone. */
   trainingPhoneBaseUrl: z.string().max(500).nullable(),
-  /** Issue 5: files set aside at start that nobody has acknowledged yet; the renderer shows the recovery screen. */
-  recovery: RecoveryNoticeSchema.nullable().optional(),
-  // Issue 6 (shared/ipc/admin-schemas.ts). Optional only so hand-built statuses in older tests stay valid;
-  // the core always fills them in.
+  /** Files set aside at start that nobody has acknowledged yet; the renderer shows the recovery screen. */
+  recovery: RecoveryNoticeSchema.nullable(),
   /** The machine configuration file: state, problems naming the key, values shown read-only. */
-  config: ConfigStatusSchema.optional(),
+  config: ConfigStatusSchema,
   /** Store policy the sale screens follow (nin_control, offline goods release, …). */
-  policy: PolicySchema.optional(),
-  /** The signed-in operator (null: nobody; the sign-in screen shows). */
-  session: SessionSchema.nullable().optional(),
+  policy: PolicySchema,
+  /**
+   * The signed-in operator; `null`: nobody is signed in and the sign-in screen shows. Always present: a status
+   * without a session must never read as "unlocked".
+   */
+  session: SessionSchema.nullable(),
   /** First-run and credential enrolment state for the sign-in and admin screens. */
-  setup: SetupSchema.optional(),
+  setup: SetupSchema,
 });
 export type TillStatus = z.infer<typeof TillStatusSchema>;

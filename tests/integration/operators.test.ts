@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { AuditLog, verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
-import { AppError } from '../../electron/core/ipc/dispatcher.ts';
+import { AppError } from '../../electron/core/errors.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
 import { hashPin, pinWeakness, verifyPin } from '../../electron/core/operators/pin-hash.ts';
 import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';

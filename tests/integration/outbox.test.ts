@@ -163,9 +163,8 @@ function openOutbox(
     random: options.random,
     giveUpAfterMs: options.giveUpAfterMs,
     backoff: options.backoff ?? { baseMs: 20, capMs: 200 },
-    onSettled: (instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }),
-    onChange: () => {},
   });
+  outbox.onSettled((instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }));
   outboxes.push(outbox);
   return { outbox, settled, file: () => JSON.parse(readFileSync(join(dataDir, 'outbox.json'), 'utf8')) as OutboxFile };
 }
@@ -277,6 +276,58 @@ describe('outbox', () => {
     expect(Date.parse(puts[1]!.at) - Date.parse(puts[0]!.at)).toBeGreaterThanOrEqual(990);
   });
 
+  it('a wake-up on reconnection never sends an instruction before its Retry-After', async () => {
+    const order = await orderAtSequra('sale-429-wake');
+    await setFaults(sandbox, { match: 'PUT /orders', rate_limit_rate: 1, retry_after_s: 3 });
+    const { outbox } = openOutbox({ backoff: { baseMs: 20, capMs: 20 } });
+    outbox.start();
+    outbox.enqueue(order.confirm);
+    const limited = await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.attempts === 1 && i.state === 'pending',
+      3_000,
+    );
+    await setFaults(sandbox, null);
+    // SeQura answers again (the connectivity monitor's wake-up): the 429's Retry-After still holds.
+    outbox.wakeAll();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outbox.get(order.confirm.id)!.state).toBe('pending');
+    await waitFor(
+      () => outbox.get(order.confirm.id)!.state,
+      (s) => s === 'done',
+      6_000,
+    );
+    const puts = (await sequraWrites()).filter((r) => r.order_uuid === order.uuid);
+    expect(puts).toHaveLength(2);
+    expect(Date.parse(puts[1]!.at) - Date.parse(puts[0]!.at)).toBeGreaterThanOrEqual(2_990);
+    expect(limited.retryAfterUntil).toBe(limited.nextAttemptAt);
+  });
+
+  it('a manual try-now before the Retry-After waits for it and says until when', async () => {
+    const order = await orderAtSequra('sale-429-try-now');
+    await setFaults(sandbox, { match: 'PUT /orders', rate_limit_rate: 1, retry_after_s: 3 });
+    const { outbox } = openOutbox({ backoff: { baseMs: 20, capMs: 20 } });
+    outbox.start();
+    outbox.enqueue(order.confirm);
+    const limited = await waitFor(
+      () => outbox.get(order.confirm.id)!,
+      (i) => i.attempts === 1 && i.state === 'pending',
+      3_000,
+    );
+    await setFaults(sandbox, null);
+    expect(outbox.retryNow(order.confirm.id)).toEqual({ accepted: true, waitUntil: limited.retryAfterUntil });
+    expect(outbox.items().find((i) => i.id === order.confirm.id)!.waitUntil).toBe(limited.retryAfterUntil);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outbox.get(order.confirm.id)!.state).toBe('pending');
+    await waitFor(
+      () => outbox.get(order.confirm.id)!.state,
+      (s) => s === 'done',
+      6_000,
+    );
+    const puts = (await sequraWrites()).filter((r) => r.order_uuid === order.uuid);
+    expect(Date.parse(puts[1]!.at) - Date.parse(puts[0]!.at)).toBeGreaterThanOrEqual(2_990);
+  });
+
   it('puts whatever was in flight back to pending at start, and it lands once', async () => {
     const order = await orderAtSequra('sale-inflight');
     // The first "process" dies in the middle of the call: its executor never answers.
@@ -366,7 +417,7 @@ describe('outbox', () => {
     expect(settled).toEqual([{ id: order.confirm.id, outcome: 'gave_up' }]);
     // "Try now" brings it back.
     await setFaults(sandbox, null);
-    expect(outbox.retryNow(order.confirm.id)).toBe(true);
+    expect(outbox.retryNow(order.confirm.id).accepted).toBe(true);
     expect(outbox.get(order.confirm.id)!.outcome ?? null).toBeNull();
   });
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSandbox } from '../../sandbox/index.ts';
 import { createSequraClient } from '../../electron/core/sequra/client.ts';
 import type { SequraClient, SequraClientOptions } from '../../electron/core/sequra/client.ts';
+import { codeForSequraKind } from '../../electron/core/errors.ts';
 import { SequraError, toErrorSummary } from '../../electron/core/sequra/errors.ts';
 import type { SequraErrorKind } from '../../electron/core/sequra/errors.ts';
 import { flattenPaymentMethods } from '../../electron/core/sequra/responses.ts';
@@ -460,7 +461,7 @@ describe('faults injected by the sandbox', () => {
     const error = await expectKind(client().startSolicitation(orderPayload()), 'unknown_outcome');
     expect(error.retryable).toBe(false);
     expect(error.status).toBeUndefined();
-    expect(toErrorSummary(error).code).toBe('sequra_unknown_outcome');
+    expect(codeForSequraKind(toErrorSummary(error).kind)).toBe('sequra_unknown_outcome');
 
     const posts = (await seQuraRequests()).filter((r) => r.method === 'POST' && r.path === '/orders');
     expect(posts).toHaveLength(1);
@@ -522,7 +523,8 @@ describe('transport failures', () => {
     expect(error.networkCode).toBe('net::ERR_INTERNET_DISCONNECTED');
     expect(error.retryable).toBe(true);
     await expectKind(sequra.updateOrder('T-1', shippedUpdate('T-1')), 'offline');
-    expect(toErrorSummary(error)).toMatchObject({ code: 'sequra_unreachable', retryable: true });
+    expect(toErrorSummary(error)).toMatchObject({ kind: 'offline', retryable: true });
+    expect(codeForSequraKind('offline')).toBe('sequra_unreachable');
     expect(await seQuraRequests()).toHaveLength(0);
   });
 });
@@ -589,7 +591,7 @@ describe('invalid payloads never leave the till', () => {
     broken.cart = { ...broken.cart!, order_total_with_tax: ITEM_TOTAL + 1 };
     const sum = await expectKind(sequra.startSolicitation(broken), 'invalid_payload');
     expect(sum.issues.map((i) => i.path)).toContain('cart.order_total_with_tax');
-    expect(toErrorSummary(sum)).toMatchObject({ code: 'invalid_request', retryable: false });
+    expect(toErrorSummary(sum)).toMatchObject({ kind: 'invalid_payload', retryable: false });
 
     const withUrl = orderPayload() as OrderPayload & { merchant: Record<string, unknown> };
     withUrl.merchant = { ...withUrl.merchant, notify_url: 'https://shop.example/ipn' };

@@ -11,8 +11,6 @@ describe('connectivity monitor', () => {
         probes += 1;
         return reachable ? { reachable: true } : { reachable: false, offline: false, errorName: 'ECONNRESET' };
       },
-      pending: () => ({ count: 0, oldestAt: null }),
-      onChange: () => {},
       slowIntervalMs: 60_000,
       unreachableIntervalMs: 50,
     });

@@ -1,8 +1,13 @@
 // The one entry point both transports (Electron IPC, preview WebSocket) share, with the real contract:
 // every malformed or unwelcome request becomes a typed error, nothing ever throws across the boundary,
 // and nothing outside a response schema reaches the renderer.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError, createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { createFileLogger } from '../../electron/core/log/logger.ts';
+import { createDispatcher, type Handlers } from '../../electron/core/ipc/dispatcher.ts';
 import { CHANNELS } from '../../shared/ipc/channels.ts';
 import { contract } from '../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../shared/ipc/result.ts';
@@ -25,6 +30,26 @@ const status: TillStatus = {
     oldestPendingAt: null,
   },
   trainingPhoneBaseUrl: null,
+  recovery: null,
+  config: { state: 'absent', path: null, problems: [], values: [] },
+  policy: {
+    requireNinControl: false,
+    usesShippedCart: false,
+    offlineGoodsRelease: 'hold',
+    allowedProducts: null,
+    autoLockMinutes: 5,
+    personalDataDays: 30,
+    retentionDays: 90,
+  },
+  session: null,
+  setup: {
+    managerExists: false,
+    operatorsLost: false,
+    credentialsStored: false,
+    enrolmentFilePath: null,
+    enrolment: null,
+    liveBlockedReason: 'no_config',
+  },
 };
 
 function setup(overrides: Partial<Record<keyof Handlers, (request: never) => Promise<unknown>>> = {}) {
@@ -225,6 +250,31 @@ describe('createDispatcher', () => {
           if (!result.ok) expect(typeof result.error.code).toBe('string');
         }
       }
+    }
+  });
+
+  it('still answers when its logger fails (a read-only data folder), on the sender and handler error paths', async () => {
+    // The log's folder is a file: every write fails, whoever runs the test (root ignores read-only modes).
+    const dir = mkdtempSync(join(tmpdir(), 'dispatch-log-'));
+    writeFileSync(join(dir, 'logs'), 'not a folder');
+    const log = createFileLogger(join(dir, 'logs', 'sequra-pos.log'));
+    const handlers = {
+      'app.getStatus': async () => {
+        throw new Error('disk full');
+      },
+    } as unknown as Handlers;
+    const dispatch = createDispatcher(handlers, log);
+    try {
+      expect(errorOf(await dispatch('app.getStatus', {}, true)).code).toBe('internal');
+      expect(errorOf(await dispatch('app.getStatus', {}, false)).code).toBe('forbidden_sender');
+      const throwing = createDispatcher(handlers, {
+        warn: () => {
+          throw new Error('EROFS');
+        },
+      });
+      expect(errorOf(await throwing('app.getStatus', {}, true)).code).toBe('internal');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

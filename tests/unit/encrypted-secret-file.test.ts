@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../electron/core/ipc/dispatcher.ts';
+import { AppError } from '../../electron/core/errors.ts';
 import { createEncryptedFileSecretStore } from '../../electron/core/security/encrypted-secret-file.ts';
 import {
   cipherFromSafeStorage,

@@ -1,6 +1,7 @@
 // The window-security rules of the Electron shell, tested as the pure functions main delegates to:
 // the production CSP, the app:// file resolution and answers, the IPC sender check, the dev-server
 // override, the webPreferences, and the schema filter on main → renderer events.
+import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,10 @@ import { isTrustedSenderUrl } from '../../electron/core/ipc/sender.ts';
 import { answerAppRequest } from '../../electron/core/security/app-protocol.ts';
 import { buildContentSecurityPolicy, PRODUCTION_CSP } from '../../electron/core/security/csp.ts';
 import { devServerUrlFrom } from '../../electron/core/security/dev-server.ts';
-import { toRendererEvent } from '../../electron/core/security/renderer-events.ts';
+import { toRendererEvent } from '../../electron/core/ipc/events.ts';
 import { resolveRendererFile, type RendererFile } from '../../electron/core/security/renderer-files.ts';
 import { secureWebPreferences } from '../../electron/core/security/web-preferences.ts';
+import { guardNavigation } from '../../electron/core/security/navigation.ts';
 
 describe('production Content-Security-Policy', () => {
   it('is pinned exactly: loosening it must be a deliberate edit of this test', () => {
@@ -319,5 +321,47 @@ describe('links allowed out of the app', () => {
     expect(isTrainingPhoneUrl('https://evil.example/phone/x', sandbox)).toBe(false);
     expect(isTrainingPhoneUrl(`http://user:pw@127.0.0.1:41234/phone/x`, sandbox)).toBe(false);
     expect(isTrainingPhoneUrl('not a url', sandbox)).toBe(false);
+  });
+});
+
+describe('navigation guard (every web contents, electron/main/hardening.ts)', () => {
+  function fakeContents() {
+    const emitter = new EventEmitter();
+    let openHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+    const contents = {
+      on: (event: string, listener: (event: { preventDefault(): void }) => void) => emitter.on(event, listener),
+      setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => {
+        openHandler = handler;
+      },
+    };
+    const fire = (event: string): boolean => {
+      let prevented = false;
+      emitter.emit(event, { preventDefault: () => (prevented = true) }, 'https://evil.example/');
+      return prevented;
+    };
+    return { contents, fire, open: (url: string) => openHandler!({ url }) };
+  }
+
+  it.each(['will-navigate', 'will-redirect', 'will-frame-navigate', 'will-attach-webview'])('prevents %s', (event) => {
+    const { contents, fire } = fakeContents();
+    guardNavigation(contents, { trainingSandboxBaseUrl: () => null, openExternal: () => undefined });
+    expect(fire(event)).toBe(true);
+  });
+
+  it('denies every new window and opens only the training phone outside the app', () => {
+    const { contents, open } = fakeContents();
+    const opened: string[] = [];
+    guardNavigation(contents, {
+      trainingSandboxBaseUrl: () => 'http://127.0.0.1:4100',
+      openExternal: (url) => opened.push(url),
+    });
+    expect(open('http://127.0.0.1:4100/phone/abc')).toEqual({ action: 'deny' });
+    expect(open('https://evil.example/phone/abc')).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['http://127.0.0.1:4100/phone/abc']);
+  });
+
+  it('is what main applies to every web contents it creates', async () => {
+    const source = await readFile(join('electron', 'main', 'hardening.ts'), 'utf8');
+    expect(source).toMatch(/app\.on\('web-contents-created',[\s\S]*guardNavigation\(contents/);
   });
 });

@@ -11,6 +11,7 @@ import {
   transportError,
 } from '../../electron/core/sequra/errors.ts';
 import type { HttpMethod } from '../../electron/core/sequra/errors.ts';
+import { codeForSequraKind } from '../../electron/core/errors.ts';
 import { IpcErrorSchema } from '../../shared/ipc/result.ts';
 
 /** What undici's fetch rejects with: `TypeError: fetch failed` whose cause is the socket/DNS error. */
@@ -225,7 +226,7 @@ describe('HTTP answers', () => {
 });
 
 describe('toErrorSummary', () => {
-  it('gives an IPC-compatible code, the retry flag and no personal data', () => {
+  it('gives the kind, the retry flag and no personal data', () => {
     const error = httpError({
       status: 409,
       operation: 'updateSolicitedOrder',
@@ -233,8 +234,8 @@ describe('toErrorSummary', () => {
       messages: ['Customer ana.garcia@example.com with NIN 12345678Z and mobile 612 345 678 changed'],
     });
     const summary = toErrorSummary(error);
-    expect(IpcErrorSchema.safeParse(summary).success).toBe(true);
-    expect(summary.code).toBe('sequra_rejected');
+    expect(summary.kind).toBe('conflict');
+    expect(codeForSequraKind(summary.kind)).toBe('sequra_rejected');
     expect(summary.retryable).toBe(false);
     expect(summary.message).not.toContain('ana.garcia@example.com');
     expect(summary.message).not.toContain('12345678Z');
@@ -242,7 +243,7 @@ describe('toErrorSummary', () => {
     expect(summary.message).toContain('409');
   });
 
-  it('maps every kind to an IPC code', () => {
+  it("maps every kind to a core code the dispatcher can send as the contract's", () => {
     const cases: Array<[SequraError, string]> = [
       [transportError(electronFailure('net::ERR_INTERNET_DISCONNECTED'), 'GET'), 'sequra_unreachable'],
       [timeoutError('POST', 10), 'sequra_unknown_outcome'],
@@ -259,8 +260,9 @@ describe('toErrorSummary', () => {
     ];
     for (const [error, code] of cases) {
       const summary = toErrorSummary(error);
-      expect(summary.code).toBe(code);
-      expect(IpcErrorSchema.safeParse(summary).success).toBe(true);
+      const core = codeForSequraKind(summary.kind);
+      expect(core).toBe(code);
+      expect(IpcErrorSchema.safeParse({ code: core, message: summary.message, retryable: false }).success).toBe(true);
     }
     expect(toErrorSummary(timeoutError('PUT', 10)).retryable).toBe(true);
   });
@@ -276,6 +278,10 @@ describe('toErrorSummary', () => {
 
   it('never echoes a foreign error (it may hold a URL with credentials)', () => {
     const summary = toErrorSummary(new Error('GET https://user:s3cret@sandbox.sequrapi.com/orders failed'));
-    expect(summary).toEqual({ code: 'internal', message: 'Unexpected error in the SeQura client', retryable: false });
+    expect(summary).toEqual({
+      kind: 'not_a_sequra_error',
+      message: 'Unexpected error in the SeQura client',
+      retryable: false,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { ConnectionTestResult } from '../../../shared/ipc/admin-schemas.ts';
-import { SEQURA_BASE_URLS, type MachineConfig } from '../config/machine-config.ts';
+import { sequraBaseUrl, type MachineConfig } from '../config/machine-config.ts';
 import type { SequraCredentials } from '../secrets/secret-store.ts';
 import { createSequraClient } from '../sequra/client.ts';
 import { SequraError } from '../sequra/errors.ts';
@@ -16,15 +16,11 @@ export interface ConnectionTestInput {
   clock: () => Date;
 }
 
-export function configuredBaseUrl(config: MachineConfig): string {
-  return config.sequra.environment === 'custom' ? config.sequra.baseUrl! : SEQURA_BASE_URLS[config.sequra.environment];
-}
-
 export async function testSequraConnection(input: ConnectionTestInput): Promise<ConnectionTestResult> {
   const testedAt = input.clock().toISOString();
   const base = { testedAt, merchants: [] as ConnectionTestResult['merchants'] };
   if (!input.config) return { ...base, ok: false, baseUrl: null, merchantId: null, problem: 'no_config', detail: null };
-  const baseUrl = configuredBaseUrl(input.config);
+  const baseUrl = sequraBaseUrl(input.config);
   const merchantId = input.config.sequra.merchantId;
   if (!input.credentials) return { ...base, ok: false, baseUrl, merchantId, problem: 'no_credentials', detail: null };
   try {

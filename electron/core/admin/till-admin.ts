@@ -3,21 +3,23 @@ import { join } from 'node:path';
 import type { AdminChannel, ConfigStatus, Policy, Setup } from '../../../shared/ipc/admin-schemas.ts';
 import type { Channel } from '../../../shared/ipc/channels.ts';
 import type { TillStatus } from '../../../shared/ipc/status-schemas.ts';
-import type { CoreDeps, CoreEventListener } from '../app-core.ts';
-import type { MachineConfig } from '../config/machine-config.ts';
+import type { CoreDeps, CoreEventListener } from '../core-types.ts';
+import { sequraBaseUrl, type MachineConfig } from '../config/machine-config.ts';
 import { buildDiagnostics, stamp, writeDiagnostics } from '../diagnostics/bundle.ts';
-import { AppError, type Handlers } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
+import type { Handlers } from '../ipc/dispatcher.ts';
 import type { SaleJournal } from '../journal/journal.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { purgePersonalData } from '../privacy/purge.ts';
 import type { StoreFactory } from '../storage/store.ts';
-import { configuredBaseUrl, testSequraConnection } from './connection-test.ts';
+import { testSequraConnection } from './connection-test.ts';
 import { enrolFromFile } from './enrolment.ts';
 import { exportsDir, type TillServices } from './till-core.ts';
 
-// Issue 6 inside one core generation: the sign-in gate in front of every channel, the handlers of the
-// session/operators/admin/audit/diagnostics channels, the status fields the renderer needs, and the
-// personal-data purge timer. app-core.ts calls `attachTillAdmin` once and routes its handlers through it.
+// Inside one core generation: the sign-in gate in front of every channel, the handlers of the
+// session/operators/admin/audit/diagnostics channels, and the personal-data purge timer. The status fields
+// the renderer needs come from `tillAdminStatus`, built before the generation's status so that nothing here
+// refers to a later part of the composition (app-core.ts).
 export interface GenerationContext {
   deps: CoreDeps;
   config: MachineConfig | null;
@@ -36,6 +38,8 @@ export interface GenerationContext {
   emit: CoreEventListener;
   outboundFetch: typeof fetch;
   clock: () => Date;
+  /** Stop this generation and build a new one (after the current request has been answered). */
+  requestRestart: (reason: string) => void;
 }
 
 /** Channels that work with nobody signed in (or the till locked). Everything else needs an unlocked session. */
@@ -83,9 +87,94 @@ const CONFIG_INDEPENDENT_PREFIXES = [
 const PURGE_INTERVAL_MS = 6 * 3600_000;
 
 export interface TillAdmin {
-  statusFields(): Pick<TillStatus, 'config' | 'policy' | 'session' | 'setup'>;
   /** Adds this capability's handlers and puts the sign-in gate and the audit in front of every channel. */
   handlers(base: Omit<Handlers, AdminChannel>): Handlers;
+  /** The purge timer runs while the generation does. */
+  start(): void;
+  stop(): void;
+}
+
+type StatusFields = Pick<TillStatus, 'config' | 'policy' | 'session' | 'setup'>;
+
+/** The status fields of this capability: the configuration file, the store policy, the session, first-run state. */
+export function tillAdminStatus(
+  services: TillServices,
+  machineConfig: CoreDeps['machineConfig'],
+  mode: TillStatus['mode'],
+): { statusFields(): StatusFields } {
+  const { operators } = services;
+  const config: MachineConfig | null = machineConfig.kind === 'ok' ? machineConfig.config : null;
+  // ------------------------------------------------------------------------------------------ status
+  function configStatus(): ConfigStatus {
+    if (machineConfig.kind === 'absent')
+      return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
+    if (machineConfig.kind === 'invalid')
+      return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
+    const c = machineConfig.config;
+    const values: Array<[string, unknown]> = [
+      ['sequra.environment', c.sequra.environment],
+      ['sequra.baseUrl', sequraBaseUrl(c)],
+      ['sequra.merchantId', c.sequra.merchantId],
+      ['storeRef', c.storeRef],
+      ['tillId', c.tillId],
+      ['allowedProducts', c.allowedProducts ? c.allowedProducts.join(', ') : '*'],
+      ['requireNinControl', c.requireNinControl],
+      ['usesShippedCart', c.usesShippedCart],
+      ['offlineGoodsRelease', c.offlineGoodsRelease],
+      ['retentionDays', c.retentionDays],
+      ['personalDataDays', c.personalDataDays],
+      ['defaultLanguage', c.defaultLanguage],
+      ['autoLockMinutes', c.autoLockMinutes],
+    ];
+    return {
+      state: 'ok',
+      path: machineConfig.path,
+      problems: [],
+      values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })),
+    };
+  }
+
+  function policy(): Policy {
+    return {
+      requireNinControl: config?.requireNinControl ?? false,
+      usesShippedCart: config?.usesShippedCart ?? false,
+      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+      allowedProducts: config?.allowedProducts ?? null,
+      autoLockMinutes: config?.autoLockMinutes ?? 5,
+      personalDataDays: config?.personalDataDays ?? 30,
+      retentionDays: config?.retentionDays ?? 90,
+    };
+  }
+
+  function setup(): Setup {
+    const liveBlockedReason: Setup['liveBlockedReason'] =
+      mode === 'live'
+        ? null
+        : machineConfig.kind === 'absent'
+          ? 'no_config'
+          : machineConfig.kind === 'invalid'
+            ? 'config_invalid'
+            : services.credentialsStored
+              ? null
+              : 'no_credentials';
+    return {
+      managerExists: operators.managerExists(),
+      operatorsLost: operators.operatorsLost(),
+      credentialsStored: services.credentialsStored,
+      enrolmentFilePath: services.enrolmentFilePath,
+      enrolment: services.enrolment(),
+      liveBlockedReason,
+    };
+  }
+
+  return {
+    statusFields: () => ({
+      config: configStatus(),
+      policy: policy(),
+      session: operators.sessionView(),
+      setup: setup(),
+    }),
+  };
 }
 
 export function attachTillAdmin(services: TillServices, ctx: GenerationContext): TillAdmin {
@@ -128,82 +217,6 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       // Housekeeping: logged and tried again at the next run, never a reason not to sell.
       deps.log.error('privacy.purge_failed', { error: error instanceof Error ? error.name : 'unknown' });
     }
-  }
-
-  services.bindGeneration({
-    emitStatus: () => ctx.emit('status.changed', ctx.status()),
-    onStart: () => {
-      purge();
-      purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
-      purgeTimer.unref?.();
-    },
-    onStop: () => {
-      if (purgeTimer) clearInterval(purgeTimer);
-      purgeTimer = null;
-    },
-  });
-
-  // ------------------------------------------------------------------------------------------ status
-  function configStatus(): ConfigStatus {
-    if (machineConfig.kind === 'absent')
-      return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
-    if (machineConfig.kind === 'invalid')
-      return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
-    const c = machineConfig.config;
-    const values: Array<[string, unknown]> = [
-      ['sequra.environment', c.sequra.environment],
-      ['sequra.baseUrl', configuredBaseUrl(c)],
-      ['sequra.merchantId', c.sequra.merchantId],
-      ['storeRef', c.storeRef],
-      ['tillId', c.tillId],
-      ['allowedProducts', c.allowedProducts ? c.allowedProducts.join(', ') : '*'],
-      ['requireNinControl', c.requireNinControl],
-      ['usesShippedCart', c.usesShippedCart],
-      ['offlineGoodsRelease', c.offlineGoodsRelease],
-      ['retentionDays', c.retentionDays],
-      ['personalDataDays', c.personalDataDays],
-      ['defaultLanguage', c.defaultLanguage],
-      ['autoLockMinutes', c.autoLockMinutes],
-    ];
-    return {
-      state: 'ok',
-      path: machineConfig.path,
-      problems: [],
-      values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })),
-    };
-  }
-
-  function policy(): Policy {
-    return {
-      requireNinControl: config?.requireNinControl ?? false,
-      usesShippedCart: config?.usesShippedCart ?? false,
-      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
-      allowedProducts: config?.allowedProducts ?? null,
-      autoLockMinutes: config?.autoLockMinutes ?? 5,
-      personalDataDays: config?.personalDataDays ?? 30,
-      retentionDays: config?.retentionDays ?? 90,
-    };
-  }
-
-  function setup(): Setup {
-    const liveBlockedReason: Setup['liveBlockedReason'] =
-      connection.mode === 'live'
-        ? null
-        : machineConfig.kind === 'absent'
-          ? 'no_config'
-          : machineConfig.kind === 'invalid'
-            ? 'config_invalid'
-            : services.credentialsStored
-              ? null
-              : 'no_credentials';
-    return {
-      managerExists: operators.managerExists(),
-      operatorsLost: operators.operatorsLost(),
-      credentialsStored: services.credentialsStored,
-      enrolmentFilePath: services.enrolmentFilePath,
-      enrolment: services.enrolment(),
-      liveBlockedReason,
-    };
   }
 
   function pushStatus(): void {
@@ -303,14 +316,14 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
         target: test.merchantId,
         detail: connection.mode === 'training' ? 'switching to live' : 'replacing the live credentials',
       });
-      services.requestRestart(connection.mode === 'training' ? 'switched to live' : 'credentials replaced');
+      ctx.requestRestart(connection.mode === 'training' ? 'switched to live' : 'credentials replaced');
       return { test, restarting: true };
     },
     'admin.removeCredentials': async ({ managerPin }) => {
       const { operatorRef } = await operators.authorizeRealManager(managerPin, 'credentials.remove');
       await deps.secrets.clearCredentials();
       audit.record({ actor: operatorRef, action: 'credentials.removed', outcome: 'ok', detail: 'back to training' });
-      services.requestRestart('credentials removed');
+      ctx.requestRestart('credentials removed');
       return { restarting: true };
     },
     'admin.enrolFromFile': async () => {
@@ -336,7 +349,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       }
       services.setEnrolment(enrolment);
       const restarting = enrolment.outcome === 'enrolled';
-      if (restarting) services.requestRestart('credentials enrolled from file');
+      if (restarting) ctx.requestRestart('credentials enrolled from file');
       else pushStatus();
       return { enrolment, restarting };
     },
@@ -345,7 +358,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       // Otherwise re-reading it restarts the core, which is a manager's decision.
       const by = configInvalid ? (operators.sessionView()?.operatorRef ?? 'it') : operators.requireElevation(false);
       audit.record({ actor: by, action: 'config.reload', outcome: 'ok', target: machineConfig.path ?? null });
-      services.requestRestart('configuration re-read');
+      ctx.requestRestart('configuration re-read');
       return { restarting: true };
     },
 
@@ -397,12 +410,15 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
   };
 
   return {
-    statusFields: () => ({
-      config: configStatus(),
-      policy: policy(),
-      session: operators.sessionView(),
-      setup: setup(),
-    }),
+    start() {
+      purge();
+      purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
+      purgeTimer.unref?.();
+    },
+    stop() {
+      if (purgeTimer) clearInterval(purgeTimer);
+      purgeTimer = null;
+    },
     handlers(base) {
       const all = { ...base, ...own } as Handlers;
       const gated = {} as Record<Channel, (request: never) => Promise<unknown>>;

@@ -1,31 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
-import type { Core, CoreDeps, CoreEventListener } from '../app-core.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { openTillDatabase, type TillDatabase } from '../db/database.ts';
 import { importLegacyData, TILL_LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
   loadMachineConfig,
-  SEQURA_BASE_URLS,
+  sequraBaseUrl,
   type MachineConfig,
   type MachineConfigLoad,
 } from '../config/machine-config.ts';
+import type { Core, CoreDeps, CoreEventListener } from '../core-types.ts';
 import { CallRecorder, ConnectivityHistory } from '../diagnostics/call-recorder.ts';
+import { toRendererEvent } from '../ipc/events.ts';
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
 import { versionedStoreFactory } from '../storage/versioned-store.ts';
 import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
 import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 
-// The till core as hosts see it (Electron main, the preview host, tests): a stable object around one
-// *generation* of the core (app-core.ts) at a time. Switching to live, replacing or removing credentials and
-// re-reading the machine configuration stop the running generation and build a new one from the same
-// injected capabilities — the same thing an app restart does, without one, so "test connection → go live" is
-// one screen for store IT. Requests that arrive during the swap wait for the new generation.
-//
-// What must outlive a generation lives here, in TillServices: operators and the signed-in session, the audit
-// log, the recorded SeQura calls and connectivity history (diagnostics), and the last enrolment outcome.
+// What outlives one *generation* of the core (app-core.ts builds generations): operators and the signed-in
+// session, the audit log, the recorded SeQura calls and connectivity history (diagnostics), and the last
+// enrolment outcome. Switching to live, replacing or removing credentials and re-reading the machine
+// configuration stop the running generation and build a new one from the same injected capabilities — the
+// same thing an app restart does, without one, so "test connection → go live" is one screen for store IT.
 export interface TillServices {
   /** The till database: one connection, owned here, for the till's whole run (db/database.ts). */
   readonly db: TillDatabase;
@@ -34,20 +32,18 @@ export interface TillServices {
   readonly audit: AuditLog;
   readonly calls: CallRecorder;
   readonly connectivityHistory: ConnectivityHistory;
-  /** The versioned store factory for the small files this capability owns (admin-state). */
+  /** The versioned store factory for the files this capability owns (operators, pin-attempts, admin-state). */
   readonly createStore: StoreFactory;
   readonly machineConfigPath: string | null;
   readonly enrolmentFilePath: string | null;
-  /** Whether the SecretStore held credentials when this generation was built. */
+  /** Whether the SecretStore held credentials when the running generation was built. */
   readonly credentialsStored: boolean;
   enrolment(): EnrolmentStatus | null;
   setEnrolment(status: EnrolmentStatus): void;
   /** The outbound allow-list and call recorder around the injected fetch, for one generation. */
   outboundFetch(config: MachineConfig | null, trainingSandboxBaseUrl: () => string | null): typeof fetch;
-  /** Stop this generation and build a new one (after the current request has been answered). */
-  requestRestart(reason: string): void;
-  /** Called by each generation once, so session changes can push that generation's status. */
-  bindGeneration(hooks: { emitStatus: () => void; onStart: () => void; onStop: () => void }): void;
+  /** The session changed (sign-in, lock, elevation, operators): the running generation pushes its status. */
+  onSessionChange(listener: () => void): () => void;
 }
 
 interface AdminStateFile extends Record<string, unknown> {
@@ -55,16 +51,13 @@ interface AdminStateFile extends Record<string, unknown> {
   enrolment: EnrolmentStatus | null;
 }
 
-export type GenerationBuilder = (deps: CoreDeps, services: TillServices) => Promise<Core>;
+/** Builds one generation for a machine configuration; `requestRestart` asks for the next one. */
+export type GenerationBuilder = (
+  machineConfig: MachineConfigLoad,
+  requestRestart: (reason: string) => void,
+) => Promise<Core>;
 
-export function sequraOrigin(config: MachineConfig | null): string | null {
-  if (!config) return null;
-  return config.sequra.environment === 'custom'
-    ? (config.sequra.baseUrl ?? null)
-    : SEQURA_BASE_URLS[config.sequra.environment];
-}
-
-export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): Promise<Core> {
+export function createTillServices(deps: CoreDeps): TillServices & { refreshCredentialsStored(): Promise<void> } {
   const clock = deps.clock ?? (() => new Date());
   // Our own files get the same protection as the sale files: a corrupt one is set aside and reported, never
   // silently reset (the recovery screen lists set-aside files found in the data folder).
@@ -78,72 +71,93 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
   // A data folder written by an earlier version: its operators, PIN counters and audit log come in first.
   importLegacyData(db, deps.dataDir, TILL_LEGACY_KINDS, deps.log);
   const audit = new AuditLog(db, clock);
-  const calls = new CallRecorder(clock);
-  const connectivityHistory = new ConnectivityHistory();
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
     name: 'admin-state',
     cwd: deps.dataDir,
     defaults: { schemaVersion: 1, enrolment: null },
   });
+  const sessionListeners = new Set<() => void>();
   const machineConfigPath = deps.machineConfig.path ?? null;
-  const enrolmentFilePath = enrolmentFilePathFor(machineConfigPath);
-
-  let hooks: { emitStatus: () => void; onStart: () => void; onStop: () => void } | null = null;
   const operators = new OperatorsService({
     db,
     firstRunReopenToken: () => readReopenToken(machineConfigPath),
     clock,
     audit,
-    onChange: () => hooks?.emitStatus(),
+    onChange: () => {
+      for (const listener of sessionListeners) listener();
+    },
   });
-
+  const calls = new CallRecorder(clock);
   let credentialsStored = false;
-  let restartRequest: string | null = null;
-  const services: TillServices = {
+
+  return {
     db,
     operators,
     audit,
     calls,
-    connectivityHistory,
+    connectivityHistory: new ConnectivityHistory(),
     createStore,
     machineConfigPath,
-    enrolmentFilePath,
+    enrolmentFilePath: enrolmentFilePathFor(machineConfigPath),
     get credentialsStored() {
       return credentialsStored;
+    },
+    async refreshCredentialsStored() {
+      credentialsStored = !!(await deps.secrets.getCredentials());
     },
     enrolment: () => adminState.get('enrolment'),
     setEnrolment: (status) => adminState.set('enrolment', status),
     outboundFetch: (config, trainingSandboxBaseUrl) =>
       createOutboundAllowlist(calls.wrap(deps.fetch), {
-        allowedOrigins: () => [sequraOrigin(config), trainingSandboxBaseUrl()],
+        allowedOrigins: () => [config ? sequraBaseUrl(config) : null, trainingSandboxBaseUrl()],
         onRefused: (origin) => deps.log.warn('outbound.refused', { origin }),
       }),
-    requestRestart: (reason) => restart(reason),
-    bindGeneration: (next) => {
-      hooks = next;
+    onSessionChange(listener) {
+      sessionListeners.add(listener);
+      return () => sessionListeners.delete(listener);
     },
   };
+}
 
-  // ---------------------------------------------------------------------------------------- generations
+/**
+ * The stable core the hosts hold: one generation at a time behind it. Requests that arrive during a switch
+ * wait for the new generation; events are checked against their payload schema here, once, for every
+ * transport (Electron IPC and the preview WebSocket forward them as they come).
+ */
+export async function createSwitchableCore(
+  deps: CoreDeps,
+  services: ReturnType<typeof createTillServices>,
+  build: GenerationBuilder,
+): Promise<Core> {
+  const clock = deps.clock ?? (() => new Date());
   const listeners = new Set<CoreEventListener>();
-  let current: Core;
   let unsubscribe: () => void = () => {};
   let started = false;
   let switching: Promise<void> | null = null;
+  let restartReason: string | null = null;
   let inFlight = 0;
   let drained: Array<() => void> = [];
+
+  function publish(event: string, payload: unknown): void {
+    const checked = toRendererEvent(event, payload);
+    if (!checked.ok) {
+      deps.log.warn('ipc.event_dropped', { event: String(event).slice(0, 60), reason: checked.reason });
+      return;
+    }
+    for (const listener of listeners) listener(checked.event, checked.payload as never);
+  }
 
   async function buildGeneration(machineConfig: MachineConfigLoad): Promise<Core> {
     // The one-time credentials file is dealt with first, so that a good file makes this very start live.
     try {
       const enrolment = await enrolFromFile({
-        filePath: enrolmentFilePath,
+        filePath: services.enrolmentFilePath,
         machineConfig,
         secrets: deps.secrets,
         fetch: services.outboundFetch(machineConfig.kind === 'ok' ? machineConfig.config : null, () => null),
         appVersion: deps.appVersion,
         clock,
-        audit,
+        audit: services.audit,
         log: deps.log,
       });
       if (enrolment) services.setEnrolment(enrolment);
@@ -151,33 +165,25 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       // Enrolment is a convenience: whatever goes wrong with it, the till still starts.
       deps.log.error('enrolment.failed', { error: error instanceof Error ? error.name : 'unknown' });
     }
-    credentialsStored = !!(await deps.secrets.getCredentials());
-    hooks = null;
-    const generation = await build({ ...deps, machineConfig }, services);
+    await services.refreshCredentialsStored();
+    const generation = await build(machineConfig, restart);
     unsubscribe = generation.onEvent((event, payload) => {
       if (event === 'connectivity.changed')
-        connectivityHistory.observe(payload as Parameters<ConnectivityHistory['observe']>[0]);
-      for (const listener of listeners) listener(event, payload);
+        services.connectivityHistory.observe(payload as Parameters<ConnectivityHistory['observe']>[0]);
+      publish(event, payload);
     });
     return generation;
   }
 
-  async function startGeneration(): Promise<void> {
-    await current.start();
-    hooks?.onStart();
-    operators.start();
-  }
-
-  current = await buildGeneration(deps.machineConfig);
+  let current = await buildGeneration(deps.machineConfig);
 
   function restart(reason: string): void {
     if (switching) return;
-    restartRequest = reason;
+    restartReason = reason;
     switching = (async () => {
       // Let the request that asked for this be answered first, then wait for every other one in flight.
       await new Promise((resolve) => setImmediate(resolve));
       if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
-      hooks?.onStop();
       unsubscribe();
       try {
         await current.stop();
@@ -185,18 +191,20 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
         deps.log.error('core.generation_stop_failed', { error: error instanceof Error ? error.name : 'unknown' });
       }
       // The configuration file is read again: a fixed file takes effect here, without an app restart.
-      const machineConfig = machineConfigPath ? loadMachineConfig(machineConfigPath) : deps.machineConfig;
+      const machineConfig = services.machineConfigPath
+        ? loadMachineConfig(services.machineConfigPath)
+        : deps.machineConfig;
       current = await buildGeneration(machineConfig);
-      if (started) await startGeneration();
-      audit.record({
+      if (started) await current.start();
+      services.audit.record({
         actor: 'system',
         action: 'till.restarted',
         outcome: 'ok',
-        detail: `${restartRequest}; now ${machineConfig.kind === 'ok' && credentialsStored ? 'live' : 'training'}`,
+        detail: `${restartReason}; now ${machineConfig.kind === 'ok' && services.credentialsStored ? 'live' : 'training'}`,
       });
-      deps.log.info('core.generation_restarted', { reason: restartRequest });
+      deps.log.info('core.generation_restarted', { reason: restartReason });
       const status = await current.dispatch('app.getStatus', {}, true);
-      if (status.ok) for (const listener of listeners) listener('status.changed', status.data as never);
+      if (status.ok) publish('status.changed', status.data);
     })()
       .catch((error: unknown) =>
         deps.log.error('core.restart_failed', { error: error instanceof Error ? error.message : 'unknown' }),
@@ -206,7 +214,7 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
       });
   }
 
-  const own: Partial<Core> = {
+  return {
     async dispatch(channel, request, senderTrusted) {
       while (switching) await switching;
       const generation = current;
@@ -228,28 +236,25 @@ export async function createTillCore(deps: CoreDeps, build: GenerationBuilder): 
     },
     async start() {
       started = true;
-      await startGeneration();
+      await current.start();
+      services.operators.start();
     },
     async stop() {
       started = false;
       while (switching) await switching;
-      operators.stop();
-      hooks?.onStop();
+      services.operators.stop();
       unsubscribe();
       await current.stop();
-      db.close();
+      services.db.close();
+    },
+    // The rest belongs to the running generation, asked at call time so it follows a restart.
+    nudgeConnectivity: () => current.nudgeConnectivity(),
+    pendingWork: () => current.pendingWork(),
+    languageForNativeDialogs: () => current.languageForNativeDialogs(),
+    get trainingSandbox() {
+      return current.trainingSandbox;
     },
   };
-
-  // Every other member of Core (added by other capabilities: pendingWork, trainingSandbox…) is the running
-  // generation's, looked up at call time so it follows a restart.
-  return new Proxy(own as Core, {
-    get(target, property, receiver) {
-      if (property in own) return Reflect.get(target, property, receiver);
-      const value = Reflect.get(current, property, current) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
-    },
-  });
 }
 
 /** The till database: <dataDir>/till.db (with its -wal and -shm files beside it while the app runs). */

@@ -28,7 +28,7 @@ import type {
 import { SaleCartSchema, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
-import { AppError } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
 import { orderContextFor } from '../sale/order-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';

@@ -34,7 +34,13 @@ export const MachineConfigSchema = z
   .strict();
 export type MachineConfig = z.output<typeof MachineConfigSchema>;
 
-export const SEQURA_BASE_URLS = { sandbox: 'https://sandbox.sequrapi.com', live: 'https://live.sequrapi.com' } as const;
+const SEQURA_BASE_URLS = { sandbox: 'https://sandbox.sequrapi.com', live: 'https://live.sequrapi.com' } as const;
+
+/** The SeQura host a configuration points at: the one place the environment becomes a URL. */
+export function sequraBaseUrl(config: MachineConfig): string {
+  // The schema refuses `custom` without a baseUrl.
+  return config.sequra.environment === 'custom' ? config.sequra.baseUrl! : SEQURA_BASE_URLS[config.sequra.environment];
+}
 
 export type MachineConfigLoad =
   /** `path`: where the file was looked for (the one-time credentials file goes next to it). */

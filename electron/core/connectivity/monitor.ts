@@ -5,12 +5,19 @@ import type { Connectivity } from '../../../shared/ipc/status-schemas.ts';
 // unreachable, slow when idle. Main re-arms it when the OS resumes or reports a network change.
 export type ProbeOutcome = { reachable: true } | { reachable: false; offline: boolean; errorName: string };
 
-export interface ConnectivityMonitorOptions {
-  probe: () => Promise<ProbeOutcome>;
+/** What waits for SeQura: counted in the snapshot, and the probe runs at the fast interval while any does. */
+export interface WaitingWork {
   pending: () => { count: number; oldestAt: string | null };
   /** Other work waiting for SeQura (a queued start or SMS): probe at the fast interval while true. */
-  urgent?: () => boolean;
-  onChange: (snapshot: Connectivity) => void;
+  urgent: () => boolean;
+}
+
+/** Why the snapshot was published: a probe's answer, a real call's outcome, or the waiting work changed. */
+export type ConnectivityCause = 'probe' | 'call' | 'work';
+type ConnectivityListener = (snapshot: Connectivity, cause: ConnectivityCause) => void;
+
+export interface ConnectivityMonitorOptions {
+  probe: () => Promise<ProbeOutcome>;
   clock?: () => Date;
   fastIntervalMs?: number;
   slowIntervalMs?: number;
@@ -31,6 +38,8 @@ export class ConnectivityMonitor {
   private readonly fastMs: number;
   private readonly slowMs: number;
   private readonly unreachableMs: number;
+  private work: WaitingWork = { pending: () => ({ count: 0, oldestAt: null }), urgent: () => false };
+  private readonly listeners = new Set<ConnectivityListener>();
 
   constructor(private readonly options: ConnectivityMonitorOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -40,6 +49,16 @@ export class ConnectivityMonitor {
     // during one bounds how long after SeQura's return the backlog starts to drain: one request a second
     // per till is cheap, and keeps that under the 2 s the chaos test holds us to.
     this.unreachableMs = options.unreachableIntervalMs ?? 1_000;
+  }
+
+  /** The outbox and the sales queue, once they exist (they report through this monitor's client). */
+  watch(work: WaitingWork): void {
+    this.work = work;
+  }
+
+  subscribe(listener: ConnectivityListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   start(): void {
@@ -54,7 +73,7 @@ export class ConnectivityMonitor {
   }
 
   snapshot(): Connectivity {
-    const pending = this.options.pending();
+    const pending = this.work.pending();
     return {
       state: this.state,
       since: this.since,
@@ -67,11 +86,11 @@ export class ConnectivityMonitor {
 
   /** A real SeQura call got an HTTP answer (any status: even a 409 proves SeQura is there). */
   reportAnswered(): void {
-    this.record({ reachable: true });
+    this.record({ reachable: true }, 'call');
   }
 
   reportFailure(offline: boolean, errorName: string): void {
-    this.record({ reachable: false, offline, errorName });
+    this.record({ reachable: false, offline, errorName }, 'call');
     // A real call just failed: probe at the unreachable interval from now on, not at the idle one that was
     // scheduled while everything was fine (the pill would otherwise say "unreachable" for up to a minute
     // after SeQura is back).
@@ -80,7 +99,7 @@ export class ConnectivityMonitor {
 
   /** The set of pending work changed (or the OS woke up): re-evaluate the probe interval now. */
   nudge(): void {
-    this.options.onChange(this.snapshot());
+    this.publish('work');
     this.schedule();
   }
 
@@ -88,13 +107,12 @@ export class ConnectivityMonitor {
     if (this.probing) return this.probing;
     this.probing = (async () => {
       try {
-        this.record(await this.options.probe());
+        this.record(await this.options.probe(), 'probe');
       } catch (error) {
-        this.record({
-          reachable: false,
-          offline: false,
-          errorName: error instanceof Error ? error.name : 'probe_failed',
-        });
+        this.record(
+          { reachable: false, offline: false, errorName: error instanceof Error ? error.name : 'probe_failed' },
+          'probe',
+        );
       } finally {
         this.probing = null;
         this.schedule();
@@ -104,7 +122,7 @@ export class ConnectivityMonitor {
     return this.probing;
   }
 
-  private record(outcome: ProbeOutcome): void {
+  private record(outcome: ProbeOutcome, cause: ConnectivityCause): void {
     const now = this.clock().toISOString();
     const next: Connectivity['state'] = outcome.reachable ? 'online' : outcome.offline ? 'offline' : 'unreachable';
     this.lastCheckedAt = now;
@@ -113,7 +131,12 @@ export class ConnectivityMonitor {
       this.state = next;
       this.since = now;
     }
-    this.options.onChange(this.snapshot());
+    this.publish(cause);
+  }
+
+  private publish(cause: ConnectivityCause): void {
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot, cause);
   }
 
   private schedule(): void {
@@ -121,7 +144,7 @@ export class ConnectivityMonitor {
     const interval =
       this.state === 'unreachable' || this.state === 'offline'
         ? this.unreachableMs
-        : this.state !== 'online' || this.options.pending().count > 0 || (this.options.urgent?.() ?? false)
+        : this.state !== 'online' || this.work.pending().count > 0 || this.work.urgent()
           ? this.fastMs
           : this.slowMs;
     const at = Date.now() + interval;

@@ -2,22 +2,28 @@ import type { z } from 'zod';
 import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
 import { contract, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract.ts';
 import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';
+import { AppError, type CoreErrorCode } from '../errors.ts';
 
 export type Handlers = {
   [C in Channel]: (request: z.output<(typeof contract)[C]['request']>) => Promise<ResponseOf<C>>;
 };
 
-/** Thrown by handlers for an expected failure the renderer should show; anything else is `internal`. */
-export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly extra: { retryable?: boolean; fields?: Record<string, string>; reasons?: string[] } = {},
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+/**
+ * The core's failures in the contract's words. Written out in full so that a new core code cannot reach the
+ * renderer without a decision here (the compiler asks for it).
+ */
+const CONTRACT_CODE: Record<CoreErrorCode, ErrorCode> = {
+  invalid_request: 'invalid_request',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  locked: 'locked',
+  sequra_rejected: 'sequra_rejected',
+  sequra_unreachable: 'sequra_unreachable',
+  sequra_unknown_outcome: 'sequra_unknown_outcome',
+  sequra_rate_limited: 'sequra_rate_limited',
+  sequra_auth: 'sequra_auth',
+  internal: 'internal',
+};
 
 export interface DispatchLog {
   warn(event: string, data: Record<string, unknown>): void;
@@ -30,7 +36,17 @@ export const MAX_REQUEST_CHARS = 256 * 1024;
  * One entry point for both transports (Electron IPC and the preview WebSocket): checks the sender,
  * validates the request, runs the handler, validates the response. Never throws.
  */
-export function createDispatcher(handlers: Handlers, log: DispatchLog) {
+export function createDispatcher(handlers: Handlers, dispatchLog: DispatchLog) {
+  // The log is a side channel: when it fails (a read-only or full data folder) the request is still answered.
+  const log: DispatchLog = {
+    warn(event, data) {
+      try {
+        dispatchLog.warn(event, data);
+      } catch {
+        // the answer below says what happened; the log cannot
+      }
+    },
+  };
   return async function dispatch(
     channel: unknown,
     request: unknown,
@@ -58,7 +74,7 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog) {
       return { ok: true, data: checked.data };
     } catch (error) {
       if (error instanceof AppError) {
-        return ipcFail(error.code, error.message, error.extra);
+        return ipcFail(CONTRACT_CODE[error.code], error.message, error.extra);
       }
       log.warn('ipc.handler_failed', { channel, error: error instanceof Error ? error.name : 'unknown' });
       return ipcFail('internal', 'Something went wrong in the till.', { retryable: true });

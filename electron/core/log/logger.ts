@@ -16,8 +16,13 @@ export function createFileLogger(
 ): Logger {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const clock = options.clock ?? (() => new Date());
-  mkdirSync(dirname(filePath), { recursive: true });
+  try {
+    mkdirSync(dirname(filePath), { recursive: true });
+  } catch {
+    // reported by the first write that fails
+  }
   let approxSize = safeSize(filePath);
+  let failing = false;
 
   function write(level: string, event: string, data: Record<string, unknown> = {}): void {
     const line =
@@ -30,9 +35,20 @@ export function createFileLogger(
       }
       approxSize = 0;
     }
-    appendFileSync(filePath, line);
-    approxSize += Buffer.byteLength(line);
     if (options.echo) process.stderr.write(line);
+    try {
+      appendFileSync(filePath, line);
+      approxSize += Buffer.byteLength(line);
+      failing = false;
+    } catch (error) {
+      // A read-only or full data folder must not turn every log call into an exception in the caller (often
+      // an error path already). Said once on stderr per failing stretch, then retried on each line.
+      if (!failing)
+        process.stderr.write(
+          `sequra-pos: cannot write the log ${filePath}: ${(error as NodeJS.ErrnoException).code}\n`,
+        );
+      failing = true;
+    }
   }
 
   return {

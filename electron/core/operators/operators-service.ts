@@ -5,7 +5,7 @@ import {
   type Session,
 } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { AppError } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
 import type { TillDatabase } from '../db/database.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
 import { OperatorDirectory, type StoredOperator } from './operator-directory.ts';

@@ -21,6 +21,11 @@ export const InstructionSchema = z.object({
   attempts: z.number().int().min(0),
   createdAt: z.string(),
   nextAttemptAt: z.string().nullable(),
+  /**
+   * SeQura's last `Retry-After` as a time: no attempt before it, whatever wakes the outbox (reconnection,
+   * a cashier's "try now"). Absent in files written before it existed.
+   */
+  retryAfterUntil: z.string().nullable().optional(),
   lastAttemptAt: z.string().nullable(),
   giveUpAt: z.string(),
   lastError: z.string().nullable(),

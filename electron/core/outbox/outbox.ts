@@ -1,7 +1,8 @@
 import type { OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
-import { SequraError, ipcCodeForKind } from '../sequra/errors.ts';
+import { codeForSequraKind } from '../errors.ts';
+import { SequraError } from '../sequra/errors.ts';
 import type { KeyValueStore } from '../storage/store.ts';
 import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
 import { isOpen, type Instruction, type InstructionOutcome } from './instruction.ts';
@@ -36,9 +37,9 @@ export interface OutboxOptions {
   giveUpAfterMs?: number;
   /** Most calls in flight at once across sales. */
   concurrency?: number;
-  onSettled: (instruction: Instruction, outcome: InstructionOutcome) => void;
-  onChange: () => void;
 }
+
+type SettledListener = (instruction: Instruction, outcome: InstructionOutcome) => void;
 
 export type NewInstruction = Pick<Instruction, 'id' | 'saleId' | 'kind' | 'request' | 'ticketNumber' | 'amountCents'>;
 
@@ -56,6 +57,8 @@ export class Outbox {
   private cache: Record<string, Instruction>;
   /** The rest of the file (schemaVersion…), written back unchanged with every instruction change. */
   private readonly fileRest: Omit<OutboxFile, 'instructions'>;
+  private readonly settledListeners = new Set<SettledListener>();
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(private readonly options: OutboxOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -66,6 +69,22 @@ export class Outbox {
     const { instructions, ...rest } = options.store.store;
     this.cache = { ...instructions };
     this.fileRest = rest;
+  }
+
+  /** An instruction reached its end (done, refused, or waiting for a person): its sale moves on. */
+  onSettled(listener: SettledListener): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  /** Anything in the outbox changed (the pending list, the connectivity pill). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   /** The whole outbox file in one atomic write, from the in-memory copy (no re-read). */
@@ -129,7 +148,7 @@ export class Outbox {
     };
     this.save(instruction);
     this.options.log.info('outbox.enqueued', { id: instruction.id, kind: instruction.kind, sale: instruction.saleId });
-    this.options.onChange();
+    this.changed();
     this.pump();
     return instruction;
   }
@@ -144,29 +163,45 @@ export class Outbox {
       finishedAt: this.clock().toISOString(),
       lastError: `${instruction.lastError ?? ''} (${note})`.trim(),
     });
-    this.options.onChange();
+    this.changed();
     this.pump();
   }
 
-  /** "Try now": a pending (or needs-attention) instruction is retried at once, attempts kept. */
-  retryNow(id: string): boolean {
+  /**
+   * "Try now": a pending (or needs-attention) instruction is retried at once, attempts kept — unless SeQura
+   * asked to wait (Retry-After): then it goes at that time, and `waitUntil` says when, for the cashier.
+   */
+  retryNow(id: string): { accepted: boolean; waitUntil: string | null } {
     const instruction = this.get(id);
-    if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention')) return false;
-    this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString(), outcome: null });
-    this.options.onChange();
+    if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention'))
+      return { accepted: false, waitUntil: null };
+    const waitUntil = this.retryAfterPending(instruction);
+    this.save({
+      ...instruction,
+      state: 'pending',
+      nextAttemptAt: waitUntil ?? this.clock().toISOString(),
+      outcome: null,
+    });
+    this.changed();
     this.pump();
-    return true;
+    return { accepted: true, waitUntil };
   }
 
-  /** Connectivity came back (SeQura answered): everything pending is due now, not at its backoff time. */
+  /** Connectivity came back (SeQura answered): everything pending is due now (or at its Retry-After). */
   wakeAll(): void {
     const now = this.clock().toISOString();
     for (const instruction of Object.values(this.all())) {
-      if (instruction.state === 'pending' && instruction.nextAttemptAt && instruction.nextAttemptAt > now) {
-        this.save({ ...instruction, nextAttemptAt: now });
-      }
+      if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
+      const due = this.retryAfterPending(instruction) ?? now;
+      if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
     }
     this.pump();
+  }
+
+  /** The instruction's Retry-After time while it has not passed yet, else null. */
+  private retryAfterPending(instruction: Instruction): string | null {
+    const until = instruction.retryAfterUntil ?? null;
+    return until !== null && until > this.clock().toISOString() ? until : null;
   }
 
   /** Waits until this instruction's current attempt (if any) has settled, so a cashier sees its answer. */
@@ -217,8 +252,9 @@ export class Outbox {
         attempts: i.attempts,
         createdAt: i.createdAt,
         nextAttemptAt: i.nextAttemptAt,
+        waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
         lastError: i.lastError,
-        lastErrorCode: i.lastErrorCode ? ipcCodeForKind(i.lastErrorCode) : null,
+        lastErrorCode: i.lastErrorCode ? codeForSequraKind(i.lastErrorCode) : null,
         ticketNumber: i.ticketNumber,
         amountCents: i.amountCents,
       }));
@@ -313,11 +349,13 @@ export class Outbox {
       this.settle(instruction, { kind: 'gave_up', code, message }, message, code);
       return;
     }
-    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, sequraError?.retryAfterMs ?? null);
+    const retryAfterMs = sequraError?.retryAfterMs ?? null;
+    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, retryAfterMs);
     this.save({
       ...instruction,
       state: 'pending',
       nextAttemptAt: new Date(now.getTime() + delay).toISOString(),
+      retryAfterUntil: retryAfterMs === null ? null : new Date(now.getTime() + retryAfterMs).toISOString(),
       lastError: message,
       lastErrorCode: code,
     });
@@ -328,7 +366,7 @@ export class Outbox {
       attempts: instruction.attempts,
       delayMs: delay,
     });
-    this.options.onChange();
+    this.changed();
   }
 
   private settle(
@@ -357,9 +395,9 @@ export class Outbox {
       attempts: instruction.attempts,
     });
     try {
-      this.options.onSettled(settled, outcome);
+      for (const listener of this.settledListeners) listener(settled, outcome);
     } finally {
-      this.options.onChange();
+      this.changed();
     }
   }
 }

@@ -19,7 +19,7 @@ import {
 } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
-import { AppError } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
 import { orderContextFor } from './order-context.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppError } from '../ipc/dispatcher.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretStore, SequraCredentials } from '../secrets/secret-store.ts';
 import type { StringCipher } from './os-cipher.ts';

@@ -5,7 +5,6 @@
 // came from (ky's HTTPError/TimeoutError carry the Request, whose headers include `Authorization`). Server
 // messages are kept (the cashier needs "why SeQura refused"), with the API credentials redacted by the client;
 // `toErrorSummary` additionally masks anything that looks like an e-mail, a phone number or a Spanish NIN.
-import type { ErrorCode } from '../../../shared/ipc/result.ts';
 import { redactText } from '../log/redact.ts';
 
 export type SequraErrorKind =
@@ -402,46 +401,26 @@ export function httpError(input: HttpFailureInput): SequraError {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Summaries for IPC / logs
+// Summaries for the core and logs
 // ---------------------------------------------------------------------------------------------------------
 
-/** The IPC error envelope's shape (shared/ipc/result.ts), so a summary can be returned across IPC as is. */
+/** A client failure safe to keep and show: what kind it was, a redacted message, whether trying again helps. */
 export interface ErrorSummary {
-  code: ErrorCode;
+  kind: SequraErrorKind | 'not_a_sequra_error';
   message: string;
   retryable: boolean;
-}
-
-const SUMMARY_CODE: Record<SequraErrorKind, ErrorCode> = {
-  validation: 'sequra_rejected',
-  conflict: 'sequra_rejected',
-  not_found: 'sequra_rejected',
-  unauthorized: 'sequra_auth',
-  forbidden: 'sequra_auth', // merchant id not owned by these credentials: a configuration problem
-  rate_limited: 'sequra_rate_limited',
-  server: 'sequra_unreachable',
-  offline: 'sequra_unreachable',
-  timeout: 'sequra_unreachable',
-  unknown_outcome: 'sequra_unknown_outcome',
-  unexpected_response: 'internal',
-  invalid_payload: 'invalid_request',
-};
-
-/** The IPC error code (the renderer's vocabulary) for a client error kind; anything else is `internal`. */
-export function ipcCodeForKind(kind: string | null | undefined): ErrorCode {
-  return kind && kind in SUMMARY_CODE ? SUMMARY_CODE[kind as SequraErrorKind] : 'internal';
 }
 
 const MAX_SUMMARY_LENGTH = 500;
 
 /**
- * `{ code, message, retryable }` for the IPC error envelope and for logs: no request bodies, no headers, no URLs
- * (the SequraError never holds them), and personal data masked in the server and validation messages it quotes.
- * The precise `kind` stays on the SequraError; the code is the coarser IPC vocabulary the renderer words.
+ * `{ kind, message, retryable }` for the core and for logs: no request bodies, no headers, no URLs (the
+ * SequraError never holds them), and personal data masked in the server and validation messages it quotes.
+ * What a kind means for the cashier is the core's decision (electron/core/errors.ts), not the client's.
  */
 export function toErrorSummary(error: unknown): ErrorSummary {
   if (!isSequraError(error)) {
-    return { code: 'internal', message: 'Unexpected error in the SeQura client', retryable: false };
+    return { kind: 'not_a_sequra_error', message: 'Unexpected error in the SeQura client', retryable: false };
   }
   let message = error.message;
   if (error.kind === 'invalid_payload' && error.issues.length > 0) {
@@ -451,5 +430,5 @@ export function toErrorSummary(error: unknown): ErrorSummary {
   }
   message = redactText(message);
   if (message.length > MAX_SUMMARY_LENGTH) message = `${message.slice(0, MAX_SUMMARY_LENGTH - 1)}…`;
-  return { code: SUMMARY_CODE[error.kind], message, retryable: error.retryable };
+  return { kind: error.kind, message, retryable: error.retryable };
 }
