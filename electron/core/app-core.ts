@@ -24,6 +24,7 @@ import { versionedStoreFactory } from './storage/versioned-store.ts';
 import type { AdminChannel } from '../../shared/ipc/admin-schemas.ts';
 import { attachTillAdmin, tillAdminStatus } from './admin/till-admin.ts';
 import { createSwitchableCore, createTillServices, type TillServices } from './admin/till-core.ts';
+import { deriveTillKeys } from './security/till-key.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
 // both build one of these and only differ in the capabilities they inject (fetch, store, secrets).
@@ -51,10 +52,11 @@ const RETENTION_INTERVAL_MS = 24 * 3600_000;
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
 const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
 
-export function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(deps: CoreDeps): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
   // app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
-  const services = createTillServices(deps);
+  // The till key (OS keychain in the app, memory in the preview host) gives the PIN pepper and the audit key.
+  const services = createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()));
   return createSwitchableCore(deps, services, (machineConfig, requestRestart) =>
     createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
   );
