@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
+import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
@@ -245,6 +246,14 @@ async function createCoreGeneration(
     }
   }
 
+  // The operator's own language when one is signed in and has chosen; else the till's last choice; else the
+  // machine configuration's default.
+  function currentLanguage(): Language {
+    const operatorRef = services.operators.sessionView()?.operatorRef;
+    const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
+    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+  }
+
   const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);
   function status(): TillStatus {
     return {
@@ -254,7 +263,7 @@ async function createCoreGeneration(
       merchantId: connection.merchantId,
       storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
       tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      language: settings.get('language') ?? config?.defaultLanguage ?? 'es',
+      language: currentLanguage(),
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
@@ -283,7 +292,10 @@ async function createCoreGeneration(
     'app.getStatus': async () => status(),
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
-      deps.log.info('settings.language', { language });
+      const operatorRef = services.operators.sessionView()?.operatorRef;
+      if (operatorRef)
+        settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
+      deps.log.info('settings.language', { language, operator: operatorRef ?? null });
       const next = status();
       emit('status.changed', next);
       return next;
@@ -369,7 +381,7 @@ async function createCoreGeneration(
       return { ...outbox.counts(), queuedSales: sales.queuedWork() };
     },
     languageForNativeDialogs() {
-      return settings.get('language') ?? config?.defaultLanguage ?? 'es';
+      return currentLanguage();
     },
     async stop() {
       unsubscribeSession();

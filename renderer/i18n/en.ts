@@ -21,8 +21,6 @@ export const en: Record<MessageKey, string> = {
   'app.crashDetail': 'Detail for support:',
   'app.crashReload': 'Reload the screen',
   'lang.label': 'Language',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'TRAINING',
   'mode.trainingBanner': 'TRAINING MODE — sales are not real',
   'mode.live': 'Live',

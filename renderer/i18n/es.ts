@@ -21,8 +21,6 @@ export const es = {
   'app.crashDetail': 'Detalle para soporte:',
   'app.crashReload': 'Volver a cargar la pantalla',
   'lang.label': 'Idioma',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'FORMACIÓN',
   'mode.trainingBanner': 'MODO FORMACIÓN — las ventas no son reales',
   'mode.live': 'Real',
@@ -231,9 +229,9 @@ export const es = {
   'approval.smsUncertain':
     'No sabemos si el último SMS salió (se perdió la respuesta de SeQura). Pregunta al cliente si le ha llegado; si no, reenvíalo.',
   'approval.tellShopper': 'Dile al cliente',
-  'approval.shopperStep1': 'Abra el SMS de SeQura y pulse el enlace.',
-  'approval.shopperStep2': 'Complete sus datos y los de su tarjeta.',
-  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñela en caja.',
+  'approval.shopperStep1': 'Abre el SMS de SeQura y pulsa el enlace.',
+  'approval.shopperStep2': 'Completa tus datos y los de tu tarjeta.',
+  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñala en caja.',
   'approval.cashierCheck': 'Antes de confirmar',
   'approval.cashierCheckBody':
     'Confirma solo cuando veas en el móvil del cliente que la compra está aprobada y pendiente de confirmación. Si confirmas antes, SeQura lo dirá y podrás volver a comprobar.',

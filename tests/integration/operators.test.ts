@@ -368,6 +368,27 @@ describe('through the core', () => {
     expect((await call<{ sale: SaleRecord }>(core, 'sale.current')).sale?.id).toBe(sale.id);
   });
 
+  it('each operator keeps the language they chose, across sign-out and restart; the till keeps the last one', async () => {
+    core = await startCore({ dataDir, signIn: false });
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('es');
+    await call(core, 'session.signIn', TRAINING_CASHIER);
+    expect((await call<TillStatus>(core, 'app.setLanguage', { language: 'ca' })).language).toBe('ca');
+    await call(core, 'session.signOut');
+    await call(core, 'session.signIn', TRAINING_MANAGER);
+    expect((await call<TillStatus>(core, 'app.setLanguage', { language: 'en' })).language).toBe('en');
+    await call(core, 'session.signOut');
+    await core.stop();
+
+    core = await startCore({ dataDir, signIn: false });
+    // Signed out: the till's last choice.
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('en');
+    await call(core, 'session.signIn', TRAINING_CASHIER);
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('ca');
+    await call(core, 'session.signOut');
+    await call(core, 'session.signIn', TRAINING_MANAGER);
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('en');
+  });
+
   it('a restart with another till key (keychain reset) offers "create the manager" again and says so in the audit log', async () => {
     core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, TEST_TILL_KEY) });
     await call(core, 'operators.bootstrapManager', { id: 'M1', displayName: 'Ana', pin: '482915' });
