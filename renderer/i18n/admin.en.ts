@@ -31,7 +31,7 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'signin.firstRunButton': 'Create the manager',
   'signin.operatorsLostTitle': 'The operators of this till are missing',
   'signin.operatorsLostBody':
-    'This till had operators and their records could not be read (the till database was damaged or lost). No new manager can be created from here: call store IT, who will restore the data or allow a new manager (IT guide, \u201cWhere things live\u201d).',
+    'This till had operators and their records could not be read (the till database was damaged or lost). No new manager can be created from here: call store IT, who will restore the data or allow a new manager (IT guide, “Where things live”).',
 
   'pin.wrong': 'Wrong operator or PIN.',
   'pin.attemptsLeft': '{count, plural, one {# attempt} other {# attempts}} left before a temporary lock.',
