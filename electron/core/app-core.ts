@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
+import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
@@ -25,6 +26,7 @@ import { versionedStoreFactory } from './storage/versioned-store.ts';
 import type { AdminChannel } from '../../shared/ipc/admin-schemas.ts';
 import { attachTillAdmin, tillAdminStatus } from './admin/till-admin.ts';
 import { createSwitchableCore, createTillServices, type TillServices } from './admin/till-core.ts';
+import { deriveTillKeys } from './security/till-key.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
 // both build one of these and only differ in the capabilities they inject (fetch, store, secrets).
@@ -52,10 +54,11 @@ const RETENTION_INTERVAL_MS = 24 * 3600_000;
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
 const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
 
-export function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(deps: CoreDeps): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
   // app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
-  const services = createTillServices(deps);
+  // The till key (OS keychain in the app, memory in the preview host) gives the PIN pepper and the audit key.
+  const services = createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()));
   return createSwitchableCore(deps, services, (machineConfig, requestRestart) =>
     createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
   );
@@ -244,6 +247,14 @@ async function createCoreGeneration(
     }
   }
 
+  // The operator's own language when one is signed in and has chosen; else the till's last choice; else the
+  // machine configuration's default.
+  function currentLanguage(): Language {
+    const operatorRef = services.operators.sessionView()?.operatorRef;
+    const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
+    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+  }
+
   const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);
   function status(): TillStatus {
     return {
@@ -253,7 +264,7 @@ async function createCoreGeneration(
       merchantId: connection.merchantId,
       storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
       tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      language: settings.get('language') ?? config?.defaultLanguage ?? 'es',
+      language: currentLanguage(),
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
@@ -281,7 +292,10 @@ async function createCoreGeneration(
     'app.getStatus': async () => status(),
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
-      deps.log.info('settings.language', { language });
+      const operatorRef = services.operators.sessionView()?.operatorRef;
+      if (operatorRef)
+        settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
+      deps.log.info('settings.language', { language, operator: operatorRef ?? null });
       const next = status();
       emit('status.changed', next);
       return next;
@@ -379,7 +393,7 @@ async function createCoreGeneration(
       return { ...outbox.counts(), queuedSales: sales.queuedWork() };
     },
     languageForNativeDialogs() {
-      return settings.get('language') ?? config?.defaultLanguage ?? 'es';
+      return currentLanguage();
     },
     async stop() {
       unsubscribeSession();

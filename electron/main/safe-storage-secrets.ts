@@ -4,17 +4,31 @@ import type { Logger } from '../core/log/logger.ts';
 import { createEncryptedFileSecretStore } from '../core/security/encrypted-secret-file.ts';
 import { cipherFromSafeStorage, type SafeStorageLike } from '../core/security/os-cipher.ts';
 import type { SecretStore } from '../core/secrets/secret-store.ts';
+import { loadKeychainTillKey } from '../core/security/keychain-till-key.ts';
+import type { TillKeyLoad } from '../core/security/till-key.ts';
 
 // SeQura credentials encrypted by the OS (Keychain, DPAPI, libsecret/kwallet via safeStorage) and kept
 // as one base64 blob in their own file in userData. Use only after `app` is ready: before that safeStorage
 // reports encryption as unavailable on Windows and Linux.
 // DPAPI keys are per Windows user: on a till shared by several Windows accounts each account enrols.
 export const CREDENTIALS_FILE_NAME = 'sequra-credentials.enc';
+/** The till key behind the PIN pepper and the audit chain (core/security/keychain-till-key.ts). */
+export const TILL_KEY_FILE_NAME = 'till-key.enc';
 
 export function createSafeStorageSecretStore(userDataDir: string, log: Logger): SecretStore {
   // Electron 39's types lack the asynchronous API; the cipher adapter detects it at run time.
   const cipher = cipherFromSafeStorage(safeStorage as unknown as SafeStorageLike, process.platform);
   // Which API is in use tells store IT (and us) whether this Electron still runs the deprecated one.
   log.info('secrets.cipher', { api: cipher.api });
-  return createEncryptedFileSecretStore({ filePath: join(userDataDir, CREDENTIALS_FILE_NAME), cipher, log });
+  const credentials = createEncryptedFileSecretStore({
+    filePath: join(userDataDir, CREDENTIALS_FILE_NAME),
+    cipher,
+    log,
+  });
+  // Loaded once per run: every core generation gets the same key.
+  let tillKey: Promise<TillKeyLoad> | null = null;
+  return {
+    ...credentials,
+    tillKey: () => (tillKey ??= loadKeychainTillKey({ filePath: join(userDataDir, TILL_KEY_FILE_NAME), cipher, log })),
+  };
 }

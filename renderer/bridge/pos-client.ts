@@ -11,7 +11,8 @@ declare global {
   }
 }
 
-export type BridgeState = 'connecting' | 'open' | 'lost' | 'refused';
+/** `no_token`: a preview page opened without the `#token=…` part of its address; it can never connect. */
+export type BridgeState = 'connecting' | 'open' | 'lost' | 'refused' | 'no_token';
 
 export function connectPos(onBridgeState: (state: BridgeState) => void): PosApi {
   if (window.pos) {
@@ -23,6 +24,12 @@ export function connectPos(onBridgeState: (state: BridgeState) => void): PosApi 
 
 function connectPreviewBridge(onBridgeState: (state: BridgeState) => void): PosApi {
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  if (token === '') {
+    // Knocking without a token would only be refused: say at once what is missing instead.
+    queueMicrotask(() => onBridgeState('no_token'));
+    const never = () => new Promise<IpcResult<unknown>>(() => undefined);
+    return buildPosApi(never, () => () => undefined);
+  }
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const waiting = new Map<number, (result: IpcResult<unknown>) => void>();
   let nextId = 1;

@@ -50,7 +50,7 @@ export const adminEs = {
   'bootstrap.pinAgain': 'Repite el PIN',
   'bootstrap.submit': 'Crear encargado',
   'bootstrap.cancel': 'Volver',
-  'bootstrap.done': 'Encargado {id} creado. Ya puede identificarse.',
+  'bootstrap.done': 'Encargado {id} creado: ya se puede entrar con ese número y su PIN.',
   'bootstrap.idTaken': 'Ya existe un operador con ese número.',
   'bootstrap.idReserved': 'Ese número está reservado para formación.',
 

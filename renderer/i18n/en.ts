@@ -11,10 +11,16 @@ export const en: Record<MessageKey, string> = {
   'app.title': 'SeQura POS',
   'app.loading': 'Connecting to the till…',
   'app.bridgeLost': 'Lost the connection to the till. Retrying…',
-  'app.bridgeRefused': 'The till does not accept this page. Open the address shown by the preview window.',
+  'app.bridgeRefused':
+    "The till does not accept this page (its key is not this session's). Open the full address that «npm run preview» printed in the terminal.",
+  'app.bridgeNoToken':
+    'This address lacks its access key. Open the full address that «npm run preview» printed in the terminal (it ends in #token=…).',
+  'app.crashTitle': 'This screen failed',
+  'app.crashBody':
+    'The sale is safe in the till: nothing saved was lost. Reload the screen to carry on where you were.',
+  'app.crashDetail': 'Detail for support:',
+  'app.crashReload': 'Reload the screen',
   'lang.label': 'Language',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'TRAINING',
   'mode.trainingBanner': 'TRAINING MODE — sales are not real',
   'mode.live': 'Live',
@@ -71,13 +77,18 @@ export const en: Record<MessageKey, string> = {
   'sale.working': 'One moment…',
   'sale.cancel': 'Cancel sale',
   'sale.cancelQuestion': 'Cancel this sale?',
-  'sale.cancelDetail': 'The SMS the shopper has stops working and the sale will not be charged through SeQura.',
+  'sale.cancelDetail':
+    'The sale is closed on this till and will never be confirmed: the shopper is not charged. Nothing is sent to SeQura (its solicitation expires by itself).',
+  'sale.cancelDetailSmsSent':
+    'The sale is closed on this till and will never be confirmed: the shopper is not charged. Nothing is sent to SeQura: the SMS link may still open and even say "approved", but without the till\'s confirmation it expires unpaid. Tell the shopper.',
   'sale.cancelDetailDraft': "The purchase and the shopper's details are discarded.",
   'sale.cancelYes': 'Yes, cancel the sale',
   'sale.restart': 'Change the purchase',
   'sale.restartQuestion': 'Change the purchase?',
   'sale.restartDetail':
-    "The current application is dropped and the shopper's SMS stops working. You can edit the purchase and the details (they are kept) and send a new SMS.",
+    "You can edit the purchase and the shopper's details (they are kept) and a new solicitation is made. The current one will never be confirmed and expires by itself at SeQura.",
+  'sale.restartDetailSmsSent':
+    "You can edit the purchase and the shopper's details (they are kept) and send a new SMS. The current solicitation will never be confirmed: if the shopper opens the earlier SMS, she should not go on with it (it expires unpaid).",
   'sale.restartYes': 'Yes, change the purchase',
   'sale.markRejected': 'Rejected',
   'sale.markRejectedQuestion': "Does the shopper's phone say it was not approved?",
@@ -293,7 +304,9 @@ export const en: Record<MessageKey, string> = {
   'final.rejectedTitle': 'Not approved',
   'final.rejectedBody': 'SeQura did not approve this purchase. Offer the shopper another payment method.',
   'final.cancelledTitle': 'Sale cancelled',
-  'final.cancelledBody': 'The sale was cancelled and will not be charged through SeQura.',
+  'final.cancelledBody': 'The sale was cancelled on this till and will not be confirmed: SeQura will not charge it.',
+  'final.cancelledSmsNote':
+    "If the shopper opens the SMS she received, she can ignore it: without the till's confirmation the solicitation expires unpaid.",
   'pending.title': 'Pending',
   'pending.intro': 'What the till still has to tell SeQura, and what needs a person.',
   'pending.empty': 'Nothing pending.',

@@ -11,10 +11,16 @@ export const es = {
   'app.title': 'SeQura POS',
   'app.loading': 'Conectando con el terminal…',
   'app.bridgeLost': 'Se perdió la conexión con el terminal. Reintentando…',
-  'app.bridgeRefused': 'El terminal no acepta esta página. Abre la dirección que muestra la ventana de vista previa.',
+  'app.bridgeRefused':
+    'El terminal no acepta esta página (su clave no es la de esta sesión). Abre la dirección completa que escribió «npm run preview» en la terminal.',
+  'app.bridgeNoToken':
+    'A esta dirección le falta la clave de acceso. Abre la dirección completa que escribió «npm run preview» en la terminal (termina en #token=…).',
+  'app.crashTitle': 'Esta pantalla ha fallado',
+  'app.crashBody':
+    'La venta está a salvo en el terminal: no se ha perdido nada de lo guardado. Vuelve a cargar la pantalla para seguir donde estabas.',
+  'app.crashDetail': 'Detalle para soporte:',
+  'app.crashReload': 'Volver a cargar la pantalla',
   'lang.label': 'Idioma',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'FORMACIÓN',
   'mode.trainingBanner': 'MODO FORMACIÓN — las ventas no son reales',
   'mode.live': 'Real',
@@ -71,13 +77,18 @@ export const es = {
   'sale.working': 'Un momento…',
   'sale.cancel': 'Cancelar venta',
   'sale.cancelQuestion': '¿Cancelar esta venta?',
-  'sale.cancelDetail': 'El SMS que tiene el cliente dejará de valer y la venta no se cobrará con SeQura.',
+  'sale.cancelDetail':
+    'La venta se cierra en esta caja y no se confirmará nunca: al cliente no se le cobra nada. A SeQura no se le envía nada (su solicitud caduca sola).',
+  'sale.cancelDetailSmsSent':
+    'La venta se cierra en esta caja y no se confirmará nunca: al cliente no se le cobra nada. A SeQura no se le envía nada: el enlace del SMS aún puede abrirse e incluso decir «aprobado», pero sin la confirmación de la caja caduca sin cobro. Díselo al cliente.',
   'sale.cancelDetailDraft': 'Se descarta la compra y los datos del cliente.',
   'sale.cancelYes': 'Sí, cancelar la venta',
   'sale.restart': 'Cambiar la compra',
   'sale.restartQuestion': '¿Cambiar la compra?',
   'sale.restartDetail':
-    'La solicitud actual se anula y el SMS que tiene el cliente deja de valer. Podrás editar la compra y los datos (se conservan) y enviar un SMS nuevo.',
+    'Podrás editar la compra y los datos del cliente (se conservan) y se hará una solicitud nueva. La actual no se confirmará nunca y caduca sola en SeQura.',
+  'sale.restartDetailSmsSent':
+    'Podrás editar la compra y los datos del cliente (se conservan) y enviar un SMS nuevo. La solicitud actual no se confirmará nunca: si el cliente abre el SMS anterior, que no siga con él (caduca sin cobro).',
   'sale.restartYes': 'Sí, cambiar la compra',
   'sale.markRejected': 'Rechazado',
   'sale.markRejectedQuestion': '¿El móvil del cliente dice que no ha sido aprobado?',
@@ -218,9 +229,9 @@ export const es = {
   'approval.smsUncertain':
     'No sabemos si el último SMS salió (se perdió la respuesta de SeQura). Pregunta al cliente si le ha llegado; si no, reenvíalo.',
   'approval.tellShopper': 'Dile al cliente',
-  'approval.shopperStep1': 'Abra el SMS de SeQura y pulse el enlace.',
-  'approval.shopperStep2': 'Complete sus datos y los de su tarjeta.',
-  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñela en caja.',
+  'approval.shopperStep1': 'Abre el SMS de SeQura y pulsa el enlace.',
+  'approval.shopperStep2': 'Completa tus datos y los de tu tarjeta.',
+  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñala en caja.',
   'approval.cashierCheck': 'Antes de confirmar',
   'approval.cashierCheckBody':
     'Confirma solo cuando veas en el móvil del cliente que la compra está aprobada y pendiente de confirmación. Si confirmas antes, SeQura lo dirá y podrás volver a comprobar.',
@@ -291,7 +302,9 @@ export const es = {
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
   'final.cancelledTitle': 'Venta cancelada',
-  'final.cancelledBody': 'La venta se ha cancelado y no se cobrará con SeQura.',
+  'final.cancelledBody': 'La venta se ha cancelado en esta caja y no se confirmará: no se cobrará con SeQura.',
+  'final.cancelledSmsNote':
+    'Si el cliente abre el SMS que recibió, puede ignorarlo: sin la confirmación de la caja la solicitud caduca sin cobro.',
   'pending.title': 'Pendientes',
   'pending.intro': 'Lo que el terminal aún tiene que comunicar a SeQura y lo que necesita a una persona.',
   'pending.empty': 'No hay nada pendiente.',

@@ -1,66 +1,33 @@
 import { maskMobile } from '../../shared/spain/mobile.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { formatDuration, secondsBetween } from './dates.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { CancelButton, RejectedButton, RestartButton } from './SaleActions.tsx';
+import { ResendBlockedNotice, ResendButton, SmsBanner, useSmsTiming } from './SmsStatus.tsx';
 import type { StepProps } from './step-props.ts';
 import { StepFrame } from './StepFrame.tsx';
-import { useNow } from './useNow.ts';
 
 // The SMS is out; the shopper fills SeQura's form on her phone. The till is never told (no inbound port),
 // so the cashier looks at the phone: when it says approved, she confirms. Pressing confirm too early is
 // harmless: SeQura answers "not approved yet" and the next screen says to check again in a moment.
-
-/** Our own pause between resends, so an impatient double press does not burn SeQura's per-order limit. */
-export const RESEND_COOLDOWN_SECONDS = 30;
+// Focus starts on the heading, not on "confirm": an Enter carried over from the product screen must not
+// confirm (SaleScreen also ignores presses in the first moments after a step change).
 
 export function AwaitingApproval({ sale, controller, status }: StepProps) {
-  const { t, formatTime } = useI18n();
-  const now = useNow(1000);
-  const { sms } = sale;
+  const { t } = useI18n();
+  const timing = useSmsTiming(sale);
   const mobile = maskMobile(sale.shopper.mobile);
-  const elapsed = sms.lastSentAt ? secondsBetween(sms.lastSentAt, now) : null;
-  const cooldownLeft = elapsed === null ? 0 : Math.max(0, RESEND_COOLDOWN_SECONDS - elapsed);
-  const blockedUntil = sms.blockedUntil && new Date(sms.blockedUntil) > now ? sms.blockedUntil : null;
-  const canResend = controller.busy === null && cooldownLeft === 0 && !blockedUntil;
   const phoneUrl =
     status?.trainingPhoneBaseUrl && sale.solicitation
       ? `${status.trainingPhoneBaseUrl}${sale.solicitation.uuid}`
       : null;
-
-  const resendLabel =
-    controller.busy === 'resendSms'
-      ? t('sale.working')
-      : cooldownLeft > 0
-        ? t('approval.resendIn', { seconds: cooldownLeft })
-        : t('approval.resend');
+  // SeQura's SMS limit is explained by its own notice next to the disabled resend button; repeating it as a
+  // red "try again" would contradict that button.
+  const error = controller.error ?? sale.lastError;
+  const shownError = timing.blockedUntil && error?.code === 'sequra_rate_limited' ? null : error;
 
   return (
     <StepFrame sale={sale} title={t('approval.title')}>
-      <div className="sms-banner" data-testid="sms-info">
-        <p className="sms-sent">
-          {sms.lastSentAt
-            ? t('approval.smsSentAt', { mobile, time: formatTime(sms.lastSentAt) })
-            : t('approval.smsSent', { mobile })}
-        </p>
-        {elapsed !== null && (
-          <p className="sms-elapsed">
-            {t('approval.elapsed')}{' '}
-            <span className="timer" data-testid="sms-elapsed">
-              {formatDuration(elapsed)}
-            </span>
-          </p>
-        )}
-        {sale.product && <p className="sms-product">{t('approval.product', { product: sale.product.title })}</p>}
-        {sms.sentCount > 1 && <p className="field-hint">{t('approval.sentCount', { count: sms.sentCount })}</p>}
-      </div>
-
-      {sms.uncertain && (
-        <p className="notice notice-warn" data-testid="sms-uncertain">
-          {t('approval.smsUncertain')}
-        </p>
-      )}
-
+      <SmsBanner sale={sale} timing={timing} />
       <div className="two-columns">
         <section aria-labelledby="approval-shopper-heading">
           <h2 id="approval-shopper-heading">{t('approval.tellShopper')}</h2>
@@ -84,7 +51,7 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
         </section>
       </div>
 
-      <ErrorNotice error={controller.error ?? sale.lastError} />
+      <ErrorNotice error={shownError} />
       <div className="actions">
         <button
           type="button"
@@ -92,29 +59,15 @@ export function AwaitingApproval({ sale, controller, status }: StepProps) {
           onClick={() => void controller.confirm()}
           disabled={controller.busy !== null}
           data-testid="approval-confirm"
-          data-autofocus=""
         >
           {controller.busy === 'confirm' ? t('sale.working') : t('approval.confirm')}
         </button>
         <RejectedButton controller={controller} />
-        <button
-          type="button"
-          className="button secondary"
-          onClick={() => void controller.resendSms()}
-          disabled={!canResend}
-          aria-describedby={blockedUntil ? 'resend-blocked' : undefined}
-          data-testid="approval-resend"
-        >
-          {resendLabel}
-        </button>
+        <ResendButton controller={controller} timing={timing} />
         <RestartButton controller={controller} />
         <CancelButton controller={controller} />
       </div>
-      {blockedUntil && (
-        <p className="notice notice-warn" id="resend-blocked" data-testid="sms-blocked">
-          {t('approval.resendBlocked', { time: formatTime(blockedUntil) })}
-        </p>
-      )}
+      <ResendBlockedNotice timing={timing} />
 
       <details className="help" data-testid="sms-help">
         <summary>{t('approval.noSms')}</summary>

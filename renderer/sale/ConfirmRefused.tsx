@@ -3,17 +3,23 @@ import type { RefusalKind } from '../../shared/sale/sale-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { CancelButton, RejectedButton, RestartButton } from './SaleActions.tsx';
+import { ResendBlockedNotice, ResendButton, SmsBanner, useSmsTiming } from './SmsStatus.tsx';
 import type { StepProps } from './step-props.ts';
 import { StepFrame } from './StepFrame.tsx';
 
 // SeQura answered 409 to the confirmation. Its reasons are shown verbatim (they are what SeQura support will
 // ask about), with our reading of them and the action that most likely fixes it as the primary button.
+// While the shopper may still be on her phone ("not approved yet", "under review") the screen keeps what the
+// waiting screen had: the SMS, the time since it, resend and "change the purchase". Focus starts on the
+// heading: every primary action here talks to SeQura or ends the sale.
 
 export function ConfirmRefused({ sale, controller }: StepProps) {
   const { t, formatDateTime } = useI18n();
   const refusal = sale.confirmation.refusal;
   const kind: RefusalKind = refusal?.kind ?? 'unknown';
   const busy = controller.busy !== null;
+  const timing = useSmsTiming(sale);
+  const shopperStillOnPhone = kind === 'not_approved_yet' || kind === 'under_review';
 
   const checkAgain = (primary: boolean) => (
     <button
@@ -22,7 +28,6 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       onClick={() => void controller.confirm()}
       disabled={busy}
       data-testid="refused-check-again"
-      data-autofocus={primary ? '' : undefined}
     >
       {controller.busy === 'confirm' ? t('sale.working') : t('refused.checkAgain')}
     </button>
@@ -35,7 +40,6 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       onClick={() => void controller.markRejected()}
       disabled={busy}
       data-testid="refused-other-method"
-      data-autofocus=""
     >
       {controller.busy === 'markRejected' ? t('sale.working') : t('refused.otherMethod')}
     </button>
@@ -46,12 +50,15 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       <>
         {checkAgain(true)}
         <RejectedButton controller={controller} />
+        <ResendButton controller={controller} timing={timing} />
+        <RestartButton controller={controller} />
         <CancelButton controller={controller} />
       </>
     ),
     under_review: (
       <>
         {checkAgain(true)}
+        <RestartButton controller={controller} />
         <CancelButton controller={controller} />
       </>
     ),
@@ -103,6 +110,7 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       <p className="lead" data-testid="refused-info" data-kind={kind}>
         {t(`refused.${kind}.body`)}
       </p>
+      {shopperStillOnPhone && <SmsBanner sale={sale} timing={timing} />}
       {refusal && refusal.reasons.length > 0 && (
         <div className="sequra-reasons" data-testid="refused-reasons">
           <p className="notice-detail">{t('error.sequraSays')}</p>
@@ -127,6 +135,7 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
       )}
       <ErrorNotice error={controller.error} />
       <div className="actions">{actions[kind]}</div>
+      {kind === 'not_approved_yet' && <ResendBlockedNotice timing={timing} />}
     </StepFrame>
   );
 }

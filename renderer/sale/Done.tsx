@@ -50,10 +50,17 @@ export function Done({ sale, controller }: StepProps) {
       </article>
       <ErrorNotice error={controller.error} />
       <div className="actions no-print">
-        <NewSaleButton controller={controller} />
-        <button type="button" className="button secondary" onClick={() => window.print()} data-testid="slip-print">
+        {/* The slip is what the shopper waits for: Enter prints it; "New sale" is one Tab away. */}
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => window.print()}
+          data-testid="slip-print"
+          data-autofocus=""
+        >
           {t('done.print')}
         </button>
+        <NewSaleButton controller={controller} autoFocus={false} />
       </div>
     </StepFrame>
   );

@@ -17,6 +17,8 @@ export function FinalNotice({ sale, controller }: StepProps) {
       <p className="lead" data-testid="final-info">
         {rejected ? t('final.rejectedBody') : t('final.cancelledBody')}
       </p>
+      {/* Nothing reaches SeQura on a cancel before confirmation: the shopper's link may still open. */}
+      {!rejected && sale.sms.sentCount > 0 && <p data-testid="final-sms-note">{t('final.cancelledSmsNote')}</p>}
       <ErrorNotice error={controller.error} />
       <div className="actions">
         <NewSaleButton controller={controller} />

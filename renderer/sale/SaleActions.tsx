@@ -2,9 +2,13 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import type { SaleController } from './useSale.ts';
 
-// The two ways out of a started sale, worded the same on every step: "change the purchase" (cancel this
+// The two ways out of a started sale, worded the same on every step: "change the purchase" (abandon this
 // solicitation and go back to an editable draft with everything carried over) and "cancel the sale".
-// Both ask first: the SMS the shopper holds stops working.
+// Both ask first, and say what really happens: SeQura has no cancel before confirmation, so nothing is sent
+// to it; the shopper's SMS link keeps opening until the solicitation expires, but the till never confirms it,
+// so she is never charged. The wording depends on whether an SMS went out at all.
+
+const smsWasSent = (controller: SaleController) => (controller.sale?.sms.sentCount ?? 0) > 0;
 
 export function RestartButton({
   controller,
@@ -18,7 +22,7 @@ export function RestartButton({
     <ConfirmButton
       label={controller.busy === 'restart' ? t('sale.working') : t('sale.restart')}
       question={t('sale.restartQuestion')}
-      detail={t('sale.restartDetail')}
+      detail={smsWasSent(controller) ? t('sale.restartDetailSmsSent') : t('sale.restartDetail')}
       confirmLabel={t('sale.restartYes')}
       onConfirm={() => void controller.restart()}
       className={className}
@@ -40,7 +44,7 @@ export function CancelButton({
     <ConfirmButton
       label={controller.busy === 'cancel' ? t('sale.working') : t('sale.cancel')}
       question={t('sale.cancelQuestion')}
-      detail={t('sale.cancelDetail')}
+      detail={smsWasSent(controller) ? t('sale.cancelDetailSmsSent') : t('sale.cancelDetail')}
       confirmLabel={t('sale.cancelYes')}
       onConfirm={() => void controller.cancel()}
       className={className}
@@ -72,8 +76,11 @@ export function RejectedButton({
   );
 }
 
-/** "Nueva venta": the primary way out of a finished (or handed-over-in-the-background) sale. */
-export function NewSaleButton({ controller }: { controller: SaleController }) {
+/**
+ * "Nueva venta": the primary way out of a finished (or handed-over-in-the-background) sale. It takes the focus
+ * unless the screen has a better first thing to do (the slip's "Print").
+ */
+export function NewSaleButton({ controller, autoFocus = true }: { controller: SaleController; autoFocus?: boolean }) {
   const { t } = useI18n();
   return (
     <button
@@ -82,7 +89,7 @@ export function NewSaleButton({ controller }: { controller: SaleController }) {
       onClick={() => void controller.newSale()}
       disabled={controller.busy !== null}
       data-testid="sale-new"
-      data-autofocus=""
+      data-autofocus={autoFocus ? '' : undefined}
     >
       {controller.busy === 'newSale' ? t('sale.working') : t('sale.new')}
     </button>

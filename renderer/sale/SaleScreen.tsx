@@ -39,15 +39,58 @@ const SCREENS: Record<SaleStep, ComponentType<StepProps>> = {
 
 /**
  * Focus goes where the cashier's next keystroke belongs: the element a step marked `data-autofocus` (its first
- * field or its primary action), else its primary button, else its heading (so a screen reader starts there).
+ * field, a choice, or an action without an effect outside the till), else its heading (so a screen reader
+ * starts there). Never a primary button by default: on the waiting screens that is "confirm", which talks to
+ * SeQura, and an Enter meant for the previous screen must not land on it.
  */
 function focusStepTarget(container: HTMLElement | null): void {
   if (!container) return;
   const target =
     container.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
-    container.querySelector<HTMLElement>('.button.primary:not(:disabled)') ??
     container.querySelector<HTMLElement>('h1');
   target?.focus();
+}
+
+/**
+ * How long after a step change an Enter or Space is ignored. A cashier's second Enter (or a key held down)
+ * meant for the screen that just left arrives within a few hundred milliseconds; one meant for the new screen
+ * comes after reading it.
+ */
+export const STEP_CHANGE_GUARD_MS = 700;
+
+const isActivationKey = (event: KeyboardEvent) => event.key === 'Enter' || event.key === ' ';
+
+/**
+ * Swallows Enter and Space pressed on the sale screen within the guard time after `changedAt` (and a held-down
+ * Enter's auto-repeats at any time). Keys on other screens (settings, sign-in) are not the sale's business.
+ */
+function useCarriedOverKeyGuard(
+  active: boolean,
+  changedAt: { current: number },
+  container: { current: HTMLElement | null },
+): void {
+  useEffect(() => {
+    if (!active) return;
+    const guard = (event: KeyboardEvent) => {
+      if (!isActivationKey(event)) return;
+      const target = event.target as HTMLElement | null;
+      const onSaleScreen = target === document.body || (target !== null && container.current?.contains(target));
+      if (!onSaleScreen) return;
+      // Typing a space or an Enter into a text field is not an activation of the next step's action.
+      if (event.key === ' ' && target?.matches('input:not([type=radio]):not([type=checkbox]), textarea')) return;
+      const tooSoon = performance.now() - changedAt.current < STEP_CHANGE_GUARD_MS;
+      if (tooSoon || (event.repeat && event.key === 'Enter')) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+    window.addEventListener('keydown', guard, true);
+    window.addEventListener('keyup', guard, true);
+    return () => {
+      window.removeEventListener('keydown', guard, true);
+      window.removeEventListener('keyup', guard, true);
+    };
+  }, [active, changedAt, container]);
 }
 
 export function SaleScreen({
@@ -66,6 +109,7 @@ export function SaleScreen({
   // What changes the "first thing to do": the step, the draft stage, and the products arriving.
   const focusKey = sale ? `${stepKey}:${sale.draftStage}:${sale.paymentOptions ? 'options' : ''}` : 'none';
   const focusedFor = useRef<string | null>(null);
+  const stepChangedAt = useRef(0);
   const idle = controller.busy === null;
   // The sign-in gate hides the screens (mounted) while nobody is signed in or the till is locked: coming
   // back from it counts as coming back to this screen.
@@ -85,11 +129,13 @@ export function SaleScreen({
     const active = document.activeElement;
     const focusIsLost =
       active === document.body || active === null || (active.tagName === 'H1' && container.contains(active));
+    if (focusedFor.current !== focusKey) stepChangedAt.current = performance.now();
     if (focusedFor.current !== focusKey || (idle && focusIsLost)) {
       focusedFor.current = focusKey;
       focusStepTarget(container);
     }
   }, [focusKey, shown, loaded, idle]);
+  useCarriedOverKeyGuard(shown, stepChangedAt, containerRef);
 
   let body;
   if (!loaded) {

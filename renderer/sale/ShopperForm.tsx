@@ -129,15 +129,27 @@ export function ShopperForm({
     setRevealed((current) => ({ ...current, ...Object.fromEntries(upTo.map((path) => [path, true])) }));
   };
 
+  // Enter in a field that is right moves to the next field in reading order that is still empty or wrong
+  // ("Segundo apellido" included: it is where a keyboard cashier types next, even though only a DNI makes it
+  // required; the document's support number and the address's second line are skipped while optional).
+  // Enter in a wrong field says what is wrong there. With nothing left to fill, it sends.
   const onEnter = (event: FormEvent) => {
     event.preventDefault();
-    if (!firstError) return onStart();
     const activePath = activeFields.find((path) => document.activeElement?.id === inputId(path));
-    const firstValue = String(valueAtPath(shopper, firstError) ?? '');
-    if (firstValue.trim() === '' && firstError !== activePath) {
-      focusField(firstError);
+    const isEmpty = (path: TextPath) => String(valueAtPath(shopper, path) ?? '').trim() === '';
+    if (activePath && errors[activePath] && !isEmpty(activePath)) {
+      revealUpTo(activePath);
+      focusField(activePath);
       return;
     }
+    const after = activePath ? activeFields.slice(activeFields.indexOf(activePath) + 1) : activeFields;
+    const skippable = (path: TextPath) => (path === 'ninControl' && !requireNinControl) || path === 'address.line2';
+    const next = after.find((path) => errors[path] || (isEmpty(path) && !skippable(path)));
+    if (next) {
+      focusField(next);
+      return;
+    }
+    if (!firstError) return onStart();
     revealUpTo(firstError);
     focusField(firstError);
   };

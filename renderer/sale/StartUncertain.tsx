@@ -26,7 +26,6 @@ export function StartUncertain({ sale, controller }: StepProps) {
           onClick={() => void controller.start()}
           disabled={controller.busy !== null}
           data-testid="start-retry"
-          data-autofocus=""
         >
           {controller.busy === 'start' ? t('sale.working') : t('startUncertain.retry')}
         </button>

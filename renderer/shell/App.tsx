@@ -73,15 +73,22 @@ export function App() {
         )}
         <TopBar status={status} onLanguage={changeLanguage} screen={screen} onScreen={setScreen} />
         {bridge !== 'open' && (
-          <div className="bridge-notice" role="status">
-            {bridge === 'refused' ? t('app.bridgeRefused') : bridge === 'lost' ? t('app.bridgeLost') : t('app.loading')}
+          <div className="bridge-notice" role="status" data-testid="bridge-notice" data-bridge={bridge}>
+            {bridge === 'no_token'
+              ? t('app.bridgeNoToken')
+              : bridge === 'refused'
+                ? t('app.bridgeRefused')
+                : bridge === 'lost'
+                  ? t('app.bridgeLost')
+                  : t('app.loading')}
           </div>
         )}
         <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
           {announcement}
         </div>
-        <main className="content">
-          {/* Issue 6: configuration problems, sign-in/lock and settings in front of every screen. */}
+        {/* A page the till will never answer shows only why, not screens that would wait forever. */}
+        <main className="content" hidden={bridge === 'refused' || bridge === 'no_token'}>
+          {/* Configuration problems, sign-in/lock and settings in front of every screen. */}
           <TillGate pos={pos} status={status} bridge={bridge}>
             {status?.recovery && (
               <RecoveryScreen

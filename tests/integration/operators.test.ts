@@ -1,15 +1,18 @@
 // Operators and PINs on real files: salted slow hashes, the lockout that survives a restart, the idle lock
 // that keeps the sale, manager authorisation (ManagerAuthorizer) and the session gate in front of the sale
 // channels, through the real core.
-import { readFileSync } from 'node:fs';
+import { scryptSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { AuditLog, verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
 import { AppError } from '../../electron/core/errors.ts';
+import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
 import { hashPin, pinWeakness, verifyPin } from '../../electron/core/operators/pin-hash.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+import { deriveTillKeys, newTillKey, type Pepper } from '../../electron/core/security/till-key.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
@@ -19,6 +22,7 @@ import {
   makeDataDir,
   removeDir,
   startCore,
+  TEST_TILL_KEY,
   TRAINING_CASHIER,
   TRAINING_MANAGER,
 } from '../support/till.ts';
@@ -30,7 +34,9 @@ beforeEach(() => {
 afterEach(() => removeDir(dataDir));
 
 /** A service on the data dir with a hand-driven wall clock and idle clock. */
-function service(options: { now?: { t: number }; idle?: { t: number } } = {}) {
+const PEPPER = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' }).pepper;
+
+function service(options: { now?: { t: number }; idle?: { t: number }; pepper?: Pepper } = {}) {
   const now = options.now ?? { t: Date.parse('2026-03-02T10:00:00Z') };
   const idle = options.idle ?? { t: 0 };
   const clock = () => new Date(now.t);
@@ -42,6 +48,7 @@ function service(options: { now?: { t: number }; idle?: { t: number } } = {}) {
     clock,
     idleClock: () => idle.t,
     audit,
+    pepper: options.pepper ?? PEPPER,
     onChange: () => (changes += 1),
   });
   return { ops, audit, now, idle, changes: () => changes };
@@ -58,14 +65,14 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 
 describe('PIN hashing', () => {
   it('scrypt with a per-PIN salt: same PIN, different hashes; right PIN verifies, wrong does not', async () => {
-    const a = await hashPin('482915');
-    const b = await hashPin('482915');
+    const a = await hashPin('482915', PEPPER);
+    const b = await hashPin('482915', PEPPER);
     expect(a.algorithm).toBe('scrypt');
     expect(a.n).toBeGreaterThanOrEqual(16_384);
     expect(a.salt).not.toBe(b.salt);
     expect(a.hash).not.toBe(b.hash);
-    expect(await verifyPin('482915', a)).toBe(true);
-    expect(await verifyPin('482916', a)).toBe(false);
+    expect(await verifyPin('482915', a, PEPPER)).toBe(true);
+    expect(await verifyPin('482916', a, PEPPER)).toBe(false);
   });
 
   it('the operators file holds hashes, never the PIN', async () => {
@@ -86,6 +93,76 @@ describe('PIN hashing', () => {
     expect(pinWeakness('9876')).toBe('sequence');
     expect(pinWeakness('12a4')).toBe('format');
     expect(pinWeakness('482915')).toBeNull();
+  });
+});
+
+describe('PIN pepper (the till key the data folder does not hold)', () => {
+  it('a copied data folder alone cannot check a guess: scrypt of the right PIN with the stored salt does not match', async () => {
+    const { ops } = service();
+    await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '4829' });
+    // What an attacker with a copy of the folder does: recompute the stored hash for each candidate PIN.
+    const stored = JSON.parse(readFileSync(join(dataDir, 'operators.json'), 'utf8')).operators.M1.pin;
+    const offline = scryptSync('4829', Buffer.from(stored.salt, 'base64'), 32, {
+      N: stored.n,
+      r: stored.r,
+      p: stored.p,
+      maxmem: 256 * stored.n * stored.r,
+    });
+    expect(offline.toString('base64')).not.toBe(stored.hash);
+    expect(stored.pepper).toBe(PEPPER.id);
+    expect(JSON.stringify(stored)).not.toContain(PEPPER.key.toString('base64'));
+    expect(JSON.stringify(stored)).not.toContain(TEST_TILL_KEY.toString('base64'));
+    // With the till key the same PIN signs in.
+    ops.setMode('live');
+    expect((await ops.signIn('M1', '4829')).operatorRef).toBe('M1');
+  });
+
+  it('after a keychain reset no PIN verifies, "create the manager" is offered again and the old id can be taken back', async () => {
+    const first = service();
+    await first.ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
+    await first.ops.create({ id: 'C1', displayName: 'Luis', role: 'cashier', pin: '705813' }, 'M1');
+    expect(first.ops.managerExists()).toBe(true);
+
+    const otherKey = deriveTillKeys({ key: newTillKey(), source: 'replaced' }).pepper;
+    const { ops, audit } = service({ pepper: otherKey });
+    ops.setMode('live');
+    expect((await refusal(ops.signIn('M1', '482915'))).extra.fields?.pin).toBe('wrong');
+    expect(ops.managerExists()).toBe(false);
+    expect(ops.operatorsNeedingNewPin()).toEqual(['C1', 'M1']);
+    // Recovery: the first-run screen takes the manager id back with a new PIN; the manager then re-PINs others.
+    await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '603917' });
+    expect((await ops.signIn('M1', '603917')).role).toBe('manager');
+    expect(ops.managerExists()).toBe(true);
+    await expect(ops.bootstrapManager({ id: 'C1', displayName: 'x', pin: '603917' })).rejects.toThrow(AppError);
+    await ops.setPin('C1', '715926', 'M1');
+    expect(ops.operatorsNeedingNewPin()).toEqual([]);
+    expect(audit.entries().some((e) => e.action === 'operator.manager_recovered' && e.target === 'M1')).toBe(true);
+  });
+
+  it('a hash from before peppering still signs in once and is rewritten with the pepper', async () => {
+    const { ops } = service();
+    await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
+    const path = join(dataDir, 'operators.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    const salt = Buffer.from('0123456789abcdef');
+    const legacy = scryptSync('482915', salt, 32, { N: 16_384, r: 8, p: 1, maxmem: 256 * 16_384 * 8 });
+    file.operators.M1.pin = {
+      algorithm: 'scrypt',
+      n: 16_384,
+      r: 8,
+      p: 1,
+      salt: salt.toString('base64'),
+      hash: legacy.toString('base64'),
+    };
+    writeFileSync(path, JSON.stringify(file));
+    const restarted = service();
+    restarted.ops.setMode('live');
+    expect((await restarted.ops.signIn('M1', '482915')).operatorRef).toBe('M1');
+    const rewritten = JSON.parse(readFileSync(path, 'utf8')).operators.M1.pin;
+    expect(rewritten.pepper).toBe(PEPPER.id);
+    expect(rewritten.hash).not.toBe(legacy.toString('base64'));
+    restarted.ops.signOut();
+    expect((await restarted.ops.signIn('M1', '482915')).operatorRef).toBe('M1');
   });
 });
 
@@ -271,6 +348,40 @@ describe('through the core', () => {
     await call(core, 'session.unlock', { pin: TRAINING_CASHIER.pin });
     // The sale in progress survived the lock.
     expect((await call<{ sale: SaleRecord }>(core, 'sale.current')).sale?.id).toBe(sale.id);
+  });
+
+  it('each operator keeps the language they chose, across sign-out and restart; the till keeps the last one', async () => {
+    core = await startCore({ dataDir, signIn: false });
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('es');
+    await call(core, 'session.signIn', TRAINING_CASHIER);
+    expect((await call<TillStatus>(core, 'app.setLanguage', { language: 'ca' })).language).toBe('ca');
+    await call(core, 'session.signOut');
+    await call(core, 'session.signIn', TRAINING_MANAGER);
+    expect((await call<TillStatus>(core, 'app.setLanguage', { language: 'en' })).language).toBe('en');
+    await call(core, 'session.signOut');
+    await core.stop();
+
+    core = await startCore({ dataDir, signIn: false });
+    // Signed out: the till's last choice.
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('en');
+    await call(core, 'session.signIn', TRAINING_CASHIER);
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('ca');
+    await call(core, 'session.signOut');
+    await call(core, 'session.signIn', TRAINING_MANAGER);
+    expect((await call<TillStatus>(core, 'app.getStatus')).language).toBe('en');
+  });
+
+  it('a restart with another till key (keychain reset) offers "create the manager" again and says so in the audit log', async () => {
+    core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, TEST_TILL_KEY) });
+    await call(core, 'operators.bootstrapManager', { id: 'M1', displayName: 'Ana', pin: '482915' });
+    await core.stop();
+    core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, TEST_TILL_KEY) });
+    expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(true);
+    await core.stop();
+    core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, newTillKey()) });
+    expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(false);
+    const audit = new AuditLog(dataDir, () => new Date()).entries();
+    expect(audit.find((e) => e.action === 'tillkey.pins_unverifiable')).toMatchObject({ outcome: 'failed' });
   });
 
   it('first run: the first manager is created from the sign-in screen, once', async () => {

@@ -42,6 +42,12 @@ export interface CoreOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * The till key every test core gets unless it brings its own secrets: the keychain keeps one key across
+ * restarts, so tests that restart a core on the same folder keep it too.
+ */
+export const TEST_TILL_KEY = Buffer.alloc(32, 7);
+
 /** The operator `startCore` signs in on a live till (created with the first-run "create the manager" path). */
 export const TEST_MANAGER = { id: 'T900', displayName: 'Encargada de pruebas', pin: '482915' } as const;
 /** The documented training operators (shared/ipc/admin-schemas.ts TRAINING_OPERATORS). */
@@ -82,7 +88,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     appVersion: '0.0.0-test',
     fetch: options.fetch ?? globalThis.fetch,
     createStore: createConfStore,
-    secrets: options.secrets ?? createMemorySecretStore(credentials),
+    secrets: options.secrets ?? createMemorySecretStore(credentials, TEST_TILL_KEY),
     log: createFileLogger(join(options.dataDir, 'logs', 'sequra-pos.log')),
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',

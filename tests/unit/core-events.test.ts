@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSwitchableCore, createTillServices } from '../../electron/core/admin/till-core.ts';
+import { deriveTillKeys, newTillKey } from '../../electron/core/security/till-key.ts';
 import type { Core, CoreDeps, CoreEventListener } from '../../electron/core/core-types.ts';
 import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
@@ -42,7 +43,11 @@ async function coreWithGeneration() {
     languageForNativeDialogs: () => 'es',
     trainingSandbox: null,
   };
-  const core = await createSwitchableCore(deps, createTillServices(deps), async () => generation);
+  const core = await createSwitchableCore(
+    deps,
+    createTillServices(deps, deriveTillKeys({ key: newTillKey(), source: 'memory' })),
+    async () => generation,
+  );
   const received: Array<{ event: string; payload: unknown }> = [];
   core.onEvent((event, payload) => received.push({ event, payload }));
   return {

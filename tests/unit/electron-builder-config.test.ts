@@ -1,10 +1,13 @@
 // electron-builder.yml is checked against electron-builder's own JSON schema (packaging itself needs
 // downloads and cannot run here), and the settings store IT relies on are pinned one by one.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, matchesGlob, relative } from 'node:path';
 import Ajv from 'ajv';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { gpgSignArgs, packagingConfig, signingPlan, writeChecksums } from '../../scripts/dist-signing.ts';
 
 // js-yaml is the YAML parser electron-builder itself loads its configuration with.
 
@@ -146,4 +149,95 @@ describe('the native database binding in the package', () => {
     expect(config.nodeGypRebuild).toBe(false);
     expect(config.buildDependenciesFromSource).toBe(false);
   });
+});
+
+describe('code signing from the build machine environment (scripts/dist-signing.ts)', () => {
+  const azure = {
+    AZURE_TRUSTED_SIGNING_ENDPOINT: 'https://weu.codesigning.azure.net',
+    AZURE_TRUSTED_SIGNING_ACCOUNT: 'sequra-signing',
+    AZURE_TRUSTED_SIGNING_PROFILE: 'pos-public-trust',
+    AZURE_TRUSTED_SIGNING_PUBLISHER: 'SeQura Worldwide S.A.',
+    AZURE_TENANT_ID: 'tenant',
+    AZURE_CLIENT_ID: 'client',
+    AZURE_CLIENT_SECRET: 'entra-client-secret-value',
+  };
+
+  it('the yml holds no certificate, password or account, and signs with SHA-256 and a timestamp', () => {
+    const win = config.win as unknown as { signtoolOptions: Record<string, unknown> };
+    expect(win.signtoolOptions).toEqual({
+      signingHashAlgorithms: ['sha256'],
+      rfc3161TimeStampServer: 'http://timestamp.digicert.com',
+    });
+    expect(JSON.stringify(config)).not.toMatch(
+      /certificateFile|certificatePassword|certificateSha1|azureSignOptions|\.pfx/,
+    );
+  });
+
+  it('Azure Trusted Signing from AZURE_TRUSTED_SIGNING_* is valid electron-builder configuration', () => {
+    const built = packagingConfig(config, azure) as { win: Record<string, unknown> };
+    expect(built.win.azureSignOptions).toEqual({
+      endpoint: 'https://weu.codesigning.azure.net',
+      codeSigningAccountName: 'sequra-signing',
+      certificateProfileName: 'pos-public-trust',
+      publisherName: 'SeQura Worldwide S.A.',
+    });
+    expect(built.win.signtoolOptions).toBeUndefined();
+    expect(built.win.forceCodeSigning).toBe(true);
+    const validate = validator();
+    expect(validate(built), JSON.stringify(validate.errors)).toBe(true);
+    // The secret for Entra sign-in stays in the environment, never in the configuration.
+    expect(JSON.stringify(built)).not.toContain('entra-client-secret-value');
+  });
+
+  it('Authenticode from CSC_LINK / CSC_KEY_PASSWORD: the yml as is, signing forced', () => {
+    const built = packagingConfig(config, { CSC_LINK: '/secure/pos.pfx', CSC_KEY_PASSWORD: 'pw' }) as {
+      win: Record<string, unknown>;
+    };
+    expect(built.win.forceCodeSigning).toBe(true);
+    expect(built.win.azureSignOptions).toBeUndefined();
+    expect(JSON.stringify(built)).not.toMatch(/pos\.pfx|"pw"/);
+    expect(validator()(built)).toBe(true);
+  });
+
+  it('incomplete signing setups and unsigned release builds are refused before anything is built', () => {
+    expect(() => signingPlan({ ...azure, AZURE_CLIENT_SECRET: '' })).toThrow(/AZURE_CLIENT_SECRET/);
+    expect(() => signingPlan({ AZURE_TRUSTED_SIGNING_ENDPOINT: 'https://x' })).toThrow(/AZURE_TRUSTED_SIGNING_ACCOUNT/);
+    expect(() => signingPlan({ CSC_LINK: '/secure/pos.pfx' })).toThrow(/CSC_KEY_PASSWORD/);
+    expect(() => signingPlan({ SEQURA_POS_RELEASE: '1' })).toThrow(/must be signed/);
+    expect(signingPlan({})).toEqual({ windows: 'unsigned', gpgKey: null });
+    expect(signingPlan({ SEQURA_POS_GPG_KEY: 'ABCD1234' }).gpgKey).toBe('ABCD1234');
+  });
+
+  it('SHA256SUMS checks out with sha256sum -c, and gpg signs it into a detached signature that verifies', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dist-sums-'));
+    const home = mkdtempSync(join(tmpdir(), 'gnupg-'));
+    try {
+      const deb = join(dir, 'sequra-pos-0.1.0-linux-amd64.deb');
+      const appImage = join(dir, 'sequra-pos-0.1.0-linux-x86_64.AppImage');
+      writeFileSync(deb, 'deb bytes');
+      writeFileSync(appImage, 'appimage bytes');
+      const sums = writeChecksums(dir, [deb, appImage]);
+      expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toMatch(
+        /linux-amd64\.deb: OK[\s\S]*AppImage: OK/,
+      );
+      const gpgEnv = { ...process.env, GNUPGHOME: home };
+      const gpg = (args: string[]) => execFileSync('gpg', args, { env: gpgEnv, stdio: 'pipe' });
+      gpg([
+        '--batch',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'SeQura POS test <pos@example.invalid>',
+        'ed25519',
+        'sign',
+      ]);
+      gpg(gpgSignArgs(sums, 'pos@example.invalid'));
+      expect(() => gpg(['--batch', '--verify', `${sums}.asc`, sums])).not.toThrow();
+      writeFileSync(sums, readFileSync(sums, 'utf8').replace(/^./, '0'));
+      expect(() => gpg(['--batch', '--verify', `${sums}.asc`, sums])).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -13,6 +13,8 @@ import {
   type SafeStorageLike,
   type StringCipher,
 } from '../../electron/core/security/os-cipher.ts';
+import { loadKeychainTillKey } from '../../electron/core/security/keychain-till-key.ts';
+import { deriveTillKeys } from '../../electron/core/security/till-key.ts';
 
 const credentials = { username: 'merchant_pos', password: 'hunter2-S3cret!' };
 
@@ -217,5 +219,70 @@ describe('cipherFromSafeStorage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('till key in the keychain (till-key.enc)', () => {
+  let dir: string;
+  const events: string[] = [];
+  const log = {
+    warn: (event: string) => void events.push(event),
+    info: (event: string) => void events.push(event),
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sequra-pos-tillkey-'));
+    events.length = 0;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is created once, kept only encrypted, and read back the same on the next start', async () => {
+    const filePath = join(dir, 'till-key.enc');
+    const cipher = aesCipher();
+    const first = await loadKeychainTillKey({ filePath, cipher, log });
+    expect(first.source).toBe('created');
+    expect(first.key).toHaveLength(32);
+    const onDisk = readFileSync(filePath, 'utf8');
+    expect(onDisk).not.toContain(first.key.toString('base64'));
+    expect(onDisk).not.toContain(first.key.toString('hex'));
+    expect(statSync(filePath).mode & 0o077).toBe(0);
+    const second = await loadKeychainTillKey({ filePath, cipher, log });
+    expect(second).toEqual({ key: first.key, source: 'keychain' });
+  });
+
+  it('after a keychain reset: the old blob is kept aside and a new key is made (reported as replaced)', async () => {
+    const filePath = join(dir, 'till-key.enc');
+    const first = await loadKeychainTillKey({ filePath, cipher: aesCipher(), log });
+    const afterReset = await loadKeychainTillKey({
+      filePath,
+      cipher: aesCipher(),
+      log,
+      clock: () => new Date('2026-03-02T10:00:00Z'),
+    });
+    expect(afterReset.source).toBe('replaced');
+    expect(afterReset.key.equals(first.key)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['till-key.enc', 'till-key.enc.unreadable-2026-03-02T10-00-00-000Z']);
+    expect(events).toContain('tillkey.replaced');
+  });
+
+  it('without a protected keychain: a key for this run only, nothing written, an existing blob left alone', async () => {
+    const filePath = join(dir, 'till-key.enc');
+    const run = await loadKeychainTillKey({ filePath, cipher: aesCipher({ available: () => false }), log });
+    expect(run.source).toBe('memory');
+    expect(existsSync(filePath)).toBe(false);
+    writeFileSync(filePath, 'c29tZXRoaW5n');
+    await loadKeychainTillKey({ filePath, cipher: aesCipher({ available: () => false }), log });
+    expect(readFileSync(filePath, 'utf8')).toBe('c29tZXRoaW5n');
+    expect(events).toContain('tillkey.keychain_unavailable');
+  });
+
+  it('derives distinct, stable pepper and audit keys, and a key id that is not the key', () => {
+    const key = Buffer.alloc(32, 3);
+    const a = deriveTillKeys({ key, source: 'keychain' });
+    const b = deriveTillKeys({ key: Buffer.from(key), source: 'memory' });
+    expect(a.pepper.key.equals(b.pepper.key)).toBe(true);
+    expect(a.auditKey.equals(a.pepper.key)).toBe(false);
+    expect(a.keyId).toMatch(/^[0-9a-f]{16}$/);
+    expect(key.toString('hex')).not.toContain(a.keyId);
+    expect(deriveTillKeys({ key: Buffer.alloc(32, 4), source: 'memory' }).keyId).not.toBe(a.keyId);
   });
 });

@@ -14,6 +14,7 @@ import { toRendererEvent } from '../ipc/events.ts';
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
 import { versionedStoreFactory } from '../storage/versioned-store.ts';
+import type { TillKeys } from '../security/till-key.ts';
 import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
 import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 
@@ -53,7 +54,11 @@ export type GenerationBuilder = (
   requestRestart: (reason: string) => void,
 ) => Promise<Core>;
 
-export function createTillServices(deps: CoreDeps): TillServices & { refreshCredentialsStored(): Promise<void> } {
+/** `tillKeys`: derived from the SecretStore's till key (security/till-key.ts) by createCore. */
+export function createTillServices(
+  deps: CoreDeps,
+  tillKeys: TillKeys,
+): TillServices & { refreshCredentialsStored(): Promise<void> } {
   const clock = deps.clock ?? (() => new Date());
   // Our own files get the same protection as the sale files: a corrupt one is set aside and reported, never
   // silently reset (the recovery screen lists set-aside files found in the data folder).
@@ -75,10 +80,12 @@ export function createTillServices(deps: CoreDeps): TillServices & { refreshCred
     dataDir: deps.dataDir,
     clock,
     audit,
+    pepper: tillKeys.pepper,
     onChange: () => {
       for (const listener of sessionListeners) listener();
     },
   });
+  reportTillKey(tillKeys, operators, audit, deps.log);
   const calls = new CallRecorder(clock);
   const machineConfigPath = deps.machineConfig.path ?? null;
   let credentialsStored = false;
@@ -249,6 +256,24 @@ export async function createSwitchableCore(
       return current.trainingSandbox;
     },
   };
+}
+
+/** A new or replaced till key is worth a line in the audit log; PINs it cannot check are worth a warning. */
+function reportTillKey(keys: TillKeys, operators: OperatorsService, audit: AuditLog, log: CoreDeps['log']): void {
+  const needNewPin = operators.operatorsNeedingNewPin();
+  log.info('tillkey.loaded', { source: keys.source, keyId: keys.keyId, operatorsNeedingNewPin: needNewPin.length });
+  if (keys.source === 'created' || keys.source === 'replaced')
+    audit.record({ actor: 'system', action: `tillkey.${keys.source}`, outcome: 'ok', target: keys.keyId });
+  if (needNewPin.length > 0) {
+    log.warn('tillkey.pins_unverifiable', { operators: needNewPin.length });
+    audit.record({
+      actor: 'system',
+      action: 'tillkey.pins_unverifiable',
+      outcome: 'failed',
+      target: keys.keyId,
+      detail: `PINs made under another till key: ${needNewPin.join(' ')}`,
+    });
+  }
 }
 
 /** Where exports (audit, diagnostics) are written: <dataDir>/exports. */

@@ -9,7 +9,16 @@ import { AppError } from '../errors.ts';
 import type { StoreFactory } from '../storage/store.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
 import { OperatorDirectory, type StoredOperator } from './operator-directory.ts';
-import { burnPinCheck, hashPin, pinWeakness, verifyPin, type PinHash } from './pin-hash.ts';
+import {
+  burnPinCheck,
+  hashPin,
+  pinHashNeedsPepper,
+  pinHashUsable,
+  pinWeakness,
+  verifyPin,
+  type PinHash,
+} from './pin-hash.ts';
+import type { Pepper } from '../security/till-key.ts';
 import { DEFAULT_LIMITER_POLICY, PinLimiter, type LimiterPolicy } from './pin-limiter.ts';
 
 // Operators, the till's one sign-in session, and manager authorisation.
@@ -30,6 +39,8 @@ export interface OperatorsServiceOptions {
   /** Monotonic milliseconds for idle and elevation timing (a wall-clock jump must not lock or unlock anyone). */
   idleClock?: () => number;
   audit: AuditLog;
+  /** The PIN pepper from the till key (security/till-key.ts): every PIN hash is keyed with it. */
+  pepper: Pepper;
   /** The session changed (sign-in, lock…): the core pushes a fresh status to the renderer. */
   onChange: () => void;
   limiterPolicy?: LimiterPolicy;
@@ -148,9 +159,12 @@ export class OperatorsService implements ManagerAuthorizer {
     const key = `operator:${operatorId.toUpperCase()}`;
     this.refuseIfLockedOut(key, operatorId, 'session.sign_in');
     const candidate = await this.candidate(operatorId);
-    const ok = candidate ? await verifyPin(pin, candidate.pin) : await burnPinCheck(pin);
+    const ok = candidate
+      ? await verifyPin(pin, candidate.pin, this.options.pepper)
+      : await burnPinCheck(pin, this.options.pepper);
     if (!ok || !candidate) throw this.wrongPin(key, operatorId, 'session.sign_in');
     this.limiter.recordSuccess(key);
+    await this.addPepperIfMissing(candidate, pin);
     const previous = this.session;
     if (previous && previous.operatorRef !== candidate.id)
       this.audit(previous.operatorRef, 'session.signed_out', 'ok', null, `replaced by ${candidate.id}`);
@@ -180,9 +194,12 @@ export class OperatorsService implements ManagerAuthorizer {
     const key = `operator:${session.operatorRef.toUpperCase()}`;
     this.refuseIfLockedOut(key, session.operatorRef, 'session.unlock');
     const candidate = await this.candidate(session.operatorRef);
-    const ok = candidate ? await verifyPin(pin, candidate.pin) : await burnPinCheck(pin);
-    if (!ok) throw this.wrongPin(key, session.operatorRef, 'session.unlock');
+    const ok = candidate
+      ? await verifyPin(pin, candidate.pin, this.options.pepper)
+      : await burnPinCheck(pin, this.options.pepper);
+    if (!ok || !candidate) throw this.wrongPin(key, session.operatorRef, 'session.unlock');
     this.limiter.recordSuccess(key);
+    await this.addPepperIfMissing(candidate, pin);
     session.locked = false;
     session.lockedReason = null;
     session.lastActivity = this.idleClock();
@@ -293,8 +310,9 @@ export class OperatorsService implements ManagerAuthorizer {
         if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
     }
     for (const manager of managers) {
-      if (await verifyPin(pin, manager.pin)) {
+      if (await verifyPin(pin, manager.pin, this.options.pepper)) {
         this.limiter.recordSuccess(MANAGER_PIN_KEY);
+        await this.addPepperIfMissing(manager, pin);
         this.audit(
           manager.id,
           'manager.authorized',
@@ -305,14 +323,26 @@ export class OperatorsService implements ManagerAuthorizer {
         return manager;
       }
     }
-    if (managers.length === 0) await burnPinCheck(pin);
+    if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
     throw this.wrongPin(MANAGER_PIN_KEY, actor, `manager.${action}`);
   }
 
   // ---------------------------------------------------------------------------------------- operators
 
+  /**
+   * Whether a manager who can sign in exists. A manager whose PIN was hashed under another till key (the
+   * keychain was reset) cannot: the first-run "create the manager" is offered again, as on a fresh install.
+   */
   managerExists(): boolean {
-    return this.directory.activeManagers().length > 0;
+    return this.directory.activeManagers().some((m) => pinHashUsable(m.pin, this.options.pepper));
+  }
+
+  /** Operators whose PIN was made under another till key and must be set again by a manager. */
+  operatorsNeedingNewPin(): string[] {
+    return this.directory
+      .list()
+      .filter((o) => !o.disabled && !pinHashUsable(this.directory.get(o.id)!.pin, this.options.pepper))
+      .map((o) => o.id);
   }
 
   list(): OperatorView[] {
@@ -323,7 +353,25 @@ export class OperatorsService implements ManagerAuthorizer {
   async bootstrapManager(input: { id: string; displayName: string; pin: string }): Promise<OperatorView[]> {
     if (this.managerExists())
       throw new AppError('conflict', 'This till already has a manager: ask them to add operators in the settings.');
-    await this.createOperator({ ...input, role: 'manager' }, this.session?.operatorRef ?? 'first-run');
+    const by = this.session?.operatorRef ?? 'first-run';
+    const stale = this.directory.get(input.id);
+    if (stale && !pinHashUsable(stale.pin, this.options.pepper)) {
+      // After a keychain reset nobody's PIN can be checked: an existing operator id may be taken back as the
+      // manager with a new PIN (the same power as creating the first manager; recorded in the audit log).
+      refuseWeakPin(input.pin);
+      const now = this.options.clock().toISOString();
+      this.directory.put({
+        ...stale,
+        displayName: input.displayName.trim(),
+        role: 'manager',
+        pin: await hashPin(input.pin, this.options.pepper),
+        pinChangedAt: now,
+        disabledAt: null,
+      });
+      this.audit(by, 'operator.manager_recovered', 'ok', stale.id, 'till key changed');
+      return this.list();
+    }
+    await this.createOperator({ ...input, role: 'manager' }, by);
     return this.list();
   }
 
@@ -340,7 +388,7 @@ export class OperatorsService implements ManagerAuthorizer {
     if (!operator) throw new AppError('not_found', 'No operator with that id.');
     refuseWeakPin(pin);
     const now = this.options.clock().toISOString();
-    this.directory.put({ ...operator, pin: await hashPin(pin), pinChangedAt: now });
+    this.directory.put({ ...operator, pin: await hashPin(pin, this.options.pepper), pinChangedAt: now });
     // A new PIN is a fresh start for that operator's wrong-PIN counter.
     this.limiter.recordSuccess(`operator:${operator.id.toUpperCase()}`);
     this.audit(by, 'operator.pin_changed', 'ok', operator.id);
@@ -389,7 +437,7 @@ export class OperatorsService implements ManagerAuthorizer {
       id: input.id,
       displayName: input.displayName.trim(),
       role: input.role,
-      pin: await hashPin(input.pin),
+      pin: await hashPin(input.pin, this.options.pepper),
       createdAt: now,
       createdBy: by,
       pinChangedAt: now,
@@ -399,6 +447,14 @@ export class OperatorsService implements ManagerAuthorizer {
   }
 
   // ------------------------------------------------------------------------------------------ helpers
+
+  /** A hash from before peppering is rewritten with the pepper once its PIN has been proved right. */
+  private async addPepperIfMissing(candidate: Candidate, pin: string): Promise<void> {
+    if (candidate.training || !pinHashNeedsPepper(candidate.pin)) return;
+    const stored = this.directory.get(candidate.id);
+    if (!stored || !pinHashNeedsPepper(stored.pin)) return;
+    this.directory.put({ ...stored, pin: await hashPin(pin, this.options.pepper) });
+  }
 
   private async candidate(operatorId: string): Promise<Candidate | null> {
     if (this.mode === 'training') {
@@ -413,7 +469,7 @@ export class OperatorsService implements ManagerAuthorizer {
   private trainingPinHashes(): Promise<Map<string, PinHash>> {
     // Hashed like any PIN so that the training operators go through the very same check.
     this.trainingHashes ??= Promise.all(
-      TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin)] as const),
+      TRAINING_OPERATORS.map(async (t) => [t.id, await hashPin(t.pin, this.options.pepper)] as const),
     ).then((pairs) => new Map(pairs));
     return this.trainingHashes;
   }

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretStore, SequraCredentials } from '../secrets/secret-store.ts';
+
+/** The credentials half of a SecretStore (the till key is kept in its own file: keychain-till-key.ts). */
+export type CredentialStore = Omit<SecretStore, 'tillKey'>;
 import type { StringCipher } from './os-cipher.ts';
 
 // The SeQura credentials as one OS-encrypted blob (base64) in a small file of its own, next to, never
@@ -18,7 +21,7 @@ export interface EncryptedSecretFileOptions {
 
 const MAX_FIELD_CHARS = 500;
 
-export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptions): SecretStore {
+export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptions): CredentialStore {
   const { filePath, cipher, log } = options;
   // One operation at a time: a re-encryption during a read must not race a new enrolment.
   let queue: Promise<unknown> = Promise.resolve();
