@@ -19,7 +19,8 @@ import {
   type PinHash,
 } from './pin-hash.ts';
 import type { Pepper } from '../security/till-key.ts';
-import { DEFAULT_LIMITER_POLICY, PinLimiter, type LimiterPolicy } from './pin-limiter.ts';
+import { DEFAULT_LIMITER_POLICY, PinLimiter, type FailureOutcome, type LimiterPolicy } from './pin-limiter.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 
 // Operators, the till's one sign-in session, and manager authorisation.
 //
@@ -77,6 +78,8 @@ const TRAINING_NAMES: Record<string, string> = { '0001': 'Formación', '0009': '
 export class OperatorsService implements ManagerAuthorizer {
   readonly directory: OperatorDirectory;
   private readonly limiter: PinLimiter;
+  /** PIN checks run one at a time per limiter key (see pinAttempt). */
+  private readonly pinChecks = new KeyedQueue();
   private readonly idleClock: () => number;
   private readonly elevationMs: number;
   private mode: 'training' | 'live' = 'training';
@@ -157,13 +160,13 @@ export class OperatorsService implements ManagerAuthorizer {
 
   async signIn(operatorId: string, pin: string): Promise<Session> {
     const key = `operator:${operatorId.toUpperCase()}`;
-    this.refuseIfLockedOut(key, operatorId, 'session.sign_in');
-    const candidate = await this.candidate(operatorId);
-    const ok = candidate
-      ? await verifyPin(pin, candidate.pin, this.options.pepper)
-      : await burnPinCheck(pin, this.options.pepper);
-    if (!ok || !candidate) throw this.wrongPin(key, operatorId, 'session.sign_in');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, operatorId, 'session.sign_in', async () => {
+      const found = await this.candidate(operatorId);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
     await this.addPepperIfMissing(candidate, pin);
     const previous = this.session;
     if (previous && previous.operatorRef !== candidate.id)
@@ -192,13 +195,15 @@ export class OperatorsService implements ManagerAuthorizer {
       });
     if (!session.locked) return this.sessionView()!;
     const key = `operator:${session.operatorRef.toUpperCase()}`;
-    this.refuseIfLockedOut(key, session.operatorRef, 'session.unlock');
-    const candidate = await this.candidate(session.operatorRef);
-    const ok = candidate
-      ? await verifyPin(pin, candidate.pin, this.options.pepper)
-      : await burnPinCheck(pin, this.options.pepper);
-    if (!ok || !candidate) throw this.wrongPin(key, session.operatorRef, 'session.unlock');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, session.operatorRef, 'session.unlock', async () => {
+      const found = await this.candidate(session.operatorRef);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
+    // Another request of the same burst may have unlocked it already (only with the right PIN).
+    if (this.session !== session || !session.locked) return this.sessionView()!;
     await this.addPepperIfMissing(candidate, pin);
     session.locked = false;
     session.lockedReason = null;
@@ -302,29 +307,26 @@ export class OperatorsService implements ManagerAuthorizer {
 
   private async checkManagerPin(pin: string, action: string, realOnly: boolean): Promise<Candidate> {
     const actor = this.session?.operatorRef ?? 'nobody';
-    this.refuseIfLockedOut(MANAGER_PIN_KEY, actor, `manager.${action}`);
-    const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
-    if (!realOnly && this.mode === 'training') {
-      const hashes = await this.trainingPinHashes();
-      for (const t of TRAINING_OPERATORS)
-        if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
-    }
-    for (const manager of managers) {
-      if (await verifyPin(pin, manager.pin, this.options.pepper)) {
-        this.limiter.recordSuccess(MANAGER_PIN_KEY);
-        await this.addPepperIfMissing(manager, pin);
-        this.audit(
-          manager.id,
-          'manager.authorized',
-          'ok',
-          action,
-          actor !== manager.id ? `at the session of ${actor}` : null,
-        );
-        return manager;
+    const manager = await this.pinAttempt(MANAGER_PIN_KEY, actor, `manager.${action}`, async () => {
+      const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
+      if (!realOnly && this.mode === 'training') {
+        const hashes = await this.trainingPinHashes();
+        for (const t of TRAINING_OPERATORS)
+          if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
       }
-    }
-    if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
-    throw this.wrongPin(MANAGER_PIN_KEY, actor, `manager.${action}`);
+      for (const candidate of managers) if (await verifyPin(pin, candidate.pin, this.options.pepper)) return candidate;
+      if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
+      return null;
+    });
+    await this.addPepperIfMissing(manager, pin);
+    this.audit(
+      manager.id,
+      'manager.authorized',
+      'ok',
+      action,
+      actor !== manager.id ? `at the session of ${actor}` : null,
+    );
+    return manager;
   }
 
   // ---------------------------------------------------------------------------------------- operators
@@ -474,6 +476,23 @@ export class OperatorsService implements ManagerAuthorizer {
     return this.trainingHashes;
   }
 
+  /**
+   * One PIN check under the limiter. Checks of one key (an operator, or "any manager PIN") run one at a time,
+   * and each is counted as a failure *before* the PIN is checked (a right PIN then clears the count): however
+   * many requests arrive at once, no key ever has more PINs checked than its limit, and the till-wide count
+   * (bumped by the same synchronous step) holds across keys too. A crash mid-check leaves the attempt counted.
+   */
+  private pinAttempt<T>(key: string, actor: string, action: string, check: () => Promise<T | null>): Promise<T> {
+    return this.pinChecks.run(key, async () => {
+      this.refuseIfLockedOut(key, actor, action);
+      const counted = this.limiter.recordFailure(key);
+      const found = await check();
+      if (found === null) throw this.wrongPin(counted, actor, action);
+      this.limiter.recordSuccess(key);
+      return found;
+    });
+  }
+
   private refuseIfLockedOut(key: string, actor: string, action: string): void {
     const until = this.limiter.lockedUntil(key);
     if (!until) return;
@@ -484,8 +503,7 @@ export class OperatorsService implements ManagerAuthorizer {
     });
   }
 
-  private wrongPin(key: string, actor: string, action: string): AppError {
-    const outcome = this.limiter.recordFailure(key);
+  private wrongPin(outcome: FailureOutcome, actor: string, action: string): AppError {
     this.audit(actor, action, 'refused', null, outcome.lockedUntil ? 'wrong_pin_lockout_started' : 'wrong_pin');
     if (outcome.lockedUntil) {
       return new AppError('locked', `Too many wrong PINs: try again after ${outcome.lockedUntil.toISOString()}.`, {
