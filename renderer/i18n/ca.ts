@@ -286,6 +286,7 @@ export const ca: Record<MessageKey, string> = {
   'slip.date': 'Data',
   'slip.conditionsByEmail': 'SeQura envia les condicions per correu electrònic.',
   'slip.training': 'FORMACIÓ — NO ÉS UNA VENDA',
+  'slip.language': 'Idioma del justificant',
   'final.rejectedTitle': 'No aprovat',
   'final.rejectedBody': 'SeQura no ha aprovat aquesta compra. Ofereix al client un altre mitjà de pagament.',
   'final.cancelledTitle': 'Venda cancel·lada',

@@ -129,6 +129,7 @@ export const TestConnectionRequest = z.object({ credentials: CredentialsInputSch
 export const SaveCredentialsRequest = z.object({ credentials: CredentialsInputSchema, managerPin: PinSchema }).strict();
 export const SaveCredentialsResponse = z.object({ test: ConnectionTestResultSchema, restarting: z.boolean() });
 export const ManagerPinRequest = z.object({ managerPin: PinSchema }).strict();
+const DiagnosticsExportRequest = z.object({ managerPin: PinSchema.optional() }).strict();
 export const RestartResponse = z.object({ restarting: z.boolean() });
 
 /** The last attempt to enrol credentials from the one-time file (docs/it-guide.md, "Credentials"). */
@@ -211,7 +212,8 @@ export const adminContract = {
   'admin.enrolFromFile': { request: Empty, response: EnrolFromFileResponse },
   'admin.reloadConfig': { request: Empty, response: RestartResponse },
   'audit.export': { request: Empty, response: ExportResponse },
-  'diagnostics.export': { request: Empty, response: ExportResponse },
+  // A manager's session, or (on the configuration-problem screen, where nobody can sign in to sell) a manager PIN.
+  'diagnostics.export': { request: DiagnosticsExportRequest, response: ExportResponse },
 } satisfies Partial<Record<Channel, { request: z.ZodType; response: z.ZodType }>>;
 
 export type AdminChannel = keyof typeof adminContract;

@@ -347,8 +347,8 @@ describe('through the core', () => {
       setup: { managerExists: false, credentialsStored: false, liveBlockedReason: 'no_config' },
     });
     expect(await callError(core, 'sale.create')).toMatchObject({ code: 'locked', fields: { session: 'signed_out' } });
-    // Reads the sale screens make on load still answer.
-    await expect(call(core, 'sale.current')).resolves.toEqual({ sale: null });
+    // Not even the sale on screen is read before someone signs in (it would carry the shopper's data).
+    expect(await callError(core, 'sale.current')).toMatchObject({ code: 'locked', fields: { session: 'signed_out' } });
 
     await call(core, 'session.signIn', TRAINING_CASHIER);
     const sale = await call<SaleRecord>(core, 'sale.create');

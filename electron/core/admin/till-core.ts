@@ -12,6 +12,7 @@ import {
 } from '../config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from '../core-types.ts';
 import { CallRecorder, ConnectivityHistory } from '../diagnostics/call-recorder.ts';
+import { EVENT_ACCESS } from '../ipc/access.ts';
 import { toRendererEvent } from '../ipc/events.ts';
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
@@ -128,8 +129,8 @@ export function createTillServices(
 
 /**
  * The stable core the hosts hold: one generation at a time behind it. Requests that arrive during a switch
- * wait for the new generation; events are checked against their payload schema here, once, for every
- * transport (Electron IPC and the preview WebSocket forward them as they come).
+ * wait for the new generation; events are checked against their payload schema and the access table here,
+ * once, for every transport (Electron IPC and the preview WebSocket forward them as they come).
  */
 export async function createSwitchableCore(
   deps: CoreDeps,
@@ -151,6 +152,9 @@ export async function createSwitchableCore(
       deps.log.warn('ipc.event_dropped', { event: String(event).slice(0, 60), reason: checked.reason });
       return;
     }
+    // A locked till shows nothing: sale and outbox events wait for an unlocked session (the generation sends
+    // the sale as it is then: app-core.ts), like the channels that would return them (ipc/access.ts).
+    if (EVENT_ACCESS[checked.event] !== 'none' && !services.operators.isUnlocked()) return;
     for (const listener of listeners) listener(checked.event, checked.payload as never);
   }
 
