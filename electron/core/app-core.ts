@@ -12,6 +12,7 @@ import { Outbox, type OutboxFile } from './outbox/outbox.ts';
 import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
+import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
@@ -280,8 +281,7 @@ async function createCoreGeneration(
     };
   }
 
-  // The sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics handlers,
-  // the personal-data purge (admin/till-admin.ts).
+  // Operators/credentials/audit/diagnostics handlers and the personal-data purge (admin/till-admin.ts).
   const admin = attachTillAdmin(services, {
     deps,
     config,
@@ -365,10 +365,22 @@ async function createCoreGeneration(
     sales.onOutboxChanged(journal.active().map((s) => s.id));
     connectivity.nudge();
   });
-  const unsubscribeSession = services.onSessionChange(() => emit('status.changed', status()));
+  const unsubscribeSession = services.onSessionChange(() => {
+    emit('status.changed', status());
+    // Sale and outbox events are withheld while the till is locked (ipc/access.ts): once it is unlocked
+    // again, the page gets them as they are now.
+    if (!services.operators.isUnlocked()) return;
+    const current = sales.current();
+    if (current) emit('sale.changed', current);
+    emit('outbox.changed', { items: outbox.items() });
+  });
 
   return {
-    dispatch: createDispatcher(admin.handlers(handlers), deps.log),
+    dispatch: createDispatcher({ ...handlers, ...admin.handlers }, deps.log, {
+      // Who may call what (ipc/access.ts), then one audit line per action: the same for both transports.
+      guards: [accessGuard(services.operators, { configInvalid: deps.machineConfig.kind === 'invalid' })],
+      middleware: [auditTrail(services.operators, services.audit)],
+    }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

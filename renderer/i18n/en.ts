@@ -308,6 +308,7 @@ export const en: Record<MessageKey, string> = {
   'slip.date': 'Date',
   'slip.conditionsByEmail': 'SeQura emails the conditions.',
   'slip.training': 'TRAINING — NOT A SALE',
+  'slip.language': 'Slip language',
   'final.rejectedTitle': 'Not approved',
   'final.rejectedBody': 'SeQura did not approve this purchase. Offer the shopper another payment method.',
   'final.cancelledTitle': 'Sale cancelled',

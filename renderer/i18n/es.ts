@@ -306,6 +306,7 @@ export const es = {
   'slip.date': 'Fecha',
   'slip.conditionsByEmail': 'Las condiciones las envía SeQura por email.',
   'slip.training': 'FORMACIÓN — NO ES UNA VENTA',
+  'slip.language': 'Idioma del justificante',
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
   'final.cancelledTitle': 'Venta cancelada',
