@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
+import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
 import { Outbox, type OutboxFile } from './outbox/outbox.ts';
+import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
+import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
@@ -212,6 +215,14 @@ async function createCoreGeneration(
     },
   });
 
+  // The merchant's products and their limits, for the cart step (asked once at start, then hourly on use).
+  const merchantProducts = new MerchantProducts({
+    client,
+    allowedProducts: till.allowedProducts,
+    clock,
+    log: deps.log,
+  });
+
   // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
     dataDir: deps.dataDir,
@@ -245,6 +256,14 @@ async function createCoreGeneration(
     }
   }
 
+  // The operator's own language when one is signed in and has chosen; else the till's last choice; else the
+  // machine configuration's default.
+  function currentLanguage(): Language {
+    const operatorRef = services.operators.sessionView()?.operatorRef;
+    const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
+    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+  }
+
   const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);
   function status(): TillStatus {
     return {
@@ -254,7 +273,7 @@ async function createCoreGeneration(
       merchantId: connection.merchantId,
       storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
       tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
-      language: settings.get('language') ?? config?.defaultLanguage ?? 'es',
+      language: currentLanguage(),
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
@@ -262,8 +281,7 @@ async function createCoreGeneration(
     };
   }
 
-  // The sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics handlers,
-  // the personal-data purge (admin/till-admin.ts).
+  // Operators/credentials/audit/diagnostics handlers and the personal-data purge (admin/till-admin.ts).
   const admin = attachTillAdmin(services, {
     deps,
     config,
@@ -283,7 +301,10 @@ async function createCoreGeneration(
     'app.getStatus': async () => status(),
     'app.setLanguage': async ({ language }) => {
       settings.set('language', language);
-      deps.log.info('settings.language', { language });
+      const operatorRef = services.operators.sessionView()?.operatorRef;
+      if (operatorRef)
+        settings.set('operatorLanguages', { ...settings.get('operatorLanguages'), [operatorRef]: language });
+      deps.log.info('settings.language', { language, operator: operatorRef ?? null });
       const next = status();
       emit('status.changed', next);
       return next;
@@ -309,6 +330,7 @@ async function createCoreGeneration(
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
+    'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
@@ -343,10 +365,22 @@ async function createCoreGeneration(
     sales.onOutboxChanged(journal.active().map((s) => s.id));
     connectivity.nudge();
   });
-  const unsubscribeSession = services.onSessionChange(() => emit('status.changed', status()));
+  const unsubscribeSession = services.onSessionChange(() => {
+    emit('status.changed', status());
+    // Sale and outbox events are withheld while the till is locked (ipc/access.ts): once it is unlocked
+    // again, the page gets them as they are now.
+    if (!services.operators.isUnlocked()) return;
+    const current = sales.current();
+    if (current) emit('sale.changed', current);
+    emit('outbox.changed', { items: outbox.items() });
+  });
 
   return {
-    dispatch: createDispatcher(admin.handlers(handlers), deps.log),
+    dispatch: createDispatcher({ ...handlers, ...admin.handlers }, deps.log, {
+      // Who may call what (ipc/access.ts), then one audit line per action: the same for both transports.
+      guards: [accessGuard(services.operators, { configInvalid: deps.machineConfig.kind === 'invalid' })],
+      middleware: [auditTrail(services.operators, services.audit)],
+    }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -359,6 +393,7 @@ async function createCoreGeneration(
       sales.resume();
       outbox.start();
       connectivity.start();
+      void merchantProducts.refresh();
       admin.start();
       deps.log.info('core.started', { mode: connection.mode, environment: connection.kind });
     },
@@ -369,7 +404,7 @@ async function createCoreGeneration(
       return { ...outbox.counts(), queuedSales: sales.queuedWork() };
     },
     languageForNativeDialogs() {
-      return settings.get('language') ?? config?.defaultLanguage ?? 'es';
+      return currentLanguage();
     },
     async stop() {
       unsubscribeSession();

@@ -21,8 +21,6 @@ export const es = {
   'app.crashDetail': 'Detalle para soporte:',
   'app.crashReload': 'Volver a cargar la pantalla',
   'lang.label': 'Idioma',
-  'lang.es': 'Español',
-  'lang.en': 'English',
   'mode.training': 'FORMACIÓN',
   'mode.trainingBanner': 'MODO FORMACIÓN — las ventas no son reales',
   'mode.live': 'Real',
@@ -162,6 +160,13 @@ export const es = {
   'cart.totals.discounts': 'Descuentos',
   'cart.totals.paidAtTill': 'Pagado en caja',
   'cart.totals.financed': 'A financiar',
+  'cart.tooManyLines':
+    'Una venta admite como mucho {max} líneas. Esta no se ha añadido: suma cantidades en una línea o haz otra venta.',
+  'cart.noProductAboveMax':
+    'Ningún producto de SeQura admite {amount}: el máximo es {max} ({product}). Cobra una parte en caja o reduce la compra.',
+  'cart.noProductBelowMin':
+    'Ningún producto de SeQura admite {amount}: el mínimo es {min} ({product}). Ofrece al cliente otro medio de pago.',
+  'cart.noProductFits': 'Ningún producto de SeQura admite {amount}. Ofrece al cliente otro medio de pago.',
   'cart.continue': 'Continuar: datos del cliente',
   'shopper.title': 'Datos del cliente',
   'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',
@@ -231,9 +236,9 @@ export const es = {
   'approval.smsUncertain':
     'No sabemos si el último SMS salió (se perdió la respuesta de SeQura). Pregunta al cliente si le ha llegado; si no, reenvíalo.',
   'approval.tellShopper': 'Dile al cliente',
-  'approval.shopperStep1': 'Abra el SMS de SeQura y pulse el enlace.',
-  'approval.shopperStep2': 'Complete sus datos y los de su tarjeta.',
-  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñela en caja.',
+  'approval.shopperStep1': 'Abre el SMS de SeQura y pulsa el enlace.',
+  'approval.shopperStep2': 'Completa tus datos y los de tu tarjeta.',
+  'approval.shopperStep3': 'Cuando la pantalla diga «aprobado», enséñala en caja.',
   'approval.cashierCheck': 'Antes de confirmar',
   'approval.cashierCheckBody':
     'Confirma solo cuando veas en el móvil del cliente que la compra está aprobada y pendiente de confirmación. Si confirmas antes, SeQura lo dirá y podrás volver a comprobar.',
@@ -301,6 +306,7 @@ export const es = {
   'slip.date': 'Fecha',
   'slip.conditionsByEmail': 'Las condiciones las envía SeQura por email.',
   'slip.training': 'FORMACIÓN — NO ES UNA VENTA',
+  'slip.language': 'Idioma del justificante',
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
   'final.cancelledTitle': 'Venta cancelada',

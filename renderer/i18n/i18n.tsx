@@ -1,14 +1,24 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { LOCALES, type Language } from '../../shared/i18n/languages.ts';
+import type { ValidationCode } from '../../shared/sale/validation-codes.ts';
+import { ca, validationCa } from './ca.ts';
 import { en } from './en.ts';
 import { es, type MessageKey } from './es.ts';
+import { validationEn } from './validation-en.ts';
+import { validationEs } from './validation-es.ts';
 import type { IcuParams } from './icu-params.ts';
 
 // Every message is ICU MessageFormat ("{count, plural, one {# artículo} other {# artículos}}"), formatted by
 // FormatJS's intl-messageformat with the till's language: plural rules, numbers and dates follow the
 // language the operator chose, never the browser's or the operating system's.
-export const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };
+export const catalogues: Record<Language, Record<MessageKey, string>> = { es, ca, en };
+/** The sentence for each validation code of the shared schemas, per language. */
+export const validationCatalogues: Record<Language, Record<ValidationCode, string>> = {
+  es: validationEs,
+  ca: validationCa,
+  en: validationEn,
+};
 const locales = LOCALES;
 
 type Catalogue = typeof es;

@@ -1,7 +1,5 @@
 import { isValidationCode } from '../../shared/sale/validation-codes.ts';
-import { useI18n } from '../i18n/i18n.tsx';
-import { validationEn } from '../i18n/validation-en.ts';
-import { validationEs } from '../i18n/validation-es.ts';
+import { useI18n, validationCatalogues } from '../i18n/i18n.tsx';
 
 /**
  * The sentence for a validation code from the shared schemas (or from main's `problems`). Main sends codes as
@@ -9,6 +7,6 @@ import { validationEs } from '../i18n/validation-es.ts';
  */
 export function useValidationText(): (code: string) => string {
   const { language } = useI18n();
-  const catalogue = language === 'en' ? validationEn : validationEs;
+  const catalogue = validationCatalogues[language];
   return (code) => catalogue[isValidationCode(code) ? code : 'invalid'];
 }

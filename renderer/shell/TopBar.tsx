@@ -1,4 +1,5 @@
 import type { Language, TillStatus } from '../../shared/ipc/status-schemas.ts';
+import { LANGUAGES, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ConnectivityPill } from './ConnectivityPill.tsx';
 
@@ -55,8 +56,11 @@ export function TopBar({
             value={language}
             onChange={(e) => onLanguage(e.target.value as Language)}
           >
-            <option value="es">{t('lang.es')}</option>
-            <option value="en">{t('lang.en')}</option>
+            {LANGUAGES.map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LANGUAGE_NAMES[code]}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -16,6 +16,15 @@ const es = {
 type QuitWarning = Record<keyof typeof es, string>;
 const catalogues: Record<Language, QuitWarning> = {
   es,
+  ca: {
+    title: 'Hi ha operacions pendents amb SeQura',
+    message:
+      '{count, plural, one {# operació encara no ha arribat} other {# operacions encara no han arribat}} a SeQura (la més antiga de les {time}).',
+    detail:
+      'Estan desades en aquest terminal i s’enviaran soles la propera vegada que s’obri l’aplicació. Si tanques ara, no s’envien fins aleshores.',
+    quit: 'Tanca igualment',
+    stay: 'Continua obert',
+  },
   en: {
     title: 'Operations with SeQura are pending',
     message:

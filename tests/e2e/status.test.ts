@@ -50,6 +50,19 @@ describe('till status screen (fresh install: training mode)', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Estado del terminal' }).count()).toBe(1);
   });
 
+  it('switches to Catalan: every word on the screen from the Catalan catalogue', async () => {
+    await page.getByLabel('Idioma').selectOption('ca');
+    await expect.poll(() => page.getByRole('heading', { name: 'Estat del terminal' }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('ca');
+    expect(await page.getByTestId('status-mode').innerText()).toContain('FORMACIÓ');
+    expect(await page.getByTestId('status-environment').innerText()).toContain('Sandbox de formació');
+    expect(await page.getByTestId('training-banner').innerText()).toContain('MODE FORMACIÓ — les vendes no són reals');
+    expect(await page.getByTestId('connectivity-pill').innerText()).toContain('SeQura en línia');
+    await screenshot(page, 'status-ca');
+    await page.getByLabel('Idioma').selectOption('es');
+    await expect.poll(() => page.getByRole('heading', { name: 'Estado del terminal' }).count()).toBe(1);
+  });
+
   it('refuses a page that does not carry the per-run token', async () => {
     const stranger = await browser.newPage();
     await stranger.goto(till.url.replace(/#token=.*/, '#token=wrong'));

@@ -257,14 +257,15 @@ describe('schema versions', () => {
     expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
   });
 
-  it('migrates v1 settings to v2 keeping the language', async () => {
+  it('migrates v1 settings to v3 keeping the language', async () => {
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ schemaVersion: 1, language: 'en' }));
     await open();
     expect((await status()).language).toBe('en');
     expect(json(join(dataDir, 'settings.json'))).toEqual({
-      schemaVersion: 2,
+      schemaVersion: 3,
       language: 'en',
       acknowledgedRecoveries: [],
+      operatorLanguages: {},
     });
   });
 
@@ -330,7 +331,9 @@ describe('schema versions', () => {
   it('every store spec accepts what the app writes by default', () => {
     expect(JOURNAL_SPEC.validate({ schemaVersion: 1, currentSaleId: null, ticketSequence: 0, sales: {} })).toBeNull();
     expect(OUTBOX_SPEC.validate({ schemaVersion: 2, instructions: {} })).toBeNull();
-    expect(SETTINGS_SPEC.validate({ schemaVersion: 2, language: null, acknowledgedRecoveries: [] })).toBeNull();
+    expect(
+      SETTINGS_SPEC.validate({ schemaVersion: 3, language: null, acknowledgedRecoveries: [], operatorLanguages: {} }),
+    ).toBeNull();
   });
 
   it('falls back to defaults (with a notice) if the engine itself refuses a file the checks let through', () => {

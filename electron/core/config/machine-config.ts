@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LanguageSchema } from '../../../shared/i18n/languages.ts';
 
 // The machine-wide configuration file store IT deploys (docs/it-guide.md). Validated at start with
 // messages that name the key; a bad file never crashes the app: the core reports it and the renderer
@@ -27,7 +28,7 @@ export const MachineConfigSchema = z
     offlineGoodsRelease: z.enum(['hold', 'manager_pin']).default('hold'),
     retentionDays: z.number().int().min(7).max(3650).default(90),
     personalDataDays: z.number().int().min(1).max(3650).default(30),
-    defaultLanguage: z.enum(['es', 'en']).default('es'),
+    defaultLanguage: LanguageSchema.default('es'),
     /** Minutes without activity before the till locks itself (the sale in progress is kept); 0 = never. */
     autoLockMinutes: z.number().int().min(0).max(240).default(5),
   })

@@ -6,7 +6,7 @@ import {
 } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
-import type { StoreFactory } from '../storage/store.ts';
+import type { TillDatabase } from '../db/database.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
 import { OperatorDirectory, type StoredOperator } from './operator-directory.ts';
 import {
@@ -19,11 +19,12 @@ import {
   type PinHash,
 } from './pin-hash.ts';
 import type { Pepper } from '../security/till-key.ts';
-import { DEFAULT_LIMITER_POLICY, PinLimiter, type LimiterPolicy } from './pin-limiter.ts';
+import { DEFAULT_LIMITER_POLICY, PinLimiter, type FailureOutcome, type LimiterPolicy } from './pin-limiter.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 
 // Operators, the till's one sign-in session, and manager authorisation.
 //
-// - Real operators live in operators.json (OperatorDirectory) and work in both modes.
+// - Real operators live in the till database (OperatorDirectory) and work in both modes.
 // - The training operators (shared TRAINING_OPERATORS: cashier 0001/1111, manager 0009/9999) exist only while
 //   the till is in training mode: a fresh install is usable at once, and their public PINs are worthless on a
 //   live till. The training manager may open the settings, but only a real manager may store credentials,
@@ -32,8 +33,12 @@ import { DEFAULT_LIMITER_POLICY, PinLimiter, type LimiterPolicy } from './pin-li
 //   the same operator's PIN unlocks it, or another operator signs in.
 // - Wrong PINs are rate limited (pin-limiter.ts) and every attempt lands in the audit log.
 export interface OperatorsServiceOptions {
-  createStore: StoreFactory;
-  dataDir: string;
+  db: TillDatabase;
+  /**
+   * Store IT's one-time permission to create a first manager again after the operators were lost (the
+   * content of a file only IT can write; null when there is none). See OperatorDirectory.firstRunAllowed.
+   */
+  firstRunReopenToken?: () => string | null;
   /** Wall clock: timestamps, lockout deadlines. */
   clock: () => Date;
   /** Monotonic milliseconds for idle and elevation timing (a wall-clock jump must not lock or unlock anyone). */
@@ -77,6 +82,8 @@ const TRAINING_NAMES: Record<string, string> = { '0001': 'Formación', '0009': '
 export class OperatorsService implements ManagerAuthorizer {
   readonly directory: OperatorDirectory;
   private readonly limiter: PinLimiter;
+  /** PIN checks run one at a time per limiter key (see pinAttempt). */
+  private readonly pinChecks = new KeyedQueue();
   private readonly idleClock: () => number;
   private readonly elevationMs: number;
   private mode: 'training' | 'live' = 'training';
@@ -86,13 +93,8 @@ export class OperatorsService implements ManagerAuthorizer {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: OperatorsServiceOptions) {
-    this.directory = new OperatorDirectory(options.createStore, options.dataDir);
-    this.limiter = new PinLimiter(
-      options.createStore,
-      options.dataDir,
-      options.clock,
-      options.limiterPolicy ?? DEFAULT_LIMITER_POLICY,
-    );
+    this.directory = new OperatorDirectory(options.db);
+    this.limiter = new PinLimiter(options.db, options.clock, options.limiterPolicy ?? DEFAULT_LIMITER_POLICY);
     this.idleClock = options.idleClock ?? (() => performance.now());
     this.elevationMs = options.elevationMs ?? 5 * 60_000;
   }
@@ -157,13 +159,13 @@ export class OperatorsService implements ManagerAuthorizer {
 
   async signIn(operatorId: string, pin: string): Promise<Session> {
     const key = `operator:${operatorId.toUpperCase()}`;
-    this.refuseIfLockedOut(key, operatorId, 'session.sign_in');
-    const candidate = await this.candidate(operatorId);
-    const ok = candidate
-      ? await verifyPin(pin, candidate.pin, this.options.pepper)
-      : await burnPinCheck(pin, this.options.pepper);
-    if (!ok || !candidate) throw this.wrongPin(key, operatorId, 'session.sign_in');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, operatorId, 'session.sign_in', async () => {
+      const found = await this.candidate(operatorId);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
     await this.addPepperIfMissing(candidate, pin);
     const previous = this.session;
     if (previous && previous.operatorRef !== candidate.id)
@@ -192,13 +194,15 @@ export class OperatorsService implements ManagerAuthorizer {
       });
     if (!session.locked) return this.sessionView()!;
     const key = `operator:${session.operatorRef.toUpperCase()}`;
-    this.refuseIfLockedOut(key, session.operatorRef, 'session.unlock');
-    const candidate = await this.candidate(session.operatorRef);
-    const ok = candidate
-      ? await verifyPin(pin, candidate.pin, this.options.pepper)
-      : await burnPinCheck(pin, this.options.pepper);
-    if (!ok || !candidate) throw this.wrongPin(key, session.operatorRef, 'session.unlock');
-    this.limiter.recordSuccess(key);
+    const candidate = await this.pinAttempt(key, session.operatorRef, 'session.unlock', async () => {
+      const found = await this.candidate(session.operatorRef);
+      const ok = found
+        ? await verifyPin(pin, found.pin, this.options.pepper)
+        : await burnPinCheck(pin, this.options.pepper);
+      return ok ? found : null;
+    });
+    // Another request of the same burst may have unlocked it already (only with the right PIN).
+    if (this.session !== session || !session.locked) return this.sessionView()!;
     await this.addPepperIfMissing(candidate, pin);
     session.locked = false;
     session.lockedReason = null;
@@ -302,29 +306,26 @@ export class OperatorsService implements ManagerAuthorizer {
 
   private async checkManagerPin(pin: string, action: string, realOnly: boolean): Promise<Candidate> {
     const actor = this.session?.operatorRef ?? 'nobody';
-    this.refuseIfLockedOut(MANAGER_PIN_KEY, actor, `manager.${action}`);
-    const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
-    if (!realOnly && this.mode === 'training') {
-      const hashes = await this.trainingPinHashes();
-      for (const t of TRAINING_OPERATORS)
-        if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
-    }
-    for (const manager of managers) {
-      if (await verifyPin(pin, manager.pin, this.options.pepper)) {
-        this.limiter.recordSuccess(MANAGER_PIN_KEY);
-        await this.addPepperIfMissing(manager, pin);
-        this.audit(
-          manager.id,
-          'manager.authorized',
-          'ok',
-          action,
-          actor !== manager.id ? `at the session of ${actor}` : null,
-        );
-        return manager;
+    const manager = await this.pinAttempt(MANAGER_PIN_KEY, actor, `manager.${action}`, async () => {
+      const managers: Candidate[] = this.directory.activeManagers().map(toCandidate);
+      if (!realOnly && this.mode === 'training') {
+        const hashes = await this.trainingPinHashes();
+        for (const t of TRAINING_OPERATORS)
+          if (t.role === 'manager') managers.push(trainingCandidate(t.id, t.role, hashes.get(t.id)!));
       }
-    }
-    if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
-    throw this.wrongPin(MANAGER_PIN_KEY, actor, `manager.${action}`);
+      for (const candidate of managers) if (await verifyPin(pin, candidate.pin, this.options.pepper)) return candidate;
+      if (managers.length === 0) await burnPinCheck(pin, this.options.pepper);
+      return null;
+    });
+    await this.addPepperIfMissing(manager, pin);
+    this.audit(
+      manager.id,
+      'manager.authorized',
+      'ok',
+      action,
+      actor !== manager.id ? `at the session of ${actor}` : null,
+    );
+    return manager;
   }
 
   // ---------------------------------------------------------------------------------------- operators
@@ -343,6 +344,20 @@ export class OperatorsService implements ManagerAuthorizer {
       .list()
       .filter((o) => !o.disabled && !pinHashUsable(this.directory.get(o.id)!.pin, this.options.pepper))
       .map((o) => o.id);
+  }
+
+  /** Whether the sign-in screen may offer to create the first manager (never after operators were lost). */
+  firstRunAllowed(): boolean {
+    if (this.managerExists()) return false;
+    // Managers are stored but none can sign in (their PINs were made under another till key): the keychain
+    // was reset, the operators themselves are not lost, and first-run is the documented way back.
+    if (this.directory.activeManagers().length > 0) return true;
+    return this.directory.firstRunAllowed(this.options.firstRunReopenToken?.() ?? null);
+  }
+
+  /** Operators existed on this till and are gone: store IT must restore them (docs/it-guide.md). */
+  operatorsLost(): boolean {
+    return !this.firstRunAllowed() && !this.managerExists();
   }
 
   list(): OperatorView[] {
@@ -371,7 +386,13 @@ export class OperatorsService implements ManagerAuthorizer {
       this.audit(by, 'operator.manager_recovered', 'ok', stale.id, 'till key changed');
       return this.list();
     }
+    if (!this.firstRunAllowed())
+      throw new AppError('conflict', 'The operators of this till were lost: store IT must restore them.', {
+        fields: { operators: 'lost' },
+      });
     await this.createOperator({ ...input, role: 'manager' }, by);
+    const token = this.options.firstRunReopenToken?.() ?? null;
+    if (token !== null) this.directory.consumeReopenToken(token);
     return this.list();
   }
 
@@ -474,6 +495,23 @@ export class OperatorsService implements ManagerAuthorizer {
     return this.trainingHashes;
   }
 
+  /**
+   * One PIN check under the limiter. Checks of one key (an operator, or "any manager PIN") run one at a time,
+   * and each is counted as a failure *before* the PIN is checked (a right PIN then clears the count): however
+   * many requests arrive at once, no key ever has more PINs checked than its limit, and the till-wide count
+   * (bumped by the same synchronous step) holds across keys too. A crash mid-check leaves the attempt counted.
+   */
+  private pinAttempt<T>(key: string, actor: string, action: string, check: () => Promise<T | null>): Promise<T> {
+    return this.pinChecks.run(key, async () => {
+      this.refuseIfLockedOut(key, actor, action);
+      const counted = this.limiter.recordFailure(key);
+      const found = await check();
+      if (found === null) throw this.wrongPin(counted, actor, action);
+      this.limiter.recordSuccess(key);
+      return found;
+    });
+  }
+
   private refuseIfLockedOut(key: string, actor: string, action: string): void {
     const until = this.limiter.lockedUntil(key);
     if (!until) return;
@@ -484,8 +522,7 @@ export class OperatorsService implements ManagerAuthorizer {
     });
   }
 
-  private wrongPin(key: string, actor: string, action: string): AppError {
-    const outcome = this.limiter.recordFailure(key);
+  private wrongPin(outcome: FailureOutcome, actor: string, action: string): AppError {
     this.audit(actor, action, 'refused', null, outcome.lockedUntil ? 'wrong_pin_lockout_started' : 'wrong_pin');
     if (outcome.lockedUntil) {
       return new AppError('locked', `Too many wrong PINs: try again after ${outcome.lockedUntil.toISOString()}.`, {

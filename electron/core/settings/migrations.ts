@@ -7,24 +7,34 @@ import type { StoreSpec } from '../storage/versioned-store.ts';
 //
 //  v1 → v2: `acknowledgedRecoveries` — the set-aside files (relative paths) someone has already seen on the
 //           recovery screen, so the notice shows until acknowledged and not after.
+//  v2 → v3: `operatorLanguages` — each operator's language (operator reference → code), applied when they
+//           sign in; `language` stays the till's own (the sign-in screen, and operators who never chose).
 export interface SettingsFile extends Record<string, unknown> {
-  schemaVersion: 2;
+  schemaVersion: 3;
   language: Language | null;
   acknowledgedRecoveries: string[];
+  operatorLanguages: Record<string, Language>;
 }
 
-export const DEFAULT_SETTINGS: SettingsFile = { schemaVersion: 2, language: null, acknowledgedRecoveries: [] };
+export const DEFAULT_SETTINGS: SettingsFile = {
+  schemaVersion: 3,
+  language: null,
+  acknowledgedRecoveries: [],
+  operatorLanguages: {},
+};
 
 const SettingsShape = z.looseObject({
-  schemaVersion: z.literal(2),
+  schemaVersion: z.literal(3),
   language: LanguageSchema.nullable(),
   acknowledgedRecoveries: z.array(z.string().max(1000)).max(10_000),
+  operatorLanguages: z.record(z.string().max(64), LanguageSchema),
 });
 
 export const SETTINGS_SPEC: StoreSpec = {
-  currentVersion: 2,
+  currentVersion: 3,
   migrations: {
     1: (data) => ({ ...data, schemaVersion: 2, language: data.language ?? null, acknowledgedRecoveries: [] }),
+    2: (data) => ({ ...data, schemaVersion: 3, operatorLanguages: {} }),
   },
   validate: (data) => {
     const parsed = SettingsShape.safeParse(data);
