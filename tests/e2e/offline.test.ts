@@ -48,12 +48,13 @@ describe('when SeQura cannot be reached', () => {
     await atStep('done');
   });
 
-  /** `beforeStart` sets the faults right before the press, so typing time never eats into them. */
-  async function enterSaleAndStart(beforeStart: () => Promise<void> = async () => {}): Promise<string> {
+  /** Fills the sale, then sets the sandbox's faults just before the start: a timed fault (a partition) set
+   * before typing the sale could be over by the time the start is sent on a loaded machine. */
+  async function enterSaleAndStart(faults: Record<string, unknown>): Promise<string> {
     await openSale(f.page, f.till.url);
     await addLine(f.page, { reference: '8412345678901', name: 'Sofá 3 plazas', price: '499,00' });
     await fillShopper(f.page);
-    await beforeStart();
+    await setFaults(f.sandbox, faults);
     await f.page.getByTestId('shopper-start').click();
     const stepNow = () => f.page.locator('[data-testid="sale-step"]').getAttribute('data-step');
     await expect.poll(stepNow, { timeout: 15_000 }).not.toMatch(/^(draft|starting)$/);
@@ -68,7 +69,7 @@ describe('when SeQura cannot be reached', () => {
   it('a start whose answer was lost is never SMSed; the cashier retries once SeQura answers, as a fresh solicitation', async () => {
     // The sandbox's partition reads the request and drops the connection: the till cannot know whether
     // SeQura created the order.
-    const step = await enterSaleAndStart(() => setFaults(f.sandbox, { partition_s: 4 }));
+    const step = await enterSaleAndStart({ partition_s: 4 });
     expect(step).toBe('start_uncertain');
     await screenshot(f.page, 'offline-start-uncertain');
     expect(await ordersWithSms()).toBe(0);
@@ -82,8 +83,7 @@ describe('when SeQura cannot be reached', () => {
   it('a start SeQura could not take waits until its Retry-After, says until when, and goes by itself once', async () => {
     // 429: SeQura answered "not now", so nothing was created and the till may send it again by itself, once,
     // not before the time SeQura gave.
-    await setFaults(f.sandbox, { match: 'POST /orders$', rate_limit_rate: 1, retry_after_s: 4 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart({ match: 'POST /orders$', rate_limit_rate: 1, retry_after_s: 4 });
     expect(step).toBe('start_queued');
     await f.page.getByTestId('sale-wait-until').waitFor();
     expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d/);
@@ -102,8 +102,7 @@ describe('when SeQura cannot be reached', () => {
   });
 
   it('a product list that failed loads again on the same solicitation, with the screen saying until when', async () => {
-    await setFaults(f.sandbox, { match: 'GET /orders/', rate_limit_rate: 1, retry_after_s: 6 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart({ match: 'GET /orders/', rate_limit_rate: 1, retry_after_s: 6 });
     expect(step).toBe('choose_product');
     const loadAgain = f.page.getByTestId('product-load-again');
     await loadAgain.waitFor();
