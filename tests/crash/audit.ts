@@ -25,6 +25,18 @@ import { Notebook } from './cashier.ts';
 //  confirmed_at_sequra_unknown_to_till
 //              orders confirmed at SeQura (state confirmed or shipped, or any accepted confirmation) whose uuid
 //              is not the solicitation of a sale the till shows as confirmed.
+//  sent_before_retry_after
+//              SeQura requests that arrived before the Retry-After of the last 429 for the same order (the
+//              sandbox's request log flags them, whether or not it answers them 429 again).
+//  request_bursts
+//              groups of identical requests for one order (same method, path, order and body) with more than 3
+//              within one second.
+//  extra_sms   SMS deliveries beyond what the cashier asked for, summed over the orders (duplicate_sms counts
+//              the orders).
+// Reported, not required to be 0:
+//  confirmation_applications, max_applications_per_confirmation
+//              how many confirm PUTs SeQura applied in all, and at most for one order (a replay after a lost
+//              answer is applied again, harmlessly: SeQura's confirm is idempotent).
 // Stricter extras, also required to be 0:
 //  lost_handovers  sales the till shows as done whose order SeQura does not have as shipped.
 //  unsettled       at the end, after the tills drained: sales not at a final step, plus outbox instructions
@@ -46,6 +58,11 @@ export interface AuditCounters {
   lost_handovers: number;
   unsettled: number;
   anomalies: number;
+  sent_before_retry_after: number;
+  request_bursts: number;
+  extra_sms: number;
+  confirmation_applications: number;
+  max_applications_per_confirmation: number;
 }
 
 export interface AuditReport {
@@ -62,6 +79,9 @@ export const MUST_BE_ZERO = [
   'lost_handovers',
   'unsettled',
   'anomalies',
+  'sent_before_retry_after',
+  'request_bursts',
+  'extra_sms',
 ] as const;
 
 interface TillState {
@@ -200,11 +220,17 @@ export async function audit(input: {
   }
 
   let duplicateSms = 0;
+  let extraSms = 0;
   let unknownToTill = 0;
+  let confirmationApplications = 0;
+  let maxApplications = 0;
   for (const order of orders) {
+    confirmationApplications += order.confirmed_count;
+    maxApplications = Math.max(maxApplications, order.confirmed_count);
     const asked = pressesByUuid.get(order.uuid) ?? 0;
     if (order.sms_sent > asked) {
       duplicateSms += 1;
+      extraSms += order.sms_sent - asked;
       note('duplicate_sms', `order ${order.uuid} got ${order.sms_sent} SMS, the cashier asked for ${asked}`);
     }
     if ((isConfirmedAtSequra(order) || order.confirmed_count > 0) && !confirmedUuids.has(order.uuid)) {
@@ -219,6 +245,13 @@ export async function audit(input: {
   }
   for (const anomaly of anomalies.slice(0, 5)) note('anomalies', anomaly);
 
+  const log = await sandboxLog(input.sandboxBaseUrl);
+  const early = log.filter((entry) => entry.before_retry_after);
+  for (const entry of early.slice(0, 5))
+    note('sent_before_retry_after', `${entry.method} ${entry.path} at ${entry.at} (${entry.order_key})`);
+  const bursts = requestBursts(log);
+  for (const burst of bursts.slice(0, 5)) note('request_bursts', burst);
+
   return {
     counters: {
       sales: sales.size,
@@ -230,9 +263,41 @@ export async function audit(input: {
       lost_handovers: lostHandovers,
       unsettled,
       anomalies: anomalies.length,
+      sent_before_retry_after: early.length,
+      request_bursts: bursts.length,
+      extra_sms: extraSms,
+      confirmation_applications: confirmationApplications,
+      max_applications_per_confirmation: maxApplications,
     },
     problems,
   };
+}
+
+/** More than this many identical requests for one order within a second is a burst. */
+const BURST_LIMIT = 3;
+const BURST_WINDOW_MS = 1_000;
+
+/** Groups of identical requests for one order with more than BURST_LIMIT inside one second (one line each). */
+export function requestBursts(log: RequestLogEntry[]): string[] {
+  const groups = new Map<string, number[]>();
+  for (const entry of log) {
+    if (entry.order_key === null) continue;
+    const key = `${entry.method} ${entry.path} ${entry.order_key} ${entry.body_sha256 ?? ''}`;
+    const times = groups.get(key) ?? [];
+    times.push(Date.parse(entry.at));
+    groups.set(key, times);
+  }
+  const bursts: string[] = [];
+  for (const [key, times] of groups) {
+    times.sort((a, b) => a - b);
+    for (let i = BURST_LIMIT; i < times.length; i += 1) {
+      if (times[i]! - times[i - BURST_LIMIT]! < BURST_WINDOW_MS) {
+        bursts.push(`${key.slice(0, 160)}: ${BURST_LIMIT + 1} within ${times[i]! - times[i - BURST_LIMIT]!} ms`);
+        break;
+      }
+    }
+  }
+  return bursts;
 }
 
 export function failedCounters(counters: AuditCounters & { stuck?: number }): string[] {

@@ -162,8 +162,10 @@ export class Cashier {
           await this.start(sale, 'start_retry');
           break;
         case 'start_queued':
-          // It goes by itself when SeQura answers; a cashier who has waited a while presses start again.
+          // It goes by itself (once) when SeQura answers; a cashier who has waited a while presses start
+          // again — not before the time SeQura gave, which the screen shows (and the till would refuse).
           queuedSince ??= Date.now();
+          if (await this.waitOutRetryAfter(sale)) break;
           if (Date.now() - queuedSince > (this.options.queuedPatienceMs ?? 4_000)) {
             queuedSince = null;
             await this.start(sale, 'start_again');
@@ -226,9 +228,19 @@ export class Cashier {
     await sleep(20);
   }
 
+  /** The screen says "SeQura asked the till to wait until…": the cashier waits (a bit of it). True if so. */
+  private async waitOutRetryAfter(sale: SaleRecord): Promise<boolean> {
+    if (!sale.waitUntil || sale.waitUntil <= new Date().toISOString()) return false;
+    await sleep(Math.min(2_000, Date.parse(sale.waitUntil) - Date.now() + 10));
+    return true;
+  }
+
   private async chooseProduct(sale: SaleRecord): Promise<void> {
+    if (await this.waitOutRetryAfter(sale)) return;
     if (!sale.paymentOptions || sale.paymentOptions.length === 0) {
-      // The solicitation exists but its product list did not load: load it again.
+      // The solicitation exists but its product list did not load: "Load the products again", after the
+      // moment a person takes to read the screen.
+      await sleep(300 + this.options.random() * 700);
       await this.start(sale, 'reloadProducts');
       return;
     }
@@ -260,6 +272,7 @@ export class Cashier {
     if (!order) throw new CashierError(`SeQura does not know order ${uuid} of sale ${sale.id}`);
     if (order.sms_sent === 0) {
       // The shopper's phone shows no SMS (the request was lost, or never left): ask for it again.
+      if (await this.waitOutRetryAfter(sale)) return;
       if (sale.sms.blockedUntil && sale.sms.blockedUntil > new Date().toISOString()) {
         await sleep(Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10));
         return;

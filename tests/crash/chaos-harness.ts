@@ -57,6 +57,15 @@ const PHASES: FaultPhase[] = [
   { name: 'reset_after', faults: { reset_after_rate: 0.15, latency_ms: 15 }, durationMs: [1_000, 2_500] },
   { name: '5xx_burst', faults: { error_rate: 0.6 }, durationMs: [400, 1_500] },
   { name: '429_retry_after', faults: { rate_limit_rate: 0.3, retry_after_s: 1 }, durationMs: [800, 2_000] },
+  // SeQura asking to wait for a long time: the till must not send anything of that order before then.
+  { name: '429_retry_after_10s', faults: { rate_limit_rate: 0.15, retry_after_s: 10 }, durationMs: [800, 2_000] },
+  { name: '429_retry_after_30s', faults: { rate_limit_rate: 0.1, retry_after_s: 30 }, durationMs: [800, 1_500] },
+  // Applied, then a 5xx (SeQura's or a gateway's 502/504): a start or an SMS that went through while the
+  // answer says it failed.
+  { name: 'error_after', faults: { error_after_rate: 0.3, latency_ms: 15 }, durationMs: [1_000, 2_500] },
+  { name: 'sms_error_after', faults: { match: 'POST /orders/', error_after_rate: 0.6 }, durationMs: [800, 2_000] },
+  // Applied, then the body stalls after the headers: only the till's deadlines end the wait.
+  { name: 'stall_after', faults: { stall_after_rate: 0.05, latency_ms: 15 }, durationMs: [800, 1_500] },
   { name: 'latency', faults: { latency_ms: 250 }, durationMs: [1_000, 2_500] },
   {
     name: 'mixed',
@@ -64,8 +73,9 @@ const PHASES: FaultPhase[] = [
       reset_before_rate: 0.04,
       reset_after_rate: 0.04,
       error_rate: 0.04,
+      error_after_rate: 0.04,
       rate_limit_rate: 0.04,
-      retry_after_s: 1,
+      retry_after_s: 3,
       latency_ms: 30,
     },
     durationMs: [1_500, 3_000],
@@ -142,8 +152,9 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           notebook: new Notebook(join(dataDir, 'cashier.jsonl')),
           random: seededRandom(options.seed * 100 + index),
           leaveConfirmingChance: 0.3,
-          // An outage plus its backoff can hold one sale for a while; beyond this the cashier is stuck.
-          saleTimeoutMs: (partitionS + 60) * 1_000,
+          // An outage plus its backoff, a few 30 s Retry-Afters and a stalled answer (20 s deadline) can hold
+          // one sale for a while; beyond this the cashier is stuck.
+          saleTimeoutMs: (partitionS + 150) * 1_000,
           stopped: () => stopping,
         });
         // Bounded: each pass sells (or fails) one of the `sales` slots.
@@ -152,7 +163,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           try {
             await cashier.sellOne();
             sold += 1;
-            if (sold % 100 === 0) log(`chaos: ${sold}/${options.sales} sales, ${partitionsDone} partitions`);
+            if (sold % Math.max(1, Math.min(100, Math.floor(options.sales / 10))) === 0)
+              log(`chaos: ${sold}/${options.sales} sales, ${partitionsDone} partitions`);
           } catch (error) {
             if (stopping) return;
             stuck += 1;
@@ -245,6 +257,9 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
       ` duplicate_solicitations_after_sms=${counters.duplicate_solicitations_after_sms}` +
       ` confirmed_at_sequra_unknown_to_till=${counters.confirmed_at_sequra_unknown_to_till}` +
       ` lost_handovers=${counters.lost_handovers} unsettled=${counters.unsettled} anomalies=${counters.anomalies} stuck=${stuck}` +
+      ` sent_before_retry_after=${counters.sent_before_retry_after} request_bursts=${counters.request_bursts}` +
+      ` extra_sms=${counters.extra_sms} confirmation_applications=${counters.confirmation_applications}` +
+      ` max_applications_per_confirmation=${counters.max_applications_per_confirmation}` +
       ` partition_end_to_drained_p50_ms=${p50 ?? 'n/a'} p95_ms=${p95 ?? 'n/a'}`;
     return {
       counters,

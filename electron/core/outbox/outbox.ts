@@ -37,6 +37,11 @@ export interface OutboxOptions {
   giveUpAfterMs?: number;
   /** Most calls in flight at once across sales. */
   concurrency?: number;
+  /**
+   * Least time between two attempts of one instruction, whatever schedules it (backoff jitter near 0, a
+   * wake-up on reconnection while connectivity flaps): never a burst of identical requests. Default 500 ms.
+   */
+  minAttemptGapMs?: number;
 }
 
 type SettledListener = (instruction: Instruction, outcome: InstructionOutcome) => void;
@@ -49,6 +54,7 @@ export class Outbox {
   private readonly backoff: BackoffPolicy;
   private readonly giveUpAfterMs: number;
   private readonly concurrency: number;
+  private readonly minAttemptGapMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
@@ -66,6 +72,7 @@ export class Outbox {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 72 * 3600_000;
     this.concurrency = options.concurrency ?? 8;
+    this.minAttemptGapMs = options.minAttemptGapMs ?? 500;
     const { instructions, ...rest } = options.store.store;
     this.cache = { ...instructions };
     this.fileRest = rest;
@@ -192,10 +199,16 @@ export class Outbox {
     const now = this.clock().toISOString();
     for (const instruction of Object.values(this.all())) {
       if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
-      const due = this.retryAfterPending(instruction) ?? now;
+      const due = [this.retryAfterPending(instruction) ?? now, this.earliestByGap(instruction)].sort().at(-1)!;
       if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
     }
     this.pump();
+  }
+
+  /** The earliest time the gap since the instruction's last attempt allows. */
+  private earliestByGap(instruction: Instruction): string {
+    const last = instruction.lastAttemptAt ? Date.parse(instruction.lastAttemptAt) : 0;
+    return new Date(Math.max(this.clock().getTime(), last + this.minAttemptGapMs)).toISOString();
   }
 
   /** The instruction's Retry-After time while it has not passed yet, else null. */
@@ -350,7 +363,10 @@ export class Outbox {
       return;
     }
     const retryAfterMs = sequraError?.retryAfterMs ?? null;
-    const delay = nextDelayMs(instruction.attempts, this.backoff, this.random, retryAfterMs);
+    const delay = Math.max(
+      nextDelayMs(instruction.attempts, this.backoff, this.random, retryAfterMs),
+      this.minAttemptGapMs - (now.getTime() - Date.parse(instruction.lastAttemptAt ?? now.toISOString())),
+    );
     this.save({
       ...instruction,
       state: 'pending',
