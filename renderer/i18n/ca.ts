@@ -192,6 +192,8 @@ export const ca: Record<MessageKey, string> = {
     'SeQura no respon ara. La sol·licitud està desada i sortirà sola tan bon punt SeQura respongui; no cal tornar a prémer res.',
   'startQueued.since': 'Sense resposta de SeQura des de les {time}.',
   'startQueued.checkNow': 'Comprova-ho ara',
+  'startQueued.bodyWait':
+    'SeQura ha demanat esperar abans de tornar a enviar la sol·licitud. Està desada i sortirà sola a aquella hora; no cal prémer res.',
   'startQueued.sendNow': 'Envia ara',
   'startQueued.bodyManual':
     'SeQura no ha acceptat la sol·licitud i la caixa ja ho ha tornat a provar una vegada sola. Està desada: torna-la a enviar quan vulguis.',

@@ -206,6 +206,8 @@ export const en: Record<MessageKey, string> = {
     'SeQura is not answering right now. The application is saved and will go out by itself as soon as SeQura answers; there is nothing to press again.',
   'startQueued.since': 'No answer from SeQura since {time}.',
   'startQueued.checkNow': 'Check now',
+  'startQueued.bodyWait':
+    'SeQura asked the till to wait before sending the application again. It is saved and goes by itself at that time; there is nothing to press.',
   'startQueued.sendNow': 'Send now',
   'startQueued.bodyManual':
     'SeQura did not take the application, and the till has already tried once more by itself. It is saved: send it again when you are ready.',

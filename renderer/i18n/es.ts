@@ -205,6 +205,8 @@ export const es = {
     'SeQura no responde ahora. La solicitud está guardada y saldrá sola en cuanto SeQura responda; no hace falta volver a pulsar nada.',
   'startQueued.since': 'Sin respuesta de SeQura desde las {time}.',
   'startQueued.checkNow': 'Comprobar ahora',
+  'startQueued.bodyWait':
+    'SeQura ha pedido esperar antes de volver a enviar la solicitud. Está guardada y saldrá sola a esa hora; no hace falta pulsar nada.',
   'startQueued.sendNow': 'Enviar ahora',
   'startQueued.bodyManual':
     'SeQura no ha aceptado la solicitud y la caja ya lo ha vuelto a intentar una vez sola. Está guardada: vuelve a enviarla cuando quieras.',

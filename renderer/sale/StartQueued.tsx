@@ -29,9 +29,9 @@ export function StartQueued({ sale, controller, status }: StepProps) {
   return (
     <StepFrame sale={sale} title={t('startQueued.title')} tone="warn">
       <p className="lead" data-testid="start-queued-info">
-        {t(manual ? 'startQueued.bodyManual' : 'startQueued.body')}
+        {t(manual ? 'startQueued.bodyManual' : sale.waitUntil ? 'startQueued.bodyWait' : 'startQueued.body')}
       </p>
-      {since && <p className="field-hint">{t('startQueued.since', { time: formatTime(since) })}</p>}
+      {since && !sale.waitUntil && <p className="field-hint">{t('startQueued.since', { time: formatTime(since) })}</p>}
       <WaitUntilNotice until={waitUntil} />
       <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
       <div className="actions">

@@ -11,11 +11,13 @@ export function useWaitUntil(waitUntil: string | null): string | null {
 }
 
 export function WaitUntilNotice({ until }: { until: string | null }) {
-  const { t, formatTime } = useI18n();
+  const { t, locale } = useI18n();
   if (!until) return null;
+  // With seconds: SeQura's waits are often shorter than a minute.
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return (
     <p className="notice notice-warn" id="sale-wait-until" data-testid="sale-wait-until">
-      {t('sale.waitUntil', { time: formatTime(until) })}
+      {t('sale.waitUntil', { time: time.format(new Date(until)) })}
     </p>
   );
 }

@@ -231,7 +231,7 @@ export class Cashier {
   /** The screen says "SeQura asked the till to wait until…": the cashier waits (a bit of it). True if so. */
   private async waitOutRetryAfter(sale: SaleRecord): Promise<boolean> {
     if (!sale.waitUntil || sale.waitUntil <= new Date().toISOString()) return false;
-    await sleep(Math.min(2_000, Date.parse(sale.waitUntil) - Date.now() + 10));
+    await sleep(Math.max(0, Math.min(2_000, Date.parse(sale.waitUntil) - Date.now() + 10)));
     return true;
   }
 
