@@ -177,6 +177,11 @@ export type Policy = z.infer<typeof PolicySchema>;
 export const SetupSchema = z.object({
   /** A real (stored) manager exists; until then the sign-in screen offers to create one. */
   managerExists: z.boolean(),
+  /**
+   * Operators existed on this till and are gone (a damaged or lost database): the sign-in screen says so and
+   * never offers to create a first manager; store IT restores them (docs/it-guide.md).
+   */
+  operatorsLost: z.boolean(),
   credentialsStored: z.boolean(),
   /** Where store IT drops the one-time credentials file (null when the config location is unknown). */
   enrolmentFilePath: z.string().max(1000).nullable(),

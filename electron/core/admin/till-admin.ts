@@ -116,6 +116,7 @@ export function tillAdminStatus(
               : 'no_credentials';
     return {
       managerExists: operators.managerExists(),
+      operatorsLost: operators.operatorsLost(),
       credentialsStored: services.credentialsStored,
       enrolmentFilePath: services.enrolmentFilePath,
       enrolment: services.enrolment(),
