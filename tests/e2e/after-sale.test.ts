@@ -182,10 +182,21 @@ describe('after the sale (as a store manager)', () => {
     // The sales list for today: the handed-over sale and the one still confirming.
     await page.getByTestId('detail-back').click();
     await page.getByTestId('history-query').fill('');
+    // Dates are typed day first (dd/mm/aaaa), whatever the browser's locale (this page's is es-ES; the
+    // accessibility walk runs under Chromium's default en-US).
     const today = await page.evaluate(() => {
       const d = new Date();
-      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
     });
+    await page.getByTestId('history-from').fill('31/02/2010');
+    await page.getByTestId('history-from').blur();
+    await expect
+      .poll(() => page.getByTestId('history-from-error').innerText())
+      .toBe('El 31/02/2010 no existe: revisa el día y el mes.');
+    await page.getByTestId('history-from').fill('2/2010');
+    await expect
+      .poll(() => page.getByTestId('history-from-error').innerText())
+      .toBe('Escribe la fecha como día/mes/año, p. ej. 15/03/2026.');
     await page.getByTestId('history-from').fill(today);
     await page.getByTestId('history-to').fill(today);
     await page.getByTestId('history-search').click();
