@@ -166,6 +166,13 @@ export const ca: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Descomptes',
   'cart.totals.paidAtTill': 'Pagat a la caixa',
   'cart.totals.financed': 'A finançar',
+  'cart.tooManyLines':
+    'Una venda admet com a màxim {max} línies. Aquesta no s’ha afegit: suma quantitats en una línia o fes una altra venda.',
+  'cart.noProductAboveMax':
+    'Cap producte de SeQura admet {amount}: el màxim és {max} ({product}). Cobra’n una part a la caixa o redueix la compra.',
+  'cart.noProductBelowMin':
+    'Cap producte de SeQura admet {amount}: el mínim és {min} ({product}). Ofereix al client un altre mitjà de pagament.',
+  'cart.noProductFits': 'Cap producte de SeQura admet {amount}. Ofereix al client un altre mitjà de pagament.',
   'cart.continue': 'Continua: dades del client',
   'dateInput.placeholder': 'dd/mm/aaaa',
   'dateInput.format': 'Escriu la data com a dia/mes/any, p. ex. 15/03/2026.',
@@ -201,16 +208,23 @@ export const ca: Record<MessageKey, string> = {
   'shopper.starting': 'Enviant…',
   'starting.title': 'Enviant la sol·licitud',
   'starting.body': 'Enviant la compra i les dades del client a SeQura…',
+  'sale.waitUntil': 'SeQura ha demanat esperar fins a les {time}.',
   'startQueued.title': 'Esperant SeQura',
   'startQueued.body':
     'SeQura no respon ara. La sol·licitud està desada i sortirà sola tan bon punt SeQura respongui; no cal tornar a prémer res.',
   'startQueued.since': 'Sense resposta de SeQura des de les {time}.',
   'startQueued.checkNow': 'Comprova-ho ara',
+  'startQueued.sendNow': 'Envia ara',
+  'startQueued.bodyManual':
+    'SeQura no ha acceptat la sol·licitud i la caixa ja ho ha tornat a provar una vegada sola. Està desada: torna-la a enviar quan vulguis.',
   'startUncertain.title': 'No sabem si SeQura ha rebut la sol·licitud',
   'startUncertain.body':
     'S’ha perdut la resposta de SeQura. No s’ha enviat cap SMS al client. En tornar-ho a provar es crea una sol·licitud nova; l’anterior caduca sola.',
   'startUncertain.retry': 'Torna-ho a provar',
   'product.title': 'Tria el producte',
+  'product.loadFailed':
+    'La llista de productes no s’ha carregat. Torna-la a carregar: es manté la mateixa sol·licitud.',
+  'product.loadAgain': 'Torna a carregar els productes',
   'product.none':
     'SeQura no ofereix cap producte per a aquesta compra. Ofereix al client un altre mitjà de pagament o canvia la compra.',
   'product.payLater': 'Pagament ajornat',
@@ -236,7 +250,7 @@ export const ca: Record<MessageKey, string> = {
   'approval.product': 'Producte: {product}',
   'approval.sentCount': 'SMS enviats: {count}',
   'approval.smsUncertain':
-    'No sabem si l’últim SMS ha sortit (s’ha perdut la resposta de SeQura). Pregunta al client si li ha arribat; si no, torna’l a enviar.',
+    'Pot ser que l’SMS s’hagi enviat: la resposta de SeQura s’ha perdut o ha estat un error. La caixa no el torna a enviar sola; pregunta al client si li ha arribat abans de tornar-lo a enviar.',
   'approval.tellShopper': 'Digues al client',
   'approval.shopperStep1': 'Obre l’SMS de SeQura i prem l’enllaç.',
   'approval.shopperStep2': 'Completa les teves dades i les de la teva targeta.',
@@ -367,6 +381,9 @@ export const ca: Record<MessageKey, string> = {
   'signin.firstRunBody':
     'Encara no hi ha cap encarregat. Crea l’encarregat de la botiga: el seu PIN caldrà per a la configuració, per passar a mode real, per a les cancel·lacions i per a les devolucions.',
   'signin.firstRunButton': 'Crea l’encarregat',
+  'signin.operatorsLostTitle': 'Falten els operadors d’aquesta caixa',
+  'signin.operatorsLostBody':
+    'Aquesta caixa tenia operadors i les seves dades no s’han pogut llegir (la base de dades de la caixa s’ha malmès o s’ha perdut). Des d’aquí no es pot crear un encarregat nou: avisa el servei informàtic de la botiga, que restaurarà les dades o permetrà un encarregat nou (guia d’IT, «On és cada cosa»).',
 
   // PIN errors
   'pin.wrong': 'Operador o PIN incorrecte.',

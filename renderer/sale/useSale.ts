@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError, IpcResult } from '../../shared/ipc/result.ts';
-import { isFinal, type SaleRecord, type SaleStep } from '../../shared/sale/sale-record.ts';
+import { canLeaveForNextSale } from '../../shared/sale/sale-machine.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import type { BridgeState } from '../bridge/pos-client.ts';
 import { usePosEvent } from '../shell/usePos.ts';
 import { ACTION_TIMEOUT_MS, tillNotAnswering, withTimeout } from './till-calls.ts';
@@ -50,14 +51,6 @@ export interface SaleController {
   retryPendingNow(): Promise<void>;
 }
 
-/**
- * Steps main lets the cashier leave for the next shopper: finished ones, and the two whose remaining work is
- * an outbox instruction that goes on in the background (it stays in "Pending" until SeQura has it).
- */
-export function canLeaveForNextSale(step: SaleStep): boolean {
-  return isFinal(step) || step === 'confirming' || step === 'handing_over';
-}
-
 const LOAD_RETRY_MS = 3000;
 
 /** Newer wins: answers and events can cross on the wire, and an older copy must never move the screen back. */
@@ -92,8 +85,11 @@ export function useSale(pos: PosApi, bridge: BridgeState): SaleController {
       // `current` is main's word on which sale is on screen, so it replaces ours even when it is null.
       saleRef.current = null;
       show(result.data.sale);
+      setError(null);
       setLoaded(true);
-    } else {
+    } else if (result.error.code !== 'locked') {
+      // Refused while the till is locked or nobody is signed in: the sign-in screen covers this one, and the
+      // retry below loads the sale once someone is.
       setError(result.error);
     }
   }, [pos, show]);

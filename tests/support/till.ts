@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
@@ -194,4 +195,18 @@ export async function waitFor<T>(
     value = await read();
   }
   return value;
+}
+
+/** The audit log's entries as stored in the till database (read through a second, read-only connection). */
+export function auditEntries(dataDir: string): Array<Record<string, unknown>> {
+  return auditLines(dataDir).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export function auditLines(dataDir: string): string[] {
+  const db = new Database(join(dataDir, 'till.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT line FROM audit_log ORDER BY seq').all() as Array<{ line: string }>).map((r) => r.line);
+  } finally {
+    db.close();
+  }
 }

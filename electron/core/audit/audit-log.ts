@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { TillDatabase } from '../db/database.ts';
 import { redactText } from '../log/redact.ts';
 
 // The append-only audit log: who did what, when, on this till (sign-ins, manager authorisations, credential
-// and mode changes, every cashier action on a sale). One JSON line per entry in monthly files under
-// <dataDir>/audit/. Entries carry operator refs, channel names, sale ids and outcomes — never a shopper's
+// and mode changes, every cashier action on a sale). One row per entry in the till database's `audit_log`
+// table, holding the entry's JSON line exactly as it was hashed. An entry recorded inside a caller's
+// transaction (`db.write`) commits or rolls back with it: a sale step and its audit entry are one write.
+// Entries carry operator refs, channel names, sale ids and outcomes — never a shopper's
 // personal data, a PIN or a credential: the fields are a fixed set, and free text is scrubbed on the way in.
 //
 // Each line carries the SHA-256 of the line before it, so an edited or deleted line breaks the chain and
@@ -32,31 +34,26 @@ export interface AuditEntry extends Required<AuditEntryInput> {
 
 const GENESIS = '0'.repeat(64);
 
+interface LastRow {
+  seq: number;
+  line: string;
+}
+
 export class AuditLog {
-  private readonly dir: string;
-  private seq = 0;
-  private prev = GENESIS;
   private training = false;
+  private readonly statements;
 
   constructor(
-    dataDir: string,
+    private readonly db: TillDatabase,
     private readonly clock: () => Date,
   ) {
-    this.dir = join(dataDir, 'audit');
-    mkdirSync(this.dir, { recursive: true });
-    // Continue the chain from the last line on disk.
-    const months = this.months();
-    const last = months.length ? lastLine(join(this.dir, months[months.length - 1]!)) : null;
-    if (last) {
-      try {
-        const entry = JSON.parse(last) as AuditEntry;
-        this.seq = entry.seq;
-        this.prev = sha256(last);
-      } catch {
-        // A torn last line (power cut mid-write): start a new link from it; verification will show the break.
-        this.prev = sha256(last);
-      }
-    }
+    this.statements = {
+      last: db.sql.prepare<[], LastRow>('SELECT seq, line FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.sql.prepare(
+        'INSERT INTO audit_log (seq, at, actor, action, outcome, target, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      lines: db.sql.prepare<[], { line: string }>('SELECT line FROM audit_log ORDER BY seq'),
+    };
   }
 
   /** Entries written from now on say whether the till was in training mode. */
@@ -66,8 +63,20 @@ export class AuditLog {
 
   record(input: AuditEntryInput): AuditEntry {
     const now = this.clock();
-    const entry: AuditEntry = {
-      seq: this.seq + 1,
+    // The chain continues from the last committed entry (read in the same transaction as the insert, so an
+    // entry rolled back with its caller's transaction never leaves a gap or a stale link behind).
+    return this.db.write(() => {
+      const last = this.statements.last.get();
+      const entry = this.entry(input, now, last ? last.seq + 1 : 1, last ? sha256(last.line) : GENESIS);
+      const line = JSON.stringify(entry);
+      this.statements.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.outcome, entry.target, line);
+      return entry;
+    });
+  }
+
+  private entry(input: AuditEntryInput, now: Date, seq: number, prev: string): AuditEntry {
+    return {
+      seq,
       at: now.toISOString(),
       actor: clean(input.actor, 64),
       action: clean(input.action, 80),
@@ -75,29 +84,13 @@ export class AuditLog {
       target: input.target ? clean(input.target, 120) : null,
       detail: input.detail ? clean(input.detail, 300) : null,
       training: this.training,
-      prev: this.prev,
+      prev,
     };
-    const line = JSON.stringify(entry);
-    appendFileSync(join(this.dir, `audit-${now.toISOString().slice(0, 7)}.jsonl`), `${line}\n`, { mode: 0o600 });
-    this.seq = entry.seq;
-    this.prev = sha256(line);
-    return entry;
-  }
-
-  months(): string[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((name) => /^audit-\d{4}-\d{2}\.jsonl$/.test(name))
-      .sort();
   }
 
   /** Every line, oldest first. */
   lines(): string[] {
-    return this.months().flatMap((name) =>
-      readFileSync(join(this.dir, name), 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== ''),
-    );
+    return this.db.read(() => this.statements.lines.all()).map((row) => row.line);
   }
 
   entries(): AuditEntry[] {
@@ -142,18 +135,11 @@ export function verifyAuditChain(lines: string[]): { ok: boolean; brokenAt: numb
   return { ok: true, brokenAt: null };
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
 function clean(text: string, max: number): string {
   // Control characters would let a value forge a new line in the file.
   return redactText(text.replace(/\p{Cc}/gu, ' ')).slice(0, max);
-}
-
-function lastLine(path: string): string | null {
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
-  return lines.length ? lines[lines.length - 1]! : null;
 }
