@@ -5,6 +5,7 @@ import {
   returnableLines,
   type ReturnDraft,
 } from '../../../shared/after-sale/returns.ts';
+import { allows } from '../../../shared/sale/sale-machine.ts';
 import type {
   BlockReason,
   HistorySearchInput,
@@ -49,9 +50,9 @@ import {
   summarize,
 } from './sale-view.ts';
 
-// After the sale (issue 7): finding a sale, its page, cancelling it, returns and partial refunds, reprints.
+// After the sale: finding a sale, its page, cancelling it, returns and partial refunds, reprints.
 //
-// Cancellations and returns after confirmation are SeQura order updates (spec §2.6: both carts empty to
+// Cancellations and returns after confirmation are SeQura order updates (sequra-api.md §2.6: both carts empty to
 // cancel; a reduced shipped_cart with refunds as negative other_payment items to return). They go through the
 // durable outbox like every other SeQura write, with the same write-ahead discipline as the sale service:
 //   1. the intent is written to a small index (so a crash between the next two writes is repaired at start);
@@ -96,14 +97,6 @@ export interface AfterSaleServiceDeps {
 }
 
 const MAX_TIMELINE = 200;
-const PRE_CONFIRMATION_CANCELLABLE = [
-  'draft',
-  'start_queued',
-  'start_uncertain',
-  'choose_product',
-  'awaiting_approval',
-  'confirm_refused',
-];
 /** The client's error kind → the HTTP status SeQura answered with, for the sale's page. */
 const STATUS_OF_KIND: Record<string, number> = {
   conflict: 409,
@@ -342,7 +335,7 @@ export class AfterSaleService {
 
   /**
    * The order update for a return. The shopper's details travel with it when the record still has them; after
-   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, spec §2.6), so
+   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, sequra-api.md §2.6), so
    * the update is built with a stand-in shopper and those fields are then removed: nothing of the stand-in
    * ever leaves the till.
    */
@@ -628,7 +621,7 @@ export class AfterSaleService {
 export function allowedActions(sale: SaleRecord, fromTrainingFolder: boolean): SaleDetail['actions'] {
   const none = (reason: BlockReason) => ({ cancel: null, cancelBlocked: reason, return: false, returnBlocked: reason });
   if (fromTrainingFolder) return none('training_folder');
-  if (PRE_CONFIRMATION_CANCELLABLE.includes(sale.step))
+  if (allows(sale.step, 'cancel'))
     return { cancel: 'before_confirmation', cancelBlocked: null, return: false, returnBlocked: 'not_confirmed' };
   if (sale.step === 'confirming') return none('confirmation_pending');
   if (sale.step === 'cancelled') return none('already_cancelled');
