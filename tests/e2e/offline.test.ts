@@ -86,7 +86,9 @@ describe('when SeQura cannot be reached', () => {
     const step = await enterSaleAndStart({ match: 'POST /orders$', rate_limit_rate: 1, retry_after_s: 4 });
     expect(step).toBe('start_queued');
     await f.page.getByTestId('sale-wait-until').waitFor();
-    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d{2}:\d{2}:\d{2}\./);
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(
+      /SeQura ha pedido esperar hasta las \d{2}:\d{2}:\d{2}\./,
+    );
     await screenshot(f.page, 'offline-start-queued');
     await setFaults(f.sandbox, null);
     // No click: the first successful probe after the Retry-After sends the queued start.
@@ -107,7 +109,9 @@ describe('when SeQura cannot be reached', () => {
     const loadAgain = f.page.getByTestId('product-load-again');
     await loadAgain.waitFor();
     expect(await f.page.getByTestId('product-load-failed').isVisible()).toBe(true);
-    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d{2}:\d{2}:\d{2}\./);
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(
+      /SeQura ha pedido esperar hasta las \d{2}:\d{2}:\d{2}\./,
+    );
     expect(await loadAgain.isDisabled()).toBe(true);
     await screenshot(f.page, 'product-list-load-again');
     await setFaults(f.sandbox, null);
