@@ -277,6 +277,9 @@ export class Cashier {
         await sleep(Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10));
         return;
       }
+      // A person reads the phone and the screen before pressing again (and the screen holds the button while
+      // sending): never a burst of presses.
+      await sleep(400 + this.options.random() * 600);
       this.options.notebook.write({ action: 'resendSms', saleId: sale.id, uuid });
       this.announce('resendSms');
       const result = await this.call('sale.resendSms', { saleId: sale.id });
