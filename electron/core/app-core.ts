@@ -10,6 +10,7 @@ import { SaleHistory } from './journal/history.ts';
 import { SaleJournal } from './journal/journal.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { createOutboxStore } from './outbox/outbox-store.ts';
+import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
@@ -51,7 +52,7 @@ const TRAINING_DEFAULTS = { storeRef: 'FORMACION', tillId: '01' };
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
 // A probe that retried inside itself (the client's GET retries back off up to seconds) would notice SeQura's
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
-const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
+const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000, totalTimeoutMs: 5_000 };
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
@@ -146,7 +147,7 @@ async function createCoreGeneration(
     username: string,
     password: string,
     merchantId: string,
-    extra: { readRetries?: number; timeoutMs?: number } = {},
+    extra: { readRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } = {},
   ): SequraClient {
     return createSequraClient({
       baseUrl,
@@ -203,6 +204,14 @@ async function createCoreGeneration(
       // A start or SMS just queued for SeQura: probe at the fast interval so it goes as soon as SeQura answers.
       if (sale.step === 'start_queued' || (sale.step === 'sending_sms' && sale.sms.queued)) connectivity.nudge();
     },
+  });
+
+  // The merchant's products and their limits, for the cart step (asked once at start, then hourly on use).
+  const merchantProducts = new MerchantProducts({
+    client,
+    allowedProducts: till.allowedProducts,
+    clock,
+    log: deps.log,
   });
 
   // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
@@ -313,6 +322,7 @@ async function createCoreGeneration(
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
+    'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
@@ -375,6 +385,7 @@ async function createCoreGeneration(
       sales.resume();
       outbox.start();
       connectivity.start();
+      void merchantProducts.refresh();
       admin.start();
       deps.log.info('core.started', { mode: connection.mode, environment: connection.kind });
     },

@@ -7,6 +7,7 @@ import type { MessageKey } from './es.ts';
 
 export const ca: Record<MessageKey, string> = {
   'app.title': 'SeQura POS',
+  'app.skipToContent': 'Vés al contingut',
   'app.loading': 'Connectant amb el terminal…',
   'app.bridgeLost': 'S’ha perdut la connexió amb el terminal. Tornant-ho a provar…',
   'app.bridgeRefused':
@@ -42,7 +43,25 @@ export const ca: Record<MessageKey, string> = {
   'nav.pending': 'Pendents',
   'nav.status': 'Estat',
   'dialog.back': 'No, torna',
-  'error.sequraSays': 'SeQura diu:',
+  'sequraWords.notApprovedYet': 'El client encara no ha acabat al seu mòbil: SeQura encara no l’ha aprovat.',
+  'sequraWords.underReview': 'SeQura està revisant la sol·licitud; es podrà confirmar quan l’aprovi.',
+  'sequraWords.rejected':
+    'SeQura no ha aprovat aquesta compra: no es pot confirmar. Comença una sol·licitud nova o cobra amb un altre mitjà.',
+  'sequraWords.expired': 'La sol·licitud ha caducat abans que el client acabés: comença’n una de nova.',
+  'sequraWords.cancelled': 'La sol·licitud està cancel·lada a SeQura: ja no es pot canviar.',
+  'sequraWords.smsLimit':
+    'SeQura no envia més SMS per a aquesta compra de moment: espera una mica abans de tornar-lo a enviar.',
+  'sequraWords.notSpanishMobile': 'SeQura només envia l’SMS a mòbils espanyols: revisa el número del client.',
+  'sequraWords.noMobile': 'Falta el mòbil del client: SeQura no sap on enviar l’SMS.',
+  'sequraWords.outsideLimits': 'L’import queda fora dels límits d’aquest producte de SeQura: tria’n un altre.',
+  'sequraWords.productNotOffered': 'SeQura no ofereix aquest producte a aquesta botiga: tria’n un altre.',
+  'sequraWords.campaign': 'Aquest producte necessita una campanya de SeQura que no coincideix: avisa suport.',
+  'sequraWords.duplicateReference': 'SeQura ja té una altra venda confirmada amb aquest número de tiquet.',
+  'sequraWords.totalRaised': 'Després de confirmar, l’import només pot baixar (devolucions), mai pujar.',
+  'sequraWords.formNotSolicited': 'La sol·licitud ja no espera el client: l’SMS no es pot enviar.',
+  'sequraWords.invalidData': 'SeQura ha rebutjat alguna dada de la petició: avisa suport amb els detalls.',
+  'sequraWords.unknown': 'SeQura ha donat un motiu que el terminal no coneix: és als detalls.',
+  'sequraWords.details': 'El que ha respost SeQura (per a suport)',
   'error.tillNotAnswering':
     'El terminal no respon (s’està reconnectant). La pantalla s’actualitzarà sola; torna-ho a provar d’aquí a un moment.',
   'error.retryable': 'Pots tornar-ho a provar: no s’ha perdut res del que has escrit.',
@@ -147,7 +166,17 @@ export const ca: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Descomptes',
   'cart.totals.paidAtTill': 'Pagat a la caixa',
   'cart.totals.financed': 'A finançar',
+  'cart.tooManyLines':
+    'Una venda admet com a màxim {max} línies. Aquesta no s’ha afegit: suma quantitats en una línia o fes una altra venda.',
+  'cart.noProductAboveMax':
+    'Cap producte de SeQura admet {amount}: el màxim és {max} ({product}). Cobra’n una part a la caixa o redueix la compra.',
+  'cart.noProductBelowMin':
+    'Cap producte de SeQura admet {amount}: el mínim és {min} ({product}). Ofereix al client un altre mitjà de pagament.',
+  'cart.noProductFits': 'Cap producte de SeQura admet {amount}. Ofereix al client un altre mitjà de pagament.',
   'cart.continue': 'Continua: dades del client',
+  'dateInput.placeholder': 'dd/mm/aaaa',
+  'dateInput.format': 'Escriu la data com a dia/mes/any, p. ex. 15/03/2026.',
+  'dateInput.impossible': 'El {date} no existeix: revisa el dia i el mes.',
   'shopper.title': 'Dades del client',
   'shopper.cartRecap': '{count, plural, one {# article} other {# articles}}',
   'shopper.backToCart': 'Torna a la compra',
@@ -179,16 +208,23 @@ export const ca: Record<MessageKey, string> = {
   'shopper.starting': 'Enviant…',
   'starting.title': 'Enviant la sol·licitud',
   'starting.body': 'Enviant la compra i les dades del client a SeQura…',
+  'sale.waitUntil': 'SeQura ha demanat esperar fins a les {time}.',
   'startQueued.title': 'Esperant SeQura',
   'startQueued.body':
     'SeQura no respon ara. La sol·licitud està desada i sortirà sola tan bon punt SeQura respongui; no cal tornar a prémer res.',
   'startQueued.since': 'Sense resposta de SeQura des de les {time}.',
   'startQueued.checkNow': 'Comprova-ho ara',
+  'startQueued.sendNow': 'Envia ara',
+  'startQueued.bodyManual':
+    'SeQura no ha acceptat la sol·licitud i la caixa ja ho ha tornat a provar una vegada sola. Està desada: torna-la a enviar quan vulguis.',
   'startUncertain.title': 'No sabem si SeQura ha rebut la sol·licitud',
   'startUncertain.body':
     'S’ha perdut la resposta de SeQura. No s’ha enviat cap SMS al client. En tornar-ho a provar es crea una sol·licitud nova; l’anterior caduca sola.',
   'startUncertain.retry': 'Torna-ho a provar',
   'product.title': 'Tria el producte',
+  'product.loadFailed':
+    'La llista de productes no s’ha carregat. Torna-la a carregar: es manté la mateixa sol·licitud.',
+  'product.loadAgain': 'Torna a carregar els productes',
   'product.none':
     'SeQura no ofereix cap producte per a aquesta compra. Ofereix al client un altre mitjà de pagament o canvia la compra.',
   'product.payLater': 'Pagament ajornat',
@@ -214,7 +250,7 @@ export const ca: Record<MessageKey, string> = {
   'approval.product': 'Producte: {product}',
   'approval.sentCount': 'SMS enviats: {count}',
   'approval.smsUncertain':
-    'No sabem si l’últim SMS ha sortit (s’ha perdut la resposta de SeQura). Pregunta al client si li ha arribat; si no, torna’l a enviar.',
+    'Pot ser que l’SMS s’hagi enviat: la resposta de SeQura s’ha perdut o ha estat un error. La caixa no el torna a enviar sola; pregunta al client si li ha arribat abans de tornar-lo a enviar.',
   'approval.tellShopper': 'Digues al client',
   'approval.shopperStep1': 'Obre l’SMS de SeQura i prem l’enllaç.',
   'approval.shopperStep2': 'Completa les teves dades i les de la teva targeta.',
@@ -823,6 +859,7 @@ export const validationCa: Record<ValidationCode, string> = {
   'nin_control.required': 'Aquesta botiga necessita el número de suport del document.',
   'nin_control.format': 'El número de suport només porta lletres i xifres (de 3 a 20).',
   'dob.invalid': 'Escriu la data com a dia/mes/any, p. ex. 15/03/1990.',
+  'dob.impossible': 'Aquesta data no existeix: revisa el dia i el mes (per exemple, el febrer no té 31 dies).',
   'dob.in_future': 'La data de naixement no pot ser futura.',
   'dob.under_18': 'El client ha de ser major de 18 anys.',
   'dob.too_old': 'Revisa l’any: sembla un error en escriure’l.',

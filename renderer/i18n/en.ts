@@ -9,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...afterSaleEn,
   ...adminEn,
   'app.title': 'SeQura POS',
+  'app.skipToContent': 'Skip to content',
   'app.loading': 'Connecting to the till…',
   'app.bridgeLost': 'Lost the connection to the till. Retrying…',
   'app.bridgeRefused':
@@ -51,7 +52,24 @@ export const en: Record<MessageKey, string> = {
   'nav.pending': 'Pending',
   'nav.status': 'Status',
   'dialog.back': 'No, go back',
-  'error.sequraSays': 'SeQura says:',
+  'sequraWords.notApprovedYet': 'The shopper has not finished on their phone yet: SeQura has not approved it.',
+  'sequraWords.underReview': 'SeQura is reviewing the application; it can be confirmed once approved.',
+  'sequraWords.rejected':
+    'SeQura did not approve this purchase: it cannot be confirmed. Start a new application or take another payment method.',
+  'sequraWords.expired': 'The application expired before the shopper finished: start a new one.',
+  'sequraWords.cancelled': 'The application is cancelled at SeQura: it cannot be changed any more.',
+  'sequraWords.smsLimit': 'SeQura will not send more SMS for this purchase for now: wait a little before resending.',
+  'sequraWords.notSpanishMobile': "SeQura only sends the SMS to Spanish mobiles: check the shopper's number.",
+  'sequraWords.noMobile': "The shopper's mobile is missing: SeQura does not know where to send the SMS.",
+  'sequraWords.outsideLimits': "The amount is outside that SeQura product's limits: choose another product.",
+  'sequraWords.productNotOffered': 'SeQura does not offer that product to this store: choose another.',
+  'sequraWords.campaign': 'That product needs a SeQura campaign that does not match: tell support.',
+  'sequraWords.duplicateReference': 'SeQura already has another confirmed sale with this ticket number.',
+  'sequraWords.totalRaised': 'After confirmation the amount can only go down (returns), never up.',
+  'sequraWords.formNotSolicited': 'The application is no longer waiting for the shopper: the SMS cannot be sent.',
+  'sequraWords.invalidData': 'SeQura refused some data in the request: tell support, with the details.',
+  'sequraWords.unknown': 'SeQura gave a reason the till does not know: it is in the details.',
+  'sequraWords.details': 'What SeQura answered (for support)',
   'error.tillNotAnswering':
     'The till is not answering (it is reconnecting). The screen will catch up by itself; try again in a moment.',
   'error.retryable': 'You can try again: nothing you typed has been lost.',
@@ -161,7 +179,17 @@ export const en: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Discounts',
   'cart.totals.paidAtTill': 'Paid at the till',
   'cart.totals.financed': 'To finance',
+  'cart.tooManyLines':
+    'A sale takes at most {max} lines. This one was not added: add up quantities on one line or make another sale.',
+  'cart.noProductAboveMax':
+    'No SeQura product takes {amount}: the maximum is {max} ({product}). Take part of it at the till or reduce the purchase.',
+  'cart.noProductBelowMin':
+    'No SeQura product takes {amount}: the minimum is {min} ({product}). Offer the shopper another payment method.',
+  'cart.noProductFits': 'No SeQura product takes {amount}. Offer the shopper another payment method.',
   'cart.continue': "Continue: shopper's details",
+  'dateInput.placeholder': 'dd/mm/yyyy',
+  'dateInput.format': 'Type the date as day/month/year, e.g. 15/03/2026.',
+  'dateInput.impossible': '{date} is not a real date: check the day and the month.',
   'shopper.title': "Shopper's details",
   'shopper.cartRecap': '{count, plural, one {# item} other {# items}}',
   'shopper.backToCart': 'Back to the purchase',
@@ -193,16 +221,22 @@ export const en: Record<MessageKey, string> = {
   'shopper.starting': 'Sending…',
   'starting.title': 'Sending the application',
   'starting.body': "Sending the purchase and the shopper's details to SeQura…",
+  'sale.waitUntil': 'SeQura asked the till to wait until {time}.',
   'startQueued.title': 'Waiting for SeQura',
   'startQueued.body':
     'SeQura is not answering right now. The application is saved and will go out by itself as soon as SeQura answers; there is nothing to press again.',
   'startQueued.since': 'No answer from SeQura since {time}.',
   'startQueued.checkNow': 'Check now',
+  'startQueued.sendNow': 'Send now',
+  'startQueued.bodyManual':
+    'SeQura did not take the application, and the till has already tried once more by itself. It is saved: send it again when you are ready.',
   'startUncertain.title': 'We do not know whether SeQura received the application',
   'startUncertain.body':
     "SeQura's answer was lost. No SMS was sent to the shopper. Retrying creates a new application; the previous one expires by itself.",
   'startUncertain.retry': 'Retry',
   'product.title': 'Choose the product',
+  'product.loadFailed': 'The product list did not load. Load it again: the same application is kept.',
+  'product.loadAgain': 'Load the products again',
   'product.none':
     'SeQura offers no product for this purchase. Offer the shopper another payment method or change the purchase.',
   'product.payLater': 'Pay later',
@@ -228,7 +262,7 @@ export const en: Record<MessageKey, string> = {
   'approval.product': 'Product: {product}',
   'approval.sentCount': 'SMS sent: {count}',
   'approval.smsUncertain':
-    "We do not know whether the last SMS went out (SeQura's answer was lost). Ask the shopper whether it arrived; if not, resend it.",
+    "The SMS may have been sent: SeQura's answer was lost or was an error. The till does not send it again by itself; ask the shopper whether it arrived before resending it.",
   'approval.tellShopper': 'Tell the shopper',
   'approval.shopperStep1': "Open SeQura's SMS and tap the link.",
   'approval.shopperStep2': 'Fill in your details and your card.',

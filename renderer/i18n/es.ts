@@ -9,6 +9,7 @@ export const es = {
   ...afterSaleEs,
   ...adminEs,
   'app.title': 'SeQura POS',
+  'app.skipToContent': 'Ir al contenido',
   'app.loading': 'Conectando con el terminal…',
   'app.bridgeLost': 'Se perdió la conexión con el terminal. Reintentando…',
   'app.bridgeRefused':
@@ -52,7 +53,24 @@ export const es = {
   'nav.pending': 'Pendientes',
   'nav.status': 'Estado',
   'dialog.back': 'No, volver',
-  'error.sequraSays': 'SeQura dice:',
+  'sequraWords.notApprovedYet': 'El cliente aún no ha terminado en su móvil: SeQura todavía no lo ha aprobado.',
+  'sequraWords.underReview': 'SeQura está revisando la solicitud; se podrá confirmar cuando la apruebe.',
+  'sequraWords.rejected':
+    'SeQura no ha aprobado esta compra: no se puede confirmar. Empieza una solicitud nueva o cobra con otro medio.',
+  'sequraWords.expired': 'La solicitud caducó antes de que el cliente terminara: empieza una nueva.',
+  'sequraWords.cancelled': 'La solicitud está cancelada en SeQura: ya no se puede cambiar.',
+  'sequraWords.smsLimit': 'SeQura no envía más SMS para esta compra por ahora: espera un poco antes de reenviarlo.',
+  'sequraWords.notSpanishMobile': 'SeQura solo envía el SMS a móviles españoles: revisa el número del cliente.',
+  'sequraWords.noMobile': 'Falta el móvil del cliente: SeQura no sabe adónde enviar el SMS.',
+  'sequraWords.outsideLimits': 'El importe queda fuera de los límites de ese producto de SeQura: elige otro producto.',
+  'sequraWords.productNotOffered': 'SeQura no ofrece ese producto a esta tienda: elige otro.',
+  'sequraWords.campaign': 'Ese producto necesita una campaña de SeQura que no coincide: avisa a soporte.',
+  'sequraWords.duplicateReference': 'SeQura ya tiene otra venta confirmada con este número de ticket.',
+  'sequraWords.totalRaised': 'Después de confirmar, el importe solo puede bajar (devoluciones), nunca subir.',
+  'sequraWords.formNotSolicited': 'La solicitud ya no está esperando al cliente: el SMS no se puede enviar.',
+  'sequraWords.invalidData': 'SeQura ha rechazado algún dato de la petición: avisa a soporte con los detalles.',
+  'sequraWords.unknown': 'SeQura ha dado un motivo que el terminal no conoce: está en los detalles.',
+  'sequraWords.details': 'Lo que respondió SeQura (para soporte)',
   'error.tillNotAnswering':
     'El terminal no responde (se está reconectando). La pantalla se pondrá al día sola; vuelve a intentarlo en un momento.',
   'error.retryable': 'Puedes volver a intentarlo: no se ha perdido nada de lo escrito.',
@@ -160,7 +178,17 @@ export const es = {
   'cart.totals.discounts': 'Descuentos',
   'cart.totals.paidAtTill': 'Pagado en caja',
   'cart.totals.financed': 'A financiar',
+  'cart.tooManyLines':
+    'Una venta admite como mucho {max} líneas. Esta no se ha añadido: suma cantidades en una línea o haz otra venta.',
+  'cart.noProductAboveMax':
+    'Ningún producto de SeQura admite {amount}: el máximo es {max} ({product}). Cobra una parte en caja o reduce la compra.',
+  'cart.noProductBelowMin':
+    'Ningún producto de SeQura admite {amount}: el mínimo es {min} ({product}). Ofrece al cliente otro medio de pago.',
+  'cart.noProductFits': 'Ningún producto de SeQura admite {amount}. Ofrece al cliente otro medio de pago.',
   'cart.continue': 'Continuar: datos del cliente',
+  'dateInput.placeholder': 'dd/mm/aaaa',
+  'dateInput.format': 'Escribe la fecha como día/mes/año, p. ej. 15/03/2026.',
+  'dateInput.impossible': 'El {date} no existe: revisa el día y el mes.',
   'shopper.title': 'Datos del cliente',
   'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',
   'shopper.backToCart': 'Volver a la compra',
@@ -192,16 +220,22 @@ export const es = {
   'shopper.starting': 'Enviando…',
   'starting.title': 'Enviando la solicitud',
   'starting.body': 'Enviando la compra y los datos del cliente a SeQura…',
+  'sale.waitUntil': 'SeQura ha pedido esperar hasta las {time}.',
   'startQueued.title': 'Esperando a SeQura',
   'startQueued.body':
     'SeQura no responde ahora. La solicitud está guardada y saldrá sola en cuanto SeQura responda; no hace falta volver a pulsar nada.',
   'startQueued.since': 'Sin respuesta de SeQura desde las {time}.',
   'startQueued.checkNow': 'Comprobar ahora',
+  'startQueued.sendNow': 'Enviar ahora',
+  'startQueued.bodyManual':
+    'SeQura no ha aceptado la solicitud y la caja ya lo ha vuelto a intentar una vez sola. Está guardada: vuelve a enviarla cuando quieras.',
   'startUncertain.title': 'No sabemos si SeQura recibió la solicitud',
   'startUncertain.body':
     'Se perdió la respuesta de SeQura. No se ha enviado ningún SMS al cliente. Al reintentar se crea una solicitud nueva; la anterior caduca sola.',
   'startUncertain.retry': 'Reintentar',
   'product.title': 'Elige el producto',
+  'product.loadFailed': 'La lista de productos no ha cargado. Vuelve a cargarla: se mantiene la misma solicitud.',
+  'product.loadAgain': 'Volver a cargar los productos',
   'product.none':
     'SeQura no ofrece ningún producto para esta compra. Ofrece al cliente otro medio de pago o cambia la compra.',
   'product.payLater': 'Pago aplazado',
@@ -227,7 +261,7 @@ export const es = {
   'approval.product': 'Producto: {product}',
   'approval.sentCount': 'SMS enviados: {count}',
   'approval.smsUncertain':
-    'No sabemos si el último SMS salió (se perdió la respuesta de SeQura). Pregunta al cliente si le ha llegado; si no, reenvíalo.',
+    'Puede que el SMS se haya enviado: la respuesta de SeQura se perdió o fue un error. La caja no lo vuelve a enviar sola; pregunta al cliente si le ha llegado antes de reenviarlo.',
   'approval.tellShopper': 'Dile al cliente',
   'approval.shopperStep1': 'Abre el SMS de SeQura y pulsa el enlace.',
   'approval.shopperStep2': 'Completa tus datos y los de tu tarjeta.',

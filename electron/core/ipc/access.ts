@@ -46,6 +46,7 @@ export const CHANNEL_ACCESS: Record<Channel, ChannelRule> = {
   'sale.restart': sell(),
   'sale.close': sell(),
   'sale.releaseGoods': sell(),
+  'sale.productLimits': read('cashier'),
   'outbox.list': read('cashier'),
   'outbox.retryNow': sell(),
   'afterSale.search': sell(),
