@@ -48,10 +48,13 @@ describe('when SeQura cannot be reached', () => {
     await atStep('done');
   });
 
-  async function enterSaleAndStart(): Promise<string> {
+  /** Fills the sale, then sets the sandbox's faults just before the start: a timed fault (a partition) set
+   * before typing the sale could be over by the time the start is sent on a loaded machine. */
+  async function enterSaleAndStart(faults: Record<string, unknown>): Promise<string> {
     await openSale(f.page, f.till.url);
     await addLine(f.page, { reference: '8412345678901', name: 'Sofá 3 plazas', price: '499,00' });
     await fillShopper(f.page);
+    await setFaults(f.sandbox, faults);
     await f.page.getByTestId('shopper-start').click();
     const stepNow = () => f.page.locator('[data-testid="sale-step"]').getAttribute('data-step');
     await expect.poll(stepNow, { timeout: 15_000 }).not.toMatch(/^(draft|starting)$/);
@@ -66,8 +69,7 @@ describe('when SeQura cannot be reached', () => {
   it('a start whose answer was lost is never SMSed; the cashier retries once SeQura answers, as a fresh solicitation', async () => {
     // The sandbox's partition reads the request and drops the connection: the till cannot know whether
     // SeQura created the order.
-    await setFaults(f.sandbox, { partition_s: 4 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart({ partition_s: 4 });
     expect(step).toBe('start_uncertain');
     await screenshot(f.page, 'offline-start-uncertain');
     expect(await ordersWithSms()).toBe(0);
@@ -78,15 +80,41 @@ describe('when SeQura cannot be reached', () => {
     expect(answer.ok && (answer.data as { sale: SaleRecord }).sale.attempt).toBe(2);
   });
 
-  it('a start SeQura could not take waits and goes by itself when SeQura answers again', async () => {
-    // 5xx: SeQura answered "not now", so nothing was created and the till may send it again by itself.
-    await setFaults(f.sandbox, { match: 'POST /orders$', error_rate: 1 });
-    const step = await enterSaleAndStart();
+  it('a start SeQura could not take waits until its Retry-After, says until when, and goes by itself once', async () => {
+    // 429: SeQura answered "not now", so nothing was created and the till may send it again by itself, once,
+    // not before the time SeQura gave.
+    const step = await enterSaleAndStart({ match: 'POST /orders$', rate_limit_rate: 1, retry_after_s: 4 });
     expect(step).toBe('start_queued');
+    await f.page.getByTestId('sale-wait-until').waitFor();
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d/);
     await screenshot(f.page, 'offline-start-queued');
     await setFaults(f.sandbox, null);
-    // No click: the next successful probe sends the queued start.
+    // No click: the first successful probe after the Retry-After sends the queued start.
     await atStep('choose_product', 15_000);
     expect(await ordersWithSms()).toBe(0);
+    const posts = (await (await fetch(`${f.sandbox.baseUrl}/__sandbox/requests`)).json()) as Array<{
+      method: string;
+      path: string;
+      before_retry_after: boolean;
+    }>;
+    expect(posts.filter((r) => r.method === 'POST' && r.path === '/orders')).toHaveLength(2);
+    expect(posts.some((r) => r.before_retry_after)).toBe(false);
+  });
+
+  it('a product list that failed loads again on the same solicitation, with the screen saying until when', async () => {
+    const step = await enterSaleAndStart({ match: 'GET /orders/', rate_limit_rate: 1, retry_after_s: 6 });
+    expect(step).toBe('choose_product');
+    const loadAgain = f.page.getByTestId('product-load-again');
+    await loadAgain.waitFor();
+    expect(await f.page.getByTestId('product-load-failed').isVisible()).toBe(true);
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d/);
+    expect(await loadAgain.isDisabled()).toBe(true);
+    await screenshot(f.page, 'product-list-load-again');
+    await setFaults(f.sandbox, null);
+    await expect.poll(() => loadAgain.isDisabled(), { timeout: 10_000 }).toBe(false);
+    await loadAgain.click();
+    await f.page.getByTestId('product-options').waitFor({ timeout: 15_000 });
+    const orders = (await (await fetch(`${f.sandbox.baseUrl}/__sandbox/orders`)).json()) as unknown[];
+    expect(orders).toHaveLength(1);
   });
 });

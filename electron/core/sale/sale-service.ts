@@ -195,11 +195,19 @@ export class SaleService {
 
   // ----------------------------------------------------------------------------------- solicitation
 
-  /** POST /orders (or, once solicited without products, reload them). */
-  async start(saleId: string): Promise<SaleRecord> {
+  /**
+   * POST /orders (or, once solicited, load its product list again: same solicitation). `automatic` is the
+   * till's own single retry of a start known not to have reached SeQura (see onSequraReachable).
+   */
+  async start(saleId: string, how: 'cashier' | 'automatic' = 'cashier'): Promise<SaleRecord> {
     let sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product'], 'start');
+    this.refuseBeforeRetryAfter(sale);
     if (sale.step === 'choose_product') return this.loadPaymentOptions(sale);
     const { cart, shopper } = this.validated(sale);
+    sale =
+      how === 'automatic'
+        ? withTimeline({ ...sale, autoRetries: sale.autoRetries + 1 }, this.now(), 'start_auto_retry')
+        : { ...sale, autoRetries: 0 };
     if (sale.step === 'start_uncertain') {
       // The previous POST may have created an order at SeQura. It will never get an SMS or a
       // confirmation (it simply expires there); this attempt is a fresh solicitation with a new cart_ref.
@@ -208,7 +216,7 @@ export class SaleService {
     const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: '' });
     sale = this.save(
       withTimeline(
-        { ...sale, step: 'starting', lastError: null },
+        { ...sale, step: 'starting', lastError: null, waitUntil: null },
         this.now(),
         'start_requested',
         `attempt ${sale.attempt}`,
@@ -230,10 +238,30 @@ export class SaleService {
     return this.loadPaymentOptions(sale);
   }
 
+  /**
+   * SeQura said when to come back (429 + Retry-After): nothing of this sale goes before then, not even on the
+   * cashier's press — SeQura would only answer 429 again. The screen shows until when.
+   */
+  private refuseBeforeRetryAfter(sale: SaleRecord): void {
+    if (sale.waitUntil && sale.waitUntil > this.now()) {
+      throw new AppError('sequra_rate_limited', `SeQura asked the till to wait until ${sale.waitUntil}.`, {
+        retryable: true,
+      });
+    }
+  }
+
+  /** The time SeQura's Retry-After points at, when a 429 carried one. */
+  private retryAfterTime(error: unknown): string | null {
+    const ms = error instanceof SequraError && error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
+    return ms === undefined ? null : new Date(this.deps.clock().getTime() + ms).toISOString();
+  }
+
   private startFailed(sale: SaleRecord, error: unknown): SaleRecord {
     const summary = toErrorSummary(error, this.now());
     const kind = error instanceof SequraError ? error.kind : 'internal';
-    if (kind === 'unknown_outcome') {
+    // A 5xx answers a POST that reached SeQura: it may have created the order (a gateway's 502/504 says
+    // nothing about what happened behind it), so it is handled as an uncertain start, never re-sent by itself.
+    if (kind === 'unknown_outcome' || kind === 'server') {
       const saved = this.save(
         withTimeline(
           {
@@ -251,11 +279,16 @@ export class SaleService {
       );
       throw toAppError(error, saved);
     }
-    if (['offline', 'timeout', 'server', 'rate_limited'].includes(kind)) {
+    if (kind === 'offline' || kind === 'rate_limited') {
       // Nothing was created (the request never got there, or SeQura said "not now"): the start waits for
-      // SeQura and goes by itself when it answers again.
+      // SeQura and goes by itself once when it answers again (not before its Retry-After).
       const saved = this.save(
-        withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind),
+        withTimeline(
+          { ...sale, step: 'start_queued', lastError: summary, waitUntil: this.retryAfterTime(error) },
+          this.now(),
+          'start_queued',
+          kind,
+        ),
       );
       return saved;
     }
@@ -288,13 +321,26 @@ export class SaleService {
       const options = this.paymentOptions(forOrder, forMerchant, cartTotals(sale.cart).financedCents);
       const fresh = this.stillChoosing(sale.id, uuid);
       return fresh
-        ? this.save({ ...fresh, paymentOptions: options, lastError: null })
+        ? this.save({ ...fresh, paymentOptions: options, lastError: null, waitUntil: null })
         : (this.deps.journal.get(sale.id) ?? sale);
     } catch (error) {
-      // The solicitation exists; only the product list failed. The screen offers to load it again.
+      // The solicitation exists; only the product list failed. The screen offers to load it again (the same
+      // solicitation), not before SeQura's Retry-After when it gave one.
       const fresh = this.stillChoosing(sale.id, uuid);
       return fresh
-        ? this.save({ ...fresh, paymentOptions: null, lastError: toErrorSummary(error, this.now()) })
+        ? this.save(
+            withTimeline(
+              {
+                ...fresh,
+                paymentOptions: null,
+                lastError: toErrorSummary(error, this.now()),
+                waitUntil: this.retryAfterTime(error),
+              },
+              this.now(),
+              'products_failed',
+              error instanceof SequraError ? error.kind : 'internal',
+            ),
+          )
         : (this.deps.journal.get(sale.id) ?? sale);
     }
   }
@@ -361,25 +407,39 @@ export class SaleService {
         fields: { product: 'invalid' },
       });
     if (!option.available) throw new AppError('conflict', 'That product is not available for this amount.');
+    this.refuseOverSmsLimit(sale);
+    this.refuseBeforeRetryAfter(sale);
     const product = { code: option.product, campaign: option.campaign, title: option.title };
-    return this.deliverSms({ ...sale, product }, 'sms_requested');
+    return this.deliverSms({ ...sale, product, autoRetries: 0 }, 'sms_requested');
   }
 
   async resendSms(saleId: string): Promise<SaleRecord> {
     const sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'resend the SMS for');
+    this.refuseOverSmsLimit(sale);
+    this.refuseBeforeRetryAfter(sale);
+    return this.deliverSms({ ...sale, autoRetries: 0 }, 'sms_resend_requested');
+  }
+
+  private refuseOverSmsLimit(sale: SaleRecord): void {
     if (sale.sms.blockedUntil && sale.sms.blockedUntil > this.now()) {
       throw new AppError('sequra_rate_limited', 'SeQura has reached its SMS limit for this order.', {
         retryable: true,
       });
     }
-    return this.deliverSms(sale, 'sms_resend_requested');
   }
 
+  /**
+   * POST form_deliveries. The step to go back to after a failure: where the cashier pressed (product list or
+   * approval screen); an SMS queued by a start-up or an earlier failure remembers it by whether one was sent.
+   */
   private async deliverSms(sale: SaleRecord, event: string): Promise<SaleRecord> {
-    const returnStep = sale.step === 'choose_product' ? 'choose_product' : 'awaiting_approval';
+    const returnStep =
+      sale.step === 'choose_product' || (sale.step === 'sending_sms' && sale.sms.sentCount === 0 && !sale.sms.uncertain)
+        ? 'choose_product'
+        : 'awaiting_approval';
     let current = this.save(
       withTimeline(
-        { ...sale, step: 'sending_sms', lastError: null, sms: { ...sale.sms, queued: false } },
+        { ...sale, step: 'sending_sms', lastError: null, waitUntil: null, sms: { ...sale.sms, queued: false } },
         this.now(),
         event,
         sale.product!.code,
@@ -411,26 +471,53 @@ export class SaleService {
     } catch (error) {
       const summary = toErrorSummary(error, this.now());
       const kind = error instanceof SequraError ? error.kind : 'internal';
-      if (kind === 'unknown_outcome' || kind === 'timeout') {
-        // It may have gone out. Never resent by itself (a shopper must not get two SMS); the cashier can.
+      if (kind === 'unknown_outcome' || kind === 'timeout' || kind === 'server') {
+        // It reached SeQura and may have gone out: a 5xx of any kind (a gateway's 502/504 too) says nothing
+        // about what happened behind it. Never resent by itself (a shopper must not get two SMS); the screen
+        // says it may have been sent, and the cashier asks the shopper or resends on purpose.
         return this.save(
           withTimeline(
-            { ...current, step: 'awaiting_approval', lastError: summary, sms: { ...current.sms, uncertain: true } },
+            {
+              ...current,
+              step: 'awaiting_approval',
+              lastError: summary,
+              sms: { ...current.sms, uncertain: true, queued: false },
+            },
             this.now(),
             'sms_uncertain',
+            kind,
           ),
         );
       }
-      if (kind === 'offline' || kind === 'server') {
-        // Known not sent: it goes by itself when SeQura answers again.
+      const smsLimit = kind === 'rate_limited' && isSmsLimit(error);
+      if ((kind === 'offline' || (kind === 'rate_limited' && !smsLimit)) && current.autoRetries < MAX_AUTO_RETRIES) {
+        // Known not sent (nothing reached SeQura, or SeQura said "not now"): it goes by itself once when
+        // SeQura answers again, not before its Retry-After.
         return this.save(
           withTimeline(
-            { ...current, lastError: summary, sms: { ...current.sms, queued: true } },
+            {
+              ...current,
+              lastError: summary,
+              waitUntil: this.retryAfterTime(error),
+              sms: { ...current.sms, queued: true },
+            },
             this.now(),
             'sms_queued',
             kind,
           ),
         );
+      }
+      if (kind === 'offline' || (kind === 'rate_limited' && !smsLimit)) {
+        // Known not sent, and the automatic retry is used up: back to the cashier, who may send it again.
+        const saved = this.save(
+          withTimeline(
+            { ...current, step: returnStep, lastError: summary, waitUntil: this.retryAfterTime(error) },
+            this.now(),
+            'sms_not_sent',
+            kind,
+          ),
+        );
+        throw toAppError(error, saved);
       }
       if (kind === 'rate_limited') {
         const retryAfterMs = error instanceof SequraError ? (error.retryAfterMs ?? 60_000) : 60_000;
@@ -478,6 +565,7 @@ export class SaleService {
           ...sale,
           step: 'confirming',
           lastError: null,
+          waitUntil: null,
           needsAttention: null,
           confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null },
         },
@@ -726,6 +814,8 @@ export class SaleService {
           ticketNumber: null,
           confirmation: { requestedAt: null, confirmedAt: null, refusal: null, goodsReleasedBy: null },
           lastError: null,
+          waitUntil: null,
+          autoRetries: 0,
         },
         now,
         'restarted',
@@ -848,9 +938,22 @@ export class SaleService {
 
   /** Starts or SMS known not sent, waiting for SeQura to answer (the monitor probes fast while there are any). */
   queuedWork(): number {
-    return this.deps.journal
-      .active()
-      .filter((s) => s.step === 'start_queued' || (s.step === 'sending_sms' && s.sms.queued)).length;
+    return this.deps.journal.active().filter((s) => this.autoRetryAllowed(s) !== null).length;
+  }
+
+  /**
+   * Which automatic retry this sale may have now, if any: a start or SMS known not to have reached SeQura,
+   * not retried by itself yet (at most once), and past SeQura's Retry-After.
+   */
+  private autoRetryAllowed(sale: SaleRecord): 'start' | 'sms' | null {
+    if (sale.autoRetries >= MAX_AUTO_RETRIES) return null;
+    if (sale.step === 'start_queued') return 'start';
+    if (sale.step === 'sending_sms' && sale.sms.queued) return 'sms';
+    return null;
+  }
+
+  private retryAfterPassed(sale: SaleRecord): boolean {
+    return !sale.waitUntil || sale.waitUntil <= this.now();
   }
 
   private reachableRun: Promise<void> | null = null;
@@ -873,9 +976,11 @@ export class SaleService {
         for (const { id } of this.deps.journal.active()) {
           const sale = this.deps.journal.get(id);
           if (!sale) continue;
+          const retry = this.autoRetryAllowed(sale);
+          if (retry === null || !this.retryAfterPassed(sale)) continue;
           try {
-            if (sale.step === 'start_queued') await this.start(sale.id);
-            else if (sale.step === 'sending_sms' && sale.sms.queued) await this.deliverSms(sale, 'sms_resumed');
+            if (retry === 'start') await this.start(sale.id, 'automatic');
+            else await this.deliverSms({ ...sale, autoRetries: sale.autoRetries + 1 }, 'sms_auto_retry');
           } catch (error) {
             // Shown on the sale itself (lastError); nothing else to do here.
             this.log('resume.auto_step_failed', sale.id, error instanceof Error ? error.name : 'unknown');
@@ -906,6 +1011,17 @@ export class SaleService {
   private log(event: string, saleId: string, detail?: string): void {
     this.deps.log.info(event, { sale: saleId, detail });
   }
+}
+
+/** A start or SMS known not to have reached SeQura is retried by the till itself at most this many times. */
+const MAX_AUTO_RETRIES = 1;
+
+/**
+ * SeQura's per-order SMS limit, as opposed to any other 429 on form_deliveries (a gateway's or the API's
+ * general rate limit): its reason speaks of the SMS. Only the per-order limit blocks "Resend SMS".
+ */
+function isSmsLimit(error: unknown): boolean {
+  return error instanceof SequraError && error.messages.some((m) => /\bsms\b/i.test(m));
 }
 
 /** The record's schema allows this many (shared/sale/sale-record.ts). */
