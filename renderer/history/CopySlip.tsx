@@ -32,7 +32,9 @@ export function CopySlip({
     // The sale's own slip, exactly as the Done screen printed it (items, plan), between two COPIA marks.
     const financed = cartTotals(sale.cart).financedCents;
     const current: Array<[string, string, string]> =
-      currentFinancedCents !== financed ? [['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]] : [];
+      currentFinancedCents !== financed
+        ? [['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]]
+        : [];
     return (
       <>
         <SlipLanguagePicker value={slipLanguage} onChange={choose} />
@@ -47,13 +49,7 @@ export function CopySlip({
             {t('afterSlip.copy')}
           </p>
           {sale.training && <p className="slip-training">{t('slip.training')}</p>}
-          <SaleSlipBody
-            sale={sale}
-            slip={slip}
-            operatorName={null}
-            headingId="copy-slip-heading"
-            extraRows={current}
-          />
+          <SaleSlipBody sale={sale} slip={slip} operatorName={null} headingId="copy-slip-heading" extraRows={current} />
           <p className="slip-copy">{t('afterSlip.copy')}</p>
         </article>
       </>

@@ -361,8 +361,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
           <h2 className="no-print">{t('detail.copyTitle')}</h2>
           <CopySlip sale={sale} choice={copy} currentFinancedCents={summary.currentFinancedCents} />
           <div className="actions no-print">
-            <button type="button" className="button secondary" onClick={() => void printSlip(pos).then((failure) => failure && setError(failure))}
-              data-testid="copy-print">
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => void printSlip(pos).then((failure) => failure && setError(failure))}
+              data-testid="copy-print"
+            >
               {t('detail.print')}
             </button>
             <button type="button" className="button link" onClick={() => setCopy(null)}>

@@ -305,7 +305,8 @@ export const ca: Record<MessageKey, string> = {
   'slip.paidAtTill': 'Pagat a la caixa ({method})',
   'slip.plan': 'Pla de pagament de SeQura',
   'slip.planCost': 'Cost per al client: {cost}',
-  'done.printFailed': 'La impressora de tiquets no ha imprès el justificant. Comprova que estigui engegada i amb paper, i torna a prémer «Imprimeix».',
+  'done.printFailed':
+    'La impressora de tiquets no ha imprès el justificant. Comprova que estigui engegada i amb paper, i torna a prémer «Imprimeix».',
   'slip.language': 'Idioma del justificant',
   'final.rejectedTitle': 'No aprovat',
   'final.rejectedBody': 'SeQura no ha aprovat aquesta compra. Ofereix al client un altre mitjà de pagament.',

@@ -317,7 +317,8 @@ export const es = {
   'slip.paidAtTill': 'Pagado en caja ({method})',
   'slip.plan': 'Plan de pago de SeQura',
   'slip.planCost': 'Coste para el cliente: {cost}',
-  'done.printFailed': 'La impresora de tickets no ha impreso el justificante. Revisa que esté encendida y con papel, y vuelve a pulsar «Imprimir».',
+  'done.printFailed':
+    'La impresora de tickets no ha impreso el justificante. Revisa que esté encendida y con papel, y vuelve a pulsar «Imprimir».',
   'slip.language': 'Idioma del justificante',
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
