@@ -25,13 +25,6 @@ export const SALE_STEPS = [
 export type SaleStep = (typeof SALE_STEPS)[number];
 
 export const FINAL_STEPS: readonly SaleStep[] = ['done', 'rejected', 'cancelled'];
-/** From these steps the cart is locked: a change means "cancel and restart". */
-export const LOCKED_STEPS: readonly SaleStep[] = [
-  'choose_product',
-  'sending_sms',
-  'awaiting_approval',
-  'confirm_refused',
-];
 
 const Text = (max: number) => z.string().max(max);
 const IsoDateTime = z.string().max(40);

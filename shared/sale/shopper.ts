@@ -172,7 +172,8 @@ function dateOfBirthField(today: CalendarDate) {
     }
     const dateOfBirth = parseIsoDate(value);
     let problem: ValidationCode | null = null;
-    if (!dateOfBirth) problem = 'dob.invalid';
+    // "31/02/2010" is written right but names no day: say so, rather than "wrong format".
+    if (!dateOfBirth) problem = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'dob.impossible' : 'dob.invalid';
     else if (compareDates(dateOfBirth, today) > 0) problem = 'dob.in_future';
     else if (ageInYears(dateOfBirth, today) < MINIMUM_AGE_YEARS) problem = 'dob.under_18';
     else if (ageInYears(dateOfBirth, today) > MAXIMUM_AGE_YEARS) problem = 'dob.too_old';

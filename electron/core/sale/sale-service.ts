@@ -14,11 +14,11 @@ import {
   type ErrorSummary,
   type PaymentOption,
   type SaleRecord,
-  type SaleStep,
   type ShopperDraftInput,
 } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
+import { allows, canMove, inCashiersHands, type SaleAction } from '../../../shared/sale/sale-machine.ts';
 import { AppError } from '../errors.ts';
 import { orderContextFor } from './order-context.ts';
 import type { Logger } from '../log/logger.ts';
@@ -78,11 +78,17 @@ export class SaleService {
   }
 
   private save(sale: SaleRecord): SaleRecord {
-    if (!this.deps.journal.get(sale.id)) {
+    const stored = this.deps.journal.get(sale.id);
+    if (!stored) {
       // Every sale is created with putCurrent; one missing here was archived meanwhile, and writing it back
       // would resurrect it with a stale step. Nothing legitimate saves an archived sale.
       this.deps.log.warn('sale.stale_write_dropped', { sale: sale.id, step: sale.step });
       return sale;
+    }
+    // Every step change follows the state machine's table; one it does not list is a bug, never journalled.
+    if (!canMove(stored.step, sale.step)) {
+      this.deps.log.error('sale.step_change_refused', { sale: sale.id, from: stored.step, to: sale.step });
+      throw new Error(`sale step change ${stored.step} → ${sale.step} is not in the state machine`);
     }
     const stamped = {
       ...sale,
@@ -99,11 +105,12 @@ export class SaleService {
     return this.deps.outbox.forSale(saleId).filter((i) => i.state === 'pending' || i.state === 'in_flight').length;
   }
 
-  private load(saleId: string, allowed: readonly SaleStep[], action: string): SaleRecord {
+  /** The sale, if the state machine lets the cashier take `action` at its step (shared/sale/sale-machine.ts). */
+  private load(saleId: string, action: SaleAction): SaleRecord {
     const sale = this.deps.journal.get(saleId);
     if (!sale) throw new AppError('not_found', 'That sale is not in the journal.');
-    if (!allowed.includes(sale.step)) {
-      throw new AppError('conflict', `Cannot ${action} a sale at step "${sale.step}".`);
+    if (!allows(sale.step, action)) {
+      throw new AppError('conflict', `The sale is at step "${sale.step}", where "${action}" is not possible.`);
     }
     return sale;
   }
@@ -150,7 +157,7 @@ export class SaleService {
   /** A new sale, or the current one if it is still in the cashier's hands (never two at once). */
   create(): SaleRecord {
     const current = this.current();
-    if (current && !isFinal(current.step) && !['confirming', 'handing_over'].includes(current.step)) return current;
+    if (current && inCashiersHands(current.step)) return current;
     if (current && isFinal(current.step)) this.deps.journal.archive(current.id);
     const { till } = this.deps;
     const sale = newSaleRecord({
@@ -170,7 +177,7 @@ export class SaleService {
     sale: SaleRecord;
     problems: { cart: Record<string, string>; shopper: Record<string, string> };
   } {
-    const sale = this.load(input.saleId, ['draft', 'start_queued'], 'edit');
+    const sale = this.load(input.saleId, 'edit');
     // Editing a queued start takes it out of the queue: the cashier is changing what will be sent.
     const saved = this.save({
       ...sale,
@@ -200,7 +207,7 @@ export class SaleService {
    * till's own single retry of a start known not to have reached SeQura (see onSequraReachable).
    */
   async start(saleId: string, how: 'cashier' | 'automatic' = 'cashier'): Promise<SaleRecord> {
-    let sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product'], 'start');
+    let sale = this.load(saleId, 'start');
     this.refuseBeforeRetryAfter(sale);
     if (sale.step === 'choose_product') return this.loadPaymentOptions(sale);
     const { cart, shopper } = this.validated(sale);
@@ -398,7 +405,7 @@ export class SaleService {
   // ------------------------------------------------------------------------------------------- SMS
 
   async sendSms(input: { saleId: string; product: string; campaign: string | null }): Promise<SaleRecord> {
-    const sale = this.load(input.saleId, ['choose_product'], 'send the SMS for');
+    const sale = this.load(input.saleId, 'sendSms');
     const option = sale.paymentOptions?.find(
       (o) => o.product === input.product && (o.campaign ?? null) === (input.campaign ?? null),
     );
@@ -414,7 +421,7 @@ export class SaleService {
   }
 
   async resendSms(saleId: string): Promise<SaleRecord> {
-    const sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'resend the SMS for');
+    const sale = this.load(saleId, 'resendSms');
     this.refuseOverSmsLimit(sale);
     this.refuseBeforeRetryAfter(sale);
     return this.deliverSms({ ...sale, autoRetries: 0 }, 'sms_resend_requested');
@@ -542,7 +549,7 @@ export class SaleService {
 
   /** PUT /orders/{uuid} with state=confirmed and the ticket number, through the outbox. */
   async confirm(saleId: string): Promise<SaleRecord> {
-    let sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'confirm');
+    let sale = this.load(saleId, 'confirm');
     const { cart, shopper } = this.validated(sale);
     this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
     if (!sale.ticketNumber) {
@@ -715,7 +722,7 @@ export class SaleService {
    * takes the risk. Recorded on the sale (and its slip and timeline) with the manager's ref.
    */
   async releaseGoods(saleId: string, managerPin: string): Promise<SaleRecord> {
-    this.load(saleId, ['confirming'], 'release the goods of');
+    this.load(saleId, 'releaseGoods');
     if (this.deps.till.offlineGoodsRelease !== 'manager_pin') {
       throw new AppError('conflict', 'Store policy: the goods stay in the store until SeQura confirms.');
     }
@@ -735,11 +742,7 @@ export class SaleService {
   // ----------------------------------------------------------------------------------- other endings
 
   markRejected(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'],
-      'mark as rejected',
-    );
+    const sale = this.load(saleId, 'markRejected');
     this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
     const now = this.now();
     return this.save(
@@ -761,11 +764,7 @@ export class SaleService {
 
   /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
   cancel(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
-      'cancel',
-    );
+    const sale = this.load(saleId, 'cancel');
     this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
     const now = this.now();
     const abandoned = sale.solicitation
@@ -785,11 +784,7 @@ export class SaleService {
 
   /** "Change the purchase": the old solicitation is abandoned (never confirmed) and the cart and shopper come back editable. */
   restart(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
-      'restart',
-    );
+    const sale = this.load(saleId, 'restart');
     const now = this.now();
     this.resolveRefusedConfirmations(sale.id, 'sale restarted');
     const abandoned = sale.solicitation
@@ -825,7 +820,7 @@ export class SaleService {
 
   /** Leaves a sale (finished, or confirming in the background) so the next one can start. */
   close(saleId: string): SaleRecord | null {
-    const sale = this.load(saleId, ['done', 'rejected', 'cancelled', 'confirming', 'handing_over'], 'close');
+    const sale = this.load(saleId, 'close');
     this.deps.journal.setCurrent(null);
     this.archiveIfSettled(sale.id);
     return null;
