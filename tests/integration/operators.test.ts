@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { AuditLog, verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
+import { AuditLog, readAuditEntries } from '../../electron/core/audit/audit-log.ts';
+import { verifyAuditChain } from '../../electron/core/audit/audit-chain.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
@@ -34,13 +35,15 @@ beforeEach(() => {
 afterEach(() => removeDir(dataDir));
 
 /** A service on the data dir with a hand-driven wall clock and idle clock. */
-const PEPPER = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' }).pepper;
+const TEST_KEYS = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' });
+const PEPPER = TEST_KEYS.pepper;
+const AUDIT_CHAIN = { key: TEST_KEYS.auditKey, keyId: TEST_KEYS.keyId };
 
 function service(options: { now?: { t: number }; idle?: { t: number }; pepper?: Pepper } = {}) {
   const now = options.now ?? { t: Date.parse('2026-03-02T10:00:00Z') };
   const idle = options.idle ?? { t: 0 };
   const clock = () => new Date(now.t);
-  const audit = new AuditLog(dataDir, clock);
+  const audit = new AuditLog(dataDir, clock, AUDIT_CHAIN);
   let changes = 0;
   const ops = new OperatorsService({
     createStore: createConfStore,
@@ -222,11 +225,16 @@ describe('sign-in and lockout', () => {
     expect(actions).toEqual(['first-run operator.created ok', 'M1 session.sign_in refused', 'M1 session.signed_in ok']);
     const text = audit.lines().join('\n');
     expect(text).not.toMatch(/482915|555000|Ana|Pérez/);
-    expect(verifyAuditChain(audit.lines())).toEqual({ ok: true, brokenAt: null });
+    expect(verifyAuditChain(audit.lines(), AUDIT_CHAIN, null)).toMatchObject({ ok: false, problem: 'head_missing' });
+    expect(audit.verify()).toMatchObject({ ok: true, brokenAt: null });
     // Tampering with a line breaks the chain at the next one.
     const lines = audit.lines();
     lines[1] = lines[1]!.replace('refused', 'ok');
-    expect(verifyAuditChain(lines)).toEqual({ ok: false, brokenAt: 2 });
+    expect(verifyAuditChain(lines, AUDIT_CHAIN, null)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      problem: 'broken_link',
+    });
   });
 
   it('training operators exist only in training mode', async () => {
@@ -380,7 +388,7 @@ describe('through the core', () => {
     await core.stop();
     core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, newTillKey()) });
     expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(false);
-    const audit = new AuditLog(dataDir, () => new Date()).entries();
+    const audit = readAuditEntries(dataDir);
     expect(audit.find((e) => e.action === 'tillkey.pins_unverifiable')).toMatchObject({ outcome: 'failed' });
   });
 

@@ -67,7 +67,7 @@ export function createTillServices(
     onSetAside: (file) =>
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
-  const audit = new AuditLog(deps.dataDir, clock);
+  const audit = new AuditLog(deps.dataDir, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId });
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
     name: 'admin-state',
     cwd: deps.dataDir,
