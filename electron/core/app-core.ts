@@ -9,8 +9,10 @@ import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting
 import { SaleHistory } from './journal/history.ts';
 import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
 import { Outbox, type OutboxFile } from './outbox/outbox.ts';
+import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
+import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
@@ -213,6 +215,14 @@ async function createCoreGeneration(
     },
   });
 
+  // The merchant's products and their limits, for the cart step (asked once at start, then hourly on use).
+  const merchantProducts = new MerchantProducts({
+    client,
+    allowedProducts: till.allowedProducts,
+    clock,
+    log: deps.log,
+  });
+
   // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
     dataDir: deps.dataDir,
@@ -271,8 +281,7 @@ async function createCoreGeneration(
     };
   }
 
-  // The sign-in gate and audit in front of every channel, operators/credentials/audit/diagnostics handlers,
-  // the personal-data purge (admin/till-admin.ts).
+  // Operators/credentials/audit/diagnostics handlers and the personal-data purge (admin/till-admin.ts).
   const admin = attachTillAdmin(services, {
     deps,
     config,
@@ -321,6 +330,7 @@ async function createCoreGeneration(
     'sale.restart': async ({ saleId }) => sales.restart(saleId),
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
+    'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {
@@ -355,10 +365,22 @@ async function createCoreGeneration(
     sales.onOutboxChanged(journal.active().map((s) => s.id));
     connectivity.nudge();
   });
-  const unsubscribeSession = services.onSessionChange(() => emit('status.changed', status()));
+  const unsubscribeSession = services.onSessionChange(() => {
+    emit('status.changed', status());
+    // Sale and outbox events are withheld while the till is locked (ipc/access.ts): once it is unlocked
+    // again, the page gets them as they are now.
+    if (!services.operators.isUnlocked()) return;
+    const current = sales.current();
+    if (current) emit('sale.changed', current);
+    emit('outbox.changed', { items: outbox.items() });
+  });
 
   return {
-    dispatch: createDispatcher(admin.handlers(handlers), deps.log),
+    dispatch: createDispatcher({ ...handlers, ...admin.handlers }, deps.log, {
+      // Who may call what (ipc/access.ts), then one audit line per action: the same for both transports.
+      guards: [accessGuard(services.operators, { configInvalid: deps.machineConfig.kind === 'invalid' })],
+      middleware: [auditTrail(services.operators, services.audit)],
+    }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -371,6 +393,7 @@ async function createCoreGeneration(
       sales.resume();
       outbox.start();
       connectivity.start();
+      void merchantProducts.refresh();
       admin.start();
       deps.log.info('core.started', { mode: connection.mode, environment: connection.kind });
     },

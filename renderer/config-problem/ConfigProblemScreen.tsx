@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConfigStatus } from '../../shared/ipc/admin-schemas.ts';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
+import { ManagerPinForm } from '../admin/ManagerPinForm.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
 // A machine configuration file that does not validate never crashes the till and never turns it silently
@@ -9,7 +10,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 // phone, so keys and file path are shown exactly as they are written in the file.
 export function ConfigProblemScreen({ pos, config }: { pos: PosApi; config: ConfigStatus }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState<'recheck' | 'diagnostics' | null>(null);
+  const [busy, setBusy] = useState<'recheck' | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -20,11 +21,11 @@ export function ConfigProblemScreen({ pos, config }: { pos: PosApi; config: Conf
     // The core restarts and pushes a new status: a fixed file makes this screen go away by itself.
     setBusy(null);
   };
-  const diagnostics = async () => {
-    setBusy('diagnostics');
-    const result = await pos.diagnostics.export({});
-    setBusy(null);
+  // Support's bundle needs a manager; nobody can sign in on this screen, so a manager's PIN opens it.
+  const diagnostics = async (managerPin: string) => {
+    const result = await pos.diagnostics.export({ managerPin });
     if (result.ok) setSaved(result.data.path);
+    return result;
   };
   const keyLabel = (key: string) =>
     key === '(file)' ? t('configProblem.fileLevel') : key === '(root)' ? t('configProblem.rootLevel') : key;
@@ -72,10 +73,14 @@ export function ConfigProblemScreen({ pos, config }: { pos: PosApi; config: Conf
         >
           {busy === 'recheck' ? t('admin.working') : t('configProblem.recheck')}
         </button>
-        <button type="button" className="button secondary" onClick={() => void diagnostics()} disabled={busy !== null}>
-          {t('configProblem.diagnostics')}
-        </button>
       </div>
+      <ManagerPinForm
+        id="config-problem-diagnostics"
+        title={t('configProblem.diagnostics')}
+        submitLabel={t('configProblem.diagnostics')}
+        onSubmit={diagnostics}
+        autoFocus={false}
+      />
       {saved && (
         <p className="notice notice-ok" role="status">
           {t('admin.exports.saved', { path: saved })}

@@ -1,7 +1,7 @@
 import type { SaleCancellation, SaleReturn } from '../../shared/sale/after-sale-record.ts';
 import { cartTotals } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { SlipLanguagePicker, useSlipLanguage } from '../sale/SlipLanguage.tsx';
 
 // A slip printed again from the history: the sale's own slip, a return's or the cancellation's, always marked
 // COPY at the top and bottom so it can never pass for the original. It uses the sale slip's classes and
@@ -18,7 +18,9 @@ export function CopySlip({
   choice: SlipChoice;
   currentFinancedCents: number;
 }) {
-  const { t, formatCents, formatDateTime } = useI18n();
+  // In the shopper's language, as the original slip (the cashier can pick another for this copy).
+  const { language: slipLanguage, slip, choose } = useSlipLanguage(sale.id);
+  const { t, formatCents, formatDateTime } = slip;
   const common: Array<[string, string, string]> = [
     ['store', t('slip.store'), sale.storeRef],
     ['till', t('slip.till'), sale.tillId],
@@ -93,37 +95,41 @@ export function CopySlip({
   }
 
   return (
-    <article
-      className={`slip copy-slip${sale.training ? ' is-training' : ''}`}
-      data-testid="copy-slip"
-      data-slip={choice.kind}
-      aria-labelledby="copy-slip-heading"
-    >
-      <p className="slip-copy" data-testid="slip-copy">
-        {t('afterSlip.copy')}
-      </p>
-      {sale.training && <p className="slip-training">{t('slip.training')}</p>}
-      <h2 id="copy-slip-heading">{heading}</h2>
-      <dl>
-        {rows.map(([id, label, value]) => (
-          <div key={id} data-testid={`copy-slip-${id}`}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
+    <>
+      <SlipLanguagePicker value={slipLanguage} onChange={choose} />
+      <article
+        className={`slip copy-slip${sale.training ? ' is-training' : ''}`}
+        data-testid="copy-slip"
+        data-slip={choice.kind}
+        aria-labelledby="copy-slip-heading"
+        lang={slipLanguage}
+      >
+        <p className="slip-copy" data-testid="slip-copy">
+          {t('afterSlip.copy')}
+        </p>
+        {sale.training && <p className="slip-training">{t('slip.training')}</p>}
+        <h2 id="copy-slip-heading">{heading}</h2>
+        <dl>
+          {rows.map(([id, label, value]) => (
+            <div key={id} data-testid={`copy-slip-${id}`}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        {lists.map((list) => (
+          <div key={list.id} className="slip-list" data-testid={`copy-slip-${list.id}`}>
+            <h3>{list.label}</h3>
+            <ul>
+              {list.items.map((item, index) => (
+                <li key={index}>{item}</li>
+              ))}
+            </ul>
           </div>
         ))}
-      </dl>
-      {lists.map((list) => (
-        <div key={list.id} className="slip-list" data-testid={`copy-slip-${list.id}`}>
-          <h3>{list.label}</h3>
-          <ul>
-            {list.items.map((item, index) => (
-              <li key={index}>{item}</li>
-            ))}
-          </ul>
-        </div>
-      ))}
-      <p className="slip-note">{note}</p>
-      <p className="slip-copy">{t('afterSlip.copy')}</p>
-    </article>
+        <p className="slip-note">{note}</p>
+        <p className="slip-copy">{t('afterSlip.copy')}</p>
+      </article>
+    </>
   );
 }

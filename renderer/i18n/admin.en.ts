@@ -29,6 +29,9 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'signin.firstRunBody':
     'There is no manager yet. Create the store manager: their PIN is needed for settings, going live, cancellations and returns.',
   'signin.firstRunButton': 'Create the manager',
+  'signin.operatorsLostTitle': 'The operators of this till are missing',
+  'signin.operatorsLostBody':
+    'This till had operators and their records could not be read (the till database was damaged or lost). No new manager can be created from here: call store IT, who will restore the data or allow a new manager (IT guide, “Where things live”).',
 
   'pin.wrong': 'Wrong operator or PIN.',
   'pin.attemptsLeft': '{count, plural, one {# attempt} other {# attempts}} left before a temporary lock.',

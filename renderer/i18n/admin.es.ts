@@ -30,6 +30,9 @@ export const adminEs = {
   'signin.firstRunBody':
     'Todavía no hay encargado. Crea el encargado de la tienda: su PIN hará falta para los ajustes, pasar a modo real, cancelaciones y devoluciones.',
   'signin.firstRunButton': 'Crear el encargado',
+  'signin.operatorsLostTitle': 'Faltan los operadores de esta caja',
+  'signin.operatorsLostBody':
+    'Esta caja tenía operadores y sus datos no se han podido leer (la base de datos de la caja se dañó o se perdió). Desde aquí no se puede crear un encargado nuevo: avisa al servicio informático de la tienda, que restaurará los datos o permitirá un encargado nuevo (guía de IT, «Dónde está cada cosa»).',
 
   // PIN errors (shared by every PIN prompt)
   'pin.wrong': 'Operador o PIN incorrecto.',

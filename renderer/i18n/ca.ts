@@ -147,6 +147,13 @@ export const ca: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Descomptes',
   'cart.totals.paidAtTill': 'Pagat a la caixa',
   'cart.totals.financed': 'A finançar',
+  'cart.tooManyLines':
+    'Una venda admet com a màxim {max} línies. Aquesta no s’ha afegit: suma quantitats en una línia o fes una altra venda.',
+  'cart.noProductAboveMax':
+    'Cap producte de SeQura admet {amount}: el màxim és {max} ({product}). Cobra’n una part a la caixa o redueix la compra.',
+  'cart.noProductBelowMin':
+    'Cap producte de SeQura admet {amount}: el mínim és {min} ({product}). Ofereix al client un altre mitjà de pagament.',
+  'cart.noProductFits': 'Cap producte de SeQura admet {amount}. Ofereix al client un altre mitjà de pagament.',
   'cart.continue': 'Continua: dades del client',
   'shopper.title': 'Dades del client',
   'shopper.cartRecap': '{count, plural, one {# article} other {# articles}}',
@@ -286,6 +293,7 @@ export const ca: Record<MessageKey, string> = {
   'slip.date': 'Data',
   'slip.conditionsByEmail': 'SeQura envia les condicions per correu electrònic.',
   'slip.training': 'FORMACIÓ — NO ÉS UNA VENDA',
+  'slip.language': 'Idioma del justificant',
   'final.rejectedTitle': 'No aprovat',
   'final.rejectedBody': 'SeQura no ha aprovat aquesta compra. Ofereix al client un altre mitjà de pagament.',
   'final.cancelledTitle': 'Venda cancel·lada',
@@ -344,6 +352,9 @@ export const ca: Record<MessageKey, string> = {
   'signin.firstRunBody':
     'Encara no hi ha cap encarregat. Crea l’encarregat de la botiga: el seu PIN caldrà per a la configuració, per passar a mode real, per a les cancel·lacions i per a les devolucions.',
   'signin.firstRunButton': 'Crea l’encarregat',
+  'signin.operatorsLostTitle': 'Falten els operadors d’aquesta caixa',
+  'signin.operatorsLostBody':
+    'Aquesta caixa tenia operadors i les seves dades no s’han pogut llegir (la base de dades de la caixa s’ha malmès o s’ha perdut). Des d’aquí no es pot crear un encarregat nou: avisa el servei informàtic de la botiga, que restaurarà les dades o permetrà un encarregat nou (guia d’IT, «On és cada cosa»).',
 
   // PIN errors
   'pin.wrong': 'Operador o PIN incorrecte.',

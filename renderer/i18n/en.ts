@@ -161,6 +161,13 @@ export const en: Record<MessageKey, string> = {
   'cart.totals.discounts': 'Discounts',
   'cart.totals.paidAtTill': 'Paid at the till',
   'cart.totals.financed': 'To finance',
+  'cart.tooManyLines':
+    'A sale takes at most {max} lines. This one was not added: add up quantities on one line or make another sale.',
+  'cart.noProductAboveMax':
+    'No SeQura product takes {amount}: the maximum is {max} ({product}). Take part of it at the till or reduce the purchase.',
+  'cart.noProductBelowMin':
+    'No SeQura product takes {amount}: the minimum is {min} ({product}). Offer the shopper another payment method.',
+  'cart.noProductFits': 'No SeQura product takes {amount}. Offer the shopper another payment method.',
   'cart.continue': "Continue: shopper's details",
   'shopper.title': "Shopper's details",
   'shopper.cartRecap': '{count, plural, one {# item} other {# items}}',
@@ -301,6 +308,7 @@ export const en: Record<MessageKey, string> = {
   'slip.date': 'Date',
   'slip.conditionsByEmail': 'SeQura emails the conditions.',
   'slip.training': 'TRAINING — NOT A SALE',
+  'slip.language': 'Slip language',
   'final.rejectedTitle': 'Not approved',
   'final.rejectedBody': 'SeQura did not approve this purchase. Offer the shopper another payment method.',
   'final.cancelledTitle': 'Sale cancelled',

@@ -160,6 +160,13 @@ export const es = {
   'cart.totals.discounts': 'Descuentos',
   'cart.totals.paidAtTill': 'Pagado en caja',
   'cart.totals.financed': 'A financiar',
+  'cart.tooManyLines':
+    'Una venta admite como mucho {max} líneas. Esta no se ha añadido: suma cantidades en una línea o haz otra venta.',
+  'cart.noProductAboveMax':
+    'Ningún producto de SeQura admite {amount}: el máximo es {max} ({product}). Cobra una parte en caja o reduce la compra.',
+  'cart.noProductBelowMin':
+    'Ningún producto de SeQura admite {amount}: el mínimo es {min} ({product}). Ofrece al cliente otro medio de pago.',
+  'cart.noProductFits': 'Ningún producto de SeQura admite {amount}. Ofrece al cliente otro medio de pago.',
   'cart.continue': 'Continuar: datos del cliente',
   'shopper.title': 'Datos del cliente',
   'shopper.cartRecap': '{count, plural, one {# artículo} other {# artículos}}',
@@ -299,6 +306,7 @@ export const es = {
   'slip.date': 'Fecha',
   'slip.conditionsByEmail': 'Las condiciones las envía SeQura por email.',
   'slip.training': 'FORMACIÓN — NO ES UNA VENTA',
+  'slip.language': 'Idioma del justificante',
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',
   'final.cancelledTitle': 'Venta cancelada',

@@ -1,6 +1,8 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { parseEuroInput } from '../../shared/money/cents.ts';
+import { productFit, type ProductFit } from '../../shared/sale/product-fit.ts';
 import {
+  cartTotals,
   CartDiscountSchema,
   CartLineSchema,
   lineTotalCents,
@@ -10,6 +12,7 @@ import {
   SaleCartSchema,
   TillPaymentSchema,
   type CartLine,
+  type SaleCart,
   type TillPaymentMethod,
 } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
@@ -22,6 +25,7 @@ import { newEntryId } from './ids.ts';
 import { SaveIndicator } from './SaveIndicator.tsx';
 import { StepFrame } from './StepFrame.tsx';
 import { currentProblems, type DraftEditor } from './useDraftEditor.ts';
+import { useProductLimits } from './useProductLimits.ts';
 import type { SaleController } from './useSale.ts';
 import { useValidationText } from './useValidationText.ts';
 
@@ -80,6 +84,19 @@ export function CartEntry({
   const [lineErrors, setLineErrors] = useState<Partial<Record<LineField, string>>>({});
   const [triedToContinue, setTriedToContinue] = useState(false);
   const continueRef = useRef<HTMLButtonElement>(null);
+  const linesRef = useRef<HTMLDivElement>(null);
+  const limits = useProductLimits(controller.pos, controller.bridge);
+  const financedCents = cartTotals(cart).financedCents;
+  const fit = cart.lines.length > 0 ? productFit(limits, financedCents) : ({ kind: 'unknown' } as const);
+  const noProductFits = fit.kind === 'above_max' || fit.kind === 'below_min' || fit.kind === 'between';
+
+  // The newest line is the one the cashier checks: keep it in view as the list grows (the list scrolls
+  // inside its own box, so the totals below stay on screen too).
+  const lineCount = cart.lines.length;
+  useEffect(() => {
+    const box = linesRef.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  }, [lineCount]);
 
   const focusField = (field: LineField) => document.getElementById(lineInputId(field))?.focus();
 
@@ -111,7 +128,12 @@ export function CartEntry({
       return;
     }
     if (cart.lines.length >= MAX_CART_LINES) {
-      setLineErrors({ reference: 'too_many' });
+      // The line cannot go in. Its reference is selected, so the scanner's next code replaces it instead of
+      // piling onto it, and is refused the same way with the same message.
+      setLineErrors({ reference: 'cart.too_many_lines' });
+      const reference = document.getElementById(lineInputId('reference')) as HTMLInputElement | null;
+      reference?.focus();
+      reference?.select();
       return;
     }
     const judged = judgeLine(form);
@@ -147,6 +169,7 @@ export function CartEntry({
 
   const goToShopper = () => {
     setTriedToContinue(true);
+    if (noProductFits) return;
     if (!cartCheck.success) {
       if (cart.lines.length === 0) focusField('reference');
       return;
@@ -203,59 +226,61 @@ export function CartEntry({
       </form>
       <p className="field-hint">{t('cart.keyboardHint')}</p>
 
-      <table
-        className="cart-lines"
-        data-testid="cart-lines"
-        aria-describedby={linesError ? 'cart-lines-error' : undefined}
-      >
-        <caption className="visually-hidden">{t('cart.linesCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('cart.reference')}</th>
-            <th scope="col">{t('cart.name')}</th>
-            <th scope="col" className="num">
-              {t('cart.unitPriceShort')}
-            </th>
-            <th scope="col" className="num">
-              {t('cart.quantityShort')}
-            </th>
-            <th scope="col" className="num">
-              {t('cart.lineTotal')}
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">{t('cart.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {cart.lines.length === 0 && (
+      <div className="cart-lines-box" ref={linesRef} data-testid="cart-lines-box">
+        <table
+          className="cart-lines"
+          data-testid="cart-lines"
+          aria-describedby={linesError ? 'cart-lines-error' : undefined}
+        >
+          <caption className="visually-hidden">{t('cart.linesCaption')}</caption>
+          <thead>
             <tr>
-              <td colSpan={6} className="empty-row">
-                {t('cart.noLines')}
-              </td>
+              <th scope="col">{t('cart.reference')}</th>
+              <th scope="col">{t('cart.name')}</th>
+              <th scope="col" className="num">
+                {t('cart.unitPriceShort')}
+              </th>
+              <th scope="col" className="num">
+                {t('cart.quantityShort')}
+              </th>
+              <th scope="col" className="num">
+                {t('cart.lineTotal')}
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">{t('cart.actions')}</span>
+              </th>
             </tr>
-          )}
-          {cart.lines.map((line) => (
-            <tr key={line.id} data-testid="cart-line">
-              <td>{line.reference}</td>
-              <td>{line.name}</td>
-              <td className="num">{formatCents(line.unitPriceCents)}</td>
-              <td className="num">{line.quantity}</td>
-              <td className="num">{formatCents(lineTotalCents(line))}</td>
-              <td className="row-action">
-                <button
-                  type="button"
-                  className="button link"
-                  onClick={() => removeLine(line.id)}
-                  aria-label={t('cart.removeLineNamed', { name: line.name })}
-                >
-                  {t('cart.remove')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {cart.lines.length === 0 && (
+              <tr>
+                <td colSpan={6} className="empty-row">
+                  {t('cart.noLines')}
+                </td>
+              </tr>
+            )}
+            {cart.lines.map((line) => (
+              <tr key={line.id} data-testid="cart-line">
+                <td>{line.reference}</td>
+                <td>{line.name}</td>
+                <td className="num">{formatCents(line.unitPriceCents)}</td>
+                <td className="num">{line.quantity}</td>
+                <td className="num">{formatCents(lineTotalCents(line))}</td>
+                <td className="row-action">
+                  <button
+                    type="button"
+                    className="button link"
+                    onClick={() => removeLine(line.id)}
+                    aria-label={t('cart.removeLineNamed', { name: line.name })}
+                  >
+                    {t('cart.remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {linesError && (
         <p className="field-error" id="cart-lines-error" role="alert" data-testid="cart-lines-error">
           {validationText(linesError)}
@@ -269,6 +294,7 @@ export function CartEntry({
         </div>
         <CartTotals cart={cart} />
       </div>
+      {noProductFits && <NoProductFits fit={fit} amountCents={financedCents} urgent={triedToContinue} />}
 
       <ErrorNotice error={controller.error} />
       <div className="actions">
@@ -319,6 +345,7 @@ function LineInput({
   autoFocus?: boolean;
 }) {
   const validationText = useValidationText();
+  const { t } = useI18n();
   const id = lineInputId(field);
   return (
     <div className={`field line-field-${field}`}>
@@ -336,8 +363,8 @@ function LineInput({
         {...inputProps}
       />
       {error && (
-        <p className="field-error" id={`${id}-error`} data-testid={`${id}-error`}>
-          {validationText(error)}
+        <p className="field-error" id={`${id}-error`} data-testid={`${id}-error`} role="alert">
+          {error === 'cart.too_many_lines' ? t('cart.tooManyLines', { max: MAX_CART_LINES }) : validationText(error)}
         </p>
       )}
     </div>
@@ -345,6 +372,39 @@ function LineInput({
 }
 
 // ------------------------------------------------------------------------------ discounts and till payments
+
+/**
+ * A discount or till payment is refused when it is added if it would leave nothing (or less than nothing) for
+ * SeQura to finance, rather than accepted into a list that then shows "A financiar −1250,00 €".
+ */
+function leavesNothingToFinance(cart: SaleCart): 'cart.discount_exceeds_total' | 'cart.nothing_to_finance' | null {
+  if (cart.lines.length === 0) return null;
+  const totals = cartTotals(cart);
+  if (totals.discountsCents > totals.linesTotalCents) return 'cart.discount_exceeds_total';
+  return totals.financedCents <= 0 ? 'cart.nothing_to_finance' : null;
+}
+
+/** No product of the merchant takes this amount: said at the cart step, before any order exists. */
+function NoProductFits({ fit, amountCents, urgent }: { fit: ProductFit; amountCents: number; urgent: boolean }) {
+  const { t, formatCents } = useI18n();
+  const amount = formatCents(amountCents);
+  const text =
+    fit.kind === 'above_max'
+      ? t('cart.noProductAboveMax', { amount, max: formatCents(fit.maxCents), product: fit.product })
+      : fit.kind === 'below_min'
+        ? t('cart.noProductBelowMin', { amount, min: formatCents(fit.minCents), product: fit.product })
+        : t('cart.noProductFits', { amount });
+  return (
+    <p
+      className={`notice ${urgent ? 'notice-danger' : 'notice-warn'}`}
+      role={urgent ? 'alert' : 'status'}
+      data-testid="cart-no-product"
+      data-kind={fit.kind}
+    >
+      {text}
+    </p>
+  );
+}
 
 function DiscountsSection({ editor, error }: { editor: DraftEditor; error: string | undefined }) {
   const { t, formatCents } = useI18n();
@@ -370,6 +430,12 @@ function DiscountsSection({ editor, error }: { editor: DraftEditor; error: strin
       return;
     }
     const discount = parsed.data;
+    const refusal = leavesNothingToFinance({ ...editor.cart, discounts: [...discounts, discount] });
+    if (refusal) {
+      setFormError(refusal);
+      document.getElementById('discount-amount')?.focus();
+      return;
+    }
     editor.updateCart((cart) => ({ ...cart, discounts: [...cart.discounts, discount] }));
     setName('');
     setAmount('');
@@ -451,6 +517,12 @@ function TillPaymentsSection({ editor, error }: { editor: DraftEditor; error: st
       return;
     }
     const payment = parsed.data;
+    const refusal = leavesNothingToFinance({ ...editor.cart, tillPayments: [...tillPayments, payment] });
+    if (refusal) {
+      setFormError(refusal);
+      document.getElementById('payment-amount')?.focus();
+      return;
+    }
     editor.updateCart((cart) => ({ ...cart, tillPayments: [...cart.tillPayments, payment] }));
     setAmount('');
     setFormError(null);

@@ -135,7 +135,9 @@ export function SaleScreen({
       focusStepTarget(container);
     }
   }, [focusKey, shown, loaded, idle]);
-  useCarriedOverKeyGuard(shown, stepChangedAt, containerRef);
+  // The cart has nothing that reaches SeQura, and a scanner's Enter right after "New sale" must add its line.
+  const onCart = sale?.step === 'draft' && sale.draftStage === 'cart';
+  useCarriedOverKeyGuard(shown && !onCart, stepChangedAt, containerRef);
 
   let body;
   if (!loaded) {

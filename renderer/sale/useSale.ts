@@ -92,8 +92,11 @@ export function useSale(pos: PosApi, bridge: BridgeState): SaleController {
       // `current` is main's word on which sale is on screen, so it replaces ours even when it is null.
       saleRef.current = null;
       show(result.data.sale);
+      setError(null);
       setLoaded(true);
-    } else {
+    } else if (result.error.code !== 'locked') {
+      // Refused while the till is locked or nobody is signed in: the sign-in screen covers this one, and the
+      // retry below loads the sale once someone is.
       setError(result.error);
     }
   }, [pos, show]);

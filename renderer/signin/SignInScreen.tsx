@@ -151,7 +151,14 @@ export function SignInScreen({ pos, status }: { pos: PosApi; status: TillStatus 
         </aside>
       )}
 
-      {status.setup && !status.setup.managerExists && !unlockOnly && (
+      {status.setup?.operatorsLost && !unlockOnly && (
+        <aside className="notice notice-warn" role="alert" data-testid="signin-operators-lost">
+          <h2>{t('signin.operatorsLostTitle')}</h2>
+          <p>{t('signin.operatorsLostBody')}</p>
+        </aside>
+      )}
+
+      {status.setup && !status.setup.managerExists && !status.setup.operatorsLost && !unlockOnly && (
         <aside className="signin-first-run" aria-labelledby="signin-first-run-heading">
           <h2 id="signin-first-run-heading">{t('signin.firstRunTitle')}</h2>
           <p>{t('signin.firstRunBody')}</p>

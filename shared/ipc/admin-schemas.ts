@@ -129,6 +129,7 @@ export const TestConnectionRequest = z.object({ credentials: CredentialsInputSch
 export const SaveCredentialsRequest = z.object({ credentials: CredentialsInputSchema, managerPin: PinSchema }).strict();
 export const SaveCredentialsResponse = z.object({ test: ConnectionTestResultSchema, restarting: z.boolean() });
 export const ManagerPinRequest = z.object({ managerPin: PinSchema }).strict();
+const DiagnosticsExportRequest = z.object({ managerPin: PinSchema.optional() }).strict();
 export const RestartResponse = z.object({ restarting: z.boolean() });
 
 /** The last attempt to enrol credentials from the one-time file (docs/it-guide.md, "Credentials"). */
@@ -203,6 +204,11 @@ export type Policy = z.infer<typeof PolicySchema>;
 export const SetupSchema = z.object({
   /** A real (stored) manager exists; until then the sign-in screen offers to create one. */
   managerExists: z.boolean(),
+  /**
+   * Operators existed on this till and are gone (a damaged or lost database): the sign-in screen says so and
+   * never offers to create a first manager; store IT restores them (docs/it-guide.md).
+   */
+  operatorsLost: z.boolean(),
   credentialsStored: z.boolean(),
   /** Where store IT drops the one-time credentials file (null when the config location is unknown). */
   enrolmentFilePath: z.string().max(1000).nullable(),
@@ -235,7 +241,8 @@ export const adminContract = {
   'admin.enrolFromFile': { request: Empty, response: EnrolFromFileResponse },
   'admin.reloadConfig': { request: Empty, response: RestartResponse },
   'audit.export': { request: Empty, response: ExportResponse },
-  'diagnostics.export': { request: Empty, response: ExportResponse },
+  // A manager's session, or (on the configuration-problem screen, where nobody can sign in to sell) a manager PIN.
+  'diagnostics.export': { request: DiagnosticsExportRequest, response: ExportResponse },
 } satisfies Partial<Record<Channel, { request: z.ZodType; response: z.ZodType }>>;
 
 export type AdminChannel = keyof typeof adminContract;

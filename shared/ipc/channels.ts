@@ -17,6 +17,7 @@ export const CHANNELS = [
   'sale.restart',
   'sale.close',
   'sale.releaseGoods',
+  'sale.productLimits',
   'outbox.list',
   'outbox.retryNow',
   'afterSale.search',

@@ -29,6 +29,27 @@ export const ReleaseGoodsRequest = z
   .object({ saleId: SaleIdSchema, managerPin: z.string().regex(/^\d{4,8}$/) })
   .strict();
 
+/**
+ * The merchant's financing products with their amount limits (cents), as SeQura lists them for the merchant
+ * (not for an order): what the cart step checks the amount against. Null when SeQura was never reachable.
+ */
+export const ProductLimitsSchema = z.object({
+  fetchedAt: z.string().max(40),
+  products: z
+    .array(
+      z.object({
+        product: z.string().min(1).max(20),
+        campaign: z.string().max(60).nullable(),
+        title: z.string().max(200),
+        minAmountCents: z.number().int().nonnegative().nullable(),
+        maxAmountCents: z.number().int().nonnegative().nullable(),
+      }),
+    )
+    .max(30),
+});
+export type ProductLimits = z.infer<typeof ProductLimitsSchema>;
+export const ProductLimitsResponse = z.object({ limits: ProductLimitsSchema.nullable() });
+
 export const CurrentSaleResponse = z.object({ sale: SaleRecordSchema.nullable() });
 
 export const OutboxItemSchema = z.object({

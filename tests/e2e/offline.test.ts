@@ -48,10 +48,13 @@ describe('when SeQura cannot be reached', () => {
     await atStep('done');
   });
 
-  async function enterSaleAndStart(): Promise<string> {
+  /** Fills the sale, then sets the sandbox's faults just before the start: a timed fault (a partition) set
+   * before typing the sale could be over by the time the start is sent on a loaded machine. */
+  async function enterSaleAndStart(faults: Record<string, unknown>): Promise<string> {
     await openSale(f.page, f.till.url);
     await addLine(f.page, { reference: '8412345678901', name: 'Sofá 3 plazas', price: '499,00' });
     await fillShopper(f.page);
+    await setFaults(f.sandbox, faults);
     await f.page.getByTestId('shopper-start').click();
     const stepNow = () => f.page.locator('[data-testid="sale-step"]').getAttribute('data-step');
     await expect.poll(stepNow, { timeout: 15_000 }).not.toMatch(/^(draft|starting)$/);
@@ -66,8 +69,7 @@ describe('when SeQura cannot be reached', () => {
   it('a start whose answer was lost is never SMSed; the cashier retries once SeQura answers, as a fresh solicitation', async () => {
     // The sandbox's partition reads the request and drops the connection: the till cannot know whether
     // SeQura created the order.
-    await setFaults(f.sandbox, { partition_s: 4 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart({ partition_s: 4 });
     expect(step).toBe('start_uncertain');
     await screenshot(f.page, 'offline-start-uncertain');
     expect(await ordersWithSms()).toBe(0);
@@ -80,8 +82,7 @@ describe('when SeQura cannot be reached', () => {
 
   it('a start SeQura could not take waits and goes by itself when SeQura answers again', async () => {
     // 5xx: SeQura answered "not now", so nothing was created and the till may send it again by itself.
-    await setFaults(f.sandbox, { match: 'POST /orders$', error_rate: 1 });
-    const step = await enterSaleAndStart();
+    const step = await enterSaleAndStart({ match: 'POST /orders$', error_rate: 1 });
     expect(step).toBe('start_queued');
     await screenshot(f.page, 'offline-start-queued');
     await setFaults(f.sandbox, null);

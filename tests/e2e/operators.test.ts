@@ -244,6 +244,14 @@ describe('a broken configuration file', () => {
     expect(await page.getByTestId('signin-screen').count()).toBe(0);
     await screenshot(page, 'config-problem-es');
 
+    // Support's bundle needs a manager: with nobody signed in, a manager's PIN (a cashier's is refused).
+    await page.getByTestId('config-problem-diagnostics-pin').fill('1111');
+    await page.getByTestId('config-problem-diagnostics-submit').click();
+    await expect.poll(() => page.getByTestId('config-problem-diagnostics-error').count()).toBe(1);
+    await page.getByTestId('config-problem-diagnostics-pin').fill('9999');
+    await page.getByTestId('config-problem-diagnostics-submit').click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'diagnostics-' }).count()).toBe(1);
+
     writeFileSync(
       join(dataDir, 'machine-config.json'),
       JSON.stringify({

@@ -68,6 +68,17 @@ describe('training mode', () => {
     expect(await page.getByTestId('slip-training').innerText()).toBe('FORMACIÓN — NO ES UNA VENTA');
     await screenshot(page, 'training-slip');
     expect((await sandboxOrder(sandbox, uuid)).state).toBe('shipped');
+
+    // The shopper speaks Catalan: the cashier picks it for the slip; the till itself stays in Spanish.
+    await page.getByLabel('Idioma del justificante').selectOption('ca');
+    const slip = page.getByTestId('slip');
+    await expect.poll(() => slip.getByRole('heading').innerText()).toBe('Justificant de compra amb SeQura');
+    expect(await slip.getAttribute('lang')).toBe('ca');
+    expect(await slip.getByTestId('slip-training').innerText()).toBe('FORMACIÓ — NO ÉS UNA VENDA');
+    expect(await slip.getByTestId('slip-amount').innerText()).toContain('Import finançat');
+    expect(await slip.innerText()).toContain('SeQura envia les condicions per correu electrònic.');
+    expect(await page.getByRole('heading', { name: 'Venta terminada' }).count()).toBe(1);
+    await slip.screenshot({ path: 'docs/screenshots/slip-ca.png' });
   });
 
   it('keeps training sales apart from real ones on disk', async () => {

@@ -1,23 +1,24 @@
-// Operators and PINs on real files: salted slow hashes, the lockout that survives a restart, the idle lock
+// Operators and PINs in the real till database: salted slow hashes, the lockout that survives a restart, the idle lock
 // that keeps the sale, manager authorisation (ManagerAuthorizer) and the session gate in front of the sale
 // channels, through the real core.
 import { scryptSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { AuditLog, readAuditEntries } from '../../electron/core/audit/audit-log.ts';
+import { AuditLog } from '../../electron/core/audit/audit-log.ts';
 import { verifyAuditChain } from '../../electron/core/audit/audit-chain.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
 import { hashPin, pinWeakness, verifyPin } from '../../electron/core/operators/pin-hash.ts';
-import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
 import { deriveTillKeys, newTillKey, type Pepper } from '../../electron/core/security/till-key.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
+  auditEntries,
   call,
   callError,
   makeDataDir,
@@ -29,10 +30,24 @@ import {
 } from '../support/till.ts';
 
 let dataDir: string;
+const databases: TillDatabase[] = [];
 beforeEach(() => {
   dataDir = makeDataDir('sequra-pos-operators-');
 });
-afterEach(() => removeDir(dataDir));
+afterEach(() => {
+  for (const db of databases.splice(0)) db.close();
+  removeDir(dataDir);
+});
+
+/** The stored PIN hash of one operator, as the database holds it. */
+function storedPin(
+  id: string,
+): Record<string, unknown> & { salt: string; hash: string; n: number; r: number; p: number } {
+  const row = databases.at(-1)!.sql.prepare('SELECT pin_hash FROM operators WHERE id = ?').get(id) as {
+    pin_hash: string;
+  };
+  return JSON.parse(row.pin_hash);
+}
 
 /** A service on the data dir with a hand-driven wall clock and idle clock. */
 const TEST_KEYS = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' });
@@ -43,11 +58,13 @@ function service(options: { now?: { t: number }; idle?: { t: number }; pepper?: 
   const now = options.now ?? { t: Date.parse('2026-03-02T10:00:00Z') };
   const idle = options.idle ?? { t: 0 };
   const clock = () => new Date(now.t);
-  const audit = new AuditLog(dataDir, clock, AUDIT_CHAIN);
+  // A restart is a new connection to the same file, as the app makes at every start.
+  const db = openTillDatabase(join(dataDir, 'till.db'));
+  databases.push(db);
+  const audit = new AuditLog(db, clock, AUDIT_CHAIN, dataDir);
   let changes = 0;
   const ops = new OperatorsService({
-    createStore: createConfStore,
-    dataDir,
+    db,
     clock,
     idleClock: () => idle.t,
     audit,
@@ -78,12 +95,15 @@ describe('PIN hashing', () => {
     expect(await verifyPin('482916', a, PEPPER)).toBe(false);
   });
 
-  it('the operators file holds hashes, never the PIN', async () => {
+  it('the database holds hashes, never the PIN', async () => {
     const { ops } = service();
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
-    const file = readFileSync(join(dataDir, 'operators.json'), 'utf8');
-    expect(file).not.toContain('482915');
-    expect(JSON.parse(file).operators.M1.pin).toMatchObject({
+    for (const file of ['till.db', 'till.db-wal'])
+      expect(readFileSync(join(dataDir, file)).includes('482915')).toBe(false);
+    const row = databases[0]!.sql.prepare("SELECT pin_hash FROM operators WHERE id = 'M1'").get() as {
+      pin_hash: string;
+    };
+    expect(JSON.parse(row.pin_hash)).toMatchObject({
       algorithm: 'scrypt',
       salt: expect.any(String),
       hash: expect.any(String),
@@ -104,7 +124,7 @@ describe('PIN pepper (the till key the data folder does not hold)', () => {
     const { ops } = service();
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '4829' });
     // What an attacker with a copy of the folder does: recompute the stored hash for each candidate PIN.
-    const stored = JSON.parse(readFileSync(join(dataDir, 'operators.json'), 'utf8')).operators.M1.pin;
+    const stored = storedPin('M1');
     const offline = scryptSync('4829', Buffer.from(stored.salt, 'base64'), 32, {
       N: stored.n,
       r: stored.r,
@@ -145,11 +165,9 @@ describe('PIN pepper (the till key the data folder does not hold)', () => {
   it('a hash from before peppering still signs in once and is rewritten with the pepper', async () => {
     const { ops } = service();
     await ops.bootstrapManager({ id: 'M1', displayName: 'Ana', pin: '482915' });
-    const path = join(dataDir, 'operators.json');
-    const file = JSON.parse(readFileSync(path, 'utf8'));
     const salt = Buffer.from('0123456789abcdef');
     const legacy = scryptSync('482915', salt, 32, { N: 16_384, r: 8, p: 1, maxmem: 256 * 16_384 * 8 });
-    file.operators.M1.pin = {
+    const legacyPin = {
       algorithm: 'scrypt',
       n: 16_384,
       r: 8,
@@ -157,11 +175,11 @@ describe('PIN pepper (the till key the data folder does not hold)', () => {
       salt: salt.toString('base64'),
       hash: legacy.toString('base64'),
     };
-    writeFileSync(path, JSON.stringify(file));
+    databases[0]!.sql.prepare("UPDATE operators SET pin_hash = ? WHERE id = 'M1'").run(JSON.stringify(legacyPin));
     const restarted = service();
     restarted.ops.setMode('live');
     expect((await restarted.ops.signIn('M1', '482915')).operatorRef).toBe('M1');
-    const rewritten = JSON.parse(readFileSync(path, 'utf8')).operators.M1.pin;
+    const rewritten = storedPin('M1');
     expect(rewritten.pepper).toBe(PEPPER.id);
     expect(rewritten.hash).not.toBe(legacy.toString('base64'));
     restarted.ops.signOut();
@@ -337,8 +355,8 @@ describe('through the core', () => {
       setup: { managerExists: false, credentialsStored: false, liveBlockedReason: 'no_config' },
     });
     expect(await callError(core, 'sale.create')).toMatchObject({ code: 'locked', fields: { session: 'signed_out' } });
-    // Reads the sale screens make on load still answer.
-    await expect(call(core, 'sale.current')).resolves.toEqual({ sale: null });
+    // Not even the sale on screen is read before someone signs in (it would carry the shopper's data).
+    expect(await callError(core, 'sale.current')).toMatchObject({ code: 'locked', fields: { session: 'signed_out' } });
 
     await call(core, 'session.signIn', TRAINING_CASHIER);
     const sale = await call<SaleRecord>(core, 'sale.create');
@@ -387,8 +405,11 @@ describe('through the core', () => {
     expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(true);
     await core.stop();
     core = await startCore({ dataDir, signIn: false, secrets: createMemorySecretStore(null, newTillKey()) });
-    expect((await call<TillStatus>(core, 'app.getStatus')).setup?.managerExists).toBe(false);
-    const audit = readAuditEntries(dataDir);
+    expect((await call<TillStatus>(core, 'app.getStatus')).setup).toMatchObject({
+      managerExists: false,
+      operatorsLost: false,
+    });
+    const audit = auditEntries(dataDir);
     expect(audit.find((e) => e.action === 'tillkey.pins_unverifiable')).toMatchObject({ outcome: 'failed' });
   });
 
@@ -422,10 +443,7 @@ describe('through the core', () => {
     core = await startCore({ dataDir });
     const sale = await call<SaleRecord>(core, 'sale.create');
     await callError(core, 'sale.start', { saleId: sale.id });
-    const entries = readFileSync(join(dataDir, 'audit', `audit-${new Date().toISOString().slice(0, 7)}.jsonl`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const entries = auditEntries(dataDir);
     expect(entries.map((e) => [e.actor, e.action, e.outcome, e.target])).toEqual(
       expect.arrayContaining([
         ['0001', 'session.signed_in', 'ok', '0001'],

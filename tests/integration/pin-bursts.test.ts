@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { readAuditEntries } from '../../electron/core/audit/audit-log.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import {
+  auditEntries,
   CART,
   SHOPPER,
   call,
@@ -44,8 +44,12 @@ function wrongPins(count: number, right: string): string[] {
 
 /** How many PINs were actually checked: every check that failed leaves 'wrong_pin' in the audit log. */
 function checkedWrongPins(action: string): number {
-  return readAuditEntries(dataDir).filter(
-    (e) => e.action === action && e.outcome === 'refused' && e.detail?.startsWith('wrong_pin'),
+  return auditEntries(dataDir).filter(
+    (e) =>
+      e.action === action &&
+      e.outcome === 'refused' &&
+      typeof e.detail === 'string' &&
+      e.detail.startsWith('wrong_pin'),
   ).length;
 }
 

@@ -9,6 +9,7 @@ import { maskedMobile, purgeSale } from '../../electron/core/privacy/purge.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
+  auditLines,
   CART,
   SHOPPER,
   call,
@@ -155,9 +156,7 @@ describe('personal-data purge', () => {
     ]) {
       expect(everything).not.toContain(value);
     }
-    const audit = readdirSync(join(dataDir, 'audit'))
-      .map((f) => readFileSync(join(dataDir, 'audit', f), 'utf8'))
-      .join('');
+    const audit = auditLines(dataDir).join('');
     expect(audit).toContain('"action":"privacy.purged"');
 
     // A second run finds nothing more to do (purging is idempotent).

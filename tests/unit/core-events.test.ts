@@ -61,11 +61,21 @@ describe('core events', () => {
   it('reach the transports only through their payload schema: undeclared fields dropped, wrong shapes not sent', async () => {
     const { publish, received, warnings } = await coreWithGeneration();
 
-    publish('outbox.changed', { items: [], internalSecret: 'never to the page' });
+    const connectivity = {
+      state: 'online',
+      since: null,
+      lastCheckedAt: null,
+      lastError: null,
+      pendingCount: 0,
+      oldestPendingAt: null,
+    };
+    publish('connectivity.changed', { ...connectivity, internalSecret: 'never to the page' });
     publish('status.changed', { mode: 'not a status' });
     publish('no.such.event', {});
+    // Nobody is signed in: the outbox (and sale) events wait for an unlocked till.
+    publish('outbox.changed', { items: [] });
 
-    expect(received).toEqual([{ event: 'outbox.changed', payload: { items: [] } }]);
+    expect(received).toEqual([{ event: 'connectivity.changed', payload: connectivity }]);
     expect(warnings.map((w) => [w.event, w.data?.reason])).toEqual([
       ['ipc.event_dropped', 'invalid_payload'],
       ['ipc.event_dropped', 'unknown_event'],

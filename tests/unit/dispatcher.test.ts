@@ -44,6 +44,7 @@ const status: TillStatus = {
   session: null,
   setup: {
     managerExists: false,
+    operatorsLost: false,
     credentialsStored: false,
     enrolmentFilePath: null,
     enrolment: null,

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdminChannel, AuditChain, ConfigStatus, Policy, Setup } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditChainReport } from '../audit/audit-chain.ts';
-import type { Channel } from '../../../shared/ipc/channels.ts';
 import type { TillStatus } from '../../../shared/ipc/status-schemas.ts';
 import type { CoreDeps, CoreEventListener } from '../core-types.ts';
 import { sequraBaseUrl, type MachineConfig } from '../config/machine-config.ts';
@@ -17,8 +16,8 @@ import { testSequraConnection } from './connection-test.ts';
 import { enrolFromFile } from './enrolment.ts';
 import { exportsDir, type TillServices } from './till-core.ts';
 
-// Inside one core generation: the sign-in gate in front of every channel, the handlers of the
-// session/operators/admin/audit/diagnostics channels, and the personal-data purge timer. The status fields
+// Inside one core generation: the handlers of the session/operators/admin/audit/diagnostics channels and the
+// personal-data purge timer (who may call which channel is the dispatcher's access guard: ipc/access.ts). The status fields
 // the renderer needs come from `tillAdminStatus`, built before the generation's status so that nothing here
 // refers to a later part of the composition (app-core.ts).
 export interface GenerationContext {
@@ -43,53 +42,11 @@ export interface GenerationContext {
   requestRestart: (reason: string) => void;
 }
 
-/** Channels that work with nobody signed in (or the till locked). Everything else needs an unlocked session. */
-const OPEN_CHANNELS = new Set<string>([
-  'app.getStatus',
-  'app.setLanguage',
-  'connectivity.checkNow',
-  // Reads the sale screens make on load; the lock screen covers what they show.
-  'sale.current',
-  'outbox.list',
-  'session.signIn',
-  'session.unlock',
-  'session.signOut',
-  'session.lock',
-  'session.activity',
-  // First run: the first manager is created from the sign-in screen.
-  'operators.bootstrapManager',
-  // Store IT's tools must work on a till nobody can sign in to (the handler checks elevation when needed).
-  'admin.reloadConfig',
-  'diagnostics.export',
-]);
-
-/** Reads and pings: not a sign that someone is at the till, and not worth an audit line. */
-const PASSIVE_CHANNELS = new Set<string>([
-  'app.getStatus',
-  'sale.current',
-  'outbox.list',
-  'connectivity.checkNow',
-  'session.activity',
-]);
-/** Audited in detail by their own handlers (or too frequent to audit: the draft is saved as the cashier types). */
-const SELF_AUDITED_PREFIXES = ['session.', 'operators.', 'admin.', 'audit.', 'diagnostics.'];
-const NOT_AUDITED = new Set<string>(['sale.saveDraft', 'app.setLanguage']);
-/** Channels that still work while the machine configuration is invalid (everything that sells is refused). */
-const CONFIG_INDEPENDENT_PREFIXES = [
-  'session.',
-  'operators.',
-  'admin.',
-  'audit.',
-  'diagnostics.',
-  'app.',
-  'connectivity.',
-];
-
 const PURGE_INTERVAL_MS = 6 * 3600_000;
 
 export interface TillAdmin {
-  /** Adds this capability's handlers and puts the sign-in gate and the audit in front of every channel. */
-  handlers(base: Omit<Handlers, AdminChannel>): Handlers;
+  /** The session, operators, credentials, configuration, audit and diagnostics channels. */
+  handlers: Pick<Handlers, AdminChannel>;
   /** The purge timer runs while the generation does. */
   start(): void;
   stop(): void;
@@ -160,6 +117,7 @@ export function tillAdminStatus(
               : 'no_credentials';
     return {
       managerExists: operators.managerExists(),
+      operatorsLost: operators.operatorsLost(),
       credentialsStored: services.credentialsStored,
       enrolmentFilePath: services.enrolmentFilePath,
       enrolment: services.enrolment(),
@@ -422,69 +380,8 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       if (purgeTimer) clearInterval(purgeTimer);
       purgeTimer = null;
     },
-    handlers(base) {
-      const all = { ...base, ...own } as Handlers;
-      const gated = {} as Record<Channel, (request: never) => Promise<unknown>>;
-      for (const channel of Object.keys(all) as Channel[]) {
-        const handler = all[channel] as (request: unknown) => Promise<unknown>;
-        gated[channel] = (request: never) => gate(channel, handler, request);
-      }
-      return gated as unknown as Handlers;
-    },
+    handlers: own,
   };
-
-  async function gate(
-    channel: Channel,
-    handler: (request: unknown) => Promise<unknown>,
-    request: unknown,
-  ): Promise<unknown> {
-    if (!OPEN_CHANNELS.has(channel) && !operators.isUnlocked()) {
-      const signedIn = operators.sessionView() !== null;
-      throw new AppError('locked', signedIn ? 'The till is locked: enter your PIN.' : 'Sign in first.', {
-        fields: { session: signedIn ? 'locked' : 'signed_out' },
-      });
-    }
-    if (
-      configInvalid &&
-      !CONFIG_INDEPENDENT_PREFIXES.some((p) => channel.startsWith(p)) &&
-      !PASSIVE_CHANNELS.has(channel)
-    ) {
-      throw new AppError('locked', 'Selling is disabled until store IT fixes the machine configuration file.', {
-        fields: { config: 'invalid' },
-      });
-    }
-    if (!PASSIVE_CHANNELS.has(channel)) operators.activity();
-    const audited =
-      !PASSIVE_CHANNELS.has(channel) &&
-      !NOT_AUDITED.has(channel) &&
-      !SELF_AUDITED_PREFIXES.some((p) => channel.startsWith(p));
-    if (!audited) return handler(request);
-    const actor = operators.sessionView()?.operatorRef ?? 'nobody';
-    const target = targetOf(request);
-    try {
-      const result = await handler(request);
-      audit.record({ actor, action: channel, outcome: 'ok', target });
-      return result;
-    } catch (error) {
-      audit.record({
-        actor,
-        action: channel,
-        outcome: error instanceof AppError ? 'refused' : 'failed',
-        target,
-        detail: error instanceof AppError ? error.code : 'internal',
-      });
-      throw error;
-    }
-  }
-}
-
-/** The sale (or instruction) an action was about: ids only, never the request's content. */
-function targetOf(request: unknown): string | null {
-  if (!request || typeof request !== 'object') return null;
-  const r = request as Record<string, unknown>;
-  for (const key of ['saleId', 'instructionId', 'ticketNumber', 'day'])
-    if (typeof r[key] === 'string') return `${key}:${String(r[key]).slice(0, 80)}`;
-  return null;
 }
 
 async function proxyFor(deps: CoreDeps, url: string): Promise<{ url: string; rule: string | null }> {

@@ -1,6 +1,9 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import { openTillDatabase, type TillDatabase } from '../db/database.ts';
+import { importLegacyData, TILL_LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
   loadMachineConfig,
   sequraBaseUrl,
@@ -9,6 +12,7 @@ import {
 } from '../config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from '../core-types.ts';
 import { CallRecorder, ConnectivityHistory } from '../diagnostics/call-recorder.ts';
+import { EVENT_ACCESS } from '../ipc/access.ts';
 import { toRendererEvent } from '../ipc/events.ts';
 import { OperatorsService } from '../operators/operators-service.ts';
 import { createOutboundAllowlist } from '../security/outbound-allowlist.ts';
@@ -23,6 +27,8 @@ import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 // configuration stop the running generation and build a new one from the same injected capabilities — the
 // same thing an app restart does, without one, so "test connection → go live" is one screen for store IT.
 export interface TillServices {
+  /** The till database: one connection, owned here, for the till's whole run (db/database.ts). */
+  readonly db: TillDatabase;
   /** Operators, the session and manager authorisation (also the ManagerAuthorizer for other capabilities). */
   readonly operators: OperatorsService;
   readonly audit: AuditLog;
@@ -67,16 +73,20 @@ export function createTillServices(
     onSetAside: (file) =>
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
-  const audit = new AuditLog(deps.dataDir, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId });
+  const db = openTillDatabase(tillDatabasePath(deps.dataDir), { quickCheck: true });
+  // A data folder written by an earlier version: its operators, PIN counters and audit log come in first.
+  importLegacyData(db, deps.dataDir, TILL_LEGACY_KINDS, deps.log);
+  const audit = new AuditLog(db, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId }, deps.dataDir);
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
     name: 'admin-state',
     cwd: deps.dataDir,
     defaults: { schemaVersion: 1, enrolment: null },
   });
   const sessionListeners = new Set<() => void>();
+  const machineConfigPath = deps.machineConfig.path ?? null;
   const operators = new OperatorsService({
-    createStore,
-    dataDir: deps.dataDir,
+    db,
+    firstRunReopenToken: () => readReopenToken(machineConfigPath),
     clock,
     audit,
     pepper: tillKeys.pepper,
@@ -86,10 +96,10 @@ export function createTillServices(
   });
   reportTillKey(tillKeys, operators, audit, deps.log);
   const calls = new CallRecorder(clock);
-  const machineConfigPath = deps.machineConfig.path ?? null;
   let credentialsStored = false;
 
   return {
+    db,
     operators,
     audit,
     calls,
@@ -119,8 +129,8 @@ export function createTillServices(
 
 /**
  * The stable core the hosts hold: one generation at a time behind it. Requests that arrive during a switch
- * wait for the new generation; events are checked against their payload schema here, once, for every
- * transport (Electron IPC and the preview WebSocket forward them as they come).
+ * wait for the new generation; events are checked against their payload schema and the access table here,
+ * once, for every transport (Electron IPC and the preview WebSocket forward them as they come).
  */
 export async function createSwitchableCore(
   deps: CoreDeps,
@@ -142,6 +152,9 @@ export async function createSwitchableCore(
       deps.log.warn('ipc.event_dropped', { event: String(event).slice(0, 60), reason: checked.reason });
       return;
     }
+    // A locked till shows nothing: sale and outbox events wait for an unlocked session (the generation sends
+    // the sale as it is then: app-core.ts), like the channels that would return them (ipc/access.ts).
+    if (EVENT_ACCESS[checked.event] !== 'none' && !services.operators.isUnlocked()) return;
     for (const listener of listeners) listener(checked.event, checked.payload as never);
   }
 
@@ -243,6 +256,7 @@ export async function createSwitchableCore(
       services.operators.stop();
       unsubscribe();
       await current.stop();
+      services.db.close();
     },
     // The rest belongs to the running generation, asked at call time so it follows a restart.
     nudgeConnectivity: () => current.nudgeConnectivity(),
@@ -252,6 +266,27 @@ export async function createSwitchableCore(
       return current.trainingSandbox;
     },
   };
+}
+
+/** The till database: <dataDir>/till.db (with its -wal and -shm files beside it while the app runs). */
+export function tillDatabasePath(dataDir: string): string {
+  return join(dataDir, 'till.db');
+}
+
+/**
+ * Store IT's one-time permission to create a first manager again on a till whose operators were lost: a file
+ * `allow-first-manager.txt` next to the machine configuration (a folder only IT can write), holding any
+ * text IT chooses. Each distinct text opens first-run once (docs/it-guide.md).
+ */
+export const FIRST_MANAGER_FILE = 'allow-first-manager.txt';
+function readReopenToken(machineConfigPath: string | null): string | null {
+  if (!machineConfigPath) return null;
+  try {
+    const text = readFileSync(join(dirname(machineConfigPath), FIRST_MANAGER_FILE), 'utf8').trim();
+    return text ? text.slice(0, 200) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A new or replaced till key is worth a line in the audit log; PINs it cannot check are worth a warning. */

@@ -167,3 +167,22 @@ export function verifyAuditChain(lines: string[], chain: ChainKey, head: AuditHe
     headSeq: head?.seq ?? null,
   };
 }
+
+/**
+ * The chain as version 0.1.0 wrote it (plain SHA-256 links, no key), checked on its own: the import from the old
+ * files uses it to prove the database holds the same chain the files did.
+ */
+export function verifyLegacyChain(lines: string[]): { ok: boolean; brokenAt: number | null } {
+  let prev = GENESIS;
+  for (let index = 0; index < lines.length; index += 1) {
+    let entry: { prev?: unknown };
+    try {
+      entry = JSON.parse(lines[index]!) as { prev?: unknown };
+    } catch {
+      return { ok: false, brokenAt: index };
+    }
+    if (entry.prev !== prev) return { ok: false, brokenAt: index };
+    prev = legacyLink(lines[index]!);
+  }
+  return { ok: true, brokenAt: null };
+}

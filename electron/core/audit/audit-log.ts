@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TillDatabase } from '../db/database.ts';
 import { redactText } from '../log/redact.ts';
 import {
   CHAIN_ALARM_ACTION,
@@ -14,16 +15,18 @@ import {
 } from './audit-chain.ts';
 
 // The append-only audit log: who did what, when, on this till (sign-ins, manager authorisations, credential
-// and mode changes, every cashier action on a sale). One JSON line per entry in monthly files under
-// <dataDir>/audit/. Entries carry operator refs, channel names, sale ids and outcomes — never a shopper's
+// and mode changes, every cashier action on a sale). One row per entry in the till database's `audit_log`
+// table, holding the entry's JSON line exactly as it was linked. An entry recorded inside a caller's
+// transaction (`db.write`) commits or rolls back with it: a sale step and its audit entry are one write.
+// Entries carry operator refs, channel names, sale ids and outcomes — never a shopper's
 // personal data, a PIN or a credential: the fields are a fixed set, and free text is scrubbed on the way in.
 //
 // Each line carries an HMAC of the line before it, keyed from the till key the OS keychain holds, and the head
-// (last sequence number and link) is also kept apart from the log in audit-head.json, so an edited, inserted or
-// deleted line, a removed tail or month, or a rewritten chain is detected (audit-chain.ts) and reported in the
-// export's header and on the admin screen. Tamper-evident, not tamper-proof: whoever can also use this user's
-// keychain could rewrite it, and a consistent older copy of both the log and its head is not told apart from
-// the real one; exports kept off the till settle that.
+// (last sequence number and link, with a MAC) is also kept apart from the database in audit-head.json, so an
+// edited, inserted or deleted entry, a removed tail or month, or a rewritten chain is detected (audit-chain.ts)
+// and reported in the export's header and on the settings screen. Tamper-evident, not tamper-proof: whoever can
+// also use this user's keychain could rewrite it, and a consistent older copy of both the database and the head
+// is not told apart from the real one; exports kept off the till settle that.
 export interface AuditEntryInput {
   /** Operator ref, 'system' (the app itself) or 'it' (store IT's files). */
   actor: string;
@@ -45,55 +48,97 @@ export interface AuditEntry extends Required<AuditEntryInput> {
   prev: string;
 }
 
+/** The head, next to the database (never inside it): <dataDir>/audit-head.json. */
 export const AUDIT_HEAD_FILE = 'audit-head.json';
 
+interface LastRow {
+  seq: number;
+  line: string;
+}
+
 export class AuditLog {
-  private readonly dir: string;
-  private readonly headPath: string;
-  private seq = 0;
-  private prev = GENESIS;
   private training = false;
+  private readonly statements;
+  private readonly headPath: string;
+  /** Numbering never goes below this: after a cut tail it goes on after the head, leaving the gap in sight. */
+  private seqFloor = 0;
+  private headSyncQueued = false;
   private lastReport: AuditChainReport;
 
   constructor(
-    dataDir: string,
+    private readonly db: TillDatabase,
     private readonly clock: () => Date,
     private readonly chain: ChainKey,
+    dataDir: string,
   ) {
-    this.dir = join(dataDir, 'audit');
     this.headPath = join(dataDir, AUDIT_HEAD_FILE);
-    mkdirSync(this.dir, { recursive: true });
-    // Continue the chain from the last line on disk, after checking it against its head.
-    const lines = this.lines();
+    this.statements = {
+      last: db.sql.prepare<[], LastRow>('SELECT seq, line FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.sql.prepare(
+        'INSERT INTO audit_log (seq, at, actor, action, outcome, target, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      lines: db.sql.prepare<[], { line: string }>('SELECT line FROM audit_log ORDER BY seq'),
+    };
+    // Check the log against its head before anything is added to either.
     const head = this.readHead();
-    this.lastReport = verifyAuditChain(lines, chain, head);
-    const last = lines.at(-1) ?? null;
-    let lastSeq = 0;
-    if (last !== null) {
-      lastSeq = lines.length;
-      try {
-        lastSeq = (JSON.parse(last) as AuditEntry).seq;
-      } catch {
-        // A torn last line (power cut mid-write): the next link covers it as it is; verification shows it.
-      }
-      this.prev = chainLink(chain.key, last);
-    }
-    // Numbering goes on after the head even when the log ends before it: the gap stays in the chain.
-    this.seq = Math.max(lastSeq, head && headIsAuthentic(chain, head) ? head.seq : 0);
-    const alarmed = this.raiseStartupAlarm(head);
+    this.lastReport = verifyAuditChain(this.lines(), chain, head);
+    if (head && headIsAuthentic(chain, head)) this.seqFloor = head.seq;
+    const last = this.statements.last.get() ?? null;
+    const alarmed = this.raiseStartupAlarm(head, last?.seq ?? 0);
     // Entries from before the keyed chain, or under a till key this till no longer has: the next entry links
     // them under the current key, and says why.
-    if (last !== null && !alarmed && this.lastEntryKey(last) !== chain.keyId)
+    const lastKey = last ? keyOf(last.line) : this.chain.keyId;
+    if (!alarmed && lastKey !== chain.keyId)
       this.record({
         actor: 'system',
         action: 'audit.chain_keyed',
         outcome: 'ok',
         target: chain.keyId,
-        detail: this.lastEntryKey(last) === null ? 'earlier entries linked by SHA-256' : 'till key changed',
+        detail: lastKey === null ? 'earlier entries linked by SHA-256' : 'till key changed',
       });
   }
 
-  /** The chain as verified at start or at the last export (for the admin screen). */
+  /** Entries written from now on say whether the till was in training mode. */
+  setTraining(training: boolean): void {
+    this.training = training;
+  }
+
+  record(input: AuditEntryInput): AuditEntry {
+    const now = this.clock();
+    const nested = this.db.sql.inTransaction;
+    // The chain continues from the last committed entry (read in the same transaction as the insert, so an
+    // entry rolled back with its caller's transaction never leaves a gap or a stale link behind).
+    const entry = this.db.write(() => {
+      const last = this.statements.last.get();
+      const seq = Math.max(last?.seq ?? 0, this.seqFloor) + 1;
+      const entry = this.entry(input, now, seq, last ? chainLink(this.chain.key, last.line) : GENESIS);
+      const line = JSON.stringify(entry);
+      this.statements.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.outcome, entry.target, line);
+      return entry;
+    });
+    // The head names only what is committed. Inside a caller's transaction that is not known yet; better-sqlite3
+    // transactions are synchronous, so a microtask runs once the caller's has committed or rolled back.
+    if (nested) this.queueHeadSync();
+    else this.syncHead();
+    return entry;
+  }
+
+  private entry(input: AuditEntryInput, now: Date, seq: number, prev: string): AuditEntry {
+    return {
+      seq,
+      at: now.toISOString(),
+      actor: clean(input.actor, 64),
+      action: clean(input.action, 80),
+      outcome: input.outcome,
+      target: input.target ? clean(input.target, 120) : null,
+      detail: input.detail ? clean(input.detail, 300) : null,
+      training: this.training,
+      key: this.chain.keyId,
+      prev,
+    };
+  }
+
+  /** The chain as verified at start or at the last export (for the settings screen). */
   chainReport(): AuditChainReport {
     return this.lastReport;
   }
@@ -104,90 +149,19 @@ export class AuditLog {
     return this.lastReport;
   }
 
-  private raiseStartupAlarm(head: AuditHead | null): boolean {
-    const problem = this.lastReport.problem;
-    // Head problems would be hidden by the next head written: record them in the chain itself first.
-    if (
-      problem !== 'tail_removed' &&
-      problem !== 'head_mismatch' &&
-      problem !== 'head_missing' &&
-      problem !== 'head_invalid'
-    )
-      return false;
-    this.record({
-      actor: 'system',
-      action: CHAIN_ALARM_ACTION,
-      outcome: 'failed',
-      target: problem,
-      detail: `head at seq ${head?.seq ?? 'none'}; log ends at seq ${this.seq}`,
-    });
-    this.verify();
-    return true;
-  }
-
-  private lastEntryKey(line: string): string | null {
-    try {
-      const key = (JSON.parse(line) as { key?: unknown }).key;
-      return typeof key === 'string' ? key : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private readHead(): AuditHead | null {
-    try {
-      const head = JSON.parse(readFileSync(this.headPath, 'utf8')) as AuditHead;
-      return typeof head.seq === 'number' && typeof head.hash === 'string' ? head : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private writeHead(head: AuditHead): void {
-    // Write then rename: a crash leaves the old head or the new one, never half of one.
-    const temporary = `${this.headPath}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
-    renameSync(temporary, this.headPath);
-  }
-
-  /** Entries written from now on say whether the till was in training mode. */
-  setTraining(training: boolean): void {
-    this.training = training;
-  }
-
-  record(input: AuditEntryInput): AuditEntry {
-    const now = this.clock();
-    const entry: AuditEntry = {
-      seq: this.seq + 1,
-      at: now.toISOString(),
-      actor: clean(input.actor, 64),
-      action: clean(input.action, 80),
-      outcome: input.outcome,
-      target: input.target ? clean(input.target, 120) : null,
-      detail: input.detail ? clean(input.detail, 300) : null,
-      training: this.training,
-      key: this.chain.keyId,
-      prev: this.prev,
-    };
-    const line = JSON.stringify(entry);
-    appendFileSync(join(this.dir, `audit-${now.toISOString().slice(0, 7)}.jsonl`), `${line}\n`, { mode: 0o600 });
-    this.seq = entry.seq;
-    this.prev = chainLink(this.chain.key, line);
-    this.writeHead(signHead(this.chain, entry.seq, this.prev));
-    return entry;
-  }
-
-  months(): string[] {
-    return auditMonths(this.dir);
-  }
-
   /** Every line, oldest first. */
   lines(): string[] {
-    return auditLines(this.dir);
+    return this.db.read(() => this.statements.lines.all()).map((row) => row.line);
   }
 
   entries(): AuditEntry[] {
-    return parseEntries(this.lines());
+    return this.lines().flatMap((line) => {
+      try {
+        return [JSON.parse(line) as AuditEntry];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Writes every entry to one file (a header line first, saying whether the chain verifies). */
@@ -205,36 +179,65 @@ export class AuditLog {
     writeFileSync(filePath, text, { mode: 0o600 });
     return { bytes: Buffer.byteLength(text), entries: lines.length, chain: verification };
   }
-}
 
-/** The entries on disk, read only (no key needed, nothing verified or written): for tests and tools. */
-export function readAuditEntries(dataDir: string): AuditEntry[] {
-  return parseEntries(auditLines(join(dataDir, 'audit')));
-}
+  private raiseStartupAlarm(head: AuditHead | null, lastSeq: number): boolean {
+    const problem = this.lastReport.problem;
+    // Head problems would be hidden by the next head written: record them in the chain itself first.
+    if (
+      problem !== 'tail_removed' &&
+      problem !== 'head_mismatch' &&
+      problem !== 'head_missing' &&
+      problem !== 'head_invalid'
+    )
+      return false;
+    this.record({
+      actor: 'system',
+      action: CHAIN_ALARM_ACTION,
+      outcome: 'failed',
+      target: problem,
+      detail: `head at seq ${head?.seq ?? 'none'}; log ends at seq ${lastSeq}`,
+    });
+    this.verify();
+    return true;
+  }
 
-function auditMonths(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^audit-\d{4}-\d{2}\.jsonl$/.test(name))
-    .sort();
-}
+  private queueHeadSync(): void {
+    if (this.headSyncQueued) return;
+    this.headSyncQueued = true;
+    queueMicrotask(() => {
+      this.headSyncQueued = false;
+      this.syncHead();
+    });
+  }
 
-function auditLines(dir: string): string[] {
-  return auditMonths(dir).flatMap((name) =>
-    readFileSync(join(dir, name), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== ''),
-  );
-}
+  /** Writes the head for the last committed entry. */
+  private syncHead(): void {
+    const last = this.db.read(() => this.statements.last.get());
+    if (!last) return;
+    const head = signHead(this.chain, last.seq, chainLink(this.chain.key, last.line));
+    // Write then rename: a crash leaves the old head or the new one, never half of one.
+    const temporary = `${this.headPath}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
+    renameSync(temporary, this.headPath);
+  }
 
-function parseEntries(lines: string[]): AuditEntry[] {
-  return lines.flatMap((line) => {
+  private readHead(): AuditHead | null {
     try {
-      return [JSON.parse(line) as AuditEntry];
+      const head = JSON.parse(readFileSync(this.headPath, 'utf8')) as AuditHead;
+      return typeof head.seq === 'number' && typeof head.hash === 'string' ? head : null;
     } catch {
-      return [];
+      return null;
     }
-  });
+  }
+}
+
+function keyOf(line: string): string | null {
+  try {
+    const key = (JSON.parse(line) as { key?: unknown }).key;
+    return typeof key === 'string' ? key : null;
+  } catch {
+    return null;
+  }
 }
 
 function clean(text: string, max: number): string {

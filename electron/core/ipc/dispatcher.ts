@@ -33,10 +33,24 @@ export interface DispatchLog {
 export const MAX_REQUEST_CHARS = 256 * 1024;
 
 /**
- * One entry point for both transports (Electron IPC and the preview WebSocket): checks the sender,
- * validates the request, runs the handler, validates the response. Never throws.
+ * Runs before the request is parsed: may refuse the call (throws an AppError). The access gate is one
+ * (ipc/access-middleware.ts): a locked till never parses, let alone answers, a request it would refuse.
  */
-export function createDispatcher(handlers: Handlers, dispatchLog: DispatchLog) {
+export type Guard = (channel: Channel, request: unknown) => Promise<void>;
+/** Wraps the handler once the request is valid (the audit trail is one). */
+export type Middleware = (channel: Channel, request: unknown, next: () => Promise<unknown>) => Promise<unknown>;
+
+/**
+ * One entry point for both transports (Electron IPC and the preview WebSocket): checks the sender, runs the
+ * guards, validates the request, runs the handler through the middleware, validates the response. Never throws.
+ */
+export function createDispatcher(
+  handlers: Handlers,
+  dispatchLog: DispatchLog,
+  pipeline: { guards?: Guard[]; middleware?: Middleware[] } = {},
+) {
+  const guards = pipeline.guards ?? [];
+  const middleware = pipeline.middleware ?? [];
   // The log is a side channel: when it fails (a read-only or full data folder) the request is still answered.
   const log: DispatchLog = {
     warn(event, data) {
@@ -57,13 +71,18 @@ export function createDispatcher(handlers: Handlers, dispatchLog: DispatchLog) {
       return ipcFail('forbidden_sender', 'Request refused: it did not come from the till app.');
     }
     if (!isChannel(channel)) return ipcFail('unknown_channel', 'Unknown request.');
-    const parsed = contract[channel].request.safeParse(request);
-    if (!parsed.success) {
-      return ipcFail('invalid_request', 'The request was not valid.', { fields: issuesToFields(parsed.error) });
-    }
     try {
+      for (const guard of guards) await guard(channel, request);
+      const parsed = contract[channel].request.safeParse(request);
+      if (!parsed.success) {
+        return ipcFail('invalid_request', 'The request was not valid.', { fields: issuesToFields(parsed.error) });
+      }
       const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
-      const data = await handler(parsed.data);
+      const run = middleware.reduceRight<() => Promise<unknown>>(
+        (next, wrap) => () => wrap(channel, parsed.data, next),
+        () => handler(parsed.data),
+      );
+      const data = await run();
       // Validating our own answer keeps anything outside the contract (a secret, an internal field)
       // from ever reaching the renderer.
       const checked = contract[channel].response.safeParse(data);

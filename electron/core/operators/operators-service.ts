@@ -6,7 +6,7 @@ import {
 } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
-import type { StoreFactory } from '../storage/store.ts';
+import type { TillDatabase } from '../db/database.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
 import { OperatorDirectory, type StoredOperator } from './operator-directory.ts';
 import {
@@ -24,7 +24,7 @@ import { KeyedQueue } from './keyed-queue.ts';
 
 // Operators, the till's one sign-in session, and manager authorisation.
 //
-// - Real operators live in operators.json (OperatorDirectory) and work in both modes.
+// - Real operators live in the till database (OperatorDirectory) and work in both modes.
 // - The training operators (shared TRAINING_OPERATORS: cashier 0001/1111, manager 0009/9999) exist only while
 //   the till is in training mode: a fresh install is usable at once, and their public PINs are worthless on a
 //   live till. The training manager may open the settings, but only a real manager may store credentials,
@@ -33,8 +33,12 @@ import { KeyedQueue } from './keyed-queue.ts';
 //   the same operator's PIN unlocks it, or another operator signs in.
 // - Wrong PINs are rate limited (pin-limiter.ts) and every attempt lands in the audit log.
 export interface OperatorsServiceOptions {
-  createStore: StoreFactory;
-  dataDir: string;
+  db: TillDatabase;
+  /**
+   * Store IT's one-time permission to create a first manager again after the operators were lost (the
+   * content of a file only IT can write; null when there is none). See OperatorDirectory.firstRunAllowed.
+   */
+  firstRunReopenToken?: () => string | null;
   /** Wall clock: timestamps, lockout deadlines. */
   clock: () => Date;
   /** Monotonic milliseconds for idle and elevation timing (a wall-clock jump must not lock or unlock anyone). */
@@ -89,13 +93,8 @@ export class OperatorsService implements ManagerAuthorizer {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: OperatorsServiceOptions) {
-    this.directory = new OperatorDirectory(options.createStore, options.dataDir);
-    this.limiter = new PinLimiter(
-      options.createStore,
-      options.dataDir,
-      options.clock,
-      options.limiterPolicy ?? DEFAULT_LIMITER_POLICY,
-    );
+    this.directory = new OperatorDirectory(options.db);
+    this.limiter = new PinLimiter(options.db, options.clock, options.limiterPolicy ?? DEFAULT_LIMITER_POLICY);
     this.idleClock = options.idleClock ?? (() => performance.now());
     this.elevationMs = options.elevationMs ?? 5 * 60_000;
   }
@@ -347,6 +346,20 @@ export class OperatorsService implements ManagerAuthorizer {
       .map((o) => o.id);
   }
 
+  /** Whether the sign-in screen may offer to create the first manager (never after operators were lost). */
+  firstRunAllowed(): boolean {
+    if (this.managerExists()) return false;
+    // Managers are stored but none can sign in (their PINs were made under another till key): the keychain
+    // was reset, the operators themselves are not lost, and first-run is the documented way back.
+    if (this.directory.activeManagers().length > 0) return true;
+    return this.directory.firstRunAllowed(this.options.firstRunReopenToken?.() ?? null);
+  }
+
+  /** Operators existed on this till and are gone: store IT must restore them (docs/it-guide.md). */
+  operatorsLost(): boolean {
+    return !this.firstRunAllowed() && !this.managerExists();
+  }
+
   list(): OperatorView[] {
     return this.directory.list();
   }
@@ -373,7 +386,13 @@ export class OperatorsService implements ManagerAuthorizer {
       this.audit(by, 'operator.manager_recovered', 'ok', stale.id, 'till key changed');
       return this.list();
     }
+    if (!this.firstRunAllowed())
+      throw new AppError('conflict', 'The operators of this till were lost: store IT must restore them.', {
+        fields: { operators: 'lost' },
+      });
     await this.createOperator({ ...input, role: 'manager' }, by);
+    const token = this.options.firstRunReopenToken?.() ?? null;
+    if (token !== null) this.directory.consumeReopenToken(token);
     return this.list();
   }
 

@@ -1,7 +1,8 @@
-import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
+import type { TillDatabase } from '../db/database.ts';
 
 // Wrong PINs are rate limited per key (one operator id, or "any manager PIN") and till-wide, and the state
-// lives in its own small file: restarting the app must not hand out a fresh set of guesses.
+// lives in the till database (`pin_attempts`): restarting the app must not hand out a fresh set of guesses,
+// and a half-written file can no longer reset the counters.
 //
 // Policy: the `lockAfter`-th wrong PIN in a row locks the key for `baseDelayMs`, and each further one (tried
 // once the lock has passed) doubles the delay (30 s, 1 min, 2 min, …) up to `maxDelayMs`. A right PIN clears
@@ -27,11 +28,6 @@ interface KeyState {
   lastFailureAt: string | null;
 }
 
-export interface LimiterFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  keys: Record<string, KeyState>;
-}
-
 export const TILL_WIDE_KEY = 'till';
 
 export interface FailureOutcome {
@@ -41,24 +37,40 @@ export interface FailureOutcome {
   attemptsLeft: number;
 }
 
-export class PinLimiter {
-  private readonly store: KeyValueStore<LimiterFile>;
+interface KeyRow {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string | null;
+}
 
+export class PinLimiter {
   constructor(
-    createStore: StoreFactory,
-    dataDir: string,
+    private readonly db: TillDatabase,
     private readonly clock: () => Date,
     private readonly policy: LimiterPolicy = DEFAULT_LIMITER_POLICY,
-  ) {
-    this.store = createStore<LimiterFile>({
-      name: 'pin-attempts',
-      cwd: dataDir,
-      defaults: { schemaVersion: 1, keys: {} },
-    });
-  }
+  ) {}
 
   private keys(): Record<string, KeyState> {
-    return { ...this.store.get('keys') };
+    const rows = this.db.read(() => this.db.sql.prepare<[], KeyRow>('SELECT * FROM pin_attempts').all());
+    return Object.fromEntries(
+      rows.map((row) => [
+        row.key,
+        { failures: row.failures, lockedUntil: row.locked_until, lastFailureAt: row.last_failure_at },
+      ]),
+    );
+  }
+
+  /** Replaces every counter in one transaction (the decisions above work on the whole set, as before). */
+  private saveKeys(keys: Record<string, KeyState>): void {
+    this.db.write(() => {
+      this.db.sql.prepare('DELETE FROM pin_attempts').run();
+      const insert = this.db.sql.prepare(
+        'INSERT INTO pin_attempts (key, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)',
+      );
+      for (const [key, state] of Object.entries(keys))
+        insert.run(key, state.failures, state.lockedUntil, state.lastFailureAt);
+    });
   }
 
   /** The latest time any of these keys is locked until, if that is still in the future. */
@@ -93,7 +105,7 @@ export class PinLimiter {
     };
     const own = bump(key, this.policy.lockAfter);
     const tillWide = bump(TILL_WIDE_KEY, this.policy.tillWideLockAfter);
-    this.store.set('keys', keys);
+    this.saveKeys(keys);
     const candidates = [own.until, tillWide.until].filter((d): d is Date => d !== null);
     const lockedUntil = candidates.length ? new Date(Math.max(...candidates.map((d) => d.getTime()))) : null;
     return { lockedUntil, attemptsLeft: Math.min(own.left, tillWide.left) };
@@ -104,6 +116,6 @@ export class PinLimiter {
     if (!keys[key] && !keys[TILL_WIDE_KEY]) return;
     delete keys[key];
     delete keys[TILL_WIDE_KEY];
-    this.store.set('keys', keys);
+    this.saveKeys(keys);
   }
 }

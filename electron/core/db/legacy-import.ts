@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { verifyLegacyChain } from '../audit/audit-chain.ts';
+import type { Logger } from '../log/logger.ts';
+import { OperatorDirectory, type StoredOperator } from '../operators/operator-directory.ts';
+import type { TillDatabase } from './database.ts';
+import { getMeta, setMeta } from './meta.ts';
+import { StorageError } from './storage-error.ts';
+
+// Carries a data folder written by an earlier version (one JSON file per store) into the database, once,
+// on the first start of this version. Each kind of data is imported in one transaction together with its
+// "imported" mark, then read back and compared with the files, and only then are the files moved to
+// `<dataDir>/before-database/` (same relative paths), kept for store IT. A crash anywhere in between is
+// harmless: the mark and the rows commit together, and files of an already-imported kind are only moved.
+export const LEGACY_FOLDER = 'before-database';
+
+export interface LegacyKind {
+  /** Short name, also the meta mark (`imported:<name>`). */
+  name: string;
+  /** The files of this kind, relative to the data folder, that exist now. */
+  files(dataDir: string): string[];
+  /**
+   * Inserts the files' content (inside the import transaction) and returns how many records it brought in;
+   * throws when a file cannot be read as what that version wrote.
+   */
+  import(db: TillDatabase, dataDir: string, files: string[]): number;
+  /** Reads back what was imported and compares with the files; a short problem, or null when they agree. */
+  verify(db: TillDatabase, dataDir: string, files: string[]): string | null;
+  /** What to do when the files cannot be read: recorded in the database before the files are moved. */
+  onUnreadable?(db: TillDatabase, detail: string): void;
+}
+
+export interface LegacyImportOutcome {
+  name: string;
+  files: string[];
+  records: number;
+  /** null = imported and verified; otherwise why the files could not be imported (they are kept aside). */
+  problem: string | null;
+}
+
+function readJson(dataDir: string, file: string): Record<string, unknown> {
+  const data = JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as unknown;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file}: not a JSON object`);
+  return data as Record<string, unknown>;
+}
+
+function existing(dataDir: string, ...files: string[]): string[] {
+  return files.filter((file) => existsSync(join(dataDir, file)));
+}
+
+function moveAside(dataDir: string, files: string[]): void {
+  for (const file of files) {
+    const target = join(dataDir, LEGACY_FOLDER, file);
+    mkdirSync(dirname(target), { recursive: true });
+    // Never overwrite something already kept aside: a second copy gets a suffix.
+    let name = target;
+    for (let n = 1; existsSync(name); n += 1) name = `${target}.${n}`;
+    renameSync(join(dataDir, file), name);
+  }
+}
+
+export function importLegacyData(
+  db: TillDatabase,
+  dataDir: string,
+  kinds: readonly LegacyKind[],
+  log: Logger,
+): LegacyImportOutcome[] {
+  const outcomes: LegacyImportOutcome[] = [];
+  for (const kind of kinds) {
+    const files = kind.files(dataDir);
+    if (files.length === 0) continue;
+    const mark = `imported:${kind.name}`;
+    if (getMeta(db, mark) !== null) {
+      // Imported by an earlier start that stopped before moving the files.
+      moveAside(dataDir, files);
+      continue;
+    }
+    let records = 0;
+    let problem: string | null = null;
+    try {
+      records = db.write(() => {
+        const count = kind.import(db, dataDir, files);
+        const mismatch = kind.verify(db, dataDir, files);
+        // Throwing rolls the import back: nothing half-imported ever stays.
+        if (mismatch) throw new Error(`verification failed: ${mismatch}`);
+        setMeta(db, mark, String(count));
+        return count;
+      });
+    } catch (error) {
+      // A full or failing disk is not a problem of the old files: stop, and import at the next start.
+      if (error instanceof StorageError) throw error;
+      problem = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+      db.write(() => {
+        kind.onUnreadable?.(db, `${files.join(', ')}: ${problem}`);
+        setMeta(db, mark, `unreadable: ${problem}`);
+      });
+    }
+    moveAside(dataDir, files);
+    outcomes.push({ name: kind.name, files, records, problem });
+    if (problem) log.error('storage.legacy_import_failed', { kind: kind.name, files, problem });
+    else log.info('storage.legacy_imported', { kind: kind.name, files, records });
+  }
+  return outcomes;
+}
+
+// ------------------------------------------------------------------------------------------ kinds
+
+/** operators.json → operators. An unreadable file means operators existed: first-run stays closed. */
+export const LEGACY_OPERATORS: LegacyKind = {
+  name: 'operators',
+  files: (dataDir) => existing(dataDir, 'operators.json'),
+  import(db, dataDir, [file]) {
+    const operators = Object.values((readJson(dataDir, file!).operators ?? {}) as Record<string, StoredOperator>);
+    const directory = new OperatorDirectory(db);
+    for (const operator of operators) {
+      if (typeof operator.id !== 'string' || typeof operator.pin?.hash !== 'string')
+        throw new Error(`${file}: an operator without id or PIN hash`);
+      directory.put(operator);
+    }
+    return operators.length;
+  },
+  verify(db, dataDir, [file]) {
+    const expected = Object.values((readJson(dataDir, file!).operators ?? {}) as Record<string, StoredOperator>);
+    const directory = new OperatorDirectory(db);
+    for (const operator of expected) {
+      const stored = directory.get(operator.id);
+      if (!stored || JSON.stringify(stored.pin) !== JSON.stringify(operator.pin) || stored.role !== operator.role)
+        return `operator ${operator.id} differs`;
+    }
+    const count = db.sql.prepare<[], { n: number }>('SELECT count(*) AS n FROM operators').get()!.n;
+    return count === expected.length ? null : `${count} operators stored, ${expected.length} in the file`;
+  },
+  onUnreadable: (db, detail) => new OperatorDirectory(db).markLost(detail),
+};
+
+interface LegacyKeyState {
+  failures: number;
+  lockedUntil: string | null;
+  lastFailureAt: string | null;
+}
+
+/** pin-attempts.json → pin_attempts. An unreadable file locks nobody out but is reported. */
+export const LEGACY_PIN_ATTEMPTS: LegacyKind = {
+  name: 'pin-attempts',
+  files: (dataDir) => existing(dataDir, 'pin-attempts.json'),
+  import(db, dataDir, [file]) {
+    const keys = (readJson(dataDir, file!).keys ?? {}) as Record<string, LegacyKeyState>;
+    const insert = db.sql.prepare(
+      'INSERT INTO pin_attempts (key, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)',
+    );
+    for (const [key, state] of Object.entries(keys))
+      insert.run(key, Math.max(0, Math.floor(Number(state.failures) || 0)), state.lockedUntil, state.lastFailureAt);
+    return Object.keys(keys).length;
+  },
+  verify(db, dataDir, [file]) {
+    const keys = Object.keys((readJson(dataDir, file!).keys ?? {}) as Record<string, unknown>);
+    const count = db.sql.prepare<[], { n: number }>('SELECT count(*) AS n FROM pin_attempts').get()!.n;
+    return count === keys.length ? null : `${count} counters stored, ${keys.length} in the file`;
+  },
+};
+
+function auditFiles(dataDir: string): string[] {
+  const dir = join(dataDir, 'audit');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^audit-\d{4}-\d{2}\.jsonl$/.test(name))
+    .sort()
+    .map((name) => relative(dataDir, join(dir, name)));
+}
+
+function auditLines(dataDir: string, files: string[]): string[] {
+  return files.flatMap((file) =>
+    readFileSync(join(dataDir, file), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== ''),
+  );
+}
+
+/**
+ * audit/audit-YYYY-MM.jsonl → audit_log, every line kept byte for byte (the chain hashes the text), so the
+ * imported chain verifies exactly as the files did and new entries continue it. A torn line (a power cut in
+ * the middle of an append) is kept too: verification shows the break where it happened.
+ */
+export const LEGACY_AUDIT: LegacyKind = {
+  name: 'audit',
+  files: auditFiles,
+  import(db, dataDir, files) {
+    const insert = db.sql.prepare(
+      'INSERT INTO audit_log (seq, at, actor, action, outcome, target, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const lines = auditLines(dataDir, files);
+    lines.forEach((line, index) => {
+      let entry: Record<string, unknown> = {};
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        // kept as is (see above)
+      }
+      const str = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+      insert.run(
+        index + 1,
+        str(entry.at, ''),
+        str(entry.actor, ''),
+        str(entry.action, ''),
+        str(entry.outcome, ''),
+        typeof entry.target === 'string' ? entry.target : null,
+        line,
+      );
+    });
+    return lines.length;
+  },
+  verify(db, dataDir, files) {
+    const expected = auditLines(dataDir, files);
+    const stored = db.sql
+      .prepare<[], { line: string }>('SELECT line FROM audit_log ORDER BY seq')
+      .all()
+      .map((row) => row.line);
+    if (stored.length !== expected.length) return `${stored.length} entries stored, ${expected.length} in the files`;
+    if (stored.some((line, i) => line !== expected[i])) return 'an entry differs from its line in the files';
+    const before = verifyLegacyChain(expected);
+    const after = verifyLegacyChain(stored);
+    return before.ok === after.ok && before.brokenAt === after.brokenAt ? null : 'the chain verifies differently';
+  },
+};
+
+/** What this version imports from the data folder itself (operators, PIN attempts, audit log). */
+export const TILL_LEGACY_KINDS: readonly LegacyKind[] = [LEGACY_OPERATORS, LEGACY_PIN_ATTEMPTS, LEGACY_AUDIT];

@@ -1,0 +1,128 @@
+// A data folder written by version 0.1.0 (tests/fixtures/legacy-data-0.1.0, produced by that version's code:
+// scripts/make-legacy-fixture.ts) is carried into the database at the first start of this version,
+// verified, and its files kept aside.
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/app-core.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
+import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
+import {
+  auditChainReport,
+  auditLines,
+  call,
+  callError,
+  makeDataDir,
+  removeDir,
+  startCore,
+  TEST_MANAGER,
+} from '../support/till.ts';
+
+const FIXTURE = join(process.cwd(), 'tests', 'fixtures', 'legacy-data-0.1.0');
+let sandbox: RunningSandbox;
+let core: Core | null = null;
+let dataDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, quiet: true });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  dataDir = makeDataDir('sequra-pos-legacy-');
+  cpSync(FIXTURE, dataDir, { recursive: true });
+});
+afterEach(async () => {
+  await core?.stop();
+  core = null;
+  removeDir(dataDir);
+});
+
+const fixtureText = (file: string) => readFileSync(join(FIXTURE, file), 'utf8');
+const fixtureAuditLines = () =>
+  readdirSync(join(FIXTURE, 'audit'))
+    .sort()
+    .flatMap((f) => fixtureText(join('audit', f)).split('\n'))
+    .filter((l) => l.trim() !== '');
+
+describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', () => {
+  it('operators sign in with their PINs, wrong-PIN counters carry on, the audit chain continues', async () => {
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    const status = await call<TillStatus>(core, 'app.getStatus');
+    expect(status.setup).toMatchObject({ managerExists: true, operatorsLost: false });
+    // The fixture's manager and cashier, with the PIN hashes of the old file.
+    await call(core, 'session.signIn', { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin });
+    await call(core, 'session.elevate', { managerPin: TEST_MANAGER.pin });
+    const { operators } = await call<{ operators: OperatorView[] }>(core, 'operators.list');
+    expect(operators.map((o) => [o.id, o.role])).toEqual([
+      ['C2', 'cashier'],
+      ['T900', 'manager'],
+    ]);
+    await call(core, 'session.lock');
+    // C2 had one wrong PIN in the old file: the next one leaves 3 attempts, not 4.
+    expect(await callError(core, 'session.signIn', { operatorId: 'C2', pin: '000111' })).toMatchObject({
+      fields: { pin: 'wrong', attemptsLeft: '3' },
+    });
+    await call(core, 'session.signIn', { operatorId: 'C2', pin: '730561' });
+
+    const old = fixtureAuditLines();
+    const lines = auditLines(dataDir);
+    // Every old line byte for byte, then the new entries, the first of which seals the old SHA-256 chain under
+    // the till key; the whole chain verifies.
+    expect(lines.slice(0, old.length)).toEqual(old);
+    expect(lines.length).toBeGreaterThan(old.length);
+    expect(auditChainReport(dataDir)).toMatchObject({ ok: true, brokenAt: null, unverifiable: 0 });
+    expect(JSON.parse(lines[old.length]!)).toMatchObject({ seq: old.length + 1, action: 'audit.chain_keyed' });
+
+    // The old files are kept aside, untouched, and are not read again.
+    const aside = join(dataDir, 'before-database');
+    expect(readFileSync(join(aside, 'operators.json'), 'utf8')).toBe(fixtureText('operators.json'));
+    expect(readFileSync(join(aside, 'pin-attempts.json'), 'utf8')).toBe(fixtureText('pin-attempts.json'));
+    expect(existsSync(join(dataDir, 'operators.json'))).toBe(false);
+    expect(existsSync(join(dataDir, 'audit', 'audit-2026-12.jsonl'))).toBe(false);
+    await core.stop();
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    expect(auditLines(dataDir).slice(0, old.length)).toEqual(old);
+    expect(auditLines(dataDir).filter((l) => l === old[0])).toHaveLength(1);
+  });
+
+  it('an unreadable operators file never re-opens first-run manager creation; store IT can allow it once', async () => {
+    writeFileSync(join(dataDir, 'operators.json'), fixtureText('operators.json').slice(0, 200));
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    const status = await call<TillStatus>(core, 'app.getStatus');
+    expect(status.setup).toMatchObject({ managerExists: false, operatorsLost: true });
+    expect(
+      await callError(core, 'operators.bootstrapManager', { id: 'X1', displayName: 'Intrusa', pin: '592817' }),
+    ).toMatchObject({ code: 'conflict', fields: { operators: 'lost' } });
+    // The damaged file is kept for IT.
+    expect(readFileSync(join(dataDir, 'before-database', 'operators.json'), 'utf8')).toHaveLength(200);
+
+    // Store IT's permission file, next to the machine configuration (a folder only IT can write).
+    writeFileSync(join(dataDir, 'allow-first-manager.txt'), 'ticket IT-4711\n');
+    await call(core, 'operators.bootstrapManager', { id: 'M5', displayName: 'Encargada', pin: '592817' });
+    expect((await call<TillStatus>(core, 'app.getStatus')).setup).toMatchObject({
+      managerExists: true,
+      operatorsLost: false,
+    });
+  });
+
+  it('a database whose operators were emptied does not offer first-run again', async () => {
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    await core.stop();
+    core = null;
+    const Database = (await import('better-sqlite3')).default;
+    const raw = new Database(join(dataDir, 'till.db'));
+    raw.prepare('DELETE FROM operators').run();
+    raw.close();
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    expect((await call<TillStatus>(core, 'app.getStatus')).setup).toMatchObject({
+      managerExists: false,
+      operatorsLost: true,
+    });
+    expect(
+      await callError(core, 'operators.bootstrapManager', { id: 'X1', displayName: 'Intrusa', pin: '592817' }),
+    ).toMatchObject({ code: 'conflict' });
+  });
+});
