@@ -18,7 +18,8 @@ Usage: npm run sandbox -- [options]
   --ttl-s N                solicitation expiry (env SANDBOX_TTL_S, default ${SANDBOX_DEFAULTS.solicitationTtlS})
   --confirm-under-review conflict|on_hold
                            confirm PUT on an order under review (env SANDBOX_CONFIRM_UNDER_REVIEW, default ${SANDBOX_DEFAULTS.confirmUnderReview})
-  --reject-merchant-urls   409 on notify_url/return_url/approved_url (env SANDBOX_REJECT_MERCHANT_URLS=1)
+  --lenient                every strict SeQura rule off (env SANDBOX_LENIENT=1; docs/sandbox.md "Strict by default")
+  --approval-ttl-s N       an approval not confirmed in this time expires (env SANDBOX_APPROVAL_TTL_S, default ${SANDBOX_DEFAULTS.approvalTtlS})
   --seed N                 seed of the fault generator (env SANDBOX_SEED)
   --verbose                print one line per SeQura request (env SANDBOX_VERBOSE=1)
   --quiet                  print nothing but errors of the CLI itself
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
       'review-delay-ms': { type: 'string' },
       'ttl-s': { type: 'string' },
       'confirm-under-review': { type: 'string' },
-      'reject-merchant-urls': { type: 'boolean' },
+      lenient: { type: 'boolean' },
+      'approval-ttl-s': { type: 'string' },
       seed: { type: 'string' },
       verbose: { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -86,7 +88,8 @@ async function main(): Promise<void> {
     reviewDelayMs: numberSetting('review delay', values['review-delay-ms'], 'SANDBOX_REVIEW_DELAY_MS'),
     solicitationTtlS: numberSetting('ttl', values['ttl-s'], 'SANDBOX_TTL_S'),
     confirmUnderReview,
-    rejectMerchantUrls: flagSetting(values['reject-merchant-urls'], 'SANDBOX_REJECT_MERCHANT_URLS'),
+    strict: !(flagSetting(values.lenient, 'SANDBOX_LENIENT') ?? false),
+    approvalTtlS: numberSetting('approval ttl', values['approval-ttl-s'], 'SANDBOX_APPROVAL_TTL_S'),
     seed: numberSetting('seed', values.seed, 'SANDBOX_SEED'),
     logRequests: flagSetting(values.verbose, 'SANDBOX_VERBOSE'),
     quiet,

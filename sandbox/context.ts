@@ -25,6 +25,8 @@ export interface SandboxRuntime {
   requestLog: RequestLog;
   /** Known once the server listens (port 0 picks a free port). */
   baseUrl: string;
+  /** order_key → when its last 429's Retry-After passes (ms), for the early-retry rule. */
+  retryAfterUntil: Map<string, number>;
   /** Cuts the connections of requests the fault layer is holding (hung), used when a partition starts. */
   dropHeldConnections(): void;
 }

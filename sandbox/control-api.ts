@@ -15,6 +15,10 @@ export interface SandboxPublicConfig {
   sms_limit: number;
   review_delay_ms: number;
   solicitation_ttl_s: number;
+  /** An approval not confirmed within this many seconds expires; null: never. */
+  approval_ttl_s: number | null;
+  /** Every SeQura rule the sandbox can relax is on (the default). */
+  strict: boolean;
 }
 
 export function publicConfig(runtime: SandboxRuntime): SandboxPublicConfig {
@@ -27,6 +31,15 @@ export function publicConfig(runtime: SandboxRuntime): SandboxPublicConfig {
     sms_limit: settings.smsLimit,
     review_delay_ms: settings.reviewDelayMs,
     solicitation_ttl_s: settings.solicitationTtlS,
+    approval_ttl_s: settings.approvalTtlS,
+    strict:
+      settings.rejectMerchantUrls &&
+      settings.requireStoreRefs &&
+      settings.rejectBlankPlatform &&
+      settings.rejectLegacyTaxFields &&
+      settings.checkItemTotals &&
+      settings.rejectIdentityChange &&
+      settings.enforceRetryAfter,
   };
 }
 
@@ -100,6 +113,7 @@ function setFaults(runtime: SandboxRuntime, ctx: RequestContext): SandboxRespons
 
 function reset(runtime: SandboxRuntime): SandboxResponse {
   runtime.store.reset();
+  runtime.retryAfterUntil.clear();
   runtime.requestLog.clear();
   runtime.faults.clear();
   runtime.dropHeldConnections();

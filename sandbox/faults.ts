@@ -1,12 +1,21 @@
 // Fault injection for SeQura endpoints (never the control API or the phone): latency, 5xx, 429, dropped
-// connections before or after the request takes effect, hung requests, and network partitions.
+// connections before or after the request takes effect, a 5xx or a stalled body after it took effect, hung
+// requests, and network partitions.
 // Randomness comes from a seeded generator that restarts whenever faults are set, so a chaos run that sets
 // faults and then replays the same request sequence sees the same faults.
 import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
 
-const RATE_KEYS = ['reset_before_rate', 'hang_rate', 'error_rate', 'rate_limit_rate', 'reset_after_rate'] as const;
+const RATE_KEYS = [
+  'reset_before_rate',
+  'hang_rate',
+  'error_rate',
+  'rate_limit_rate',
+  'reset_after_rate',
+  'error_after_rate',
+  'stall_after_rate',
+] as const;
 
 export const faultConfigSchema = z
   .strictObject({
@@ -23,6 +32,8 @@ export const faultConfigSchema = z
     retry_after_s: z.int().min(0).max(86_400).optional(),
     reset_before_rate: rate.optional(),
     reset_after_rate: rate.optional(),
+    error_after_rate: rate.optional(),
+    stall_after_rate: rate.optional(),
     hang_rate: rate.optional(),
     partition_s: z.number().positive().max(86_400).optional(),
   })
@@ -32,13 +43,19 @@ export const faultConfigSchema = z
 
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
-export type FaultAction = 'none' | 'reset_before' | 'hang' | 'error' | 'rate_limit' | 'reset_after';
+export type FaultAction =
+  'none' | 'reset_before' | 'hang' | 'error' | 'rate_limit' | 'reset_after' | 'error_after' | 'stall_after';
 
 export interface FaultDecision {
   latencyMs: number;
   action: FaultAction;
   retryAfterS: number;
+  /** For `error_after`: what the gateway in front of SeQura answered (500, 502, 503 or 504). */
+  errorStatus: number;
 }
+
+/** A 5xx after the request was applied comes from SeQura or from a proxy or gateway in front of it. */
+const AFTER_APPLY_STATUSES = [500, 502, 503, 504] as const;
 
 const DEFAULT_RETRY_AFTER_S = 1;
 
@@ -115,6 +132,8 @@ export class FaultInjector {
       error_rate: 'error',
       rate_limit_rate: 'rate_limit',
       reset_after_rate: 'reset_after',
+      error_after_rate: 'error_after',
+      stall_after_rate: 'stall_after',
     };
     for (const key of RATE_KEYS) {
       threshold += config[key] ?? 0;
@@ -123,7 +142,14 @@ export class FaultInjector {
         break;
       }
     }
-    return { latencyMs: config.latency_ms ?? 0, action, retryAfterS: config.retry_after_s ?? DEFAULT_RETRY_AFTER_S };
+    const errorStatus =
+      action === 'error_after' ? AFTER_APPLY_STATUSES[Math.floor(this.random() * AFTER_APPLY_STATUSES.length)]! : 500;
+    return {
+      latencyMs: config.latency_ms ?? 0,
+      action,
+      retryAfterS: config.retry_after_s ?? DEFAULT_RETRY_AFTER_S,
+      errorStatus,
+    };
   }
 
   view(nowMs: number): { faults: FaultConfig | null; partition_remaining_s: number } {

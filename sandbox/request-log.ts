@@ -9,8 +9,20 @@ export interface RequestLogEntry {
   at: string;
   order_uuid: string | null;
   body_sha256: string | null;
-  /** The injected fault, if any: 'latency', 'error', 'rate_limit', 'reset_before', 'reset_after', 'hang', 'partition'. */
+  /**
+   * The injected fault, if any: 'latency', 'error', 'rate_limit', 'reset_before', 'reset_after', 'error_after',
+   * 'stall_after', 'hang', 'partition'.
+   */
   fault: string | null;
+  /**
+   * What identifies the request's order for rate limiting: method and path for order and order-update
+   * endpoints, `POST /orders#<cart_ref>` for a solicitation; null for merchant-wide calls.
+   */
+  order_key: string | null;
+  /** The Retry-After (seconds) of a 429 answer. */
+  retry_after_s: number | null;
+  /** It arrived before the Retry-After of an earlier 429 for the same order_key had passed. */
+  before_retry_after: boolean;
 }
 
 export class RequestLog {

@@ -122,10 +122,7 @@ function createOrder(runtime: SandboxRuntime, ctx: RequestContext): SandboxRespo
   const order = orderRoot(parsed.value);
   const claimedMerchant = merchantIdOf(order);
   if (claimedMerchant !== null && !owns(runtime, claimedMerchant)) return badMerchant(runtime, claimedMerchant);
-  const valid = validateOrderPayload(order, {
-    purpose: 'solicit',
-    rejectMerchantUrls: runtime.settings.rejectMerchantUrls,
-  });
+  const valid = validateOrderPayload(order, { ...runtime.settings, purpose: 'solicit' });
   if (!valid.ok) return errorsResponse(409, valid.errors);
   const created = runtime.store.create(valid.value, ctx.nowMs);
   ctx.orderUuid = created.uuid;
@@ -196,10 +193,7 @@ function updateOrder(runtime: SandboxRuntime, ctx: RequestContext, uuid: string)
   const payload = orderRoot(parsed.value);
   const claimedMerchant = merchantIdOf(payload);
   if (claimedMerchant !== null && !owns(runtime, claimedMerchant)) return badMerchant(runtime, claimedMerchant);
-  const valid = validateOrderPayload(payload, {
-    purpose: 'update',
-    rejectMerchantUrls: runtime.settings.rejectMerchantUrls,
-  });
+  const valid = validateOrderPayload(payload, { ...runtime.settings, purpose: 'update' });
   if (!valid.ok) return errorsResponse(409, valid.errors);
   // 200 with an empty body: the body is undocumented and official clients ignore it (spec §2.4).
   return fromResult(runtime.store.updateSolicited(order, valid.value, ctx.nowMs), emptyResponse(200));

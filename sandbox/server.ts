@@ -39,8 +39,27 @@ export interface SandboxOptions {
   smsWindowS?: number;
   /** PUT state=confirmed on an order under review: 'conflict' (409, default) or 'on_hold' (200, stays on hold). */
   confirmUnderReview?: ConfirmUnderReviewBehaviour;
-  /** Answer 409 when a payload carries notify_url/return_url/approved_url (default false: accepted and ignored). */
+  /**
+   * The sandbox is as strict as SeQura by default; `strict: false` makes every rule below lenient unless it is
+   * set on its own (docs/sandbox.md, "Strict by default").
+   */
+  strict?: boolean;
+  /** 409 when a payload carries notify_url/return_url/approved_url (default true). */
   rejectMerchantUrls?: boolean;
+  /** 409 for a store order without merchant.store_ref or merchant.operator_ref (default true). */
+  requireStoreRefs?: boolean;
+  /** 409 for blank platform.version/uname/db_name/db_version (default true). */
+  rejectBlankPlatform?: boolean;
+  /** 409 for legacy *_without_tax / tax_rate fields (default true). */
+  rejectLegacyTaxFields?: boolean;
+  /** 409 when an item's total_with_tax is not price_with_tax × quantity (default true). */
+  checkItemTotals?: boolean;
+  /** 409 when the shopper's identity changes at confirmation (default true). */
+  rejectIdentityChange?: boolean;
+  /** 429 again for a request of the same order that arrives before its Retry-After (default true). */
+  enforceRetryAfter?: boolean;
+  /** An approval not confirmed within this many seconds expires; null never (default 1800). */
+  approvalTtlS?: number | null;
   /** Seed of the fault generator (reproducible chaos runs); default fixed. */
   seed?: number;
   /** Request log capacity (most recent entries kept); default 50,000. */
@@ -85,6 +104,33 @@ function rateLimitedResponse(retryAfterS: number): SandboxResponse {
   return errorsResponse(429, ['Too many requests. Wait and try again later.'], { 'Retry-After': String(retryAfterS) });
 }
 
+/** What a proxy or gateway in front of SeQura answers when the request went through and its answer did not. */
+function afterApplyErrorResponse(status: number): SandboxResponse {
+  return { ...serverErrorResponse(), status };
+}
+
+/**
+ * The order a request is about, for the Retry-After rule (SeQura limits per order; merchant-wide reads such as
+ * the credentials or the merchant's products are left out): method and path for /orders/{uuid}… and
+ * /merchants/{id}/orders/{ref}, the cart_ref for POST /orders (its order has no uuid yet).
+ */
+function orderKeyOf(ctx: RequestContext): string | null {
+  const [first, second, third] = ctx.segments;
+  if (first === 'orders' && ctx.segments.length === 1 && ctx.method === 'POST') {
+    try {
+      const body = JSON.parse(ctx.body.toString('utf8')) as { order?: Record<string, { cart_ref?: unknown }> };
+      const order = body.order ?? {};
+      const cartRef = order.cart?.cart_ref ?? order.shipped_cart?.cart_ref ?? order.unshipped_cart?.cart_ref;
+      return cartRef === undefined || cartRef === null ? null : `POST /orders#${String(cartRef)}`;
+    } catch {
+      return null;
+    }
+  }
+  if (first === 'orders' && second) return `${ctx.method} ${ctx.pathname}`;
+  if (first === 'merchants' && third === 'orders' && ctx.segments.length === 4) return `${ctx.method} ${ctx.pathname}`;
+  return null;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? SANDBOX_DEFAULTS.host;
   if (!isLoopback(host)) throw new Error(`The sandbox only listens on loopback; '${host}' is not a loopback address`);
@@ -99,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     store: new OrderStore(settings),
     faults: new FaultInjector(settings.seed),
     requestLog: new RequestLog(settings.requestLogLimit),
+    retryAfterUntil: new Map(),
     baseUrl: '',
     dropHeldConnections() {
       for (const socket of heldSockets) socket.destroy();
@@ -153,7 +200,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       order_uuid: null,
       body_sha256: ctx.body.length === 0 ? null : createHash('sha256').update(ctx.body).digest('hex'),
       fault: null,
+      order_key: orderKeyOf(ctx),
+      retry_after_s: null,
+      before_retry_after: false,
     };
+    const orderKey = entry.order_key;
     const drop = (fault: string) => {
       entry.fault = fault;
       entry.order_uuid ??= pathOrderUuid(ctx.segments);
@@ -161,7 +212,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       record(entry);
     };
 
+    // A request for an order whose last 429 asked to wait, arriving before that time: counted in the log
+    // always, and answered 429 again (with the time left) when the rule is on, as SeQura does.
+    const waitUntilMs = orderKey === null ? undefined : runtime.retryAfterUntil.get(orderKey);
+    if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) entry.before_retry_after = true;
     if (runtime.faults.isPartitioned(Date.now())) return drop('partition');
+    if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) {
+      if (settings.enforceRetryAfter) {
+        const retryAfterS = Math.max(1, Math.ceil((waitUntilMs - ctx.nowMs) / 1000));
+        entry.retry_after_s = retryAfterS;
+        entry.order_uuid = pathOrderUuid(ctx.segments);
+        if (send(req, res, rateLimitedResponse(retryAfterS), { 'X-Request-Id': randomUUID() })) entry.status = 429;
+        record(entry);
+        return;
+      }
+    }
     const decision: FaultDecision | null = runtime.faults.decide(ctx.method, ctx.pathname);
     if (decision && decision.latencyMs > 0) {
       entry.fault = 'latency';
@@ -201,8 +266,36 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         entry.order_uuid = ctx.orderUuid;
         // The request took effect; losing the answer is the "unknown outcome" clients must survive.
         if (decision?.action === 'reset_after') return drop('reset_after');
+        if (decision?.action === 'error_after') {
+          // Applied, and then a 5xx (SeQura's, or a gateway's 502/504): the client cannot tell it went through.
+          entry.fault = 'error_after';
+          response = afterApplyErrorResponse(decision.errorStatus);
+        } else if (decision?.action === 'stall_after') {
+          entry.fault = 'stall_after';
+          return stallBody(req, res, response, entry);
+        }
+    }
+    const retryAfter = response.status === 429 ? Number(response.headers['Retry-After']) : NaN;
+    if (Number.isFinite(retryAfter)) {
+      entry.retry_after_s = retryAfter;
+      if (orderKey !== null) runtime.retryAfterUntil.set(orderKey, Date.now() + retryAfter * 1000);
     }
     if (send(req, res, response, { 'X-Request-Id': randomUUID() })) entry.status = response.status;
+    record(entry);
+  }
+
+  /**
+   * Applied, then the answer stalls: the status line, the headers (with the full Content-Length) and half the
+   * body go out, the rest never does. An answer without a body stalls before its headers instead.
+   */
+  function stallBody(req: IncomingMessage, res: ServerResponse, response: SandboxResponse, entry: RequestLogEntry) {
+    heldSockets.add(req.socket);
+    if (response.body !== '' && !res.headersSent && !req.socket.destroyed) {
+      const body = Buffer.from(response.body, 'utf8');
+      res.writeHead(response.status, { ...response.headers, 'Content-Length': body.length });
+      res.write(body.subarray(0, Math.floor(body.length / 2)));
+      entry.status = response.status;
+    }
     record(entry);
   }
 
@@ -226,6 +319,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           order_uuid: null,
           body_sha256: null,
           fault: null,
+          order_key: null,
+          retry_after_s: null,
+          before_retry_after: false,
         });
       }
       return;

@@ -16,8 +16,22 @@ export interface SandboxSettings {
   solicitationTtlS: number;
   /** What `PUT state=confirmed` does on an order under review: 409 (default) or 200 that leaves it on hold. */
   confirmUnderReview: ConfirmUnderReviewBehaviour;
-  /** Manual-confirmation merchants must not send notify_url/return_url/approved_url; by default they are accepted and ignored. */
+  /** Manual-confirmation merchants must not send notify_url/return_url/approved_url (409, like SeQura). */
   rejectMerchantUrls: boolean;
+  /** A physical-store order (POST /orders, PUT /orders/{uuid}) must carry merchant.store_ref and operator_ref. */
+  requireStoreRefs: boolean;
+  /** platform.version, uname, db_name and db_version must not be blank. */
+  rejectBlankPlatform: boolean;
+  /** Legacy order_total_without_tax / total_without_tax / price_without_tax / tax_rate are refused. */
+  rejectLegacyTaxFields: boolean;
+  /** Product and service items: total_with_tax must be price_with_tax × quantity. */
+  checkItemTotals: boolean;
+  /** The shopper's names, NIN or date of birth may not change at confirmation (409). */
+  rejectIdentityChange: boolean;
+  /** A request for the same order that arrives before its 429's Retry-After gets 429 again. */
+  enforceRetryAfter: boolean;
+  /** An approved order not confirmed within this many seconds expires (null: never). */
+  approvalTtlS: number | null;
   /** Seed for fault randomness; the generator restarts from it whenever faults are set or the sandbox is reset. */
   seed: number;
   requestLogLimit: number;
@@ -38,7 +52,14 @@ export const SANDBOX_DEFAULTS = {
   reviewDelayMs: 5000,
   solicitationTtlS: 3600,
   confirmUnderReview: 'conflict' as ConfirmUnderReviewBehaviour,
-  rejectMerchantUrls: false,
+  rejectMerchantUrls: true,
+  requireStoreRefs: true,
+  rejectBlankPlatform: true,
+  rejectLegacyTaxFields: true,
+  checkItemTotals: true,
+  rejectIdentityChange: true,
+  enforceRetryAfter: true,
+  approvalTtlS: 1800,
   seed: 20240611,
   requestLogLimit: 50_000,
 } as const;
@@ -54,7 +75,20 @@ export interface SettingsInput {
   reviewDelayMs?: number;
   solicitationTtlS?: number;
   confirmUnderReview?: ConfirmUnderReviewBehaviour;
+  /**
+   * false: every SeQura rule below defaults to lenient (the sandbox of old); each can still be set on its own.
+   * Default true: the sandbox is as strict as SeQura.
+   */
+  strict?: boolean;
   rejectMerchantUrls?: boolean;
+  requireStoreRefs?: boolean;
+  rejectBlankPlatform?: boolean;
+  rejectLegacyTaxFields?: boolean;
+  checkItemTotals?: boolean;
+  rejectIdentityChange?: boolean;
+  enforceRetryAfter?: boolean;
+  /** null: approvals never expire. */
+  approvalTtlS?: number | null;
   seed?: number;
   requestLogLimit?: number;
   logRequests?: boolean;
@@ -80,6 +114,7 @@ export function resolveSettings(input: SettingsInput): SandboxSettings {
       `Sandbox setting confirmUnderReview must be 'conflict' or 'on_hold', got ${String(confirmUnderReview)}`,
     );
   }
+  const strict = input.strict ?? true;
   return {
     username,
     password: input.password ?? SANDBOX_DEFAULTS.password,
@@ -89,7 +124,21 @@ export function resolveSettings(input: SettingsInput): SandboxSettings {
     reviewDelayMs: nonNegative('reviewDelayMs', input.reviewDelayMs ?? SANDBOX_DEFAULTS.reviewDelayMs),
     solicitationTtlS: nonNegative('solicitationTtlS', input.solicitationTtlS ?? SANDBOX_DEFAULTS.solicitationTtlS),
     confirmUnderReview,
-    rejectMerchantUrls: input.rejectMerchantUrls ?? SANDBOX_DEFAULTS.rejectMerchantUrls,
+    rejectMerchantUrls: input.rejectMerchantUrls ?? (strict && SANDBOX_DEFAULTS.rejectMerchantUrls),
+    requireStoreRefs: input.requireStoreRefs ?? (strict && SANDBOX_DEFAULTS.requireStoreRefs),
+    rejectBlankPlatform: input.rejectBlankPlatform ?? (strict && SANDBOX_DEFAULTS.rejectBlankPlatform),
+    rejectLegacyTaxFields: input.rejectLegacyTaxFields ?? (strict && SANDBOX_DEFAULTS.rejectLegacyTaxFields),
+    checkItemTotals: input.checkItemTotals ?? (strict && SANDBOX_DEFAULTS.checkItemTotals),
+    rejectIdentityChange: input.rejectIdentityChange ?? (strict && SANDBOX_DEFAULTS.rejectIdentityChange),
+    enforceRetryAfter: input.enforceRetryAfter ?? (strict && SANDBOX_DEFAULTS.enforceRetryAfter),
+    approvalTtlS:
+      input.approvalTtlS === undefined
+        ? strict
+          ? SANDBOX_DEFAULTS.approvalTtlS
+          : null
+        : input.approvalTtlS === null
+          ? null
+          : nonNegative('approvalTtlS', input.approvalTtlS),
     seed: Math.floor(input.seed ?? SANDBOX_DEFAULTS.seed),
     requestLogLimit: Math.max(
       1,

@@ -76,6 +76,8 @@ export interface SandboxOrder {
   review: { resolvesAtMs: number; result: 'approved' | 'cancelled' } | null;
   wasOnHold: boolean;
   confirmedCount: number;
+  /** When the shopper (or the review) approved it: an approval not confirmed in time expires. */
+  approvedAtMs: number | null;
   confirmedAtMs: number | null;
   confirmedTotal: number | null;
 }
@@ -180,6 +182,7 @@ export class OrderStore {
       review: null,
       wasOnHold: false,
       confirmedCount: 0,
+      approvedAtMs: null,
       confirmedAtMs: null,
       confirmedTotal: null,
     };
@@ -214,9 +217,16 @@ export class OrderStore {
     order.history.push({ at: iso(atMs), from: order.state, to, cause });
     order.state = to;
     order.updatedAtMs = Math.max(order.updatedAtMs, atMs);
+    if (to === 'approved') order.approvedAtMs = atMs;
   }
 
   private advance(order: SandboxOrder, nowMs: number): void {
+    const approvalTtlS = this.settings.approvalTtlS;
+    if (order.state === 'approved' && approvalTtlS !== null && order.approvedAtMs !== null) {
+      const expiresAtMs = order.approvedAtMs + approvalTtlS * 1000;
+      if (nowMs >= expiresAtMs)
+        this.move(order, 'expired', 'the approval expired before the merchant confirmed the order', expiresAtMs);
+    }
     if (order.state === 'solicited' && nowMs >= order.expiresAtMs) {
       this.move(
         order,
@@ -374,12 +384,19 @@ export class OrderStore {
     if (growth) return growth;
     const before = isRecord(order.payload.customer) ? order.payload.customer : {};
     const after = isRecord(valid.raw.customer) ? valid.raw.customer : {};
-    for (const field of ['nin', 'date_of_birth'] as const) {
+    // The shopper SeQura approved is the one who buys: strict, any change (or removal) of who they are is
+    // refused; lenient, only a NIN or birth date replaced by another.
+    const strict = this.settings.rejectIdentityChange;
+    const fields = strict
+      ? (['given_names', 'surnames', 'nin', 'date_of_birth'] as const)
+      : (['nin', 'date_of_birth'] as const);
+    for (const field of fields) {
       const previous = before[field];
       const next = after[field];
-      if (typeof previous === 'string' && typeof next === 'string' && previous.toUpperCase() !== next.toUpperCase()) {
-        return `customer.${field} changed after the shopper's approval; start a new solicitation`;
-      }
+      if (typeof previous !== 'string') continue;
+      const normalise = (value: string) => value.replace(/\s+/g, ' ').trim().toUpperCase();
+      const changed = typeof next === 'string' ? normalise(previous) !== normalise(next) : strict && next === undefined;
+      if (changed) return `customer.${field} changed after the shopper's approval; start a new solicitation`;
     }
     return null;
   }
@@ -420,6 +437,8 @@ export class OrderStore {
   /** PUT /orders/{uuid}: confirm, put on hold, or register references (spec §2.4, §4.5). */
   updateSolicited(order: SandboxOrder, valid: ValidOrderPayload, nowMs: number): OperationResult {
     const requested = valid.state;
+    if (order.state === 'expired' && order.approvedAtMs !== null)
+      return conflict('The approval expired before the order was confirmed; start a new solicitation');
     if (FINAL_BEFORE_CONFIRMATION.has(order.state)) return conflict(CANNOT_CONFIRM[order.state]!);
     if (requested === 'confirmed' && order.state === 'solicited') return conflict(CANNOT_CONFIRM.solicited!);
     if (requested === 'on_hold' && order.state !== 'needs_review' && order.state !== 'on_hold') {

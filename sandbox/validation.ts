@@ -305,6 +305,63 @@ export interface OrderValidationOptions {
   /** 'solicit' = POST /orders (state must be empty); 'update' = PUT /orders/{uuid}. */
   purpose: 'solicit' | 'update';
   rejectMerchantUrls: boolean;
+  requireStoreRefs: boolean;
+  rejectBlankPlatform: boolean;
+  rejectLegacyTaxFields: boolean;
+  checkItemTotals: boolean;
+}
+
+const LEGACY_TAX_FIELDS = ['order_total_without_tax', 'total_without_tax', 'price_without_tax', 'tax_rate'] as const;
+const PLATFORM_REQUIRED = ['version', 'uname', 'db_name', 'db_version'] as const;
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/** The stricter rules SeQura applies on top of the schema (spec §3): each can be relaxed by a setting. */
+function strictOrderRules(raw: Record<string, unknown>, options: OrderValidationOptions, errors: string[]): void {
+  const merchant = isRecord(raw.merchant) ? raw.merchant : {};
+  if (options.requireStoreRefs) {
+    for (const field of ['store_ref', 'operator_ref'] as const) {
+      if (isBlank(merchant[field]))
+        errors.push(`Invalid data: merchant.${field} is required for orders placed in a physical store`);
+    }
+  }
+  if (options.rejectBlankPlatform && isRecord(raw.platform)) {
+    for (const field of PLATFORM_REQUIRED) {
+      if (isBlank(raw.platform[field])) errors.push(`Invalid data: platform.${field} can't be blank`);
+    }
+  }
+  for (const cartName of ['cart', 'shipped_cart', 'unshipped_cart'] as const) {
+    const cart = raw[cartName];
+    if (!isRecord(cart)) continue;
+    if (options.rejectLegacyTaxFields) {
+      for (const field of LEGACY_TAX_FIELDS)
+        if (cart[field] !== undefined) errors.push(`Invalid data: ${cartName}.${field} is no longer supported`);
+    }
+    if (!Array.isArray(cart.items)) continue;
+    cart.items.forEach((item, index) => {
+      if (!isRecord(item)) return;
+      const path = `${cartName}.items[${index}]`;
+      if (options.rejectLegacyTaxFields) {
+        for (const field of LEGACY_TAX_FIELDS)
+          if (item[field] !== undefined) errors.push(`Invalid data: ${path}.${field} is no longer supported`);
+      }
+      const type = item.type ?? 'product';
+      if (
+        options.checkItemTotals &&
+        (type === 'product' || type === 'service') &&
+        typeof item.price_with_tax === 'number' &&
+        typeof item.quantity === 'number' &&
+        typeof item.total_with_tax === 'number' &&
+        item.price_with_tax * item.quantity !== item.total_with_tax
+      ) {
+        errors.push(
+          `Invalid data: ${path}.total_with_tax is ${item.total_with_tax} but price_with_tax × quantity is ${item.price_with_tax * item.quantity}`,
+        );
+      }
+    });
+  }
 }
 
 /** Validates the `order` object of POST /orders and PUT /orders/{uuid} (the body has already been unwrapped). */
@@ -337,6 +394,7 @@ export function validateOrderPayload(order: unknown, options: OrderValidationOpt
         errors.push(`Invalid data: merchant.${field} is not allowed for manual-confirmation merchants`);
     }
   }
+  strictOrderRules(raw, options, errors);
 
   let cart: Cart | null = null;
   let shippedCart: Cart | null = null;

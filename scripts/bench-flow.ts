@@ -2,6 +2,7 @@
 // 50 ms from SeQura's answer to the next screen). The real core drives N sales against the sandbox over
 // loopback; fetch is instrumented so the time spent waiting on SeQura is subtracted from each step.
 // Prints p50/p99 per step, then the renderer's share measured in Chromium (scripts/bench-renderer.ts).
+import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,20 @@ import { createConfStore } from '../electron/core/storage/conf-store.ts';
 import { CART, SHOPPER, signInForTests } from '../tests/support/till.ts';
 import { benchRenderer } from './bench-renderer.ts';
 
-const sales = Number(process.argv[process.argv.indexOf('--sales') + 1] || 200);
+const { values: args } = parseArgs({
+  options: {
+    /** Sales through the core alone (main's time per step). */
+    sales: { type: 'string', default: '200' },
+    /** Sales through Chromium (the renderer's share). */
+    'browser-sales': { type: 'string', default: '20' },
+  },
+});
+function count(name: keyof typeof args): number {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0`);
+  return value;
+}
+const sales = count('sales');
 const sandbox = await startSandbox({ port: 0, quiet: true });
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-flow-'));
 writeFileSync(
@@ -108,7 +122,7 @@ await sandbox.close();
 rmSync(dataDir, { recursive: true, force: true });
 
 // Renderer phase (needs `vite build` and Chromium): main's message → next step painted.
-const browserSales = Number(process.argv[process.argv.indexOf('--browser-sales') + 1] || 20);
+const browserSales = count('browser-sales');
 const latencies = await benchRenderer(browserSales);
 console.log(
   `  renderer: main's answer → next step painted (${latencies.length} step changes over ${browserSales} sales in Chromium)`,

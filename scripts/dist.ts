@@ -4,10 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build, type Configuration } from 'electron-builder';
 import yaml from 'js-yaml';
 import { gpgSignArgs, packagingConfig, signingPlan, writeChecksums } from './dist-signing.ts';
 
+const { values: target } = parseArgs({ options: { win: { type: 'boolean' }, linux: { type: 'boolean' } } });
 const base = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as Record<string, unknown>;
 const plan = signingPlan(process.env);
 console.log(`Windows signing: ${plan.windows}; Linux checksums signed with GnuPG: ${plan.gpgKey ? 'yes' : 'no'}`);
@@ -15,8 +17,8 @@ if (plan.windows === 'unsigned') console.warn('Warning: the Windows installer wi
 
 const artifacts = await build({
   config: packagingConfig(base, process.env) as Configuration,
-  win: process.argv.includes('--win') ? [] : undefined,
-  linux: process.argv.includes('--linux') ? [] : undefined,
+  win: target.win ? [] : undefined,
+  linux: target.linux ? [] : undefined,
   publish: 'never',
 });
 const installers = artifacts.filter((path) => /\.(exe|deb|AppImage)$/.test(path));

@@ -53,7 +53,7 @@ const TRAINING_DEFAULTS = { storeRef: 'FORMACION', tillId: '01' };
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
 // A probe that retried inside itself (the client's GET retries back off up to seconds) would notice SeQura's
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
-const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000 };
+const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000, totalTimeoutMs: 5_000 };
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
@@ -148,7 +148,7 @@ async function createCoreGeneration(
     username: string,
     password: string,
     merchantId: string,
-    extra: { readRetries?: number; timeoutMs?: number } = {},
+    extra: { readRetries?: number; timeoutMs?: number; totalTimeoutMs?: number } = {},
   ): SequraClient {
     return createSequraClient({
       baseUrl,

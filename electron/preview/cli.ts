@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createCore } from '../core/app-core.ts';
 import { defaultMachineConfigPath, loadMachineConfig } from '../core/config/machine-config.ts';
 import { createFileLogger } from '../core/log/logger.ts';
@@ -13,10 +14,16 @@ import { startPreviewHost } from './host.ts';
 // `npm run preview`: the real app in a browser, for machines without a desktop or Electron binary.
 // Flags: --port N (default random), --data-dir DIR (default .tmp/preview-data), --token T (tests),
 // --sandbox-port N (training sandbox port; default random), --config FILE (machine config).
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
+const { values: flags } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    token: { type: 'string' },
+    'sandbox-port': { type: 'string' },
+    config: { type: 'string' },
+  },
+});
+const flag = (name: keyof typeof flags): string | undefined => flags[name];
 
 const dataDir = resolve(flag('data-dir') ?? process.env.SEQURA_POS_DATA_DIR ?? '.tmp/preview-data');
 mkdirSync(dataDir, { recursive: true });

@@ -186,16 +186,23 @@ export const ca: Record<MessageKey, string> = {
   'shopper.starting': 'Enviant…',
   'starting.title': 'Enviant la sol·licitud',
   'starting.body': 'Enviant la compra i les dades del client a SeQura…',
+  'sale.waitUntil': 'SeQura ha demanat esperar fins a les {time}.',
   'startQueued.title': 'Esperant SeQura',
   'startQueued.body':
     'SeQura no respon ara. La sol·licitud està desada i sortirà sola tan bon punt SeQura respongui; no cal tornar a prémer res.',
   'startQueued.since': 'Sense resposta de SeQura des de les {time}.',
   'startQueued.checkNow': 'Comprova-ho ara',
+  'startQueued.sendNow': 'Envia ara',
+  'startQueued.bodyManual':
+    'SeQura no ha acceptat la sol·licitud i la caixa ja ho ha tornat a provar una vegada sola. Està desada: torna-la a enviar quan vulguis.',
   'startUncertain.title': 'No sabem si SeQura ha rebut la sol·licitud',
   'startUncertain.body':
     'S’ha perdut la resposta de SeQura. No s’ha enviat cap SMS al client. En tornar-ho a provar es crea una sol·licitud nova; l’anterior caduca sola.',
   'startUncertain.retry': 'Torna-ho a provar',
   'product.title': 'Tria el producte',
+  'product.loadFailed':
+    'La llista de productes no s’ha carregat. Torna-la a carregar: es manté la mateixa sol·licitud.',
+  'product.loadAgain': 'Torna a carregar els productes',
   'product.none':
     'SeQura no ofereix cap producte per a aquesta compra. Ofereix al client un altre mitjà de pagament o canvia la compra.',
   'product.payLater': 'Pagament ajornat',
@@ -221,7 +228,7 @@ export const ca: Record<MessageKey, string> = {
   'approval.product': 'Producte: {product}',
   'approval.sentCount': 'SMS enviats: {count}',
   'approval.smsUncertain':
-    'No sabem si l’últim SMS ha sortit (s’ha perdut la resposta de SeQura). Pregunta al client si li ha arribat; si no, torna’l a enviar.',
+    'Pot ser que l’SMS s’hagi enviat: la resposta de SeQura s’ha perdut o ha estat un error. La caixa no el torna a enviar sola; pregunta al client si li ha arribat abans de tornar-lo a enviar.',
   'approval.tellShopper': 'Digues al client',
   'approval.shopperStep1': 'Obre l’SMS de SeQura i prem l’enllaç.',
   'approval.shopperStep2': 'Completa les teves dades i les de la teva targeta.',

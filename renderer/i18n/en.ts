@@ -200,16 +200,22 @@ export const en: Record<MessageKey, string> = {
   'shopper.starting': 'Sending…',
   'starting.title': 'Sending the application',
   'starting.body': "Sending the purchase and the shopper's details to SeQura…",
+  'sale.waitUntil': 'SeQura asked the till to wait until {time}.',
   'startQueued.title': 'Waiting for SeQura',
   'startQueued.body':
     'SeQura is not answering right now. The application is saved and will go out by itself as soon as SeQura answers; there is nothing to press again.',
   'startQueued.since': 'No answer from SeQura since {time}.',
   'startQueued.checkNow': 'Check now',
+  'startQueued.sendNow': 'Send now',
+  'startQueued.bodyManual':
+    'SeQura did not take the application, and the till has already tried once more by itself. It is saved: send it again when you are ready.',
   'startUncertain.title': 'We do not know whether SeQura received the application',
   'startUncertain.body':
     "SeQura's answer was lost. No SMS was sent to the shopper. Retrying creates a new application; the previous one expires by itself.",
   'startUncertain.retry': 'Retry',
   'product.title': 'Choose the product',
+  'product.loadFailed': 'The product list did not load. Load it again: the same application is kept.',
+  'product.loadAgain': 'Load the products again',
   'product.none':
     'SeQura offers no product for this purchase. Offer the shopper another payment method or change the purchase.',
   'product.payLater': 'Pay later',
@@ -235,7 +241,7 @@ export const en: Record<MessageKey, string> = {
   'approval.product': 'Product: {product}',
   'approval.sentCount': 'SMS sent: {count}',
   'approval.smsUncertain':
-    "We do not know whether the last SMS went out (SeQura's answer was lost). Ask the shopper whether it arrived; if not, resend it.",
+    "The SMS may have been sent: SeQura's answer was lost or was an error. The till does not send it again by itself; ask the shopper whether it arrived before resending it.",
   'approval.tellShopper': 'Tell the shopper',
   'approval.shopperStep1': "Open SeQura's SMS and tap the link.",
   'approval.shopperStep2': 'Fill in your details and your card.',

@@ -199,16 +199,22 @@ export const es = {
   'shopper.starting': 'Enviando…',
   'starting.title': 'Enviando la solicitud',
   'starting.body': 'Enviando la compra y los datos del cliente a SeQura…',
+  'sale.waitUntil': 'SeQura ha pedido esperar hasta las {time}.',
   'startQueued.title': 'Esperando a SeQura',
   'startQueued.body':
     'SeQura no responde ahora. La solicitud está guardada y saldrá sola en cuanto SeQura responda; no hace falta volver a pulsar nada.',
   'startQueued.since': 'Sin respuesta de SeQura desde las {time}.',
   'startQueued.checkNow': 'Comprobar ahora',
+  'startQueued.sendNow': 'Enviar ahora',
+  'startQueued.bodyManual':
+    'SeQura no ha aceptado la solicitud y la caja ya lo ha vuelto a intentar una vez sola. Está guardada: vuelve a enviarla cuando quieras.',
   'startUncertain.title': 'No sabemos si SeQura recibió la solicitud',
   'startUncertain.body':
     'Se perdió la respuesta de SeQura. No se ha enviado ningún SMS al cliente. Al reintentar se crea una solicitud nueva; la anterior caduca sola.',
   'startUncertain.retry': 'Reintentar',
   'product.title': 'Elige el producto',
+  'product.loadFailed': 'La lista de productos no ha cargado. Vuelve a cargarla: se mantiene la misma solicitud.',
+  'product.loadAgain': 'Volver a cargar los productos',
   'product.none':
     'SeQura no ofrece ningún producto para esta compra. Ofrece al cliente otro medio de pago o cambia la compra.',
   'product.payLater': 'Pago aplazado',
@@ -234,7 +240,7 @@ export const es = {
   'approval.product': 'Producto: {product}',
   'approval.sentCount': 'SMS enviados: {count}',
   'approval.smsUncertain':
-    'No sabemos si el último SMS salió (se perdió la respuesta de SeQura). Pregunta al cliente si le ha llegado; si no, reenvíalo.',
+    'Puede que el SMS se haya enviado: la respuesta de SeQura se perdió o fue un error. La caja no lo vuelve a enviar sola; pregunta al cliente si le ha llegado antes de reenviarlo.',
   'approval.tellShopper': 'Dile al cliente',
   'approval.shopperStep1': 'Abre el SMS de SeQura y pulsa el enlace.',
   'approval.shopperStep2': 'Completa tus datos y los de tu tarjeta.',

@@ -6,6 +6,8 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 import { CancelButton, RestartButton } from './SaleActions.tsx';
 import type { StepProps } from './step-props.ts';
 import { StepFrame } from './StepFrame.tsx';
+import { WaitUntilNotice, useWaitUntil } from './WaitUntil.tsx';
+import { useNow } from './useNow.ts';
 
 // The products SeQura offers for this order. Every product is listed: one outside its amount limits is shown
 // disabled with the reason ("below the minimum of 50,00 €"), because a shopper who asks for it deserves an
@@ -24,6 +26,12 @@ export function ChooseProduct({ sale, controller }: StepProps) {
     options.find((option) => option.available && optionKey(option) === chosenKey) ?? firstAvailable ?? null;
   const selectedKey = selected ? optionKey(selected) : null;
   const sending = controller.busy === 'sendSms';
+  const waitUntil = useWaitUntil(sale.waitUntil);
+  const now = useNow(1000);
+  // SeQura's per-order SMS limit, once known, holds the SMS button as it holds "Resend SMS".
+  const smsBlocked = sale.sms.blockedUntil !== null && new Date(sale.sms.blockedUntil) > now;
+  // null: the list failed to load (the solicitation stands); [] would be SeQura offering nothing.
+  const listFailed = sale.paymentOptions === null;
 
   const send = (event?: FormEvent) => {
     event?.preventDefault();
@@ -60,11 +68,16 @@ export function ChooseProduct({ sale, controller }: StepProps) {
 
   return (
     <StepFrame sale={sale} title={t('product.title')}>
-      {options.length === 0 || !firstAvailable ? (
+      {listFailed ? (
+        <p className="notice notice-warn" data-testid="product-load-failed">
+          {t('product.loadFailed')}
+        </p>
+      ) : options.length === 0 || !firstAvailable ? (
         <p className="notice notice-warn" data-testid="product-none">
           {t('product.none')}
         </p>
       ) : null}
+      <WaitUntilNotice until={waitUntil} />
       <form onSubmit={send} noValidate>
         {options.length > 0 && (
           <fieldset className="product-options" data-testid="product-options">
@@ -123,11 +136,24 @@ export function ChooseProduct({ sale, controller }: StepProps) {
         )}
         <ErrorNotice error={controller.error ?? sale.lastError} />
         <div className="actions">
+          {listFailed && (
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void controller.start()}
+              disabled={controller.busy !== null || waitUntil !== null}
+              aria-describedby={waitUntil ? 'sale-wait-until' : undefined}
+              data-testid="product-load-again"
+              data-autofocus=""
+            >
+              {controller.busy === 'start' ? t('sale.working') : t('product.loadAgain')}
+            </button>
+          )}
           {selected && (
             <button
               type="submit"
               className="button primary"
-              disabled={controller.busy !== null}
+              disabled={controller.busy !== null || waitUntil !== null || smsBlocked}
               data-testid="product-send-sms"
             >
               {sending
@@ -135,7 +161,10 @@ export function ChooseProduct({ sale, controller }: StepProps) {
                 : t('product.sendSms', { product: selected.title, mobile: maskMobile(sale.shopper.mobile) })}
             </button>
           )}
-          <RestartButton controller={controller} className={selected ? 'button secondary' : 'button primary'} />
+          <RestartButton
+            controller={controller}
+            className={selected || listFailed ? 'button secondary' : 'button primary'}
+          />
           <CancelButton controller={controller} />
         </div>
       </form>

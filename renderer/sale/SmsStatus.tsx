@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { formatDuration, secondsBetween } from './dates.ts';
 import type { SaleController } from './useSale.ts';
 import { useNow } from './useNow.ts';
+import { WaitUntilNotice } from './WaitUntil.tsx';
 
 // What the cashier needs while the shopper is on her phone, on the waiting screen and on "not approved yet"
 // alike: where and when the SMS went, the time since, and a resend that respects our cooldown and SeQura's
@@ -17,6 +18,8 @@ export interface SmsTiming {
   cooldownLeft: number;
   /** SeQura's SMS limit for this order holds until then (ISO), or null. */
   blockedUntil: string | null;
+  /** SeQura asked the till to wait (a 429's Retry-After that is not the SMS limit) until then (ISO), or null. */
+  waitUntil: string | null;
 }
 
 export function useSmsTiming(sale: SaleRecord): SmsTiming {
@@ -25,7 +28,8 @@ export function useSmsTiming(sale: SaleRecord): SmsTiming {
   const elapsedSeconds = sms.lastSentAt ? secondsBetween(sms.lastSentAt, now) : null;
   const cooldownLeft = elapsedSeconds === null ? 0 : Math.max(0, RESEND_COOLDOWN_SECONDS - elapsedSeconds);
   const blockedUntil = sms.blockedUntil && new Date(sms.blockedUntil) > now ? sms.blockedUntil : null;
-  return { elapsedSeconds, cooldownLeft, blockedUntil };
+  const waitUntil = sale.waitUntil && new Date(sale.waitUntil) > now ? sale.waitUntil : null;
+  return { elapsedSeconds, cooldownLeft, blockedUntil, waitUntil };
 }
 
 export function SmsBanner({ sale, timing }: { sale: SaleRecord; timing: SmsTiming }) {
@@ -62,7 +66,7 @@ export function SmsBanner({ sale, timing }: { sale: SaleRecord; timing: SmsTimin
 
 export function ResendButton({ controller, timing }: { controller: SaleController; timing: SmsTiming }) {
   const { t } = useI18n();
-  const canResend = controller.busy === null && timing.cooldownLeft === 0 && !timing.blockedUntil;
+  const canResend = controller.busy === null && timing.cooldownLeft === 0 && !timing.blockedUntil && !timing.waitUntil;
   const label =
     controller.busy === 'resendSms'
       ? t('sale.working')
@@ -75,7 +79,7 @@ export function ResendButton({ controller, timing }: { controller: SaleControlle
       className="button secondary"
       onClick={() => void controller.resendSms()}
       disabled={!canResend}
-      aria-describedby={timing.blockedUntil ? 'resend-blocked' : undefined}
+      aria-describedby={timing.blockedUntil ? 'resend-blocked' : timing.waitUntil ? 'sale-wait-until' : undefined}
       data-testid="approval-resend"
     >
       {label}
@@ -85,7 +89,7 @@ export function ResendButton({ controller, timing }: { controller: SaleControlle
 
 export function ResendBlockedNotice({ timing }: { timing: SmsTiming }) {
   const { t, formatTime } = useI18n();
-  if (!timing.blockedUntil) return null;
+  if (!timing.blockedUntil) return <WaitUntilNotice until={timing.waitUntil} />;
   return (
     <p className="notice notice-warn" id="resend-blocked" data-testid="sms-blocked">
       {t('approval.resendBlocked', { time: formatTime(timing.blockedUntil) })}

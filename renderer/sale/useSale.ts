@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError, IpcResult } from '../../shared/ipc/result.ts';
-import { isFinal, type SaleRecord, type SaleStep } from '../../shared/sale/sale-record.ts';
+import { canLeaveForNextSale } from '../../shared/sale/sale-machine.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import type { BridgeState } from '../bridge/pos-client.ts';
 import { usePosEvent } from '../shell/usePos.ts';
 import { ACTION_TIMEOUT_MS, tillNotAnswering, withTimeout } from './till-calls.ts';
@@ -48,14 +49,6 @@ export interface SaleController {
   newSale(): Promise<void>;
   /** Asks main to retry this sale's queued instructions now instead of at their next scheduled attempt. */
   retryPendingNow(): Promise<void>;
-}
-
-/**
- * Steps main lets the cashier leave for the next shopper: finished ones, and the two whose remaining work is
- * an outbox instruction that goes on in the background (it stays in "Pending" until SeQura has it).
- */
-export function canLeaveForNextSale(step: SaleStep): boolean {
-  return isFinal(step) || step === 'confirming' || step === 'handing_over';
 }
 
 const LOAD_RETRY_MS = 3000;

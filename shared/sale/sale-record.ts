@@ -25,13 +25,6 @@ export const SALE_STEPS = [
 export type SaleStep = (typeof SALE_STEPS)[number];
 
 export const FINAL_STEPS: readonly SaleStep[] = ['done', 'rejected', 'cancelled'];
-/** From these steps the cart is locked: a change means "cancel and restart". */
-export const LOCKED_STEPS: readonly SaleStep[] = [
-  'choose_product',
-  'sending_sms',
-  'awaiting_approval',
-  'confirm_refused',
-];
 
 const Text = (max: number) => z.string().max(max);
 const IsoDateTime = z.string().max(40);
@@ -159,6 +152,16 @@ export const SaleRecordSchema = z.object({
   referenceRegisteredAt: IsoDateTime.nullable(),
   handover: z.object({ requestedAt: IsoDateTime.nullable(), doneAt: IsoDateTime.nullable() }),
   finishedAt: IsoDateTime.nullable(),
+  /**
+   * SeQura answered 429 with Retry-After to this sale's last start, SMS or product list: nothing of it is
+   * sent again (by the till or by the cashier) before this time, and the screen says until when.
+   */
+  waitUntil: IsoDateTime.nullable().default(null),
+  /**
+   * Automatic retries of the current start or SMS (only of a request known not to have reached SeQura, and
+   * at most one); a press of the cashier starts again from 0.
+   */
+  autoRetries: z.number().int().min(0).default(0),
   /** The last SeQura problem at the current step, shown next to what caused it. */
   lastError: ErrorSummarySchema.nullable(),
   /** Instructions of this sale waiting in the outbox (confirmation, reference, handover…), for the screen. */

@@ -80,14 +80,41 @@ describe('when SeQura cannot be reached', () => {
     expect(answer.ok && (answer.data as { sale: SaleRecord }).sale.attempt).toBe(2);
   });
 
-  it('a start SeQura could not take waits and goes by itself when SeQura answers again', async () => {
-    // 5xx: SeQura answered "not now", so nothing was created and the till may send it again by itself.
-    const step = await enterSaleAndStart({ match: 'POST /orders$', error_rate: 1 });
+  it('a start SeQura could not take waits until its Retry-After, says until when, and goes by itself once', async () => {
+    // 429: SeQura answered "not now", so nothing was created and the till may send it again by itself, once,
+    // not before the time SeQura gave.
+    const step = await enterSaleAndStart({ match: 'POST /orders$', rate_limit_rate: 1, retry_after_s: 4 });
     expect(step).toBe('start_queued');
+    await f.page.getByTestId('sale-wait-until').waitFor();
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d/);
     await screenshot(f.page, 'offline-start-queued');
     await setFaults(f.sandbox, null);
-    // No click: the next successful probe sends the queued start.
+    // No click: the first successful probe after the Retry-After sends the queued start.
     await atStep('choose_product', 15_000);
     expect(await ordersWithSms()).toBe(0);
+    const posts = (await (await fetch(`${f.sandbox.baseUrl}/__sandbox/requests`)).json()) as Array<{
+      method: string;
+      path: string;
+      before_retry_after: boolean;
+    }>;
+    expect(posts.filter((r) => r.method === 'POST' && r.path === '/orders')).toHaveLength(2);
+    expect(posts.some((r) => r.before_retry_after)).toBe(false);
+  });
+
+  it('a product list that failed loads again on the same solicitation, with the screen saying until when', async () => {
+    const step = await enterSaleAndStart({ match: 'GET /orders/', rate_limit_rate: 1, retry_after_s: 6 });
+    expect(step).toBe('choose_product');
+    const loadAgain = f.page.getByTestId('product-load-again');
+    await loadAgain.waitFor();
+    expect(await f.page.getByTestId('product-load-failed').isVisible()).toBe(true);
+    expect(await f.page.getByTestId('sale-wait-until').innerText()).toMatch(/SeQura ha pedido esperar hasta las \d/);
+    expect(await loadAgain.isDisabled()).toBe(true);
+    await screenshot(f.page, 'product-list-load-again');
+    await setFaults(f.sandbox, null);
+    await expect.poll(() => loadAgain.isDisabled(), { timeout: 10_000 }).toBe(false);
+    await loadAgain.click();
+    await f.page.getByTestId('product-options').waitFor({ timeout: 15_000 });
+    const orders = (await (await fetch(`${f.sandbox.baseUrl}/__sandbox/orders`)).json()) as unknown[];
+    expect(orders).toHaveLength(1);
   });
 });

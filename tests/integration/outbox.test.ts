@@ -449,7 +449,7 @@ describe('outbox', () => {
   });
 });
 
-describe('work queued for SeQura while it keeps answering (5xx, 429)', () => {
+describe('work queued for SeQura while it keeps answering (429)', () => {
   let core: Core | null = null;
   afterEach(async () => {
     await core?.stop();
@@ -459,21 +459,6 @@ describe('work queued for SeQura while it keeps answering (5xx, 429)', () => {
   async function current(): Promise<SaleRecord> {
     return (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!;
   }
-
-  it('an SMS queued by a 5xx goes by itself at the next probe — there is no offline→online change to wait for', async () => {
-    core = await startCore({ dataDir, sandbox });
-    const created = await call<SaleRecord>(core, 'sale.create');
-    await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-    await call(core, 'sale.start', { saleId: created.id });
-    await setFaults(sandbox, { match: 'POST /orders/', error_rate: 1 });
-    const queued = await call<SaleRecord>(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
-    expect(queued).toMatchObject({ step: 'sending_sms', sms: { queued: true, sentCount: 0 } });
-    expect(core.pendingWork().queuedSales).toBe(1);
-    await setFaults(sandbox, null);
-    const sent = await waitFor(current, (s) => s.step === 'awaiting_approval', 5_000);
-    expect(sent.sms).toMatchObject({ sentCount: 1, queued: false, uncertain: false });
-    expect((await sandboxOrder(sandbox, sent.solicitation!.uuid)).sms_sent).toBe(1);
-  });
 
   it('a start queued by a 429 goes by itself, once', async () => {
     core = await startCore({ dataDir, sandbox });

@@ -442,6 +442,27 @@ describe('faults injected by the sandbox', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
   });
 
+  it('a total deadline covers the body: headers that arrive with a body that stalls end as a timeout', async () => {
+    const sequra = client({ timeoutMs: 500, totalTimeoutMs: 1_500 });
+    const { uuid } = await sequra.startSolicitation(orderPayload());
+    await setFaults({ match: 'GET /orders/', stall_after_rate: 1 });
+    const started = Date.now();
+    const error = await expectKind(sequra.getOrderPaymentMethods(uuid), 'timeout');
+    expect(error.retryable).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect((await requestLog()).at(-1)).toMatchObject({ status: 200, fault: 'stall_after' });
+  });
+
+  it("a 5xx after SeQura applied the SMS (a gateway's 502/504) is a server error, never 'not sent'", async () => {
+    const sequra = client();
+    const { uuid } = await sequra.startSolicitation(orderPayload());
+    await setFaults({ match: 'POST /orders/', error_after_rate: 1 });
+    const error = await expectKind(sequra.sendFormBySms(uuid, { product_code: 'i1' }), 'server');
+    expect([500, 502, 503, 504]).toContain(error.status);
+    expect(((await sandboxOrder(uuid)) as { sms_sent: number }).sms_sent).toBe(1);
+  });
+
   it('timeout on a write is an unknown outcome: not retryable for POST, retryable for PUT', async () => {
     const sequra = client({ timeoutMs: 300 });
     await setFaults({ match: 'POST /orders', hang_rate: 1 });

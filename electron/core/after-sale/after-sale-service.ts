@@ -5,6 +5,7 @@ import {
   returnableLines,
   type ReturnDraft,
 } from '../../../shared/after-sale/returns.ts';
+import { allows } from '../../../shared/sale/sale-machine.ts';
 import type {
   BlockReason,
   HistorySearchInput,
@@ -96,14 +97,6 @@ export interface AfterSaleServiceDeps {
 }
 
 const MAX_TIMELINE = 200;
-const PRE_CONFIRMATION_CANCELLABLE = [
-  'draft',
-  'start_queued',
-  'start_uncertain',
-  'choose_product',
-  'awaiting_approval',
-  'confirm_refused',
-];
 /** The client's error kind → the HTTP status SeQura answered with, for the sale's page. */
 const STATUS_OF_KIND: Record<string, number> = {
   conflict: 409,
@@ -628,7 +621,7 @@ export class AfterSaleService {
 export function allowedActions(sale: SaleRecord, fromTrainingFolder: boolean): SaleDetail['actions'] {
   const none = (reason: BlockReason) => ({ cancel: null, cancelBlocked: reason, return: false, returnBlocked: reason });
   if (fromTrainingFolder) return none('training_folder');
-  if (PRE_CONFIRMATION_CANCELLABLE.includes(sale.step))
+  if (allows(sale.step, 'cancel'))
     return { cancel: 'before_confirmation', cancelBlocked: null, return: false, returnBlocked: 'not_confirmed' };
   if (sale.step === 'confirming') return none('confirmation_pending');
   if (sale.step === 'cancelled') return none('already_cancelled');

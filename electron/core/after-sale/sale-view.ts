@@ -1,4 +1,5 @@
 import type { SaleStatus, SaleSummary } from '../../../shared/ipc/after-sale-schemas.ts';
+import { inCashiersHands } from '../../../shared/sale/sale-machine.ts';
 import { sumCents, type Cents } from '../../../shared/money/cents.ts';
 import type { SaleCancellation, SaleReturn } from '../../../shared/sale/after-sale-record.ts';
 import { cartTotals } from '../../../shared/sale/cart.ts';
@@ -97,17 +98,6 @@ export function hasPendingUpdate(sale: SaleRecord): boolean {
   return [...(sale.returns ?? []), ...cancellations(sale)].some((u) => u.state === 'pending');
 }
 
-const IN_PROGRESS_STEPS = [
-  'draft',
-  'start_queued',
-  'starting',
-  'start_uncertain',
-  'choose_product',
-  'sending_sms',
-  'awaiting_approval',
-  'confirm_refused',
-];
-
 /** Every status that applies to the sale (filters match any of them). */
 export function statusFlags(sale: SaleRecord): SaleStatus[] {
   const flags: SaleStatus[] = [];
@@ -117,7 +107,7 @@ export function statusFlags(sale: SaleRecord): SaleStatus[] {
   if (doneReturns(sale).length > 0) flags.push('returned');
   if (isConfirmed(sale)) flags.push('confirmed');
   if (sale.step === 'rejected') flags.push('rejected');
-  if (!isConfirmed(sale) && IN_PROGRESS_STEPS.includes(sale.step)) flags.push('in_progress');
+  if (!isConfirmed(sale) && inCashiersHands(sale.step)) flags.push('in_progress');
   return flags;
 }
 

@@ -36,6 +36,8 @@ export function newSaleRecord(input: {
       referenceRegisteredAt: null,
       handover: { requestedAt: null, doneAt: null },
       finishedAt: null,
+      waitUntil: null,
+      autoRetries: 0,
       lastError: null,
       pendingInstructions: 0,
       needsAttention: null,

@@ -14,11 +14,11 @@ import {
   type ErrorSummary,
   type PaymentOption,
   type SaleRecord,
-  type SaleStep,
   type ShopperDraftInput,
 } from '../../../shared/sale/sale-record.ts';
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
+import { allows, canMove, inCashiersHands, type SaleAction } from '../../../shared/sale/sale-machine.ts';
 import { AppError } from '../errors.ts';
 import { orderContextFor } from './order-context.ts';
 import type { Logger } from '../log/logger.ts';
@@ -78,11 +78,17 @@ export class SaleService {
   }
 
   private save(sale: SaleRecord): SaleRecord {
-    if (!this.deps.journal.get(sale.id)) {
+    const stored = this.deps.journal.get(sale.id);
+    if (!stored) {
       // Every sale is created with putCurrent; one missing here was archived meanwhile, and writing it back
       // would resurrect it with a stale step. Nothing legitimate saves an archived sale.
       this.deps.log.warn('sale.stale_write_dropped', { sale: sale.id, step: sale.step });
       return sale;
+    }
+    // Every step change follows the state machine's table; one it does not list is a bug, never journalled.
+    if (!canMove(stored.step, sale.step)) {
+      this.deps.log.error('sale.step_change_refused', { sale: sale.id, from: stored.step, to: sale.step });
+      throw new Error(`sale step change ${stored.step} → ${sale.step} is not in the state machine`);
     }
     const stamped = {
       ...sale,
@@ -99,11 +105,12 @@ export class SaleService {
     return this.deps.outbox.forSale(saleId).filter((i) => i.state === 'pending' || i.state === 'in_flight').length;
   }
 
-  private load(saleId: string, allowed: readonly SaleStep[], action: string): SaleRecord {
+  /** The sale, if the state machine lets the cashier take `action` at its step (shared/sale/sale-machine.ts). */
+  private load(saleId: string, action: SaleAction): SaleRecord {
     const sale = this.deps.journal.get(saleId);
     if (!sale) throw new AppError('not_found', 'That sale is not in the journal.');
-    if (!allowed.includes(sale.step)) {
-      throw new AppError('conflict', `Cannot ${action} a sale at step "${sale.step}".`);
+    if (!allows(sale.step, action)) {
+      throw new AppError('conflict', `The sale is at step "${sale.step}", where "${action}" is not possible.`);
     }
     return sale;
   }
@@ -150,7 +157,7 @@ export class SaleService {
   /** A new sale, or the current one if it is still in the cashier's hands (never two at once). */
   create(): SaleRecord {
     const current = this.current();
-    if (current && !isFinal(current.step) && !['confirming', 'handing_over'].includes(current.step)) return current;
+    if (current && inCashiersHands(current.step)) return current;
     if (current && isFinal(current.step)) this.deps.journal.archive(current.id);
     const { till } = this.deps;
     const sale = newSaleRecord({
@@ -170,7 +177,7 @@ export class SaleService {
     sale: SaleRecord;
     problems: { cart: Record<string, string>; shopper: Record<string, string> };
   } {
-    const sale = this.load(input.saleId, ['draft', 'start_queued'], 'edit');
+    const sale = this.load(input.saleId, 'edit');
     // Editing a queued start takes it out of the queue: the cashier is changing what will be sent.
     const saved = this.save({
       ...sale,
@@ -195,11 +202,19 @@ export class SaleService {
 
   // ----------------------------------------------------------------------------------- solicitation
 
-  /** POST /orders (or, once solicited without products, reload them). */
-  async start(saleId: string): Promise<SaleRecord> {
-    let sale = this.load(saleId, ['draft', 'start_queued', 'start_uncertain', 'choose_product'], 'start');
+  /**
+   * POST /orders (or, once solicited, load its product list again: same solicitation). `automatic` is the
+   * till's own single retry of a start known not to have reached SeQura (see onSequraReachable).
+   */
+  async start(saleId: string, how: 'cashier' | 'automatic' = 'cashier'): Promise<SaleRecord> {
+    let sale = this.load(saleId, 'start');
+    this.refuseBeforeRetryAfter(sale);
     if (sale.step === 'choose_product') return this.loadPaymentOptions(sale);
     const { cart, shopper } = this.validated(sale);
+    sale =
+      how === 'automatic'
+        ? withTimeline({ ...sale, autoRetries: sale.autoRetries + 1 }, this.now(), 'start_auto_retry')
+        : { ...sale, autoRetries: 0 };
     if (sale.step === 'start_uncertain') {
       // The previous POST may have created an order at SeQura. It will never get an SMS or a
       // confirmation (it simply expires there); this attempt is a fresh solicitation with a new cart_ref.
@@ -208,7 +223,7 @@ export class SaleService {
     const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: '' });
     sale = this.save(
       withTimeline(
-        { ...sale, step: 'starting', lastError: null },
+        { ...sale, step: 'starting', lastError: null, waitUntil: null },
         this.now(),
         'start_requested',
         `attempt ${sale.attempt}`,
@@ -230,10 +245,30 @@ export class SaleService {
     return this.loadPaymentOptions(sale);
   }
 
+  /**
+   * SeQura said when to come back (429 + Retry-After): nothing of this sale goes before then, not even on the
+   * cashier's press — SeQura would only answer 429 again. The screen shows until when.
+   */
+  private refuseBeforeRetryAfter(sale: SaleRecord): void {
+    if (sale.waitUntil && sale.waitUntil > this.now()) {
+      throw new AppError('sequra_rate_limited', `SeQura asked the till to wait until ${sale.waitUntil}.`, {
+        retryable: true,
+      });
+    }
+  }
+
+  /** The time SeQura's Retry-After points at, when a 429 carried one. */
+  private retryAfterTime(error: unknown): string | null {
+    const ms = error instanceof SequraError && error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
+    return ms === undefined ? null : new Date(this.deps.clock().getTime() + ms).toISOString();
+  }
+
   private startFailed(sale: SaleRecord, error: unknown): SaleRecord {
     const summary = toErrorSummary(error, this.now());
     const kind = error instanceof SequraError ? error.kind : 'internal';
-    if (kind === 'unknown_outcome') {
+    // A 5xx answers a POST that reached SeQura: it may have created the order (a gateway's 502/504 says
+    // nothing about what happened behind it), so it is handled as an uncertain start, never re-sent by itself.
+    if (kind === 'unknown_outcome' || kind === 'server') {
       const saved = this.save(
         withTimeline(
           {
@@ -251,11 +286,16 @@ export class SaleService {
       );
       throw toAppError(error, saved);
     }
-    if (['offline', 'timeout', 'server', 'rate_limited'].includes(kind)) {
+    if (kind === 'offline' || kind === 'rate_limited') {
       // Nothing was created (the request never got there, or SeQura said "not now"): the start waits for
-      // SeQura and goes by itself when it answers again.
+      // SeQura and goes by itself once when it answers again (not before its Retry-After).
       const saved = this.save(
-        withTimeline({ ...sale, step: 'start_queued', lastError: summary }, this.now(), 'start_queued', kind),
+        withTimeline(
+          { ...sale, step: 'start_queued', lastError: summary, waitUntil: this.retryAfterTime(error) },
+          this.now(),
+          'start_queued',
+          kind,
+        ),
       );
       return saved;
     }
@@ -288,13 +328,26 @@ export class SaleService {
       const options = this.paymentOptions(forOrder, forMerchant, cartTotals(sale.cart).financedCents);
       const fresh = this.stillChoosing(sale.id, uuid);
       return fresh
-        ? this.save({ ...fresh, paymentOptions: options, lastError: null })
+        ? this.save({ ...fresh, paymentOptions: options, lastError: null, waitUntil: null })
         : (this.deps.journal.get(sale.id) ?? sale);
     } catch (error) {
-      // The solicitation exists; only the product list failed. The screen offers to load it again.
+      // The solicitation exists; only the product list failed. The screen offers to load it again (the same
+      // solicitation), not before SeQura's Retry-After when it gave one.
       const fresh = this.stillChoosing(sale.id, uuid);
       return fresh
-        ? this.save({ ...fresh, paymentOptions: null, lastError: toErrorSummary(error, this.now()) })
+        ? this.save(
+            withTimeline(
+              {
+                ...fresh,
+                paymentOptions: null,
+                lastError: toErrorSummary(error, this.now()),
+                waitUntil: this.retryAfterTime(error),
+              },
+              this.now(),
+              'products_failed',
+              error instanceof SequraError ? error.kind : 'internal',
+            ),
+          )
         : (this.deps.journal.get(sale.id) ?? sale);
     }
   }
@@ -352,7 +405,7 @@ export class SaleService {
   // ------------------------------------------------------------------------------------------- SMS
 
   async sendSms(input: { saleId: string; product: string; campaign: string | null }): Promise<SaleRecord> {
-    const sale = this.load(input.saleId, ['choose_product'], 'send the SMS for');
+    const sale = this.load(input.saleId, 'sendSms');
     const option = sale.paymentOptions?.find(
       (o) => o.product === input.product && (o.campaign ?? null) === (input.campaign ?? null),
     );
@@ -361,25 +414,39 @@ export class SaleService {
         fields: { product: 'invalid' },
       });
     if (!option.available) throw new AppError('conflict', 'That product is not available for this amount.');
+    this.refuseOverSmsLimit(sale);
+    this.refuseBeforeRetryAfter(sale);
     const product = { code: option.product, campaign: option.campaign, title: option.title };
-    return this.deliverSms({ ...sale, product }, 'sms_requested');
+    return this.deliverSms({ ...sale, product, autoRetries: 0 }, 'sms_requested');
   }
 
   async resendSms(saleId: string): Promise<SaleRecord> {
-    const sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'resend the SMS for');
+    const sale = this.load(saleId, 'resendSms');
+    this.refuseOverSmsLimit(sale);
+    this.refuseBeforeRetryAfter(sale);
+    return this.deliverSms({ ...sale, autoRetries: 0 }, 'sms_resend_requested');
+  }
+
+  private refuseOverSmsLimit(sale: SaleRecord): void {
     if (sale.sms.blockedUntil && sale.sms.blockedUntil > this.now()) {
       throw new AppError('sequra_rate_limited', 'SeQura has reached its SMS limit for this order.', {
         retryable: true,
       });
     }
-    return this.deliverSms(sale, 'sms_resend_requested');
   }
 
+  /**
+   * POST form_deliveries. The step to go back to after a failure: where the cashier pressed (product list or
+   * approval screen); an SMS queued by a start-up or an earlier failure remembers it by whether one was sent.
+   */
   private async deliverSms(sale: SaleRecord, event: string): Promise<SaleRecord> {
-    const returnStep = sale.step === 'choose_product' ? 'choose_product' : 'awaiting_approval';
+    const returnStep =
+      sale.step === 'choose_product' || (sale.step === 'sending_sms' && sale.sms.sentCount === 0 && !sale.sms.uncertain)
+        ? 'choose_product'
+        : 'awaiting_approval';
     let current = this.save(
       withTimeline(
-        { ...sale, step: 'sending_sms', lastError: null, sms: { ...sale.sms, queued: false } },
+        { ...sale, step: 'sending_sms', lastError: null, waitUntil: null, sms: { ...sale.sms, queued: false } },
         this.now(),
         event,
         sale.product!.code,
@@ -411,26 +478,53 @@ export class SaleService {
     } catch (error) {
       const summary = toErrorSummary(error, this.now());
       const kind = error instanceof SequraError ? error.kind : 'internal';
-      if (kind === 'unknown_outcome' || kind === 'timeout') {
-        // It may have gone out. Never resent by itself (a shopper must not get two SMS); the cashier can.
+      if (kind === 'unknown_outcome' || kind === 'timeout' || kind === 'server') {
+        // It reached SeQura and may have gone out: a 5xx of any kind (a gateway's 502/504 too) says nothing
+        // about what happened behind it. Never resent by itself (a shopper must not get two SMS); the screen
+        // says it may have been sent, and the cashier asks the shopper or resends on purpose.
         return this.save(
           withTimeline(
-            { ...current, step: 'awaiting_approval', lastError: summary, sms: { ...current.sms, uncertain: true } },
+            {
+              ...current,
+              step: 'awaiting_approval',
+              lastError: summary,
+              sms: { ...current.sms, uncertain: true, queued: false },
+            },
             this.now(),
             'sms_uncertain',
+            kind,
           ),
         );
       }
-      if (kind === 'offline' || kind === 'server') {
-        // Known not sent: it goes by itself when SeQura answers again.
+      const smsLimit = kind === 'rate_limited' && isSmsLimit(error);
+      if ((kind === 'offline' || (kind === 'rate_limited' && !smsLimit)) && current.autoRetries < MAX_AUTO_RETRIES) {
+        // Known not sent (nothing reached SeQura, or SeQura said "not now"): it goes by itself once when
+        // SeQura answers again, not before its Retry-After.
         return this.save(
           withTimeline(
-            { ...current, lastError: summary, sms: { ...current.sms, queued: true } },
+            {
+              ...current,
+              lastError: summary,
+              waitUntil: this.retryAfterTime(error),
+              sms: { ...current.sms, queued: true },
+            },
             this.now(),
             'sms_queued',
             kind,
           ),
         );
+      }
+      if (kind === 'offline' || (kind === 'rate_limited' && !smsLimit)) {
+        // Known not sent, and the automatic retry is used up: back to the cashier, who may send it again.
+        const saved = this.save(
+          withTimeline(
+            { ...current, step: returnStep, lastError: summary, waitUntil: this.retryAfterTime(error) },
+            this.now(),
+            'sms_not_sent',
+            kind,
+          ),
+        );
+        throw toAppError(error, saved);
       }
       if (kind === 'rate_limited') {
         const retryAfterMs = error instanceof SequraError ? (error.retryAfterMs ?? 60_000) : 60_000;
@@ -455,7 +549,7 @@ export class SaleService {
 
   /** PUT /orders/{uuid} with state=confirmed and the ticket number, through the outbox. */
   async confirm(saleId: string): Promise<SaleRecord> {
-    let sale = this.load(saleId, ['awaiting_approval', 'confirm_refused'], 'confirm');
+    let sale = this.load(saleId, 'confirm');
     const { cart, shopper } = this.validated(sale);
     this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
     if (!sale.ticketNumber) {
@@ -478,6 +572,7 @@ export class SaleService {
           ...sale,
           step: 'confirming',
           lastError: null,
+          waitUntil: null,
           needsAttention: null,
           confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null },
         },
@@ -627,7 +722,7 @@ export class SaleService {
    * takes the risk. Recorded on the sale (and its slip and timeline) with the manager's ref.
    */
   async releaseGoods(saleId: string, managerPin: string): Promise<SaleRecord> {
-    this.load(saleId, ['confirming'], 'release the goods of');
+    this.load(saleId, 'releaseGoods');
     if (this.deps.till.offlineGoodsRelease !== 'manager_pin') {
       throw new AppError('conflict', 'Store policy: the goods stay in the store until SeQura confirms.');
     }
@@ -647,11 +742,7 @@ export class SaleService {
   // ----------------------------------------------------------------------------------- other endings
 
   markRejected(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['choose_product', 'awaiting_approval', 'confirm_refused', 'start_uncertain'],
-      'mark as rejected',
-    );
+    const sale = this.load(saleId, 'markRejected');
     this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
     const now = this.now();
     return this.save(
@@ -673,11 +764,7 @@ export class SaleService {
 
   /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
   cancel(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['draft', 'start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
-      'cancel',
-    );
+    const sale = this.load(saleId, 'cancel');
     this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
     const now = this.now();
     const abandoned = sale.solicitation
@@ -697,11 +784,7 @@ export class SaleService {
 
   /** "Change the purchase": the old solicitation is abandoned (never confirmed) and the cart and shopper come back editable. */
   restart(saleId: string): SaleRecord {
-    const sale = this.load(
-      saleId,
-      ['start_queued', 'start_uncertain', 'choose_product', 'awaiting_approval', 'confirm_refused'],
-      'restart',
-    );
+    const sale = this.load(saleId, 'restart');
     const now = this.now();
     this.resolveRefusedConfirmations(sale.id, 'sale restarted');
     const abandoned = sale.solicitation
@@ -726,6 +809,8 @@ export class SaleService {
           ticketNumber: null,
           confirmation: { requestedAt: null, confirmedAt: null, refusal: null, goodsReleasedBy: null },
           lastError: null,
+          waitUntil: null,
+          autoRetries: 0,
         },
         now,
         'restarted',
@@ -735,7 +820,7 @@ export class SaleService {
 
   /** Leaves a sale (finished, or confirming in the background) so the next one can start. */
   close(saleId: string): SaleRecord | null {
-    const sale = this.load(saleId, ['done', 'rejected', 'cancelled', 'confirming', 'handing_over'], 'close');
+    const sale = this.load(saleId, 'close');
     this.deps.journal.setCurrent(null);
     this.archiveIfSettled(sale.id);
     return null;
@@ -848,9 +933,22 @@ export class SaleService {
 
   /** Starts or SMS known not sent, waiting for SeQura to answer (the monitor probes fast while there are any). */
   queuedWork(): number {
-    return this.deps.journal
-      .active()
-      .filter((s) => s.step === 'start_queued' || (s.step === 'sending_sms' && s.sms.queued)).length;
+    return this.deps.journal.active().filter((s) => this.autoRetryAllowed(s) !== null).length;
+  }
+
+  /**
+   * Which automatic retry this sale may have now, if any: a start or SMS known not to have reached SeQura,
+   * not retried by itself yet (at most once), and past SeQura's Retry-After.
+   */
+  private autoRetryAllowed(sale: SaleRecord): 'start' | 'sms' | null {
+    if (sale.autoRetries >= MAX_AUTO_RETRIES) return null;
+    if (sale.step === 'start_queued') return 'start';
+    if (sale.step === 'sending_sms' && sale.sms.queued) return 'sms';
+    return null;
+  }
+
+  private retryAfterPassed(sale: SaleRecord): boolean {
+    return !sale.waitUntil || sale.waitUntil <= this.now();
   }
 
   private reachableRun: Promise<void> | null = null;
@@ -873,9 +971,11 @@ export class SaleService {
         for (const { id } of this.deps.journal.active()) {
           const sale = this.deps.journal.get(id);
           if (!sale) continue;
+          const retry = this.autoRetryAllowed(sale);
+          if (retry === null || !this.retryAfterPassed(sale)) continue;
           try {
-            if (sale.step === 'start_queued') await this.start(sale.id);
-            else if (sale.step === 'sending_sms' && sale.sms.queued) await this.deliverSms(sale, 'sms_resumed');
+            if (retry === 'start') await this.start(sale.id, 'automatic');
+            else await this.deliverSms({ ...sale, autoRetries: sale.autoRetries + 1 }, 'sms_auto_retry');
           } catch (error) {
             // Shown on the sale itself (lastError); nothing else to do here.
             this.log('resume.auto_step_failed', sale.id, error instanceof Error ? error.name : 'unknown');
@@ -906,6 +1006,17 @@ export class SaleService {
   private log(event: string, saleId: string, detail?: string): void {
     this.deps.log.info(event, { sale: saleId, detail });
   }
+}
+
+/** A start or SMS known not to have reached SeQura is retried by the till itself at most this many times. */
+const MAX_AUTO_RETRIES = 1;
+
+/**
+ * SeQura's per-order SMS limit, as opposed to any other 429 on form_deliveries (a gateway's or the API's
+ * general rate limit): its reason speaks of the SMS. Only the per-order limit blocks "Resend SMS".
+ */
+function isSmsLimit(error: unknown): boolean {
+  return error instanceof SequraError && error.messages.some((m) => /\bsms\b/i.test(m));
 }
 
 /** The record's schema allows this many (shared/sale/sale-record.ts). */

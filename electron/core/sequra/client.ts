@@ -7,6 +7,9 @@
 // up to `readRetries` times with full jitter on connection failures, timeouts, 5xx and 429, honouring
 // `Retry-After` up to a cap (a longer wait is the caller's decision and is reported as `retryAfterMs`).
 //
+// Deadlines: `timeoutMs` per attempt (until the headers), and `totalTimeoutMs` for the whole call — attempts,
+// waits between them and the body — so an answer whose body stalls ends as a timeout, never a hang.
+//
 // HTTP errors: we let ky throw `HTTPError` (`throwHttpErrors` left on) rather than mapping statuses from
 // `throwHttpErrors: false`, because ky's GET retry decision only sees thrown errors: with it off, a 503 or a
 // 429 would never be retried. Every thrown thing is caught in `send()` and mapped to a SequraError there, so
@@ -42,8 +45,13 @@ export interface SequraClientOptions {
   fetch: typeof fetch;
   appName: string;
   appVersion: string;
-  /** Per attempt. Default 15 000 ms. For a write, running out of time is an unknown outcome. */
+  /** Per attempt, until the answer's headers. Default 15 000 ms. For a write, running out of time is an unknown outcome. */
   timeoutMs?: number;
+  /**
+   * The whole call: every attempt, the waits between them and reading the answer's body. Default 20 000 ms.
+   * A body that stalls after its headers ends here as a timeout (a write: unknown outcome), never a hang.
+   */
+  totalTimeoutMs?: number;
   /** Extra attempts for GETs only. Default 2. */
   readRetries?: number;
 }
@@ -66,6 +74,7 @@ export interface SequraClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 20_000;
 const DEFAULT_READ_RETRIES = 2;
 /** A GET waits out a `Retry-After` up to this long; beyond it the 429 is returned to the caller. */
 const MAX_READ_RETRY_AFTER_MS = 5_000;
@@ -102,6 +111,9 @@ function validateOptions(options: SequraClientOptions): URL {
   if (typeof options.fetch !== 'function') throw new TypeError('SequraClient: fetch must be injected');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('SequraClient: timeoutMs must be positive');
+  const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
+  if (!Number.isFinite(totalTimeoutMs) || totalTimeoutMs < timeoutMs)
+    throw new TypeError('SequraClient: totalTimeoutMs must be at least timeoutMs');
   const retries = options.readRetries ?? DEFAULT_READ_RETRIES;
   if (!Number.isInteger(retries) || retries < 0)
     throw new TypeError('SequraClient: readRetries must be a non-negative integer');
@@ -150,6 +162,7 @@ function segment(value: unknown, field: string, operation: string): string {
 export function createSequraClient(options: SequraClientOptions): SequraClient {
   validateOptions(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalTimeoutMs = options.totalTimeoutMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, timeoutMs);
   const readRetries = options.readRetries ?? DEFAULT_READ_RETRIES;
   const { merchantId, username, password } = options;
   const injectedFetch = options.fetch;
@@ -244,28 +257,41 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
     });
   }
 
-  /** Sends one call; returns the 2xx response or throws a SequraError. */
-  async function send(call: Call): Promise<Response> {
+  /**
+   * Sends one call; returns the 2xx response (its body still to be read under the same deadline) or throws a
+   * SequraError. One deadline covers the whole call, body included: ky's own timeout stops at the headers.
+   */
+  async function send(call: Call): Promise<{ response: Response; deadline: AbortSignal }> {
+    const deadline = AbortSignal.timeout(totalTimeoutMs);
     try {
-      return await api(call.path, {
+      const response = await api(call.path, {
         method: call.method,
         ...(call.json !== undefined ? { json: call.json } : {}), // ky sets Content-Type: application/json
         retry: call.method === 'GET' ? readRetry : 0,
+        signal: deadline,
       });
+      return { response, deadline };
     } catch (error) {
       if (isSequraError(error)) throw error;
+      if (deadline.aborted) throw timeoutError(call.method, totalTimeoutMs, call.operation);
       if (isHTTPError(error)) throw await errorFromResponse(error.response, call, error.data);
       if (isTimeoutError(error)) throw timeoutError(call.method, timeoutMs, call.operation);
       throw transportError(error, call.method, call.operation);
     }
   }
 
-  async function readJson<S extends z.ZodType>(response: Response, schema: S, operation: string): Promise<z.output<S>> {
+  async function readJson<S extends z.ZodType>(
+    { response, deadline }: { response: Response; deadline: AbortSignal },
+    schema: S,
+    operation: string,
+  ): Promise<z.output<S>> {
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      // The connection dropped while the body was streaming: a read, so plainly retryable.
+      // The body stalled past the call's deadline, or the connection dropped while it was streaming: a
+      // read, so plainly retryable.
+      if (deadline.aborted) throw timeoutError('GET', totalTimeoutMs, operation);
       throw transportError(error, 'GET', operation);
     }
     const json = tryParseJson(text);
@@ -318,7 +344,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const payload: OrderPayload = validated(OrderPayloadSchema, order, operation);
       checkMerchant(payload.merchant.id, operation);
       const call: Call = { operation, method: 'POST', path: 'orders', json: { order: payload } };
-      const response = await send(call);
+      const { response } = await send(call);
       await discard(response);
       const location = solicitationLocationSchema(
         response.url || new URL('orders', withSlash(options.baseUrl)).href,
@@ -348,7 +374,9 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         },
         operation,
       );
-      await discard(await send({ operation, method: 'POST', path: `orders/${id}/form_deliveries`, json: body }));
+      await discard(
+        (await send({ operation, method: 'POST', path: `orders/${id}/form_deliveries`, json: body })).response,
+      );
     },
 
     async getOrderPaymentMethods(uuid) {
@@ -370,7 +398,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const id = segment(uuid, 'uuid', operation);
       const payload: OrderPayload = validated(OrderPayloadSchema, order, operation);
       checkMerchant(payload.merchant.id, operation);
-      const response = await send({
+      const { response } = await send({
         operation,
         method: 'PUT',
         path: `orders/${id}`,
@@ -395,7 +423,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         ]);
       }
       const id = segment(merchantId, 'merchantId', operation);
-      const response = await send({
+      const { response } = await send({
         operation,
         method: 'PUT',
         path: `merchants/${id}/orders/${ref}`,

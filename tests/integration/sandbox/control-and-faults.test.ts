@@ -27,6 +27,9 @@ interface LogEntry {
   order_uuid: string | null;
   body_sha256: string | null;
   fault: string | null;
+  order_key: string | null;
+  retry_after_s: number | null;
+  before_retry_after: boolean;
 }
 
 async function setFaults(faults: JsonObject): Promise<void> {
@@ -54,6 +57,8 @@ describe('GET /__sandbox/config', () => {
       sms_limit: 5,
       review_delay_ms: 100,
       solicitation_ttl_s: 120,
+      approval_ttl_s: 1800,
+      strict: true,
     });
     expect(reply.json()).toEqual(sandbox.config);
   });
@@ -167,6 +172,9 @@ describe('GET /__sandbox/requests', () => {
       order_uuid: uuid,
       body_sha256: createHash('sha256').update(body).digest('hex'),
       fault: null,
+      order_key: 'POST /orders#sale-1#1',
+      retry_after_s: null,
+      before_retry_after: false,
     });
     expect(entries.at(-1)).toMatchObject({
       method: 'GET',
@@ -274,6 +282,69 @@ describe('POST /__sandbox/faults', () => {
       confirmed_count: 2,
       order_ref_1: 'T-UNKNOWN-OUTCOME',
     });
+  });
+
+  it('error_after_rate applies the request, then answers 5xx (SeQura or a gateway: 500, 502, 503, 504)', async () => {
+    await setFaults({ match: 'POST /orders$', error_after_rate: 1 });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 12; i += 1) {
+      const before = await orderCount();
+      const reply = await driver.request('POST', '/orders', { body: { order: sampleOrder({ cartRef: `ea-${i}` }) } });
+      expect(await orderCount()).toBe(before + 1);
+      statuses.add(reply.status);
+      const entry = await lastLogEntry();
+      expect(entry).toMatchObject({ method: 'POST', path: '/orders', status: reply.status, fault: 'error_after' });
+      expect(await driver.orderState(entry.order_uuid!)).toBe('solicited');
+    }
+    expect([...statuses].every((status) => [500, 502, 503, 504].includes(status))).toBe(true);
+    expect(statuses.size).toBeGreaterThan(1);
+  });
+
+  it('error_after on form_deliveries: the SMS went out although the answer was a 5xx', async () => {
+    const uuid = await driver.createOrder();
+    await setFaults({ match: 'POST /orders/', error_after_rate: 1 });
+    const reply = await driver.request('POST', `/orders/${uuid}/form_deliveries`, {
+      body: { channel: 'sms', product_code: 'i1' },
+    });
+    expect(reply.status).toBeGreaterThanOrEqual(500);
+    expect((await driver.control('GET', `/orders/${uuid}`)).json()).toMatchObject({ sms_sent: 1 });
+  });
+
+  it('stall_after_rate applies the request, then sends the headers and half the body, and stalls', async () => {
+    const uuid = await driver.createOrder();
+    await setFaults({ match: 'GET /orders/', stall_after_rate: 1 });
+    const response = await fetch(`${sandbox.baseUrl}/orders/${uuid}/payment_methods`, {
+      headers: { Authorization: `Basic ${Buffer.from('sandbox-user:sandbox-secret').toString('base64')}` },
+      signal: AbortSignal.timeout(800),
+    });
+    expect(response.status).toBe(200);
+    const started = Date.now();
+    await expect(response.text()).rejects.toThrow();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(await lastLogEntry()).toMatchObject({ status: 200, fault: 'stall_after' });
+  });
+
+  it('a request for the same order before its Retry-After gets 429 again, and the log says it was early', async () => {
+    const uuid = await driver.createOrder();
+    await setFaults({ match: 'POST /orders/', rate_limit_rate: 1, retry_after_s: 2 });
+    const sms = { body: { channel: 'sms', product_code: 'i1' } };
+    const first = await driver.request('POST', `/orders/${uuid}/form_deliveries`, sms);
+    expect(first.status).toBe(429);
+    expect(await lastLogEntry()).toMatchObject({ retry_after_s: 2, before_retry_after: false });
+    await driver.control('DELETE', '/faults');
+    const early = await driver.request('POST', `/orders/${uuid}/form_deliveries`, sms);
+    expect(early.status).toBe(429);
+    expect(Number(early.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await lastLogEntry()).toMatchObject({
+      status: 429,
+      before_retry_after: true,
+      order_key: `POST /orders/${uuid}/form_deliveries`,
+    });
+    // Another order is not held back.
+    const other = await driver.createOrder();
+    expect((await driver.request('POST', `/orders/${other}/form_deliveries`, sms)).status).toBe(204);
+    await sleep(2_050);
+    expect((await driver.request('POST', `/orders/${uuid}/form_deliveries`, sms)).status).toBe(204);
   });
 
   it('hang_rate never answers; the client has to time out', async () => {

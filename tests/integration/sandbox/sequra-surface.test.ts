@@ -29,6 +29,8 @@ describe('startSandbox', () => {
       sms_limit: 3,
       review_delay_ms: 5000,
       solicitation_ttl_s: 3600,
+      approval_ttl_s: 1800,
+      strict: true,
     });
     expect(sandbox.phoneUrl('abc')).toBe(`${sandbox.baseUrl}/phone/abc`);
   });

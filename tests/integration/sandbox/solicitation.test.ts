@@ -158,28 +158,79 @@ describe('POST /orders', () => {
     expect((await postOrder(order)).status).toBe(204);
   });
 
-  it('accepts notify_url and friends by default (manual-confirmation merchants should not send them)', async () => {
-    const order = sampleOrder();
-    Object.assign(order.merchant as JsonObject, {
-      notify_url: 'https://shop.example/ipn',
-      return_url: 'https://shop.example/back',
-    });
-    expect((await postOrder(order)).status).toBe(204);
-  });
-
-  it('rejects notify_url with rejectMerchantUrls', async () => {
-    const strict = await startSandbox({ quiet: true, rejectMerchantUrls: true });
-    try {
+  describe('strict by default, as SeQura is', () => {
+    it('refuses notify_url, return_url and approved_url from a manual-confirmation merchant', async () => {
       const order = sampleOrder();
-      Object.assign(order.merchant as JsonObject, { notify_url: 'https://shop.example/ipn' });
-      const reply = await new SandboxDriver(strict).request('POST', '/orders', { body: { order } });
-      expect(reply.status).toBe(409);
-      expect(reply.json()).toEqual({
-        errors: ['Invalid data: merchant.notify_url is not allowed for manual-confirmation merchants'],
+      Object.assign(order.merchant as JsonObject, {
+        notify_url: 'https://shop.example/ipn',
+        return_url: 'https://shop.example/back',
+        approved_url: 'https://shop.example/ok',
       });
-    } finally {
-      await strict.close();
-    }
+      expect(await errorsOf(order)).toEqual([
+        'Invalid data: merchant.notify_url is not allowed for manual-confirmation merchants',
+        'Invalid data: merchant.return_url is not allowed for manual-confirmation merchants',
+        'Invalid data: merchant.approved_url is not allowed for manual-confirmation merchants',
+      ]);
+    });
+
+    it('refuses a store order without store_ref or operator_ref', async () => {
+      for (const field of ['store_ref', 'operator_ref']) {
+        const order = sampleOrder();
+        delete (order.merchant as JsonObject)[field];
+        expect(await errorsOf(order)).toEqual([
+          `Invalid data: merchant.${field} is required for orders placed in a physical store`,
+        ]);
+        (order.merchant as JsonObject)[field] = '  ';
+        expect(await errorsOf(order)).toHaveLength(1);
+      }
+    });
+
+    it('refuses blank platform fields', async () => {
+      const order = sampleOrder();
+      Object.assign(order.platform as JsonObject, { uname: '', db_version: ' ' });
+      expect(await errorsOf(order)).toEqual([
+        "Invalid data: platform.uname can't be blank",
+        "Invalid data: platform.db_version can't be blank",
+      ]);
+    });
+
+    it('refuses the legacy tax fields', async () => {
+      const order = sampleOrder();
+      const cart = order.cart as JsonObject;
+      cart.order_total_without_tax = 9917;
+      Object.assign((cart.items as JsonObject[])[0]!, { tax_rate: 21, total_without_tax: 9917 });
+      expect(await errorsOf(order)).toEqual([
+        'Invalid data: cart.order_total_without_tax is no longer supported',
+        'Invalid data: cart.items[0].total_without_tax is no longer supported',
+        'Invalid data: cart.items[0].tax_rate is no longer supported',
+      ]);
+    });
+
+    it('refuses an item whose total is not price × quantity', async () => {
+      const order = sampleOrder();
+      Object.assign(((order.cart as JsonObject).items as JsonObject[])[0]!, { quantity: 2 });
+      expect(await errorsOf(order)).toEqual([
+        'Invalid data: cart.items[0].total_with_tax is 12000 but price_with_tax × quantity is 24000',
+      ]);
+    });
+
+    it('is lenient on each of those rules only behind an explicit option', async () => {
+      const lenient = await startSandbox({ quiet: true, strict: false });
+      try {
+        const order = sampleOrder();
+        const merchant = order.merchant as JsonObject;
+        merchant.notify_url = 'https://shop.example/ipn';
+        delete merchant.store_ref;
+        delete merchant.operator_ref;
+        (order.platform as JsonObject).uname = '';
+        Object.assign(((order.cart as JsonObject).items as JsonObject[])[0]!, { quantity: 2, tax_rate: 21 });
+        const reply = await new SandboxDriver(lenient).request('POST', '/orders', { body: { order } });
+        expect(reply.status).toBe(204);
+        expect(lenient.config).toMatchObject({ strict: false });
+      } finally {
+        await lenient.close();
+      }
+    });
   });
 
   describe('shipped carts (merchant.options.uses_shipped_cart)', () => {

@@ -167,6 +167,22 @@ describe('confirm (PUT /orders/{uuid} state=confirmed)', () => {
     expect(await conflictMessage(driver.confirm(uuid, other))).toMatch(/^customer\.nin changed/);
   });
 
+  it("answers 409 when the shopper's name changed or their NIN was dropped (strict default)", async () => {
+    const order = sampleOrder();
+    const renamed = structuredClone(order);
+    (renamed.customer as JsonObject).surnames = 'López Ruiz';
+    expect(await conflictMessage(driver.confirm(await approved(order), renamed))).toMatch(
+      /^customer\.surnames changed/,
+    );
+    const withoutNin = structuredClone(order);
+    delete (withoutNin.customer as JsonObject).nin;
+    expect(await conflictMessage(driver.confirm(await approved(order), withoutNin))).toMatch(/^customer\.nin changed/);
+    // Spacing and case are not a different person.
+    const respaced = structuredClone(order);
+    (respaced.customer as JsonObject).given_names = 'MARÍA  JOSÉ';
+    expect((await driver.confirm(await approved(order), respaced)).status).toBe(200);
+  });
+
   it('validates the payload like POST /orders', async () => {
     const order = sampleOrder();
     const uuid = await approved(order);
@@ -319,10 +335,43 @@ describe('solicitation expiry', () => {
       });
       expect((await shortDriver.shopper(uuid, 'approve')).status).toBe(409);
       expect((await shortDriver.sendSms(uuid)).status).toBe(409);
-      // Only solicited orders expire: an approval waits for the cashier.
+      // The solicitation TTL is for solicited orders: an approval has its own (approvalTtlS).
       expect((await shortDriver.confirm(approvedInTime, order)).status).toBe(200);
     } finally {
       await shortLived.close();
+    }
+  });
+
+  it('lets an approval expire when it is not confirmed within approvalTtlS', async () => {
+    const shortApproval = await startSandbox({ quiet: true, approvalTtlS: 0.3 });
+    try {
+      const shortDriver = new SandboxDriver(shortApproval);
+      const order = sampleOrder();
+      const late = await shortDriver.createOrder(order);
+      await shortDriver.sendSms(late);
+      await shortDriver.shopper(late, 'approve');
+      const onTime = await shortDriver.createOrder(order);
+      await shortDriver.sendSms(onTime);
+      await shortDriver.shopper(onTime, 'approve');
+      expect((await shortDriver.confirm(onTime, order, 'T-ON-TIME')).status).toBe(200);
+      await sleep(400);
+      expect(await shortDriver.orderState(late)).toBe('expired');
+      expect((await shortDriver.confirm(late, order, 'T-LATE')).json()).toEqual({
+        errors: ['The approval expired before the order was confirmed; start a new solicitation'],
+      });
+      // A confirmed order never expires.
+      expect(await shortDriver.orderState(onTime)).toBe('confirmed');
+    } finally {
+      await shortApproval.close();
+    }
+  });
+
+  it('approvals never expire with approvalTtlS null (or strict: false)', async () => {
+    const lenient = await startSandbox({ quiet: true, strict: false });
+    try {
+      expect(lenient.config.approval_ttl_s).toBeNull();
+    } finally {
+      await lenient.close();
     }
   });
 
