@@ -1,6 +1,7 @@
 // The virtual shopper phone: what the customer would see on their own mobile after the cashier sends the SMS.
 // Plain server-rendered HTML with forms and a stylesheet, no scripts, so it runs under a strict CSP and in any
-// embedded browser. Waiting screens refresh themselves with <meta http-equiv="refresh">.
+// embedded browser. Waiting screens offer an "Actualizar" link instead of refreshing by themselves: a page that
+// reloads on a timer moves a screen reader's focus and can't be paused (no <meta http-equiv="refresh">).
 import type { RequestContext, SandboxRuntime } from './context.ts';
 import { decodeSegment } from './context.ts';
 import {
@@ -64,22 +65,26 @@ function clock(iso: string): string {
   return iso.slice(11, 16);
 }
 
-function page(title: string, body: string, refreshSeconds: number | null): SandboxResponse {
-  const refresh = refreshSeconds === null ? '' : `\n  <meta http-equiv="refresh" content="${refreshSeconds}">`;
+/** `waiting`: the screen changes when something happens elsewhere; the shopper checks with "Actualizar". */
+function page(title: string, body: string, waiting: number | null): SandboxResponse {
+  const refresh =
+    waiting === null
+      ? ''
+      : `\n    <p class="refresh"><a class="button" href="" data-testid="phone-refresh">Actualizar</a></p>`;
   const html = `<!DOCTYPE html>
 <html lang="es">
 <head>
   <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width,initial-scale=1">${refresh}
+  <meta name="viewport" content="width=device-width,initial-scale=1">
   <title>${escapeHtml(title)} · Móvil del cliente (sandbox seQura)</title>
   <link rel="stylesheet" href="/phone/assets/phone.css">
 </head>
 <body>
   <main class="phone" aria-label="Móvil del cliente">
     <div class="status-bar"><span>seQura sandbox</span><span class="notch"></span><span>5G ▮▮▮</span></div>
-${body}
+${body}${refresh}
   </main>
-  <p class="training-note">Pantalla de formación: simula el móvil del cliente. En una venta real, solo el cliente rellena el formulario en su propio móvil.</p>
+  <footer><p class="training-note">Pantalla de formación: simula el móvil del cliente. En una venta real, solo el cliente rellena el formulario en su propio móvil.</p></footer>
 </body>
 </html>
 `;
@@ -152,6 +157,7 @@ function smsInbox(order: SandboxOrder): string {
   const latest = order.sms[order.sms.length - 1]!;
   return `    <header class="app-header messages"><span class="contact-avatar">sQ</span><span class="app-title">seQura<small>${escapeHtml(maskedPhone(latest.to))}</small></span></header>
     <section class="screen inbox">
+      <h1 class="visually-hidden">Mensajes de seQura</h1>
 ${bubbles}
       <a class="button primary" href="${escapeHtml(latest.link)}">Abrir el enlace</a>
     </section>`;
@@ -241,7 +247,7 @@ function orderScreen(order: SandboxOrder, errorKey: string | null): SandboxRespo
         outcomeScreen(
           'wait',
           'Estamos revisando tu solicitud',
-          [`Tendrás la respuesta en unos ${reviewSeconds} s. No cierres esta pantalla.`],
+          [`Tendrás la respuesta en unos ${reviewSeconds} s: pulsa «Actualizar» para verla.`],
           order,
         ),
         1,
@@ -307,8 +313,9 @@ function phoneIndex(runtime: SandboxRuntime, nowMs: number): SandboxResponse {
     : '        <li class="empty">Todavía no hay solicitudes. Empieza una venta con seQura en la caja.</li>';
   return page(
     'Solicitudes',
-    `${appHeader('Solicitudes recientes')}
+    `${appHeader('Sandbox')}
     <section class="screen">
+      <h1>Solicitudes recientes</h1>
       <ul class="order-list">
 ${rows}
       </ul>
@@ -411,57 +418,59 @@ body{margin:0;padding:24px 12px;display:flex;flex-direction:column;align-items:c
 .status-bar{display:flex;justify-content:space-between;align-items:center;padding:8px 18px;font-size:12px;font-weight:600;background:#1c2430;color:#fff}
 .notch{width:70px;height:14px;border-radius:8px;background:#000}
 .app-header{display:flex;align-items:center;gap:10px;padding:14px 18px;border-bottom:1px solid #e5e9ee;background:#fafbfc}
-.logo{font-weight:800;color:#00a38c;font-size:20px;letter-spacing:-.5px}
+.logo{font-weight:800;color:#00735f;font-size:20px;letter-spacing:-.5px}
 .app-title{font-weight:600;font-size:15px;display:flex;flex-direction:column}
-.app-title small{font-weight:400;color:#6b7785;font-size:12px}
-.contact-avatar{width:36px;height:36px;border-radius:50%;background:#00a38c;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700;font-size:14px}
+.app-title small{font-weight:400;color:#4f5a66;font-size:12px}
+.contact-avatar{width:36px;height:36px;border-radius:50%;background:#00735f;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700;font-size:14px}
 .screen{padding:20px 18px;display:flex;flex-direction:column;gap:14px;flex:1}
 h1{font-size:21px;margin:4px 0;line-height:1.25}
 h2{font-size:16px;margin:8px 0 0}
-h2 small{font-weight:400;color:#6b7785}
+h2 small{font-weight:400;color:#4f5a66}
 p{margin:0;line-height:1.45}
 code{background:#f0f3f6;border-radius:4px;padding:1px 4px;font-size:13px;word-break:break-all}
 .summary{margin:0;border:1px solid #e5e9ee;border-radius:14px;padding:4px 14px}
 .summary div{display:flex;justify-content:space-between;gap:12px;padding:9px 0;border-bottom:1px solid #f0f3f6}
 .summary div:last-child{border-bottom:0}
-.summary dt{color:#6b7785;font-size:14px}
+.summary dt{color:#4f5a66;font-size:14px}
 .summary dd{margin:0;font-weight:600;font-size:14px;text-align:right}
-.summary .amount{font-size:18px;color:#00a38c}
+.summary .amount{font-size:18px;color:#00735f}
 .inbox{background:#f3f5f7}
 .sms{align-self:flex-start;max-width:88%;background:#fff;border-radius:18px 18px 18px 4px;padding:10px 14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .sms p{font-size:15px;word-break:break-word}
 .sms a{color:#0a66c2}
-.sms time{display:block;text-align:right;font-size:11px;color:#8a95a3;margin-top:4px}
+.sms time{display:block;text-align:right;font-size:11px;color:#5f6b78;margin-top:4px}
 .button{display:block;width:100%;text-align:center;padding:14px 16px;border-radius:14px;border:1px solid #cfd6de;background:#fff;color:#1c2430;font-size:16px;font-weight:600;text-decoration:none;cursor:pointer;font-family:inherit}
 .button:focus-visible{outline:3px solid #7fd8ca;outline-offset:2px}
-.button.primary{background:#00a38c;border-color:#00a38c;color:#fff}
+.button.primary{background:#00735f;border-color:#00735f;color:#fff}
 .button.danger{color:#b3261e;border-color:#e8b4b0}
-.button.link{border:0;background:transparent;color:#6b7785;font-weight:500;padding:8px}
+.button.link{border:0;background:transparent;color:#4f5a66;font-weight:500;padding:8px}
 .decisions{display:flex;flex-direction:column;gap:10px}
 .otp-form{display:flex;flex-direction:column;gap:10px}
 .otp-form label{font-size:15px}
 .otp-form input{font-size:28px;letter-spacing:12px;text-align:center;padding:12px;border:2px solid #cfd6de;border-radius:14px;font-family:inherit}
-.otp-form input:focus{border-color:#00a38c;outline:none}
-.hint{font-size:13px;color:#6b7785}
+.otp-form input:focus{border-color:#00735f;outline:none}
+.hint{font-size:13px;color:#4f5a66}
 .error{color:#b3261e;font-weight:600;font-size:14px}
 .card-note{font-size:14px;background:#f3f8f7;border-radius:12px;padding:10px 12px}
 .result{align-items:stretch;text-align:center}
-.result-icon{margin:18px auto 4px;width:84px;height:84px;border-radius:50%;display:flex;align-items:center;justify-content:center;font-size:42px;color:#fff;background:#00a38c}
+.result-icon{margin:18px auto 4px;width:84px;height:84px;border-radius:50%;display:flex;align-items:center;justify-content:center;font-size:42px;color:#fff;background:#00735f}
 .result.wait .result-icon{background:#f0a500}
 .result.bad .result-icon{background:#b3261e}
 .result .summary{text-align:left}
 .waiting{align-items:center;justify-content:center;text-align:center}
-.spinner{width:44px;height:44px;border-radius:50%;border:4px solid #d7efe9;border-top-color:#00a38c;animation:spin 1s linear infinite}
+.spinner{width:44px;height:44px;border-radius:50%;border:4px solid #d7efe9;border-top-color:#00735f;animation:spin 1s linear infinite}
 @keyframes spin{to{transform:rotate(360deg)}}
 .order-list{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
 .order-list a{display:grid;grid-template-columns:1fr auto;gap:2px 8px;padding:12px 14px;border:1px solid #e5e9ee;border-radius:14px;text-decoration:none;color:inherit}
 .row-amount{font-weight:700}
-.row-meta{grid-column:1;font-size:12px;color:#6b7785}
+.row-meta{grid-column:1;font-size:12px;color:#4f5a66}
 .badge{grid-column:2;grid-row:1/3;align-self:center;white-space:nowrap;font-size:12px;font-weight:600;padding:4px 8px;border-radius:999px;background:#eef1f4}
 .state-approved,.state-confirmed,.state-shipped{background:#d9f3ee;color:#00735f}
 .state-needs_review,.state-on_hold{background:#fdf0d2;color:#8a5a00}
 .state-rejected,.state-cancelled,.state-expired{background:#fbe3e1;color:#8c1d18}
-.empty{color:#6b7785;text-align:center;padding:24px 0}
-.training-note{max-width:380px;font-size:12px;color:#6b7785;text-align:center;margin:16px 0 0}
+.empty{color:#4f5a66;text-align:center;padding:24px 0}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.refresh{margin:12px 18px 18px}
+.training-note{max-width:380px;font-size:12px;color:#454f5b;text-align:center;margin:16px 0 0}
 @media (max-width:420px){body{padding:0}.phone{border:0;border-radius:0;min-height:100vh;box-shadow:none}.training-note{padding:0 12px 16px}}
 `;

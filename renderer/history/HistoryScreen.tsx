@@ -4,6 +4,7 @@ import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
 import type { BridgeState } from '../bridge/pos-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { usePosEvent } from '../shell/usePos.ts';
 import { SaleDetailView } from './SaleDetailView.tsx';
@@ -131,23 +132,16 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
           </div>
           <div className="field">
             <label htmlFor="history-from">{t('history.from')}</label>
-            <input
+            <DateInput
               id="history-from"
-              type="date"
               value={form.from}
-              onChange={(e) => update({ from: e.target.value })}
-              data-testid="history-from"
+              onChange={(from) => update({ from })}
+              testId="history-from"
             />
           </div>
           <div className="field">
             <label htmlFor="history-to">{t('history.to')}</label>
-            <input
-              id="history-to"
-              type="date"
-              value={form.to}
-              onChange={(e) => update({ to: e.target.value })}
-              data-testid="history-to"
-            />
+            <DateInput id="history-to" value={form.to} onChange={(to) => update({ to })} testId="history-to" />
           </div>
         </div>
         <fieldset className="history-filters">

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { pinErrorText } from '../admin/pin-errors.ts';
 import { KNOWN_EVENTS } from '../i18n/after-sale.es.ts';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
+import { SequraReasons } from '../sale/SequraReasons.tsx';
 import { useValidationText } from '../sale/useValidationText.ts';
 
 // Small pieces the history, the sale's page and the report share.
@@ -65,13 +66,7 @@ export function SequraAnswerNotice({
           message: answer.reasons.length > 0 ? '' : answer.message,
         })}
       </p>
-      {answer.reasons.length > 0 && (
-        <ul className="reasons">
-          {answer.reasons.map((reason, index) => (
-            <li key={index}>{reason}</li>
-          ))}
-        </ul>
-      )}
+      <SequraReasons reasons={answer.reasons} />
       <p className="field-hint">{formatDateTime(answer.at)}</p>
     </div>
   );

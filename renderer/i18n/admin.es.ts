@@ -1,5 +1,5 @@
-// Sign-in, lock screen, first run, settings (admin), configuration problems and the training phone link
-// (issue 6). Spread into `es.ts`, so these keys are part of MessageKey and `admin.en.ts` must have them all.
+// Sign-in, lock screen, first run, settings (admin), configuration problems and the training phone link.
+// Spread into `es.ts`, so these keys are part of MessageKey and `admin.en.ts` must have them all.
 export const adminEs = {
   // Session bar
   'session.signedInAs': '{name} ({ref})',

@@ -7,6 +7,7 @@ import type { MessageKey } from './es.ts';
 
 export const ca: Record<MessageKey, string> = {
   'app.title': 'SeQura POS',
+  'app.skipToContent': 'Vés al contingut',
   'app.loading': 'Connectant amb el terminal…',
   'app.bridgeLost': 'S’ha perdut la connexió amb el terminal. Tornant-ho a provar…',
   'app.bridgeRefused':
@@ -42,7 +43,25 @@ export const ca: Record<MessageKey, string> = {
   'nav.pending': 'Pendents',
   'nav.status': 'Estat',
   'dialog.back': 'No, torna',
-  'error.sequraSays': 'SeQura diu:',
+  'sequraWords.notApprovedYet': 'El client encara no ha acabat al seu mòbil: SeQura encara no l’ha aprovat.',
+  'sequraWords.underReview': 'SeQura està revisant la sol·licitud; es podrà confirmar quan l’aprovi.',
+  'sequraWords.rejected':
+    'SeQura no ha aprovat aquesta compra: no es pot confirmar. Comença una sol·licitud nova o cobra amb un altre mitjà.',
+  'sequraWords.expired': 'La sol·licitud ha caducat abans que el client acabés: comença’n una de nova.',
+  'sequraWords.cancelled': 'La sol·licitud està cancel·lada a SeQura: ja no es pot canviar.',
+  'sequraWords.smsLimit':
+    'SeQura no envia més SMS per a aquesta compra de moment: espera una mica abans de tornar-lo a enviar.',
+  'sequraWords.notSpanishMobile': 'SeQura només envia l’SMS a mòbils espanyols: revisa el número del client.',
+  'sequraWords.noMobile': 'Falta el mòbil del client: SeQura no sap on enviar l’SMS.',
+  'sequraWords.outsideLimits': 'L’import queda fora dels límits d’aquest producte de SeQura: tria’n un altre.',
+  'sequraWords.productNotOffered': 'SeQura no ofereix aquest producte a aquesta botiga: tria’n un altre.',
+  'sequraWords.campaign': 'Aquest producte necessita una campanya de SeQura que no coincideix: avisa suport.',
+  'sequraWords.duplicateReference': 'SeQura ja té una altra venda confirmada amb aquest número de tiquet.',
+  'sequraWords.totalRaised': 'Després de confirmar, l’import només pot baixar (devolucions), mai pujar.',
+  'sequraWords.formNotSolicited': 'La sol·licitud ja no espera el client: l’SMS no es pot enviar.',
+  'sequraWords.invalidData': 'SeQura ha rebutjat alguna dada de la petició: avisa suport amb els detalls.',
+  'sequraWords.unknown': 'SeQura ha donat un motiu que el terminal no coneix: és als detalls.',
+  'sequraWords.details': 'El que ha respost SeQura (per a suport)',
   'error.tillNotAnswering':
     'El terminal no respon (s’està reconnectant). La pantalla s’actualitzarà sola; torna-ho a provar d’aquí a un moment.',
   'error.retryable': 'Pots tornar-ho a provar: no s’ha perdut res del que has escrit.',
@@ -155,6 +174,9 @@ export const ca: Record<MessageKey, string> = {
     'Cap producte de SeQura admet {amount}: el mínim és {min} ({product}). Ofereix al client un altre mitjà de pagament.',
   'cart.noProductFits': 'Cap producte de SeQura admet {amount}. Ofereix al client un altre mitjà de pagament.',
   'cart.continue': 'Continua: dades del client',
+  'dateInput.placeholder': 'dd/mm/aaaa',
+  'dateInput.format': 'Escriu la data com a dia/mes/any, p. ex. 15/03/2026.',
+  'dateInput.impossible': 'El {date} no existeix: revisa el dia i el mes.',
   'shopper.title': 'Dades del client',
   'shopper.cartRecap': '{count, plural, one {# article} other {# articles}}',
   'shopper.backToCart': 'Torna a la compra',
@@ -851,6 +873,7 @@ export const validationCa: Record<ValidationCode, string> = {
   'nin_control.required': 'Aquesta botiga necessita el número de suport del document.',
   'nin_control.format': 'El número de suport només porta lletres i xifres (de 3 a 20).',
   'dob.invalid': 'Escriu la data com a dia/mes/any, p. ex. 15/03/1990.',
+  'dob.impossible': 'Aquesta data no existeix: revisa el dia i el mes (per exemple, el febrer no té 31 dies).',
   'dob.in_future': 'La data de naixement no pot ser futura.',
   'dob.under_18': 'El client ha de ser major de 18 anys.',
   'dob.too_old': 'Revisa l’any: sembla un error en escriure’l.',

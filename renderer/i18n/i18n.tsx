@@ -8,6 +8,7 @@ import { es, type MessageKey } from './es.ts';
 import { validationEn } from './validation-en.ts';
 import { validationEs } from './validation-es.ts';
 import type { IcuParams } from './icu-params.ts';
+import { pseudoLocaleOn, pseudoLocalize } from './pseudo.ts';
 
 // Every message is ICU MessageFormat ("{count, plural, one {# artículo} other {# artículos}}"), formatted by
 // FormatJS's intl-messageformat with the till's language: plural rules, numbers and dates follow the
@@ -31,10 +32,11 @@ type ParamsArgument<K extends MessageKey> = [keyof MessageParams<K>] extends [ne
 
 export type Translate = <K extends MessageKey>(key: K, ...params: ParamsArgument<K>) => string;
 
-const translators = new Map<Language, Translate>();
+const translators = new Map<string, Translate>();
 
-export function translator(language: Language): Translate {
-  const cached = translators.get(language);
+export function translator(language: Language, pseudo = false): Translate {
+  const cacheKey = `${language}${pseudo ? ':pseudo' : ''}`;
+  const cached = translators.get(cacheKey);
   if (cached) return cached;
   const catalogue = catalogues[language];
   const locale = locales[language];
@@ -46,9 +48,10 @@ export function translator(language: Language): Translate {
       message = new IntlMessageFormat(catalogue[key] ?? key, locale, undefined, { ignoreTag: true });
       compiled.set(key, message);
     }
-    return String(message.format(params));
+    const text = String(message.format(params));
+    return pseudo ? pseudoLocalize(text) : text;
   };
-  translators.set(language, translate as Translate);
+  translators.set(cacheKey, translate as Translate);
   return translate as Translate;
 }
 
@@ -72,7 +75,7 @@ export function makeI18n(language: Language): I18n {
   return {
     language,
     locale,
-    t: translator(language),
+    t: translator(language, pseudoLocaleOn()),
     formatCents: (cents) => money.format(cents / 100),
     formatTime: (iso) => (iso ? time.format(new Date(iso)) : '—'),
     formatDateTime: (iso) => (iso ? dateTime.format(new Date(iso)) : '—'),

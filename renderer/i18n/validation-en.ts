@@ -22,6 +22,7 @@ export const validationEn: Record<ValidationCode, string> = {
   'nin.letter': 'The letter does not match the number: check the document.',
   'nin_control.required': "This store needs the document's support number.",
   'nin_control.format': 'The support number has only letters and digits (3 to 20).',
+  'dob.impossible': 'That date does not exist: check the day and the month (February has no 31st, for example).',
   'dob.invalid': 'Type the date as day/month/year, e.g. 15/03/1990.',
   'dob.in_future': 'The date of birth cannot be in the future.',
   'dob.under_18': 'The shopper must be 18 or older.',

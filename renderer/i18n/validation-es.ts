@@ -24,6 +24,7 @@ export const validationEs: Record<ValidationCode, string> = {
   'nin_control.required': 'Esta tienda necesita el número de soporte del documento.',
   'nin_control.format': 'El número de soporte lleva solo letras y cifras (de 3 a 20).',
   'dob.invalid': 'Escribe la fecha como día/mes/año, p. ej. 15/03/1990.',
+  'dob.impossible': 'Esa fecha no existe: revisa el día y el mes (p. ej., febrero no tiene 31 días).',
   'dob.in_future': 'La fecha de nacimiento no puede ser futura.',
   'dob.under_18': 'El cliente debe ser mayor de 18 años.',
   'dob.too_old': 'Revisa el año: parece un error de tecleo.',

@@ -6,6 +6,7 @@ import type { BridgeState } from '../bridge/pos-client.ts';
 import { StatusBadge } from '../history/parts.tsx';
 import { Modal } from '../history/Modal.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { localIsoDate } from '../sale/dates.ts';
 import '../history/after-sale.css';
@@ -104,14 +105,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         >
           <div className="field">
             <label htmlFor="report-date">{t('report.date')}</label>
-            <input
-              id="report-date"
-              type="date"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-              required
-              data-testid="report-date"
-            />
+            <DateInput id="report-date" value={date} onChange={setDate} required testId="report-date" />
           </div>
           <button type="submit" className="button secondary" disabled={busy !== null || !date}>
             {busy === 'load' ? t('report.loading') : t('report.load')}

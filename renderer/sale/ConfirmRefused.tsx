@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { RefusalKind } from '../../shared/sale/sale-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { SequraReasons } from './SequraReasons.tsx';
 import { CancelButton, RejectedButton, RestartButton } from './SaleActions.tsx';
 import { ResendBlockedNotice, ResendButton, SmsBanner, useSmsTiming } from './SmsStatus.tsx';
 import type { StepProps } from './step-props.ts';
@@ -111,16 +112,7 @@ export function ConfirmRefused({ sale, controller }: StepProps) {
         {t(`refused.${kind}.body`)}
       </p>
       {shopperStillOnPhone && <SmsBanner sale={sale} timing={timing} />}
-      {refusal && refusal.reasons.length > 0 && (
-        <div className="sequra-reasons" data-testid="refused-reasons">
-          <p className="notice-detail">{t('error.sequraSays')}</p>
-          <ul className="reasons">
-            {refusal.reasons.map((reason, index) => (
-              <li key={index}>{reason}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {refusal && <SequraReasons reasons={refusal.reasons} testId="refused-reasons" />}
       {kind === 'duplicate_reference' && (
         <div className="bug-report">
           <label htmlFor="refused-bug-report">{t('refused.bugReportLabel')}</label>

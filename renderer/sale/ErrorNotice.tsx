@@ -3,9 +3,10 @@ import type { ErrorSummary } from '../../shared/sale/sale-record.ts';
 import { ERROR_CODES, type ErrorCode } from '../../shared/ipc/result.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { TILL_NOT_ANSWERING } from './till-calls.ts';
+import { SequraReasons } from './SequraReasons.tsx';
 
 // A failure in the cashier's words: our sentence for the code first (what happened, what to do), then
-// SeQura's own reasons verbatim, because those are what SeQura support will ask about.
+// SeQura's reasons explained, with its own words under "details" (what SeQura support will ask about).
 
 function isErrorCode(code: string): code is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(code);
@@ -27,16 +28,7 @@ export function ErrorNotice({
       <p className="notice-title">
         {error.message === TILL_NOT_ANSWERING ? t('error.tillNotAnswering') : t(`ipcError.${code}`)}
       </p>
-      {reasons.length > 0 && (
-        <>
-          <p className="notice-detail">{t('error.sequraSays')}</p>
-          <ul className="reasons">
-            {reasons.map((reason, index) => (
-              <li key={index}>{reason}</li>
-            ))}
-          </ul>
-        </>
-      )}
+      <SequraReasons reasons={reasons} />
       {error.retryable && <p className="notice-detail">{t('error.retryable')}</p>}
     </div>
   );

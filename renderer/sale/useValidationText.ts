@@ -1,5 +1,6 @@
 import { isValidationCode } from '../../shared/sale/validation-codes.ts';
 import { useI18n, validationCatalogues } from '../i18n/i18n.tsx';
+import { pseudoLocaleOn, pseudoLocalize } from '../i18n/pseudo.ts';
 
 /**
  * The sentence for a validation code from the shared schemas (or from main's `problems`). Main sends codes as
@@ -8,5 +9,9 @@ import { useI18n, validationCatalogues } from '../i18n/i18n.tsx';
 export function useValidationText(): (code: string) => string {
   const { language } = useI18n();
   const catalogue = validationCatalogues[language];
-  return (code) => catalogue[isValidationCode(code) ? code : 'invalid'];
+  const pseudo = pseudoLocaleOn();
+  return (code) => {
+    const text = catalogue[isValidationCode(code) ? code : 'invalid'];
+    return pseudo ? pseudoLocalize(text) : text;
+  };
 }

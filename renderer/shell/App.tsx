@@ -65,11 +65,16 @@ export function App() {
   return (
     <I18nProvider language={language}>
       <div className={`app ${status?.mode === 'training' ? 'is-training' : ''}`}>
+        {/* The first thing a keyboard reaches: straight to the screen, past the banner and the navigation. */}
+        <a className="skip-link" href="#main-content" data-testid="skip-link">
+          {t('app.skipToContent')}
+        </a>
         {status?.mode === 'training' && (
-          <div className="training-banner" role="note" data-testid="training-banner">
+          // A landmark of its own, so a screen reader's landmark list says the till is in training.
+          <aside className="training-banner" aria-label={t('mode.training')} data-testid="training-banner">
             {t('mode.trainingBanner')}
             <TrainingPhoneLink status={status} sale={sale.sale} />
-          </div>
+          </aside>
         )}
         <TopBar status={status} onLanguage={changeLanguage} screen={screen} onScreen={setScreen} />
         {bridge !== 'open' && (
@@ -87,7 +92,12 @@ export function App() {
           {announcement}
         </div>
         {/* A page the till will never answer shows only why, not screens that would wait forever. */}
-        <main className="content" hidden={bridge === 'refused' || bridge === 'no_token'}>
+        <main
+          className="content"
+          id="main-content"
+          tabIndex={-1}
+          hidden={bridge === 'refused' || bridge === 'no_token'}
+        >
           {/* Configuration problems, sign-in/lock and settings in front of every screen. */}
           <TillGate pos={pos} status={status} bridge={bridge}>
             {status?.recovery && (

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Channel } from './channels.ts';
 
 // Requests and answers of the channels store IT and managers use: operators and sign-in, credentials,
-// machine configuration, audit and diagnostics (issue 6). Spread into the one contract (contract.ts).
+// machine configuration, audit and diagnostics. Spread into the one contract (contract.ts).
 //
 // Nothing here ever carries a SeQura credential back to the renderer: credentials only travel renderer → main
 // (typed once in the admin screen), and every answer says at most "credentials are stored" (a boolean).

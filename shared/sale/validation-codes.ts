@@ -29,6 +29,7 @@ export const VALIDATION_CODES = [
   'nin_control.required',
   'nin_control.format',
   'dob.invalid',
+  'dob.impossible',
   'dob.in_future',
   'dob.under_18',
   'dob.too_old',

@@ -143,8 +143,9 @@ describe('after the sale (as a store manager)', () => {
     await page.screenshot({ path: 'docs/screenshots/after-sale-return-dialog.png' });
     await dialog.getByTestId('return-send').click();
 
+    // SeQura's answer takes a round trip to the sandbox: more than the poll's default second on a busy machine.
     await expect
-      .poll(() => page.getByTestId('detail-notice').innerText())
+      .poll(() => page.getByTestId('detail-notice').innerText(), { timeout: 10_000 })
       .toContain('SeQura ha aceptado la devolución');
     expect(await page.getByTestId('detail-notice').innerText()).toContain('448,95');
     expect(await page.getByTestId('status-badge').first().innerText()).toBe('Con devolución');
@@ -182,10 +183,22 @@ describe('after the sale (as a store manager)', () => {
     // The sales list for today: the handed-over sale and the one still confirming.
     await page.getByTestId('detail-back').click();
     await page.getByTestId('history-query').fill('');
-    const today = await page.evaluate(() => {
+    // Dates are typed day first (dd/mm/aaaa), whatever the browser's locale (this page's is es-ES; the
+    // accessibility walk runs under Chromium's default en-US).
+    const todayIso = await page.evaluate(() => {
       const d = new Date();
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     });
+    const today = todayIso.split('-').reverse().join('/');
+    await page.getByTestId('history-from').fill('31/02/2010');
+    await page.getByTestId('history-from').blur();
+    await expect
+      .poll(() => page.getByTestId('history-from-error').innerText())
+      .toBe('El 31/02/2010 no existe: revisa el día y el mes.');
+    await page.getByTestId('history-from').fill('2/2010');
+    await expect
+      .poll(() => page.getByTestId('history-from-error').innerText())
+      .toBe('Escribe la fecha como día/mes/año, p. ej. 15/03/2026.');
     await page.getByTestId('history-from').fill(today);
     await page.getByTestId('history-to').fill(today);
     await page.getByTestId('history-search').click();
@@ -209,7 +222,7 @@ describe('after the sale (as a store manager)', () => {
     await screenshot(page, 'after-sale-report');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-csv').click()]);
-    expect(download.suggestedFilename()).toBe(`sequra-pos_TIENDA-01_03_${today}.csv`);
+    expect(download.suggestedFilename()).toBe(`sequra-pos_TIENDA-01_03_${todayIso}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const lines = csv.slice(1).trim().split('\r\n');
@@ -264,14 +277,22 @@ describe('after the sale (as a store manager)', () => {
     await dialog.getByTestId('manager-pin').fill(TEST_MANAGER.pin);
     await dialog.getByTestId('return-send').click();
 
+    // SeQura's answer takes a round trip to the sandbox: more than the poll's default second on a busy machine.
     await expect
-      .poll(() => page.getByTestId('detail-notice').innerText())
+      .poll(() => page.getByTestId('detail-notice').innerText(), { timeout: 10_000 })
       .toContain('SeQura no ha aceptado la devolución');
     expect(await page.getByTestId('status-badge').first().innerText()).toBe('Necesita atención');
     const answer = page.getByTestId('return-answer');
     expect(await answer.getAttribute('data-status')).toBe('409');
     expect(await answer.innerText()).toContain('portal de SeQura');
-    expect(await answer.innerText()).toMatch(/cancelled/i);
+    // SeQura's English answer explained in the till's language; its own words kept under "details".
+    expect(await answer.getByTestId('sequra-explained').innerText()).toBe(
+      'La solicitud está cancelada en SeQura: ya no se puede cambiar.',
+    );
+    expect(await answer.getByTestId('sequra-original').textContent()).toMatch(/cancelled/i);
+    expect(await answer.getByTestId('sequra-original').isVisible()).toBe(false);
+    await answer.getByText('Lo que respondió SeQura (para soporte)').click();
+    expect(await answer.getByTestId('sequra-original').isVisible()).toBe(true);
     await screenshot(page, 'after-sale-refused-409');
   });
 

@@ -35,7 +35,7 @@ export interface CoreOptions {
   clock?: () => Date;
   /**
    * Sign an operator in after start (default true), as a cashier would before selling: the training cashier
-   * in training mode; in live mode a test manager (created on first use). Issue 6 gates sales on a session.
+   * in training mode; in live mode a test manager (created on first use). Sales need a session.
    */
   signIn?: boolean;
   /** The machine configuration file's raw text (for broken files); wins over `config`. */

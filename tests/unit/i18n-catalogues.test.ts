@@ -4,6 +4,7 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 import { LANGUAGES } from '../../shared/i18n/languages.ts';
 import { quitWarning } from '../../shared/i18n/quit-warning.ts';
 import { catalogues, translator } from '../../renderer/i18n/i18n.tsx';
+import { explainSequraReason } from '../../renderer/i18n/sequra-words.ts';
 
 // Every sentence of every language is ICU MessageFormat, read by FormatJS's own parser, and says the same
 // things as the Spanish source: the same placeholders with the same kinds (a plural in Spanish is a plural
@@ -91,5 +92,29 @@ describe('plurals follow the till language', () => {
       '1 operación todavía no ha llegado a SeQura (la más antigua de las —).',
     );
     expect(quitWarning('en', 2, null).message).toBe('2 operations have not reached SeQura yet (the oldest from —).');
+  });
+});
+
+describe("SeQura's words in the till's language", () => {
+  it.each([
+    ['The order is under review; it can be confirmed once the review has approved it', 'SeQura está revisando'],
+    [
+      'The order has not been approved yet: the shopper has not completed the identification form',
+      'aún no ha terminado',
+    ],
+    ['Too many SMS for this order: at most 3 every 600 s. Wait and try again later.', 'no envía más SMS'],
+    ["seQura only sends SMS to Spanish mobile numbers; '+441234' is not one", 'móviles españoles'],
+    [
+      "merchant_reference.order_ref_1 'T-1' is already used by another confirmed order of merchant 'm'",
+      'número de ticket',
+    ],
+  ])('%s', (reason, spanish) => {
+    expect(explainSequraReason(reason, translator('es'))).toContain(spanish);
+    expect(explainSequraReason(reason, translator('ca'))).not.toBeNull();
+    expect(explainSequraReason(reason, translator('en'))).not.toMatch(/^The order/);
+  });
+
+  it('never guesses an unknown reason', () => {
+    expect(explainSequraReason('Something entirely new happened', translator('es'))).toBeNull();
   });
 });

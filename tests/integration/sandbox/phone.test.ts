@@ -44,12 +44,13 @@ async function verifiedOrder(): Promise<string> {
 }
 
 describe('virtual shopper phone', () => {
-  it('waits for the SMS, refreshing itself, under a strict CSP and without scripts', async () => {
+  it('waits for the SMS with an "Actualizar" link (no timed refresh), under a strict CSP and without scripts', async () => {
     const uuid = await driver.createOrder();
     const page = await phone(uuid);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Esperando el SMS de la tienda');
-    expect(page.html).toContain('<meta http-equiv="refresh"');
+    expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).toContain('<a class="button" href="" data-testid="phone-refresh">Actualizar</a>');
     expect(page.html).toContain('<html lang="es">');
     expect(page.html).not.toContain('<script');
     expect(page.html).not.toMatch(/\sstyle=/);

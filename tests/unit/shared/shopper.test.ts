@@ -118,10 +118,12 @@ describe('shopper schema', () => {
       expect(schema('2026-03-01').safeParse(validDraft({ dateOfBirth: '2008-02-29' })).success).toBe(true);
     });
 
-    it('rejects impossible, future and absurd dates', () => {
-      expect(errorsFor(validDraft({ dateOfBirth: '1990-02-30' }))).toEqual({ dateOfBirth: 'dob.invalid' });
-      expect(errorsFor(validDraft({ dateOfBirth: '2001-02-29' }))).toEqual({ dateOfBirth: 'dob.invalid' });
+    it('rejects impossible, future and absurd dates, telling a day that does not exist from a wrong format', () => {
+      expect(errorsFor(validDraft({ dateOfBirth: '2010-02-31' }))).toEqual({ dateOfBirth: 'dob.impossible' });
+      expect(errorsFor(validDraft({ dateOfBirth: '1990-02-30' }))).toEqual({ dateOfBirth: 'dob.impossible' });
+      expect(errorsFor(validDraft({ dateOfBirth: '2001-02-29' }))).toEqual({ dateOfBirth: 'dob.impossible' });
       expect(errorsFor(validDraft({ dateOfBirth: '20/05/1990' }))).toEqual({ dateOfBirth: 'dob.invalid' });
+      expect(errorsFor(validDraft({ dateOfBirth: '05/1990' }))).toEqual({ dateOfBirth: 'dob.invalid' });
       expect(errorsFor(validDraft({ dateOfBirth: '2027-01-01' }))).toEqual({ dateOfBirth: 'dob.in_future' });
       expect(errorsFor(validDraft({ dateOfBirth: '1905-03-15' }))).toEqual({ dateOfBirth: 'dob.too_old' });
       expect(errorsFor(validDraft({ dateOfBirth: '1906-03-15' }))).toEqual({});
