@@ -1,5 +1,5 @@
 // `npm run bench:journal -- [--writes 2000] [--stored 5000] [--drain 200]`: persistence numbers for
-// docs/benchmarks.md (issue 5), all on real files (conf, atomic write + fsync) and real loopback HTTP:
+// docs/benchmarks.md, all on real files (conf, atomic write + fsync) and real loopback HTTP:
 //  1. journal step write latency p50/p99: one sale's step change written to journal.json, with a few other
 //     sales active, using a real sale record the core produced;
 //  2. archiving a finished sale into a month file that already holds a month of sales;

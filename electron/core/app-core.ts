@@ -223,7 +223,7 @@ async function createCoreGeneration(
     log: deps.log,
   });
 
-  // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
+  // After the sale: history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
     dataDir: deps.dataDir,
     salesDir,

@@ -1,4 +1,4 @@
-// After the sale (issue 7): sales history, a sale's page, cancellation, returns, reprints and the end-of-day
+// After the sale: sales history, a sale's page, cancellation, returns, reprints and the end-of-day
 // report. Spread into `es.ts`, so these keys are part of MessageKey and `after-sale.en.ts` must have them all.
 export const afterSaleEs = {
   'nav.history': 'Ventas',

@@ -510,6 +510,20 @@ export const ca: Record<MessageKey, string> = {
   'admin.exports.audit': 'Exporta el registre d’auditoria',
   'admin.exports.diagnostics': 'Exporta el diagnòstic',
   'admin.exports.saved': 'Desat a {path}',
+  'admin.exports.chain.ok':
+    'Registre d’auditoria íntegre: {entries, plural, one {# entrada verificada} other {# entrades verificades}}.',
+  'admin.exports.chain.broken':
+    'El registre d’auditoria ha estat alterat: {problem} (entrada {seq}). Conserva l’exportació i avisa TI.',
+  'admin.exports.chain.unverifiable':
+    '{count, plural, one {# entrada anterior no es pot verificar} other {# entrades anteriors no es poden verificar}}: la clau d’aquest equip ha canviat (s’ha restablert el clauer del sistema). Les entrades noves sí que es verifiquen.',
+  'admin.exports.problem.unreadable_entry': 'una entrada il·legible',
+  'admin.exports.problem.sequence_gap': 'falten entrades',
+  'admin.exports.problem.broken_link': 'una entrada modificada, inserida o esborrada',
+  'admin.exports.problem.head_missing': 's’ha esborrat la capçalera del registre',
+  'admin.exports.problem.head_invalid': 'la capçalera del registre no és autèntica',
+  'admin.exports.problem.tail_removed': 's’han esborrat les darreres entrades',
+  'admin.exports.problem.head_mismatch': 'el registre s’ha reescrit',
+  'admin.exports.problem.alarm_recorded': 'es va detectar una manipulació en arrencar',
 
   // Configuration problems
   'configProblem.title': 'El fitxer de configuració té errors',

@@ -67,7 +67,7 @@ export const contract = {
   'report.day': { request: DayReportRequest, response: DayReportSchema },
   'report.csv': { request: DayReportRequest, response: ReportCsvResponse },
   'report.closeDay': { request: CloseDayRequest, response: CloseDayResponse },
-  // Operators, sign-in, credentials, configuration, audit, diagnostics (issue 6).
+  // Operators, sign-in, credentials, configuration, audit, diagnostics.
   ...adminContract,
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 

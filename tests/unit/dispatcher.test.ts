@@ -50,6 +50,7 @@ const status: TillStatus = {
     enrolmentFilePath: null,
     enrolment: null,
     liveBlockedReason: 'no_config',
+    auditChain: { state: 'ok', entries: 0, problem: null, brokenAtSeq: null, unverifiable: 0 },
   },
 };
 
