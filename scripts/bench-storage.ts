@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { Core } from '../electron/core/app-core.ts';
 import { AuditLog } from '../electron/core/audit/audit-log.ts';
 import { openTillDatabase, type TillDatabase } from '../electron/core/db/database.ts';
+import { deriveTillKeys, newTillKey } from '../electron/core/security/till-key.ts';
 import { SaleJournal } from '../electron/core/journal/journal.ts';
 import { saleRow } from '../electron/core/journal/sale-rows.ts';
 import { createOutboxStore } from '../electron/core/outbox/outbox-store.ts';
@@ -102,7 +103,8 @@ function writeBenches(template: SaleRecord, instruction: Instruction, stored: nu
     seedHistory(db, template, stored);
     const journal = new SaleJournal(db, 'live');
     const outbox = createOutboxStore(db, 'live');
-    const audit = new AuditLog(db, () => new Date());
+    const keys = deriveTillKeys({ key: newTillKey(), source: 'memory' });
+    const audit = new AuditLog(db, () => new Date(), { key: keys.auditKey, keyId: keys.keyId }, dir);
     const active = { ...template, id: 'bench-active', step: 'confirming' as const, ticketNumber: null };
     journal.putCurrent(active);
     const samples: number[] = [];

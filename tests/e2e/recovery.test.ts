@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
 
-// Issue 5: a corrupted journal never crashes the till nor silently disappears — the app opens with a recovery
+// A corrupted journal never crashes the till nor silently disappears — the app opens with a recovery
 // screen that names the file, says what was kept and where, and goes away only when someone acknowledges it.
 describe('recovery screen for a corrupted journal', () => {
   let browser: Browser;
