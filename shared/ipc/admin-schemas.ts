@@ -198,6 +198,11 @@ export const PolicySchema = z.object({
   autoLockMinutes: z.number().int().min(0),
   personalDataDays: z.number().int().min(1),
   retentionDays: z.number().int().min(1),
+  /** The slip's roll: printed silently by main when a receipt printer is configured, else the print dialog. */
+  receipt: z.object({
+    printerConfigured: z.boolean(),
+    paperWidthMm: z.union([z.literal(58), z.literal(80)]),
+  }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

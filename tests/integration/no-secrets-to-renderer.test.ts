@@ -169,7 +169,7 @@ describe('dynamic audit: every channel, training and live', () => {
       'afterSale.reprint': { saleId, slip: 'sale', returnId: null },
       'report.day': { date: today },
       'report.csv': { date: today },
-      'report.closeDay': { date: today, acknowledgePending: true },
+      'report.closeDay': { date: today, acknowledgePending: true, managerPin },
       'session.signIn':
         mode === 'live' ? { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin } : { operatorId: '0001', pin: '1111' },
       'session.unlock': { pin: mode === 'live' ? TEST_MANAGER.pin : '1111' },

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
+import type { CoreDeps } from '../../electron/core/core-types.ts';
 import { verifyAuditChain, type AuditChainReport, type AuditHead } from '../../electron/core/audit/audit-chain.ts';
 import { AUDIT_HEAD_FILE } from '../../electron/core/audit/audit-log.ts';
 import { deriveTillKeys } from '../../electron/core/security/till-key.ts';
@@ -44,6 +45,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Default: global fetch. */
   fetch?: typeof fetch;
+  /** Stands in for Electron's silent webContents.print (the Electron binary cannot run here). */
+  printReceipt?: CoreDeps['printReceipt'];
 }
 
 /**
@@ -97,6 +100,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',
     clock: options.clock,
+    printReceipt: options.printReceipt,
   });
   await core.start();
   if (options.signIn !== false) await signInForTests(core);

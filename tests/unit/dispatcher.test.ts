@@ -40,6 +40,7 @@ const status: TillStatus = {
     autoLockMinutes: 5,
     personalDataDays: 30,
     retentionDays: 90,
+    receipt: { printerConfigured: false, paperWidthMm: 80 },
   },
   session: null,
   setup: {

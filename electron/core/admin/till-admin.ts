@@ -101,6 +101,10 @@ export function tillAdminStatus(
       autoLockMinutes: config?.autoLockMinutes ?? 5,
       personalDataDays: config?.personalDataDays ?? 30,
       retentionDays: config?.retentionDays ?? 90,
+      receipt: {
+        printerConfigured: !!config?.receiptPrinter,
+        paperWidthMm: config?.receiptPrinter?.paperWidthMm ?? 80,
+      },
     };
   }
 
