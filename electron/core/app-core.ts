@@ -331,6 +331,17 @@ async function createCoreGeneration(
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
     'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
+    'print.receipt': async ({ heightMm }) => {
+      const printer = config?.receiptPrinter;
+      if (!printer || !deps.printReceipt) return { printed: false };
+      await deps.printReceipt({
+        deviceName: printer.name,
+        copies: printer.copies,
+        paperWidthMm: printer.paperWidthMm,
+        heightMm,
+      });
+      return { printed: true };
+    },
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {

@@ -72,7 +72,9 @@ describe('training mode', () => {
     // The shopper speaks Catalan: the cashier picks it for the slip; the till itself stays in Spanish.
     await page.getByLabel('Idioma del justificante').selectOption('ca');
     const slip = page.getByTestId('slip');
-    await expect.poll(() => slip.getByRole('heading').innerText()).toBe('Justificant de compra amb SeQura');
+    await expect
+      .poll(() => slip.getByRole('heading', { level: 2 }).innerText())
+      .toBe('Justificant de compra amb SeQura');
     expect(await slip.getAttribute('lang')).toBe('ca');
     expect(await slip.getByTestId('slip-training').innerText()).toBe('FORMACIÓ — NO ÉS UNA VENDA');
     expect(await slip.getByTestId('slip-amount').innerText()).toContain('Import finançat');

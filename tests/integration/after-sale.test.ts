@@ -598,16 +598,23 @@ describe('end-of-day report', () => {
       report.netFinancedCents,
     );
 
-    // Closing the day warns while a confirmation is pending, and records the closing once acknowledged.
+    // Closing the day is the manager's: a cashier's PIN is refused and nothing is recorded.
+    expect(
+      await callError(core, 'report.closeDay', { date: today, acknowledgePending: true, managerPin: '0000' }),
+    ).toMatchObject({ code: 'locked' });
+    expect((await call<DayReport>(core, 'report.day', { date: today })).closures).toEqual([]);
+    // It warns while a confirmation is pending, and records the closing once acknowledged.
     const refused = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
       date: today,
       acknowledgePending: false,
+      managerPin: MANAGER_PIN,
     });
     expect(refused.closed).toBe(false);
     expect(refused.report.closures).toEqual([]);
     const closed = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
       date: today,
       acknowledgePending: true,
+      managerPin: MANAGER_PIN,
     });
     expect(closed.closed).toBe(true);
     expect(closed.report.closures).toEqual([

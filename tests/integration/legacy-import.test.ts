@@ -5,11 +5,19 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
-import { auditLines, call, callError, makeDataDir, removeDir, startCore, TEST_MANAGER } from '../support/till.ts';
+import {
+  auditChainReport,
+  auditLines,
+  call,
+  callError,
+  makeDataDir,
+  removeDir,
+  startCore,
+  TEST_MANAGER,
+} from '../support/till.ts';
 
 const FIXTURE = join(process.cwd(), 'tests', 'fixtures', 'legacy-data-0.1.0');
 let sandbox: RunningSandbox;
@@ -61,11 +69,12 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
 
     const old = fixtureAuditLines();
     const lines = auditLines(dataDir);
-    // Every old line byte for byte, then the new entries, and the whole chain verifies.
+    // Every old line byte for byte, then the new entries, the first of which seals the old SHA-256 chain under
+    // the till key; the whole chain verifies.
     expect(lines.slice(0, old.length)).toEqual(old);
     expect(lines.length).toBeGreaterThan(old.length);
-    expect(verifyAuditChain(lines)).toEqual({ ok: true, brokenAt: null });
-    expect(JSON.parse(lines[old.length]!).seq).toBe(old.length + 1);
+    expect(auditChainReport(dataDir)).toMatchObject({ ok: true, brokenAt: null, unverifiable: 0 });
+    expect(JSON.parse(lines[old.length]!)).toMatchObject({ seq: old.length + 1, action: 'audit.chain_keyed' });
 
     // The old files are kept aside, untouched, and are not read again.
     const aside = join(dataDir, 'before-database');

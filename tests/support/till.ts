@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
+import type { CoreDeps } from '../../electron/core/core-types.ts';
+import { verifyAuditChain, type AuditChainReport, type AuditHead } from '../../electron/core/audit/audit-chain.ts';
+import { AUDIT_HEAD_FILE } from '../../electron/core/audit/audit-log.ts';
+import { deriveTillKeys } from '../../electron/core/security/till-key.ts';
 import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
@@ -41,6 +45,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Default: global fetch. */
   fetch?: typeof fetch;
+  /** Stands in for Electron's silent webContents.print (the Electron binary cannot run here). */
+  printReceipt?: CoreDeps['printReceipt'];
 }
 
 /**
@@ -94,6 +100,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',
     clock: options.clock,
+    printReceipt: options.printReceipt,
   });
   await core.start();
   if (options.signIn !== false) await signInForTests(core);
@@ -200,6 +207,18 @@ export async function waitFor<T>(
 /** The audit log's entries as stored in the till database (read through a second, read-only connection). */
 export function auditEntries(dataDir: string): Array<Record<string, unknown>> {
   return auditLines(dataDir).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The audit chain as the till with TEST_TILL_KEY verifies it, head included (audit/audit-chain.ts). */
+export function auditChainReport(dataDir: string): AuditChainReport {
+  const keys = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' });
+  let head: AuditHead | null;
+  try {
+    head = JSON.parse(readFileSync(join(dataDir, AUDIT_HEAD_FILE), 'utf8')) as AuditHead;
+  } catch {
+    head = null;
+  }
+  return verifyAuditChain(auditLines(dataDir), { key: keys.auditKey, keyId: keys.keyId }, head);
 }
 
 export function auditLines(dataDir: string): string[] {

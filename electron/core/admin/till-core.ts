@@ -76,7 +76,7 @@ export function createTillServices(
   const db = openTillDatabase(tillDatabasePath(deps.dataDir), { quickCheck: true });
   // A data folder written by an earlier version: its operators, PIN counters and audit log come in first.
   importLegacyData(db, deps.dataDir, TILL_LEGACY_KINDS, deps.log);
-  const audit = new AuditLog(db, clock);
+  const audit = new AuditLog(db, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId }, deps.dataDir);
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
     name: 'admin-state',
     cwd: deps.dataDir,

@@ -101,7 +101,10 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
       'afterSale.reprint': async (request) => service.reprint(request),
       'report.day': async ({ date }) => reports.day(date),
       'report.csv': async ({ date }) => reports.csv(date),
-      'report.closeDay': async ({ date, acknowledgePending }) => reports.closeDay(date, acknowledgePending),
+      'report.closeDay': async ({ date, acknowledgePending, managerPin }) => {
+        const manager = await deps.authorizer.authorizeManager(managerPin, 'report.close_day');
+        return reports.closeDay(date, acknowledgePending, manager.operatorRef);
+      },
     },
     onInstructionSettled: (instruction, outcome) => service.onInstructionSettled(instruction, outcome),
   };

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { verifyAuditChain } from '../audit/audit-log.ts';
+import { verifyLegacyChain } from '../audit/audit-chain.ts';
 import type { Logger } from '../log/logger.ts';
 import { OperatorDirectory, type StoredOperator } from '../operators/operator-directory.ts';
 import type { TillDatabase } from './database.ts';
@@ -217,8 +217,8 @@ export const LEGACY_AUDIT: LegacyKind = {
       .map((row) => row.line);
     if (stored.length !== expected.length) return `${stored.length} entries stored, ${expected.length} in the files`;
     if (stored.some((line, i) => line !== expected[i])) return 'an entry differs from its line in the files';
-    const before = verifyAuditChain(expected);
-    const after = verifyAuditChain(stored);
+    const before = verifyLegacyChain(expected);
+    const after = verifyLegacyChain(stored);
     return before.ok === after.ok && before.brokenAt === after.brokenAt ? null : 'the chain verifies differently';
   },
 };
