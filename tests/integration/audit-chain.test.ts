@@ -240,3 +240,13 @@ describe('through the core: status and export report a cut log', () => {
     }
   });
 });
+
+describe('the settings screen’s count', () => {
+  it('counts the entries written since the last check', () => {
+    const log = openLog();
+    expect(log.chainReport()).toMatchObject({ state: 'ok', entries: 0 });
+    log.record({ actor: 'M1', action: 'sale.create', outcome: 'ok' });
+    log.record({ actor: 'M1', action: 'sale.close', outcome: 'ok' });
+    expect(log.chainReport()).toMatchObject({ state: 'ok', entries: 2 });
+  });
+});

@@ -229,3 +229,52 @@ export function auditLines(dataDir: string): string[] {
     db.close();
   }
 }
+
+/** A second connection to a stopped till's database, for tests that inspect or rewind it by hand. */
+export function withTillDatabase<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'till.db'));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The live journal's sales (archived = 0), as stored. */
+export function journalSales(dataDir: string, realm: 'live' | 'training' = 'live'): Record<string, SaleRecordLike> {
+  return withTillDatabase(dataDir, (db) =>
+    Object.fromEntries(
+      (
+        db.prepare('SELECT id, record FROM sales WHERE realm = ? AND archived = 0').all(realm) as Array<{
+          id: string;
+          record: string;
+        }>
+      ).map((row) => [row.id, JSON.parse(row.record) as SaleRecordLike]),
+    ),
+  );
+}
+type SaleRecordLike = Record<string, unknown> & { id: string; step: string };
+
+/** Every sale the till database holds (journal and history, both realms), as stored. */
+export function storedSales<T = Record<string, unknown>>(dataDir: string): T[] {
+  return withTillDatabase(dataDir, (db) =>
+    (db.prepare('SELECT record FROM sales').all() as Array<{ record: string }>).map(
+      (row) => JSON.parse(row.record) as T,
+    ),
+  );
+}
+
+/** Rewrites one stored sale by hand (a test standing in for a crash or an old version's data). */
+export function rewriteStoredSale<T extends { id: string }>(dataDir: string, id: string, change: (sale: T) => T): void {
+  withTillDatabase(dataDir, (db) => {
+    const row = db.prepare('SELECT record FROM sales WHERE id = ?').get(id) as { record: string };
+    db.prepare('UPDATE sales SET record = ? WHERE id = ?').run(JSON.stringify(change(JSON.parse(row.record) as T)), id);
+  });
+}
+
+/** Every outbox instruction's stored JSON text (both realms). */
+export function storedOutboxText(dataDir: string): string {
+  return withTillDatabase(dataDir, (db) =>
+    (db.prepare('SELECT record FROM outbox').all() as Array<{ record: string }>).map((row) => row.record).join('\n'),
+  );
+}

@@ -165,9 +165,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
   function purge(): void {
     try {
       const { purged } = purgePersonalData({
-        createStore: ctx.createStore,
-        salesDirs: [deps.dataDir, join(deps.dataDir, 'training')],
-        activeSalesDir: ctx.salesDir,
+        db: services.db,
         activeJournal: ctx.journal,
         personalDataDays: config?.personalDataDays ?? 30,
         clock,

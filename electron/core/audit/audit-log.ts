@@ -78,6 +78,7 @@ export class AuditLog {
         'INSERT INTO audit_log (seq, at, actor, action, outcome, target, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       lines: db.sql.prepare<[], { line: string }>('SELECT line FROM audit_log ORDER BY seq'),
+      count: db.sql.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM audit_log'),
     };
     // Check the log against its head before anything is added to either.
     const head = this.readHead();
@@ -138,9 +139,13 @@ export class AuditLog {
     };
   }
 
-  /** The chain as verified at start or at the last export (for the settings screen). */
+  /**
+   * The chain as verified at start or at the last export (for the settings screen), counting the entries this
+   * app has linked since: those are its own.
+   */
   chainReport(): AuditChainReport {
-    return this.lastReport;
+    const count = this.db.read(() => this.statements.count.get())?.count ?? this.lastReport.entries;
+    return { ...this.lastReport, entries: Math.max(count, this.lastReport.entries) };
   }
 
   /** Verifies the whole log against its head now. */
