@@ -36,7 +36,7 @@ import { deriveTillKeys } from './security/till-key.ts';
 // (stores → connection → journal → connectivity → client → outbox → sales → after-sale → admin → dispatcher).
 // Where a service must react to a later one (the outbox settling a sale, SeQura's return draining queued
 // sales), the later one is subscribed once everything exists, at the end of `createCoreGeneration`.
-export type { Core, CoreDeps, CoreEventListener };
+export type { Core, CoreDeps };
 
 interface Connection {
   mode: TillStatus['mode'];

@@ -100,7 +100,6 @@ export const ConnectionProblemSchema = z.enum([
   'unreachable', //         no answer (network, proxy, firewall, TLS)
   'unexpected', //          an answer we could not understand
 ]);
-export type ConnectionProblem = z.infer<typeof ConnectionProblemSchema>;
 
 export const ConnectionTestResultSchema = z.object({
   ok: z.boolean(),

@@ -11,7 +11,6 @@ import { classifyRefusal } from '../../../shared/sale/refusal.ts';
 import {
   isFinal,
   type CartDraft,
-  type ErrorSummary,
   type PaymentOption,
   type SaleRecord,
   type ShopperDraftInput,
@@ -1048,5 +1047,3 @@ function boundedAbandoned(list: SaleRecord['abandonedSolicitations']): SaleRecor
   });
   return kept.slice(kept.length - MAX_ABANDONED);
 }
-
-export type { ErrorSummary };
