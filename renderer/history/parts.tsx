@@ -97,10 +97,13 @@ export function ManagerPinField({
   id,
   value,
   onChange,
+  autoFocus = false,
 }: {
   id: string;
   value: string;
   onChange: (value: string) => void;
+  /** Where the dialog's first keystroke belongs (a dialog whose only input is the PIN). */
+  autoFocus?: boolean;
 }) {
   const { t } = useI18n();
   return (
@@ -115,6 +118,7 @@ export function ManagerPinField({
         value={value}
         onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
         data-testid="manager-pin"
+        autoFocus={autoFocus}
         aria-describedby={`${id}-hint`}
       />
       <p className="field-hint" id={`${id}-hint`}>

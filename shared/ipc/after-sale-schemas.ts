@@ -306,6 +306,8 @@ export const CloseDayRequest = z
     date: IsoDate,
     /** The manager saw the warning about confirmations still pending and closes anyway. */
     acknowledgePending: z.boolean(),
+    /** Closing the day is the manager's: the PIN is checked (rate limited, audited) before anything is recorded. */
+    managerPin: z.string().regex(/^\d{4,8}$/),
   })
   .strict();
 

@@ -18,6 +18,7 @@ export const CHANNELS = [
   'sale.close',
   'sale.releaseGoods',
   'sale.productLimits',
+  'print.receipt',
   'outbox.list',
   'outbox.retryNow',
   'afterSale.search',

@@ -12,7 +12,6 @@ import { CentsSchema } from '../money/cents.ts';
 
 /** "(string or int)" identifiers of the spec. */
 export const RefSchema = z.union([z.string().min(1).max(128), z.int().nonnegative()]);
-export type Ref = z.infer<typeof RefSchema>;
 
 const IsoDateSchema = z.iso.date({ error: 'date.invalid' });
 const IsoDateTimeSchema = z.iso.datetime({ offset: true, error: 'datetime.invalid' });
@@ -299,12 +298,10 @@ const PostalTrackingSchema = z
   .strict();
 
 export const TrackingSchema = z.discriminatedUnion('type', [PickupTrackingSchema, PostalTrackingSchema]);
-export type Tracking = z.infer<typeof TrackingSchema>;
 
 // ----------------------------------------------------------------------------------------- order (§3.1, E1/E4)
 
 export const OrderStateSchema = z.enum(['', 'confirmed', 'on_hold']);
-export type OrderState = z.infer<typeof OrderStateSchema>;
 
 export const OrderPayloadSchema = z
   .object({

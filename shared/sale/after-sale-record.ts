@@ -90,4 +90,3 @@ export const PostSaleSchema = z.object({
   /** Slip reprints, for the audit (each is also in the timeline). */
   reprints: z.number().int().min(0),
 });
-export type PostSale = z.infer<typeof PostSaleSchema>;

@@ -270,5 +270,3 @@ export function makeShopperSchema({ today, requireNinControl }: ShopperSchemaOpt
       }
     }) satisfies z.ZodType<Shopper, ShopperDraft>;
 }
-
-export type ShopperSchema = ReturnType<typeof makeShopperSchema>;

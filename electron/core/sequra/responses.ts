@@ -49,7 +49,6 @@ export const PaymentMethodsSchema = z.looseObject({
 });
 
 export type PaymentMethods = z.output<typeof PaymentMethodsSchema>;
-export type PaymentOption = z.output<typeof PaymentOptionSchema>;
 export type PaymentMethodEntry = z.output<typeof PaymentMethodEntrySchema>;
 /** A method with its option's category copied onto it (what the till lists and chooses from). */
 export type PaymentMethod = PaymentMethodEntry & { category: string };
