@@ -1,5 +1,5 @@
 // A valid in-store order payload for the sandbox's merchant, shared by the sandbox tests, the bench and the docs.
-// The shape follows spec §3.10 (POS-flavoured): store and operator refs, the mobile in both addresses, no URLs.
+// The shape follows sequra-api.md §3.10 (POS-flavoured): store and operator refs, the mobile in both addresses, no URLs.
 
 export interface SampleOrderInput {
   merchantId?: string;

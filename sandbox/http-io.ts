@@ -16,7 +16,7 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
   };
 }
 
-/** SeQura's error model (spec §2.11): `{"errors":[...]}`. */
+/** SeQura's error model (sequra-api.md §2.11): `{"errors":[...]}`. */
 export function errorsResponse(
   status: number,
   errors: string[],
@@ -46,7 +46,7 @@ export function redirectResponse(location: string, status = 303): SandboxRespons
   return { status, headers: { Location: location }, body: '' };
 }
 
-// SeQura runs on Rails: unknown routes and records answer with the stock public/404.html (spec §2.3, §2.11).
+// SeQura runs on Rails: unknown routes and records answer with the stock public/404.html (sequra-api.md §2.3, §2.11).
 const RAILS_PAGE_STYLE = `body{background-color:#EFEFEF;color:#2E2F30;text-align:center;font-family:arial,sans-serif;margin:0}
 div.dialog{width:95%;max-width:33em;margin:4em auto 0;border:1px solid #CCC;border-top:#B00100 solid 4px;border-top-left-radius:9px;border-top-right-radius:9px;background-color:white;padding:7px 12% 0}
 h1{font-size:100%;color:#730E15;line-height:1.5em}`;
@@ -143,7 +143,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export type JsonBodyResult = { ok: true; value: unknown } | { ok: false; response: SandboxResponse };
 
 /**
- * SeQura takes UTF-8 JSON only ("ISO-8859 is not allowed", spec §1.3). An empty body parses as `undefined`, so
+ * SeQura takes UTF-8 JSON only ("ISO-8859 is not allowed", sequra-api.md §1.3). An empty body parses as `undefined`, so
  * the endpoint's own validation explains what is missing instead of a generic parse error.
  */
 export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer): JsonBodyResult {

@@ -1,4 +1,4 @@
-// The products the sandbox merchants offer (spec §5.1) and the payment-methods responses (spec §2.8).
+// The products the sandbox merchants offer (sequra-api.md §5.1) and the payment-methods responses (sequra-api.md §2.8).
 // Titles, categories, campaign "temporary" and the pp5/pp3 minimums come from SeQura's recorded fixtures;
 // the maximums and the sp1 limits are sandbox defaults (SeQura does not publish them).
 import { formatEuros } from './money.ts';
@@ -160,7 +160,7 @@ export function merchantPaymentMethods() {
   return paymentOptions(SANDBOX_PRODUCTS, null);
 }
 
-/** GET /orders/{uuid}/payment_methods: only what this order's amount qualifies for (spec §2.8). */
+/** GET /orders/{uuid}/payment_methods: only what this order's amount qualifies for (sequra-api.md §2.8). */
 export function orderPaymentMethods(orderTotal: number) {
   return paymentOptions(
     SANDBOX_PRODUCTS.filter((product) => amountWithinLimits(product, orderTotal)),

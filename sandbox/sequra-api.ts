@@ -1,4 +1,4 @@
-// SeQura's merchant Orders API as the sandbox serves it (spec §8.1): routing, Basic auth, merchant ownership,
+// SeQura's merchant Orders API as the sandbox serves it (sequra-api.md §8.1): routing, Basic auth, merchant ownership,
 // and the mapping of domain results to SeQura's status codes and bodies.
 import { createHash } from 'node:crypto';
 import { decodeSegment, type RequestContext, type SandboxRuntime } from './context.ts';
@@ -85,7 +85,7 @@ function isAuthorized(runtime: SandboxRuntime, header: string | undefined): bool
   );
 }
 
-// Plain text, as Rails' http_basic_authenticate answers (spec §1.2).
+// Plain text, as Rails' http_basic_authenticate answers (sequra-api.md §1.2).
 function unauthorized(): SandboxResponse {
   return textResponse(401, 'HTTP Basic: Access denied.', 'text/plain; charset=utf-8', {
     'WWW-Authenticate': 'Basic realm="Application"',
@@ -152,7 +152,7 @@ function escapeAttribute(value: string): string {
     .replace(/>/g, '&gt;');
 }
 
-/** The online identification-form snippet (spec §2.3): an iframe pointing at pumbaa_form plus SeQura's loader. */
+/** The online identification-form snippet (sequra-api.md §2.3): an iframe pointing at pumbaa_form plus SeQura's loader. */
 function formV2(runtime: SandboxRuntime, ctx: RequestContext, uuid: string): SandboxResponse {
   const order = runtime.store.get(uuid, ctx.nowMs);
   if (!order) return notFoundResponse();
@@ -178,7 +178,7 @@ function formV2(runtime: SandboxRuntime, ctx: RequestContext, uuid: string): San
 
 function paymentMethodsForOrder(runtime: SandboxRuntime, ctx: RequestContext, uuid: string): SandboxResponse {
   const order = runtime.store.get(uuid, ctx.nowMs);
-  // 403 rather than 404 for an unknown order (spec §2.8, IC fixtures).
+  // 403 rather than 404 for an unknown order (sequra-api.md §2.8, IC fixtures).
   if (!order) return errorsResponse(403, [`Bad order id '${uuid}' for ${runtime.settings.username}`]);
   ctx.orderUuid = order.uuid;
   return jsonResponse(200, orderPaymentMethods(order.totalWithTax));
@@ -195,7 +195,7 @@ function updateOrder(runtime: SandboxRuntime, ctx: RequestContext, uuid: string)
   if (claimedMerchant !== null && !owns(runtime, claimedMerchant)) return badMerchant(runtime, claimedMerchant);
   const valid = validateOrderPayload(payload, { ...runtime.settings, purpose: 'update' });
   if (!valid.ok) return errorsResponse(409, valid.errors);
-  // 200 with an empty body: the body is undocumented and official clients ignore it (spec §2.4).
+  // 200 with an empty body: the body is undocumented and official clients ignore it (sequra-api.md §2.4).
   return fromResult(runtime.store.updateSolicited(order, valid.value, ctx.nowMs), emptyResponse(200));
 }
 
@@ -225,7 +225,7 @@ function updateConfirmedOrder(
   return fromResult(runtime.store.updateAfterConfirmation(order, update.value, ctx.nowMs), emptyResponse(204));
 }
 
-/** GET /merchants/credentials (spec §2.10): the merchant accounts these credentials reach. */
+/** GET /merchants/credentials (sequra-api.md §2.10): the merchant accounts these credentials reach. */
 function credentials(runtime: SandboxRuntime): SandboxResponse {
   return jsonResponse(
     200,
@@ -246,7 +246,7 @@ function credentials(runtime: SandboxRuntime): SandboxResponse {
   );
 }
 
-/** GET /deployments is public on SeQura (spec §1.1); here every deployment points back at the sandbox. */
+/** GET /deployments is public on SeQura (sequra-api.md §1.1); here every deployment points back at the sandbox. */
 function deployments(runtime: SandboxRuntime): SandboxResponse {
   const urls = { api_base_url: `${runtime.baseUrl}/`, assets_base_url: `${runtime.baseUrl}/assets/` };
   return jsonResponse(200, [{ id: 'sequra', name: 'seQura (sandbox)', live: urls, sandbox: urls }]);
@@ -285,7 +285,7 @@ export function handleSequraRequest(runtime: SandboxRuntime, ctx: RequestContext
     case 'merchant_payment_methods':
       return owns(runtime, matched.id) ? jsonResponse(200, merchantPaymentMethods()) : badMerchant(runtime, matched.id);
     case 'order_update':
-      // This endpoint answers a foreign merchant in the path with its own message (spec §2.6, IC fixture).
+      // This endpoint answers a foreign merchant in the path with its own message (sequra-api.md §2.6, IC fixture).
       if (!owns(runtime, matched.id)) return errorsResponse(403, ['You do not have access to this URL']);
       if (typeof headerMerchant === 'string' && headerMerchant !== '' && !owns(runtime, headerMerchant))
         return badMerchant(runtime, headerMerchant);

@@ -1,5 +1,5 @@
 // Sandbox settings: the options callers pass, resolved against documented defaults.
-// Every behaviour SeQura does not document (spec §8.3, §9) is a setting here, defaulting to what the spec recommends.
+// Every behaviour SeQura does not document (sequra-api.md §8.3, §9) is a setting here, defaulting to what the spec recommends.
 
 export type ConfirmUnderReviewBehaviour = 'conflict' | 'on_hold';
 

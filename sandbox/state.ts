@@ -1,4 +1,4 @@
-// Orders and their life cycle: the state machine of spec §4.5, evaluated lazily (expiry and review outcomes are
+// Orders and their life cycle: the state machine of sequra-api.md §4.5, evaluated lazily (expiry and review outcomes are
 // applied when an order is next read), so the sandbox owns no timers and closes instantly.
 import { randomUUID } from 'node:crypto';
 import { formatEuros } from './money.ts';
@@ -94,7 +94,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-// Distinct reasons for every state in which a confirm cannot succeed (spec §2.7 recommends distinct messages;
+// Distinct reasons for every state in which a confirm cannot succeed (sequra-api.md §2.7 recommends distinct messages;
 // they are the sandbox's wording, so clients must key on the status code only).
 const CANNOT_CONFIRM: Partial<Record<OrderState, string>> = {
   solicited: 'The order has not been approved yet: the shopper has not completed the identification form',
@@ -107,7 +107,7 @@ const CANNOT_CONFIRM: Partial<Record<OrderState, string>> = {
 
 const FINAL_BEFORE_CONFIRMATION: ReadonlySet<OrderState> = new Set(['rejected', 'expired', 'cancelled']);
 
-/** Sandbox magic names (spec §8.2, PW fixtures): these shoppers go to review, then get approved or cancelled. */
+/** Sandbox magic names (sequra-api.md §8.2, PW fixtures): these shoppers go to review, then get approved or cancelled. */
 function reviewScenario(payload: Record<string, unknown>): 'approved' | 'cancelled' | null {
   for (const key of ['customer', 'delivery_address', 'invoice_address']) {
     const person = payload[key];
@@ -130,7 +130,7 @@ function refKey(merchantId: string, orderRef1: string): string {
 
 function expiryFor(payload: Record<string, unknown>, createdAtMs: number, ttlS: number): number {
   let expiresAt = createdAtMs + ttlS * 1000;
-  // merchant.timeout bounds how long the form stays usable (spec §3.2), so it can only shorten the TTL.
+  // merchant.timeout bounds how long the form stays usable (sequra-api.md §3.2), so it can only shorten the TTL.
   const merchant = isRecord(payload.merchant) ? payload.merchant : {};
   const timeout = isRecord(merchant.timeout) ? merchant.timeout : {};
   if (typeof timeout.timeout_at === 'string') {
@@ -142,7 +142,7 @@ function expiryFor(payload: Record<string, unknown>, createdAtMs: number, ttlS: 
 
 export class OrderStore {
   private readonly orders = new Map<string, SandboxOrder>();
-  /** (merchant, order_ref_1) of orders that were ever confirmed: unique per merchant (spec §2.4) and the E6 key. */
+  /** (merchant, order_ref_1) of orders that were ever confirmed: unique per merchant (sequra-api.md §2.4) and the E6 key. */
   private readonly confirmedRefs = new Map<string, string>();
 
   constructor(private readonly settings: SandboxSettings) {}
@@ -207,7 +207,7 @@ export class OrderStore {
     return orders;
   }
 
-  /** E6 addresses orders by order_ref_1 and only sees confirmed ones (spec §4.5: on-hold cancels answer 404). */
+  /** E6 addresses orders by order_ref_1 and only sees confirmed ones (sequra-api.md §4.5: on-hold cancels answer 404). */
   findConfirmedByRef(merchantId: string, orderRef1: string, nowMs: number): SandboxOrder | undefined {
     const uuid = this.confirmedRefs.get(refKey(merchantId, orderRef1));
     return uuid === undefined ? undefined : this.get(uuid, nowMs);
@@ -256,7 +256,7 @@ export class OrderStore {
     this.move(order, 'needs_review', cause, nowMs);
   }
 
-  /** POST /orders/{uuid}/form_deliveries (spec §2.2). */
+  /** POST /orders/{uuid}/form_deliveries (sequra-api.md §2.2). */
   deliverForm(order: SandboxOrder, delivery: FormDelivery, link: string, nowMs: number): OperationResult {
     if (order.state !== 'solicited') {
       return conflict(
@@ -286,7 +286,7 @@ export class OrderStore {
         `Product ${product.product} is not available for this order: order_total_with_tax ${order.totalWithTax} is outside min_amount ${product.minAmount} and max_amount ${product.maxAmount}`,
       );
     }
-    // "Do not use [invoice_fee] with product codes other than i1" (spec §3.4.1).
+    // "Do not use [invoice_fee] with product codes other than i1" (sequra-api.md §3.4.1).
     if (
       product.product !== 'i1' &&
       cartsOf(order).some((cart) => cart.items.some((item) => item.type === 'invoice_fee'))
@@ -333,7 +333,7 @@ export class OrderStore {
     return OK;
   }
 
-  /** The shopper's answer on the phone (or the control API standing in for them), spec §8.2. */
+  /** The shopper's answer on the phone (or the control API standing in for them), sequra-api.md §8.2. */
   applyShopperOutcome(order: SandboxOrder, outcome: ShopperOutcome, nowMs: number): OperationResult {
     if (order.state !== 'solicited')
       return conflict(`The order is ${order.state}; the shopper can only answer a solicited order`);
@@ -375,7 +375,7 @@ export class OrderStore {
     if (order.state === 'solicited') order.otpVerified = true;
   }
 
-  /** Same purchase, same shopper (spec §2.4): a confirm may shrink the order, never grow it or change who buys. */
+  /** Same purchase, same shopper (sequra-api.md §2.4): a confirm may shrink the order, never grow it or change who buys. */
   private samePurchaseError(order: SandboxOrder, valid: ValidOrderPayload): string | null {
     if (valid.merchantId !== order.merchantId) {
       return `merchant.id '${valid.merchantId}' does not match the order's merchant '${order.merchantId}'`;
@@ -434,7 +434,7 @@ export class OrderStore {
     if (order.orderRef1 !== null) this.confirmedRefs.set(refKey(order.merchantId, order.orderRef1), order.uuid);
   }
 
-  /** PUT /orders/{uuid}: confirm, put on hold, or register references (spec §2.4, §4.5). */
+  /** PUT /orders/{uuid}: confirm, put on hold, or register references (sequra-api.md §2.4, §4.5). */
   updateSolicited(order: SandboxOrder, valid: ValidOrderPayload, nowMs: number): OperationResult {
     const requested = valid.state;
     if (order.state === 'expired' && order.approvedAtMs !== null)
@@ -451,7 +451,7 @@ export class OrderStore {
 
     const purchaseError = this.samePurchaseError(order, valid);
     if (purchaseError) return conflict(purchaseError);
-    // A ref given at solicitation is checked for uniqueness when the order is confirmed (spec §2.4).
+    // A ref given at solicitation is checked for uniqueness when the order is confirmed (sequra-api.md §2.4).
     const orderRef1 = valid.orderRef1 ?? order.orderRef1;
     const referenceError = this.referenceError(order, orderRef1);
     if (referenceError) return conflict(referenceError);
@@ -485,7 +485,7 @@ export class OrderStore {
     return OK;
   }
 
-  /** PUT /merchants/{id}/orders/{order_ref_1}: ship, return, refund or cancel a confirmed order (spec §2.6). */
+  /** PUT /merchants/{id}/orders/{order_ref_1}: ship, return, refund or cancel a confirmed order (sequra-api.md §2.6). */
   updateAfterConfirmation(order: SandboxOrder, update: ValidOrderUpdate, nowMs: number): OperationResult {
     const isCancellation = cartIsEmpty(update.shippedCart) && cartIsEmpty(update.unshippedCart);
     if (order.state === 'cancelled') {

@@ -1,4 +1,4 @@
-// SeQura's own checks on order payloads (spec §3), with SeQura's message formats where the docs give them
+// SeQura's own checks on order payloads (sequra-api.md §3), with SeQura's message formats where the docs give them
 // (the per-cart sum rule, §2.1 and §2.6) and "Invalid data: <field> ..." messages elsewhere.
 import { z } from 'zod';
 import { isRecord } from './http-io.ts';
@@ -195,7 +195,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[
 
 const MAX_REPORTED_ERRORS = 20;
 
-/** Official clients strip nulls before sending (spec §1.3); the sandbox treats null and absent alike. */
+/** Official clients strip nulls before sending (sequra-api.md §1.3); the sandbox treats null and absent alike. */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isRecord(value)) return value;
@@ -248,7 +248,7 @@ function collectIssues(errors: string[], prefix: string, schema: z.ZodType, valu
 }
 
 /**
- * The docs' exact message (spec §2.1): `Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060)
+ * The docs' exact message (sequra-api.md §2.1): `Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060)
  * but order_total_with_tax is 5097. The diff is 42.`; order updates prefix the cart name (§2.6).
  */
 export function sumRuleMessage(cart: Cart, cartLabel: string | null): string | null {
@@ -318,7 +318,7 @@ function isBlank(value: unknown): boolean {
   return value === undefined || (typeof value === 'string' && value.trim() === '');
 }
 
-/** The stricter rules SeQura applies on top of the schema (spec §3): each can be relaxed by a setting. */
+/** The stricter rules SeQura applies on top of the schema (sequra-api.md §3): each can be relaxed by a setting. */
 function strictOrderRules(raw: Record<string, unknown>, options: OrderValidationOptions, errors: string[]): void {
   const merchant = isRecord(raw.merchant) ? raw.merchant : {};
   if (options.requireStoreRefs) {
@@ -464,7 +464,7 @@ const orderUpdateSchema = z.object({
   cancellation_reason: text.optional(),
 });
 
-/** Validates the `order` object of PUT /merchants/{id}/orders/{order_ref_1} (spec §2.6). */
+/** Validates the `order` object of PUT /merchants/{id}/orders/{order_ref_1} (sequra-api.md §2.6). */
 export function validateOrderUpdate(order: unknown): Validated<ValidOrderUpdate> {
   if (!isRecord(order)) return { ok: false, errors: ['param is missing or the value is empty: order'] };
   const errors: string[] = [];
@@ -508,7 +508,7 @@ export interface FormDelivery {
   campaign: string | null;
 }
 
-/** Body of POST /orders/{uuid}/form_deliveries: not wrapped in `order` (spec §2.2). */
+/** Body of POST /orders/{uuid}/form_deliveries: not wrapped in `order` (sequra-api.md §2.2). */
 export function validateFormDelivery(body: unknown): Validated<FormDelivery> {
   if (!isRecord(body))
     return {
@@ -535,7 +535,7 @@ export function validateFormDelivery(body: unknown): Validated<FormDelivery> {
   return { ok: true, value: { channel: delivery.channel, productCode: delivery.product_code, campaign } };
 }
 
-// "seQura only sends SMS to Spanish mobile numbers" (spec §2.2): 6 or 7 then 8 digits, optional +34/0034, spaces allowed.
+// "seQura only sends SMS to Spanish mobile numbers" (sequra-api.md §2.2): 6 or 7 then 8 digits, optional +34/0034, spaces allowed.
 const SPANISH_MOBILE = /^(?:\+34|0034)?([67]\d{8})$/;
 
 /** The national 9 digits of a Spanish mobile number, or null when the number is not one. */
@@ -544,7 +544,7 @@ export function spanishMobileDigits(phone: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** Where the SMS goes (spec §2.2 [I]): delivery mobile, invoice mobile, delivery phone, invoice phone. */
+/** Where the SMS goes (sequra-api.md §2.2 [I]): delivery mobile, invoice mobile, delivery phone, invoice phone. */
 export function shopperPhone(payload: Record<string, unknown>): string | null {
   const delivery = isRecord(payload.delivery_address) ? payload.delivery_address : {};
   const invoice = isRecord(payload.invoice_address) ? payload.invoice_address : {};
@@ -563,7 +563,7 @@ function itemCount(item: CartItem): number {
 }
 
 /**
- * "It is OK if the shopper removes an item but not if they add one" (spec §2.4): a confirm may lower the total or
+ * "It is OK if the shopper removes an item but not if they add one" (sequra-api.md §2.4): a confirm may lower the total or
  * drop items, never raise the total, add a chargeable item, or raise a quantity. Discounts and other payments only
  * lower what is financed, so they may appear.
  */

@@ -1,4 +1,4 @@
-// `npm run bench:flow`: the app's own time per sale step, excluding SeQura's answer (issue 4 target: under
+// `npm run bench:flow`: the app's own time per sale step, excluding SeQura's answer (target: under
 // 50 ms from SeQura's answer to the next screen). The real core drives N sales against the sandbox over
 // loopback; fetch is instrumented so the time spent waiting on SeQura is subtracted from each step.
 // Prints p50/p99 per step, then the renderer's share measured in Chromium (scripts/bench-renderer.ts).

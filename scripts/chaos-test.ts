@@ -1,5 +1,5 @@
 // `npm run test:chaos -- [--sales 1000] [--tills 12] [--partitions 6] [--seed 7]`: the full chaos test
-// (issue 5). Several tills sell concurrently against the sandbox while it injects resets before and after
+//. Several tills sell concurrently against the sandbox while it injects resets before and after
 // apply, 5xx bursts, 429 with Retry-After, latency and 10-second partitions (seeded); the same audit as the
 // crash test runs at the end (tests/crash/chaos-harness.ts, tests/crash/audit.ts), plus the time from the end
 // of each partition until its backlog has reached SeQura (p50/p95; target p95 < 2 s). One summary line on

@@ -1,4 +1,4 @@
-// `npm run test:crash -- [--sales 150] [--kills 220] [--seed 1] [--keep]`: the full crash test (issue 5).
+// `npm run test:crash -- [--sales 150] [--kills 220] [--seed 1] [--keep]`: the full crash test.
 // A child process runs the real core and a cashier against the sandbox; it is SIGKILLed at random points
 // across every step and restarted, then the journal is audited against the sandbox's own log
 // (tests/crash/crash-harness.ts, counter definitions in tests/crash/audit.ts). Prints one summary line on

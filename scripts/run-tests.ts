@@ -59,6 +59,8 @@ check('typecheck shared (no DOM, no Node)', 'npx', ['tsc', '--noEmit', '-p', 'ts
 check('lint (includes the layering rule)', 'npx', ['eslint', '.']);
 // Import cycles, type-only imports included (dpdm): modules are wired in one direction.
 check('import cycles (dpdm)', 'npm', ['run', '--silent', 'cycles']);
+// Unused files, exports and dependencies (knip.json names the entry points).
+check('unused code (knip)', 'npx', ['knip', '--no-progress']);
 check('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 // The renderer is built first: the preview-host integration tests and the e2e tests serve it.
 check('build renderer', 'npx', ['vite', 'build', '--logLevel', 'warn']);

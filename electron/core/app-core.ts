@@ -7,8 +7,9 @@ import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
-import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from './journal/journal.ts';
-import { Outbox, type OutboxFile } from './outbox/outbox.ts';
+import { SaleJournal } from './journal/journal.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { createOutboxStore } from './outbox/outbox-store.ts';
 import { MerchantProducts } from './sale/merchant-products.ts';
 import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
@@ -18,8 +19,6 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
 import type { StoreFactory } from './storage/store.ts';
-import { existsSync } from 'node:fs';
-import { restoreTicketCounter } from './journal/ticket-counter.ts';
 import { DEFAULT_SETTINGS, type SettingsFile } from './settings/migrations.ts';
 import { RecoveryRegistry, storeDirs } from './storage/recovery.ts';
 import { storeSpecFor } from './storage/store-specs.ts';
@@ -37,7 +36,7 @@ import { deriveTillKeys } from './security/till-key.ts';
 // (stores → connection → journal → connectivity → client → outbox → sales → after-sale → admin → dispatcher).
 // Where a service must react to a later one (the outbox settling a sale, SeQura's return draining queued
 // sales), the later one is subscribed once everything exists, at the end of `createCoreGeneration`.
-export type { Core, CoreDeps, CoreEventListener };
+export type { Core, CoreDeps };
 
 interface Connection {
   mode: TillStatus['mode'];
@@ -162,25 +161,17 @@ async function createCoreGeneration(
     });
   }
 
-  // Training sales live in their own folder: never mixed with real ones, in files or in reports.
+  // Training sales live apart (realm 'training' in the till database): never mixed with real ones, in any
+  // query or report. `salesDir` is where this generation's exports and after-sale files go.
   const salesDir = connection.mode === 'training' ? join(deps.dataDir, 'training') : deps.dataDir;
-  const journalWasAbsent = !existsSync(join(salesDir, 'journal.json'));
-  const journalStore = createStore<JournalFile>({ name: 'journal', cwd: salesDir, defaults: EMPTY_JOURNAL });
-  const history = new SaleHistory(createStore, salesDir);
-  restoreTicketCounter({
-    store: journalStore,
-    history,
-    outboxPath: join(salesDir, 'outbox.json'),
-    setAsidePaths: recovery.setAsideThisRun('journal').map((f) => f.setAsidePath),
-    journalWasAbsent,
-    log: deps.log,
-  });
-  const journal = new SaleJournal(journalStore, history);
+  const realm = connection.mode === 'training' ? 'training' : 'live';
+  const history = new SaleHistory(services.db, realm);
+  const journal = new SaleJournal(services.db, realm);
 
   const connectivity = new ConnectivityMonitor({ probe: () => probe(connection.probeClient), clock });
   const client = withConnectivityReporting(connection.client, connectivity);
   const outbox = new Outbox({
-    store: createStore<OutboxFile>({ name: 'outbox', cwd: salesDir, defaults: { schemaVersion: 2, instructions: {} } }),
+    store: createOutboxStore(services.db, realm),
     executor: client,
     log: deps.log,
     clock,
@@ -223,10 +214,11 @@ async function createCoreGeneration(
     log: deps.log,
   });
 
-  // After the sale (issue 7): history and search, cancellations, returns, reprints, end-of-day report.
+  // After the sale: history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
     dataDir: deps.dataDir,
     salesDir,
+    db: services.db,
     journal,
     history,
     outbox,
@@ -331,6 +323,17 @@ async function createCoreGeneration(
     'sale.close': async ({ saleId }) => ({ sale: sales.close(saleId) }),
     'sale.releaseGoods': async ({ saleId, managerPin }) => sales.releaseGoods(saleId, managerPin),
     'sale.productLimits': async () => ({ limits: await merchantProducts.limits() }),
+    'print.receipt': async ({ heightMm }) => {
+      const printer = config?.receiptPrinter;
+      if (!printer || !deps.printReceipt) return { printed: false };
+      await deps.printReceipt({
+        deviceName: printer.name,
+        copies: printer.copies,
+        paperWidthMm: printer.paperWidthMm,
+        heightMm,
+      });
+      return { printed: true };
+    },
     'outbox.list': async () => ({ items: outbox.items() }),
     ...afterSale.handlers,
     'outbox.retryNow': async ({ instructionId }) => {

@@ -28,6 +28,19 @@ export interface CoreDeps {
   trainingSandboxPort?: number;
   /** Electron's session.resolveProxy, for the diagnostics bundle ("which proxy applies to SeQura's URL"). */
   resolveProxy?: (url: string) => Promise<string>;
+  /**
+   * Prints the window's page on the receipt printer without a dialog (Electron's webContents.print with
+   * `silent`); absent in the preview host, where the browser's own dialog is used.
+   */
+  printReceipt?: (job: ReceiptPrintJob) => Promise<void>;
+}
+
+export interface ReceiptPrintJob {
+  deviceName: string;
+  copies: number;
+  paperWidthMm: 58 | 80;
+  /** The slip's printed height, so a roll printer feeds only what it needs. */
+  heightMm: number;
 }
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;

@@ -13,6 +13,7 @@ import { createElectronStore } from './electron-store-factory.ts';
 import { denyAllPermissions, hardenAllWebContents } from './hardening.ts';
 import { forwardCoreEvents, registerIpcHandlers } from './ipc.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secrets.ts';
+import { receiptPrinter } from './receipt-printer.ts';
 import { bringToFront, createMainWindow } from './window.ts';
 
 // Composition root of the Electron app: the only place that wires Electron capabilities (net.fetch,
@@ -99,6 +100,8 @@ async function start(log: Logger, getWindow: () => BrowserWindow | null): Promis
     platformUname: [osType(), hostname(), release(), osVersion(), machine()].join(' '),
     // Diagnostics show which proxy applies to SeQura's URL, as Chromium resolves it (PAC included).
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+    // Slips print silently on the configured receipt printer (machine configuration `receiptPrinter`).
+    printReceipt: receiptPrinter(getWindow),
   });
 
   // Handlers exist before the page loads, so its first call never meets "no handler registered".

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { safeStorage } from 'electron';
 import type { Logger } from '../core/log/logger.ts';
 import { createEncryptedFileSecretStore } from '../core/security/encrypted-secret-file.ts';
-import { cipherFromSafeStorage, type SafeStorageLike } from '../core/security/os-cipher.ts';
+import { cipherFromSafeStorage } from '../core/security/os-cipher.ts';
 import type { SecretStore } from '../core/secrets/secret-store.ts';
 import { loadKeychainTillKey } from '../core/security/keychain-till-key.ts';
 import type { TillKeyLoad } from '../core/security/till-key.ts';
@@ -16,10 +16,7 @@ export const CREDENTIALS_FILE_NAME = 'sequra-credentials.enc';
 export const TILL_KEY_FILE_NAME = 'till-key.enc';
 
 export function createSafeStorageSecretStore(userDataDir: string, log: Logger): SecretStore {
-  // Electron 39's types lack the asynchronous API; the cipher adapter detects it at run time.
-  const cipher = cipherFromSafeStorage(safeStorage as unknown as SafeStorageLike, process.platform);
-  // Which API is in use tells store IT (and us) whether this Electron still runs the deprecated one.
-  log.info('secrets.cipher', { api: cipher.api });
+  const cipher = cipherFromSafeStorage(safeStorage, process.platform);
   const credentials = createEncryptedFileSecretStore({
     filePath: join(userDataDir, CREDENTIALS_FILE_NAME),
     cipher,

@@ -54,7 +54,7 @@ export function AdminScreen({ pos, status, onClose }: { pos: PosApi; status: Til
           <ConfigSection pos={pos} status={status} />
           <ConnectionSection pos={pos} status={status} />
           <OperatorsSection pos={pos} status={status} />
-          <ExportsSection pos={pos} />
+          <ExportsSection pos={pos} auditChain={status.setup?.auditChain} />
         </div>
       )}
     </section>

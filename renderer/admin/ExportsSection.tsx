@@ -1,11 +1,13 @@
 import { useState } from 'react';
+import type { AuditChain } from '../../shared/ipc/admin-schemas.ts';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 // Audit log and diagnostics, each written by main to one file in the till's exports folder (the renderer
-// never touches the disk); the path is shown so store IT can pick the file up.
-export function ExportsSection({ pos }: { pos: PosApi }) {
+// never touches the disk); the path is shown so store IT can pick the file up. The audit log's tamper check
+// (as of the start or the last export) is always shown here.
+export function ExportsSection({ pos, auditChain }: { pos: PosApi; auditChain: AuditChain | undefined }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState<'audit' | 'diagnostics' | null>(null);
   const [saved, setSaved] = useState<{ audit?: string; diagnostics?: string }>({});
@@ -24,6 +26,7 @@ export function ExportsSection({ pos }: { pos: PosApi }) {
     <section className="admin-section" aria-labelledby="admin-exports-heading" data-testid="admin-exports">
       <h2 id="admin-exports-heading">{t('admin.exports.title')}</h2>
       <p className="field-hint">{t('admin.exports.body')}</p>
+      {auditChain && <AuditChainNotice chain={auditChain} />}
       <div className="actions">
         <button
           type="button"
@@ -60,5 +63,29 @@ export function ExportsSection({ pos }: { pos: PosApi }) {
         </p>
       )}
     </section>
+  );
+}
+
+function AuditChainNotice({ chain }: { chain: AuditChain }) {
+  const { t } = useI18n();
+  if (chain.state === 'broken')
+    return (
+      <p className="notice notice-warn" role="alert" data-testid="admin-audit-chain">
+        {t('admin.exports.chain.broken', {
+          problem: t(`admin.exports.problem.${chain.problem ?? 'broken_link'}`),
+          seq: chain.brokenAtSeq ?? '—',
+        })}
+      </p>
+    );
+  if (chain.state === 'unverifiable')
+    return (
+      <p className="notice notice-warn" data-testid="admin-audit-chain">
+        {t('admin.exports.chain.unverifiable', { count: chain.unverifiable })}
+      </p>
+    );
+  return (
+    <p className="notice notice-ok" data-testid="admin-audit-chain">
+      {t('admin.exports.chain.ok', { entries: chain.entries })}
+    </p>
   );
 }

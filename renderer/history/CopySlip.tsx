@@ -1,6 +1,7 @@
 import type { SaleCancellation, SaleReturn } from '../../shared/sale/after-sale-record.ts';
 import { cartTotals } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
+import { SaleSlipBody } from '../sale/SaleSlipBody.tsx';
 import { SlipLanguagePicker, useSlipLanguage } from '../sale/SlipLanguage.tsx';
 
 // A slip printed again from the history: the sale's own slip, a return's or the cancellation's, always marked
@@ -27,29 +28,40 @@ export function CopySlip({
     ['ticket', t('slip.ticket'), sale.ticketNumber ?? '—'],
     ['uuid', t('slip.orderUuid'), sale.solicitation?.uuid ?? '—'],
   ];
+  if (choice.kind === 'sale') {
+    // The sale's own slip, exactly as the Done screen printed it (items, plan), between two COPIA marks.
+    const financed = cartTotals(sale.cart).financedCents;
+    const current: Array<[string, string, string]> =
+      currentFinancedCents !== financed
+        ? [['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]]
+        : [];
+    return (
+      <>
+        <SlipLanguagePicker value={slipLanguage} onChange={choose} />
+        <article
+          className={`slip copy-slip${sale.training ? ' is-training' : ''}`}
+          data-testid="copy-slip"
+          data-slip="sale"
+          aria-labelledby="copy-slip-heading"
+          lang={slipLanguage}
+        >
+          <p className="slip-copy" data-testid="slip-copy">
+            {t('afterSlip.copy')}
+          </p>
+          {sale.training && <p className="slip-training">{t('slip.training')}</p>}
+          <SaleSlipBody sale={sale} slip={slip} operatorName={null} headingId="copy-slip-heading" extraRows={current} />
+          <p className="slip-copy">{t('afterSlip.copy')}</p>
+        </article>
+      </>
+    );
+  }
+
   let heading: string;
   let rows: Array<[string, string, string]>;
   let lists: Array<{ id: string; label: string; items: string[] }> = [];
   let note: string;
 
-  if (choice.kind === 'sale') {
-    const financed = cartTotals(sale.cart).financedCents;
-    heading = t('slip.heading');
-    rows = [
-      ...common.slice(0, 2),
-      ['operator', t('slip.operator'), sale.operatorRef],
-      ...common.slice(2),
-      ['product', t('slip.product'), sale.product?.title ?? '—'],
-      ['amount', t('slip.amount'), formatCents(financed)],
-      ...(currentFinancedCents !== financed
-        ? ([['current', t('detail.currentFinanced'), formatCents(currentFinancedCents)]] as Array<
-            [string, string, string]
-          >)
-        : []),
-      ['date', t('slip.date'), formatDateTime(sale.confirmation.confirmedAt ?? sale.finishedAt ?? sale.updatedAt)],
-    ];
-    note = t('slip.conditionsByEmail');
-  } else if (choice.kind === 'return') {
+  if (choice.kind === 'return') {
     const ret: SaleReturn | undefined = sale.returns.find((r) => r.id === choice.returnId);
     if (!ret) return null;
     const names = new Map(sale.cart.lines.map((line) => [line.id, line.name]));

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { usePosEvent } from '../shell/usePos.ts';
 import { CancelDialog, type CancelOutcome } from './CancelDialog.tsx';
+import { printSlip } from '../sale/print-slip.ts';
 import { CopySlip, type SlipChoice } from './CopySlip.tsx';
 import { ReturnDialog, type ReturnOutcome } from './ReturnDialog.tsx';
 import { SequraAnswerNotice, StatusBadge, Timeline, phoneEnding } from './parts.tsx';
@@ -55,8 +56,8 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
   useEffect(() => {
     if (!printAfterRender || !copy) return;
     setPrintAfterRender(false);
-    window.print();
-  }, [printAfterRender, copy]);
+    void printSlip(pos).then((failure) => failure && setError(failure));
+  }, [printAfterRender, copy, pos]);
 
   if (!detail) {
     return (
@@ -360,7 +361,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
           <h2 className="no-print">{t('detail.copyTitle')}</h2>
           <CopySlip sale={sale} choice={copy} currentFinancedCents={summary.currentFinancedCents} />
           <div className="actions no-print">
-            <button type="button" className="button secondary" onClick={() => window.print()} data-testid="copy-print">
+            <button
+              type="button"
+              className="button secondary"
+              onClick={() => void printSlip(pos).then((failure) => failure && setError(failure))}
+              data-testid="copy-print"
+            >
               {t('detail.print')}
             </button>
             <button type="button" className="button link" onClick={() => setCopy(null)}>

@@ -104,10 +104,13 @@ export function ManagerPinField({
   id,
   value,
   onChange,
+  autoFocus = false,
 }: {
   id: string;
   value: string;
   onChange: (value: string) => void;
+  /** Where the dialog's first keystroke belongs (a dialog whose only input is the PIN). */
+  autoFocus?: boolean;
 }) {
   const { t } = useI18n();
   return (
@@ -122,6 +125,7 @@ export function ManagerPinField({
         value={value}
         onChange={(e) => onChange(e.target.value.replace(/\s/g, ''))}
         data-testid="manager-pin"
+        autoFocus={autoFocus}
         aria-describedby={`${id}-hint`}
       />
       <p className="field-hint" id={`${id}-hint`}>

@@ -146,6 +146,19 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.exports.audit': 'Export the audit log',
   'admin.exports.diagnostics': 'Export diagnostics',
   'admin.exports.saved': 'Saved to {path}',
+  'admin.exports.chain.ok': 'Audit log intact: {entries, plural, one {# entry verified} other {# entries verified}}.',
+  'admin.exports.chain.broken':
+    'The audit log has been tampered with: {problem} (entry {seq}). Keep the export and tell IT.',
+  'admin.exports.chain.unverifiable':
+    '{count, plural, one {# earlier entry cannot be verified} other {# earlier entries cannot be verified}}: this till’s key changed (the system keychain was reset). New entries are verified.',
+  'admin.exports.problem.unreadable_entry': 'an unreadable entry',
+  'admin.exports.problem.sequence_gap': 'entries are missing',
+  'admin.exports.problem.broken_link': 'an entry was edited, inserted or deleted',
+  'admin.exports.problem.head_missing': 'the log’s head was deleted',
+  'admin.exports.problem.head_invalid': 'the log’s head is not authentic',
+  'admin.exports.problem.tail_removed': 'the latest entries were removed',
+  'admin.exports.problem.head_mismatch': 'the log was rewritten',
+  'admin.exports.problem.alarm_recorded': 'tampering was detected at start-up',
 
   'configProblem.title': 'The configuration file has errors',
   'configProblem.body':

@@ -1,5 +1,5 @@
-// Sign-in, lock screen, first run, settings (admin), configuration problems and the training phone link
-// (issue 6). Spread into `es.ts`, so these keys are part of MessageKey and `admin.en.ts` must have them all.
+// Sign-in, lock screen, first run, settings (admin), configuration problems and the training phone link.
+// Spread into `es.ts`, so these keys are part of MessageKey and `admin.en.ts` must have them all.
 export const adminEs = {
   // Session bar
   'session.signedInAs': '{name} ({ref})',
@@ -151,6 +151,20 @@ export const adminEs = {
   'admin.exports.audit': 'Exportar registro de auditoría',
   'admin.exports.diagnostics': 'Exportar diagnóstico',
   'admin.exports.saved': 'Guardado en {path}',
+  'admin.exports.chain.ok':
+    'Registro de auditoría íntegro: {entries, plural, one {# entrada verificada} other {# entradas verificadas}}.',
+  'admin.exports.chain.broken':
+    'El registro de auditoría ha sido alterado: {problem} (entrada {seq}). Conserva la exportación y avisa a TI.',
+  'admin.exports.chain.unverifiable':
+    '{count, plural, one {# entrada anterior no se puede verificar} other {# entradas anteriores no se pueden verificar}}: la clave de este equipo cambió (se restableció el llavero del sistema). Las entradas nuevas sí se verifican.',
+  'admin.exports.problem.unreadable_entry': 'una entrada ilegible',
+  'admin.exports.problem.sequence_gap': 'faltan entradas',
+  'admin.exports.problem.broken_link': 'una entrada modificada, insertada o borrada',
+  'admin.exports.problem.head_missing': 'se borró la cabecera del registro',
+  'admin.exports.problem.head_invalid': 'la cabecera del registro no es auténtica',
+  'admin.exports.problem.tail_removed': 'se borraron las últimas entradas',
+  'admin.exports.problem.head_mismatch': 'el registro fue reescrito',
+  'admin.exports.problem.alarm_recorded': 'se detectó una manipulación al arrancar',
 
   // Configuration problems
   'configProblem.title': 'El archivo de configuración tiene errores',

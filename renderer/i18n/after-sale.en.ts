@@ -186,7 +186,7 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'report.heading': 'Till closing · {date}',
   'report.where': 'Store {store} · Till {till}',
   'report.generated': 'Generated: {time}',
-  'report.trainingReport': 'TRAINING REPORT — these are not real sales',
+  'report.trainingReport': "TRAINING REPORT — it counts this till's training sales: they are not real sales",
   'report.salesCount': 'Sales of the day',
   'report.confirmed': 'Confirmed',
   'report.pending': 'Waiting for confirmation',
@@ -231,6 +231,11 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'report.closeWarnBody':
     'SeQura has not answered these confirmations yet. If you close now the closing says so; once they are answered, close the day again.',
   'report.closeAnyway': 'Close anyway',
+  'report.closeTitle': 'Close the day?',
+  'report.closeNeedsManager': 'Closing the day is authorised by a manager with their PIN.',
+  'report.notFinanced': 'not financed',
+  'report.status.voided': 'Cancelled at SeQura',
+  'report.status.neverConfirmed': 'Cancelled before confirmation',
   'report.pendingWarning':
     '{count, plural, one {# confirmation of this till is} other {# confirmations of this till are}} still waiting for SeQura.',
   'report.closed': 'Day closed at {time}.',

@@ -1,4 +1,4 @@
-// After the sale (issue 7): sales history, a sale's page, cancellation, returns, reprints and the end-of-day
+// After the sale: sales history, a sale's page, cancellation, returns, reprints and the end-of-day
 // report. Spread into `es.ts`, so these keys are part of MessageKey and `after-sale.en.ts` must have them all.
 export const afterSaleEs = {
   'nav.history': 'Ventas',
@@ -186,7 +186,7 @@ export const afterSaleEs = {
   'report.heading': 'Cierre de caja · {date}',
   'report.where': 'Tienda {store} · Caja {till}',
   'report.generated': 'Generado: {time}',
-  'report.trainingReport': 'INFORME DE FORMACIÓN — no son ventas reales',
+  'report.trainingReport': 'INFORME DE FORMACIÓN — cuenta las ventas de formación de esta caja: no son ventas reales',
   'report.salesCount': 'Ventas del día',
   'report.confirmed': 'Confirmadas',
   'report.pending': 'Pendientes de confirmar',
@@ -231,6 +231,11 @@ export const afterSaleEs = {
   'report.closeWarnBody':
     'SeQura aún no ha respondido a estas confirmaciones. Si cierras ahora, el cierre lo indicará; cuando respondan, vuelve a cerrar el día.',
   'report.closeAnyway': 'Cerrar igualmente',
+  'report.closeTitle': '¿Cerrar el día?',
+  'report.closeNeedsManager': 'Cerrar el día lo autoriza un encargado con su PIN.',
+  'report.notFinanced': 'sin financiar',
+  'report.status.voided': 'Anulada en SeQura',
+  'report.status.neverConfirmed': 'Cancelada sin confirmar',
   'report.pendingWarning':
     '{count, plural, one {Queda # confirmación pendiente} other {Quedan # confirmaciones pendientes}} de SeQura en esta caja.',
   'report.closed': 'Día cerrado a las {time}.',

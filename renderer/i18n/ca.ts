@@ -322,6 +322,13 @@ export const ca: Record<MessageKey, string> = {
   'slip.date': 'Data',
   'slip.conditionsByEmail': 'SeQura envia les condicions per correu electrònic.',
   'slip.training': 'FORMACIÓ — NO ÉS UNA VENDA',
+  'slip.shopper': 'Client',
+  'slip.items': 'Compra',
+  'slip.paidAtTill': 'Pagat a la caixa ({method})',
+  'slip.plan': 'Pla de pagament de SeQura',
+  'slip.planCost': 'Cost per al client: {cost}',
+  'done.printFailed':
+    'La impressora de tiquets no ha imprès el justificant. Comprova que estigui engegada i amb paper, i torna a prémer «Imprimeix».',
   'slip.language': 'Idioma del justificant',
   'final.rejectedTitle': 'No aprovat',
   'final.rejectedBody': 'SeQura no ha aprovat aquesta compra. Ofereix al client un altre mitjà de pagament.',
@@ -503,6 +510,20 @@ export const ca: Record<MessageKey, string> = {
   'admin.exports.audit': 'Exporta el registre d’auditoria',
   'admin.exports.diagnostics': 'Exporta el diagnòstic',
   'admin.exports.saved': 'Desat a {path}',
+  'admin.exports.chain.ok':
+    'Registre d’auditoria íntegre: {entries, plural, one {# entrada verificada} other {# entrades verificades}}.',
+  'admin.exports.chain.broken':
+    'El registre d’auditoria ha estat alterat: {problem} (entrada {seq}). Conserva l’exportació i avisa TI.',
+  'admin.exports.chain.unverifiable':
+    '{count, plural, one {# entrada anterior no es pot verificar} other {# entrades anteriors no es poden verificar}}: la clau d’aquest equip ha canviat (s’ha restablert el clauer del sistema). Les entrades noves sí que es verifiquen.',
+  'admin.exports.problem.unreadable_entry': 'una entrada il·legible',
+  'admin.exports.problem.sequence_gap': 'falten entrades',
+  'admin.exports.problem.broken_link': 'una entrada modificada, inserida o esborrada',
+  'admin.exports.problem.head_missing': 's’ha esborrat la capçalera del registre',
+  'admin.exports.problem.head_invalid': 'la capçalera del registre no és autèntica',
+  'admin.exports.problem.tail_removed': 's’han esborrat les darreres entrades',
+  'admin.exports.problem.head_mismatch': 'el registre s’ha reescrit',
+  'admin.exports.problem.alarm_recorded': 'es va detectar una manipulació en arrencar',
 
   // Configuration problems
   'configProblem.title': 'El fitxer de configuració té errors',
@@ -734,7 +755,7 @@ export const ca: Record<MessageKey, string> = {
   'report.heading': 'Tancament de caixa · {date}',
   'report.where': 'Botiga {store} · Caixa {till}',
   'report.generated': 'Generat: {time}',
-  'report.trainingReport': 'INFORME DE FORMACIÓ — no són vendes reals',
+  'report.trainingReport': 'INFORME DE FORMACIÓ — compta les vendes de formació d’aquesta caixa: no són vendes reals',
   'report.salesCount': 'Vendes del dia',
   'report.confirmed': 'Confirmades',
   'report.pending': 'Pendents de confirmar',
@@ -778,6 +799,11 @@ export const ca: Record<MessageKey, string> = {
   'report.closeWarnBody':
     'SeQura encara no ha respost aquestes confirmacions. Si tanques ara, el tancament ho indicarà; quan responguin, torna a tancar el dia.',
   'report.closeAnyway': 'Tanca igualment',
+  'report.closeTitle': 'Vols tancar el dia?',
+  'report.closeNeedsManager': 'Tancar el dia ho autoritza un encarregat amb el seu PIN.',
+  'report.notFinanced': 'sense finançar',
+  'report.status.voided': 'Anul·lada a SeQura',
+  'report.status.neverConfirmed': 'Cancel·lada sense confirmar',
   'report.pendingWarning':
     '{count, plural, one {Queda # confirmació pendent} other {Queden # confirmacions pendents}} de SeQura en aquesta caixa.',
   'report.closed': 'Dia tancat a les {time}.',

@@ -335,6 +335,13 @@ export const en: Record<MessageKey, string> = {
   'slip.date': 'Date',
   'slip.conditionsByEmail': 'SeQura emails the conditions.',
   'slip.training': 'TRAINING — NOT A SALE',
+  'slip.shopper': 'Shopper',
+  'slip.items': 'Purchase',
+  'slip.paidAtTill': 'Paid at the till ({method})',
+  'slip.plan': 'SeQura payment plan',
+  'slip.planCost': 'Cost to the shopper: {cost}',
+  'done.printFailed':
+    'The receipt printer did not print the slip. Check that it is on and has paper, then press "Print" again.',
   'slip.language': 'Slip language',
   'final.rejectedTitle': 'Not approved',
   'final.rejectedBody': 'SeQura did not approve this purchase. Offer the shopper another payment method.',

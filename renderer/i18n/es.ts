@@ -333,6 +333,13 @@ export const es = {
   'slip.date': 'Fecha',
   'slip.conditionsByEmail': 'Las condiciones las envía SeQura por email.',
   'slip.training': 'FORMACIÓN — NO ES UNA VENTA',
+  'slip.shopper': 'Cliente',
+  'slip.items': 'Compra',
+  'slip.paidAtTill': 'Pagado en caja ({method})',
+  'slip.plan': 'Plan de pago de SeQura',
+  'slip.planCost': 'Coste para el cliente: {cost}',
+  'done.printFailed':
+    'La impresora de tickets no ha impreso el justificante. Revisa que esté encendida y con papel, y vuelve a pulsar «Imprimir».',
   'slip.language': 'Idioma del justificante',
   'final.rejectedTitle': 'No aprobado',
   'final.rejectedBody': 'SeQura no ha aprobado esta compra. Ofrece al cliente otro medio de pago.',

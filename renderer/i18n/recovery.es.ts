@@ -1,4 +1,4 @@
-// The recovery screen's words (issue 5), merged into es.ts by spreading. `recovery.en.ts` must have the same
+// The recovery screen's words, merged into es.ts by spreading. `recovery.en.ts` must have the same
 // keys (TypeScript enforces it through en.ts).
 export const recoveryEs = {
   'recovery.heading': 'Se han apartado archivos de datos que no se podían usar',

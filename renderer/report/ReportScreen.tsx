@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DayReport } from '../../shared/ipc/after-sale-schemas.ts';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
 import type { BridgeState } from '../bridge/pos-client.ts';
-import { StatusBadge } from '../history/parts.tsx';
+import { DialogError, ManagerPinField, StatusBadge } from '../history/parts.tsx';
 import { Modal } from '../history/Modal.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { localIsoDate } from '../sale/dates.ts';
+import { useProductLimits } from '../sale/useProductLimits.ts';
 import '../history/after-sale.css';
 
 // The till's end-of-day report: what SeQura confirmed (by product), what is still pending or needs a person,
@@ -34,7 +35,14 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
   const [report, setReport] = useState<DayReport | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState<'load' | 'csv' | 'close' | null>(null);
-  const [warnClose, setWarnClose] = useState(false);
+  // The close-day dialog: open, and the manager PIN typed in it (never kept beyond it).
+  const [closing, setClosing] = useState(false);
+  const [pin, setPin] = useState('');
+  const [closeError, setCloseError] = useState<IpcError | null>(null);
+  const closedRef = useRef<HTMLParagraphElement>(null);
+  // Products by SeQura's general name (the merchant's list), not one sale's instalment wording.
+  const limits = useProductLimits(pos, bridge);
+  const productNames = new Map((limits?.products ?? []).map((p) => [p.product, p.title]));
   // The closing just recorded (worded at render time, so it follows a language change).
   const [justClosed, setJustClosed] = useState<DayReport['closures'][number] | null>(null);
 
@@ -63,23 +71,36 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
     else setError(result.error);
   };
 
-  const closeDay = async (acknowledgePending: boolean) => {
+  const openCloseDialog = () => {
+    setPin('');
+    setCloseError(null);
+    setClosing(true);
+  };
+
+  // The dialog already lists the confirmations still pending, so sending it acknowledges them; if another one
+  // appeared meanwhile, main answers "not closed" with the fresh list and the dialog shows it.
+  const closeDay = async () => {
     setBusy('close');
-    setError(null);
-    const result = await pos.report.closeDay({ date, acknowledgePending });
+    setCloseError(null);
+    const result = await pos.report.closeDay({ date, acknowledgePending: pendingCount > 0, managerPin: pin });
     setBusy(null);
     if (!result.ok) {
-      setError(result.error);
+      setCloseError(result.error);
       return;
     }
     setReport(result.data.report);
-    if (!result.data.closed) {
-      setWarnClose(true);
-      return;
-    }
-    setWarnClose(false);
+    if (!result.data.closed) return;
+    setClosing(false);
+    setPin('');
     setJustClosed(result.data.report.closures.at(-1) ?? null);
   };
+
+  // The outcome takes the focus and comes into view: the button that led here is gone with the dialog.
+  useEffect(() => {
+    if (!justClosed) return;
+    closedRef.current?.focus();
+    closedRef.current?.scrollIntoView({ block: 'center' });
+  }, [justClosed]);
 
   const pendingCount = report?.pendingConfirmations.length ?? 0;
   const closedText = !justClosed
@@ -113,7 +134,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         </form>
         <ErrorNotice error={error} testId="report-error" />
         {closedText && (
-          <p className="notice notice-ok" role="status" data-testid="report-closed">
+          <p className="notice notice-ok" role="status" data-testid="report-closed" ref={closedRef} tabIndex={-1}>
             {closedText}
           </p>
         )}
@@ -124,14 +145,18 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         )}
       </div>
 
-      {report === null ? !error && <p className="loading">{t('report.loading')}</p> : <ReportSheet report={report} />}
+      {report === null ? (
+        !error && <p className="loading">{t('report.loading')}</p>
+      ) : (
+        <ReportSheet report={report} productNames={productNames} />
+      )}
 
       {report && (
         <div className="actions no-print">
           <button
             type="button"
             className="button primary"
-            onClick={() => void closeDay(false)}
+            onClick={openCloseDialog}
             disabled={busy !== null}
             data-testid="report-close"
           >
@@ -152,44 +177,58 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
         </div>
       )}
 
-      {warnClose && report && (
-        <Modal labelledBy="close-warn-title" testId="close-warning" onClose={() => setWarnClose(false)}>
-          <h2 id="close-warn-title">{t('report.closeWarnTitle', { count: pendingCount })}</h2>
-          <p>{t('report.closeWarnBody')}</p>
-          <ul>
-            {report.pendingConfirmations.map((p) => (
-              <li key={p.saleId}>
-                {p.ticketNumber ?? '—'} · {formatDateTime(p.createdAt)} · {formatCents(p.amountCents)}
-              </li>
-            ))}
-          </ul>
-          <div className="actions">
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => setWarnClose(false)}
-              autoFocus
-              data-testid="close-warning-back"
-            >
-              {t('dialog.back')}
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={() => void closeDay(true)}
-              disabled={busy !== null}
-              data-testid="close-warning-yes"
-            >
-              {t('report.closeAnyway')}
-            </button>
-          </div>
+      {closing && report && (
+        <Modal labelledBy="close-warn-title" testId="close-warning" onClose={() => setClosing(false)}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void closeDay();
+            }}
+          >
+            <h2 id="close-warn-title">
+              {pendingCount > 0 ? t('report.closeWarnTitle', { count: pendingCount }) : t('report.closeTitle')}
+            </h2>
+            {pendingCount > 0 && (
+              <>
+                <p>{t('report.closeWarnBody')}</p>
+                <ul>
+                  {report.pendingConfirmations.map((p) => (
+                    <li key={p.saleId}>
+                      {p.ticketNumber ?? '—'} · {formatDateTime(p.createdAt)} · {formatCents(p.amountCents)}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            <p>{t('report.closeNeedsManager')}</p>
+            <ManagerPinField id="close-day-pin" value={pin} onChange={setPin} autoFocus />
+            <DialogError error={closeError} />
+            <div className="actions">
+              <button
+                type="button"
+                className="button secondary"
+                onClick={() => setClosing(false)}
+                data-testid="close-warning-back"
+              >
+                {t('dialog.back')}
+              </button>
+              <button
+                type="submit"
+                className="button danger"
+                disabled={busy !== null || pin.length < 4}
+                data-testid="close-warning-yes"
+              >
+                {pendingCount > 0 ? t('report.closeAnyway') : t('report.close')}
+              </button>
+            </div>
+          </form>
         </Modal>
       )}
     </section>
   );
 }
 
-function ReportSheet({ report }: { report: DayReport }) {
+function ReportSheet({ report, productNames }: { report: DayReport; productNames: Map<string, string> }) {
   const { t, locale, formatCents, formatDateTime, formatTime } = useI18n();
   // The report's day is a calendar date, not an instant: formatted at UTC midnight so no zone shifts it.
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(
@@ -251,7 +290,10 @@ function ReportSheet({ report }: { report: DayReport }) {
     { id: 'cancelled-before', label: t('report.cancelledBefore'), value: String(report.cancelled.beforeConfirmation) },
     { id: 'rejected', label: t('report.rejected'), value: String(report.rejected) },
     { id: 'in-progress', label: t('report.inProgress'), value: String(report.inProgress) },
-    { id: 'training', label: t('report.trainingExcluded'), value: String(report.trainingExcluded.count) },
+    // A training report counts the training sales themselves: "training, not included" would contradict it.
+    ...(report.training
+      ? []
+      : [{ id: 'training', label: t('report.trainingExcluded'), value: String(report.trainingExcluded.count) }]),
   ];
   return (
     <div className="report-sheet" data-testid="report-sheet">
@@ -293,7 +335,7 @@ function ReportSheet({ report }: { report: DayReport }) {
           {report.confirmed.byProduct.map((p) => (
             <tr key={p.product}>
               <td>
-                {p.title} <span className="field-hint">({p.product})</span>
+                {productNames.get(p.product) ?? p.product} <span className="field-hint">({p.product})</span>
               </td>
               <td className="num">{p.count}</td>
               <td className="num">{formatCents(p.amountCents)}</td>
@@ -378,12 +420,32 @@ function ReportSheet({ report }: { report: DayReport }) {
             <tr key={row.saleId} data-testid="report-row" data-kind={row.kind}>
               <td>{row.kind === 'sale' ? formatTime(row.createdAt) : formatDateTime(row.createdAt)}</td>
               <td className="mono">{row.ticketNumber ?? '—'}</td>
-              <td>{row.product ?? '—'}</td>
+              <td>{row.product ? (productNames.get(row.product) ?? row.product) : '—'}</td>
               <td>
-                <StatusBadge status={row.status} />
+                {/* "Cancelled" alone hides the difference between a void at SeQura and a sale never confirmed. */}
+                {row.status === 'cancelled' ? (
+                  <span
+                    className="status-badge status-cancelled"
+                    data-testid="status-badge"
+                    data-status={row.confirmedAt ? 'voided' : 'never_confirmed'}
+                  >
+                    {row.confirmedAt ? t('report.status.voided') : t('report.status.neverConfirmed')}
+                  </span>
+                ) : (
+                  <StatusBadge status={row.status} />
+                )}
               </td>
-              <td className="num">{formatCents(row.financedCents)}</td>
-              <td className="num">{formatCents(row.currentFinancedCents)}</td>
+              {/* A sale SeQura never confirmed was never financed: no amount that reads like one. */}
+              <td className="num" data-testid="report-row-financed">
+                {row.confirmedAt || row.status === 'pending' || row.status === 'needs_attention'
+                  ? formatCents(row.financedCents)
+                  : t('report.notFinanced')}
+              </td>
+              <td className="num">
+                {row.confirmedAt || row.status === 'pending' || row.status === 'needs_attention'
+                  ? formatCents(row.currentFinancedCents)
+                  : '—'}
+              </td>
             </tr>
           ))}
         </tbody>

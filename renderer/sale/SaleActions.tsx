@@ -80,12 +80,20 @@ export function RejectedButton({
  * "Nueva venta": the primary way out of a finished (or handed-over-in-the-background) sale. It takes the focus
  * unless the screen has a better first thing to do (the slip's "Print").
  */
-export function NewSaleButton({ controller, autoFocus = true }: { controller: SaleController; autoFocus?: boolean }) {
+export function NewSaleButton({
+  controller,
+  autoFocus = true,
+  className = 'button primary',
+}: {
+  controller: SaleController;
+  autoFocus?: boolean;
+  className?: string;
+}) {
   const { t } = useI18n();
   return (
     <button
       type="button"
-      className="button primary"
+      className={className}
       onClick={() => void controller.newSale()}
       disabled={controller.busy !== null}
       data-testid="sale-new"

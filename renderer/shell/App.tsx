@@ -30,6 +30,11 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  // The print stylesheet lays slips out for the receipt printer's roll (58 or 80 mm).
+  const paperWidthMm = status?.policy.receipt.paperWidthMm ?? 80;
+  useEffect(() => {
+    document.documentElement.dataset.paper = String(paperWidthMm);
+  }, [paperWidthMm]);
 
   usePosEvent(
     pos,

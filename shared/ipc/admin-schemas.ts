@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Channel } from './channels.ts';
 
 // Requests and answers of the channels store IT and managers use: operators and sign-in, credentials,
-// machine configuration, audit and diagnostics (issue 6). Spread into the one contract (contract.ts).
+// machine configuration, audit and diagnostics. Spread into the one contract (contract.ts).
 //
 // Nothing here ever carries a SeQura credential back to the renderer: credentials only travel renderer → main
 // (typed once in the admin screen), and every answer says at most "credentials are stored" (a boolean).
@@ -100,7 +100,6 @@ export const ConnectionProblemSchema = z.enum([
   'unreachable', //         no answer (network, proxy, firewall, TLS)
   'unexpected', //          an answer we could not understand
 ]);
-export type ConnectionProblem = z.infer<typeof ConnectionProblemSchema>;
 
 export const ConnectionTestResultSchema = z.object({
   ok: z.boolean(),
@@ -145,10 +144,37 @@ export const EnrolFromFileResponse = z.object({ enrolment: EnrolmentStatusSchema
 
 // ------------------------------------------------------------------------------------ audit, diagnostics
 
+/**
+ * The audit log's tamper check (electron/core/audit/audit-chain.ts): ok; broken (an entry edited, inserted or
+ * removed, the tail or a month cut, the chain rewritten; `problem` and `brokenAtSeq` say what and where); or
+ * unverifiable (entries written under a till key this till no longer has, after a keychain reset).
+ */
+export const AuditChainSchema = z.object({
+  state: z.enum(['ok', 'broken', 'unverifiable']),
+  entries: z.number().int().min(0),
+  problem: z
+    .enum([
+      'unreadable_entry',
+      'sequence_gap',
+      'broken_link',
+      'head_missing',
+      'head_invalid',
+      'tail_removed',
+      'head_mismatch',
+      'alarm_recorded',
+    ])
+    .nullable(),
+  brokenAtSeq: z.number().int().nullable(),
+  unverifiable: z.number().int().min(0),
+});
+export type AuditChain = z.infer<typeof AuditChainSchema>;
+
 export const ExportResponse = z.object({
   path: z.string().max(1000),
   bytes: z.number().int().min(0),
   entries: z.number().int().min(0),
+  /** Audit export only: what the export's header says about the chain. */
+  chain: AuditChainSchema.optional(),
 });
 
 // ------------------------------------------------------------------------------------- till status parts
@@ -171,6 +197,11 @@ export const PolicySchema = z.object({
   autoLockMinutes: z.number().int().min(0),
   personalDataDays: z.number().int().min(1),
   retentionDays: z.number().int().min(1),
+  /** The slip's roll: printed silently by main when a receipt printer is configured, else the print dialog. */
+  receipt: z.object({
+    printerConfigured: z.boolean(),
+    paperWidthMm: z.union([z.literal(58), z.literal(80)]),
+  }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -188,6 +219,8 @@ export const SetupSchema = z.object({
   enrolment: EnrolmentStatusSchema.nullable(),
   /** Why the till is in training although credentials are stored (e.g. no valid configuration). */
   liveBlockedReason: z.enum(['no_config', 'config_invalid', 'no_credentials']).nullable(),
+  /** The audit log's tamper check, as of the start or the last export. */
+  auditChain: AuditChainSchema,
 });
 export type Setup = z.infer<typeof SetupSchema>;
 

@@ -4,7 +4,7 @@ import { CancellationReasonSchema } from '../sale/after-sale-record.ts';
 import { SaleRecordSchema } from '../sale/sale-record.ts';
 import { OutboxItemSchema, SaleIdSchema } from './sale-schemas.ts';
 
-// Requests and answers of the after-sale channels (issue 7): history search, a sale's page, cancellation,
+// Requests and answers of the after-sale channels: history search, a sale's page, cancellation,
 // returns and refunds, reprints, and the end-of-day report. Everything here is answered from the till's own
 // files, so history and report work while SeQura is unreachable; only cancellations and returns go to SeQura,
 // through the outbox.
@@ -306,6 +306,8 @@ export const CloseDayRequest = z
     date: IsoDate,
     /** The manager saw the warning about confirmations still pending and closes anyway. */
     acknowledgePending: z.boolean(),
+    /** Closing the day is the manager's: the PIN is checked (rate limited, audited) before anything is recorded. */
+    managerPin: z.string().regex(/^\d{4,8}$/),
   })
   .strict();
 

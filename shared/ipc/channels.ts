@@ -18,6 +18,7 @@ export const CHANNELS = [
   'sale.close',
   'sale.releaseGoods',
   'sale.productLimits',
+  'print.receipt',
   'outbox.list',
   'outbox.retryNow',
   'afterSale.search',
@@ -28,7 +29,7 @@ export const CHANNELS = [
   'report.day',
   'report.csv',
   'report.closeDay',
-  // Operators, sign-in, credentials, configuration, audit and diagnostics (issue 6; shared/ipc/admin-schemas.ts).
+  // Operators, sign-in, credentials, configuration, audit and diagnostics (shared/ipc/admin-schemas.ts).
   'session.signIn',
   'session.signOut',
   'session.lock',

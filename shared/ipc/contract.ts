@@ -6,6 +6,8 @@ import {
   ReleaseGoodsRequest,
   OutboxListResponse,
   ProductLimitsResponse,
+  PrintReceiptRequest,
+  PrintReceiptResponse,
   RetryNowRequest,
   SaleRefRequest,
   SaveDraftRequest,
@@ -54,6 +56,7 @@ export const contract = {
   'sale.close': { request: SaleRefRequest, response: CurrentSaleResponse },
   'sale.releaseGoods': { request: ReleaseGoodsRequest, response: SaleRecordSchema },
   'sale.productLimits': { request: Empty, response: ProductLimitsResponse },
+  'print.receipt': { request: PrintReceiptRequest, response: PrintReceiptResponse },
   'outbox.list': { request: Empty, response: OutboxListResponse },
   'outbox.retryNow': { request: RetryNowRequest, response: OutboxListResponse },
   'afterSale.search': { request: HistorySearchRequest, response: HistorySearchResponse },
@@ -64,7 +67,7 @@ export const contract = {
   'report.day': { request: DayReportRequest, response: DayReportSchema },
   'report.csv': { request: DayReportRequest, response: ReportCsvResponse },
   'report.closeDay': { request: CloseDayRequest, response: CloseDayResponse },
-  // Operators, sign-in, credentials, configuration, audit, diagnostics (issue 6).
+  // Operators, sign-in, credentials, configuration, audit, diagnostics.
   ...adminContract,
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 

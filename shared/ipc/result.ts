@@ -31,10 +31,6 @@ export type IpcError = z.infer<typeof IpcErrorSchema>;
 
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
 
-export function ipcOk<T>(data: T): IpcResult<T> {
-  return { ok: true, data };
-}
-
 export function ipcFail(
   code: ErrorCode,
   message: string,

@@ -50,6 +50,10 @@ export const ProductLimitsSchema = z.object({
 export type ProductLimits = z.infer<typeof ProductLimitsSchema>;
 export const ProductLimitsResponse = z.object({ limits: ProductLimitsSchema.nullable() });
 
+/** Print the slip on screen on the receipt printer; `printed: false` means none is configured (use the dialog). */
+export const PrintReceiptRequest = z.object({ heightMm: z.number().min(10).max(2000) }).strict();
+export const PrintReceiptResponse = z.object({ printed: z.boolean() });
+
 export const CurrentSaleResponse = z.object({ sale: SaleRecordSchema.nullable() });
 
 export const OutboxItemSchema = z.object({

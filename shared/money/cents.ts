@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Money is always an integer number of euro cents. SeQura's API takes integer cents (spec §3, "21.35€ → 2135"),
+// Money is always an integer number of euro cents. SeQura's API takes integer cents (sequra-api.md §3, "21.35€ → 2135"),
 // and floats would make `Σ items == order_total_with_tax` fail by a cent at random, so nothing here ever
 // multiplies or divides a float amount.
 

@@ -17,10 +17,10 @@ import {
   type PlatformPayload,
 } from './payload.ts';
 
-// From the till's sale to SeQura's order payload (spec §3, issue "Order payload builder").
+// From the till's sale to SeQura's order payload (sequra-api.md §3, issue "Order payload builder").
 //
 // Determinism matters: a confirmation is replayed after a crash, and SeQura answers 409 when the confirmed
-// order differs from the solicited one (spec §2.4). So nothing here reads a clock, a random source or the
+// order differs from the solicited one (sequra-api.md §2.4). So nothing here reads a clock, a random source or the
 // environment: every value comes from the arguments, objects are built in one fixed key order, and the final
 // zod parse re-emits keys in schema order. Same input → byte-identical JSON.
 
@@ -124,7 +124,7 @@ function deductionItems(cart: SaleCart, language: Language): OrderItem[] {
 
 /**
  * Makes Σ items equal `expectedTotalCents` with an explicit, visible item instead of touching any price
- * (spec §6.3.3): a `handling` item when the items fall short, a `discount` when they exceed. With whole-cent
+ * (sequra-api.md §6.3.3): a `handling` item when the items fall short, a `discount` when they exceed. With whole-cent
  * line totals the sale items always add up exactly, so this is a guard, not a routine path.
  */
 export function withRoundingAdjustment(items: OrderItem[], expectedTotalCents: Cents, language: Language): OrderItem[] {
@@ -171,7 +171,7 @@ function address(shopper: Shopper): AddressPayload {
     postal_code: shopper.address?.postalCode ?? '',
     city: shopper.address?.city ?? '',
     country_code: 'ES',
-    // SeQura sends the form to the addresses' mobile (spec §2.2); both carry it so no precedence rule matters.
+    // SeQura sends the form to the addresses' mobile (sequra-api.md §2.2); both carry it so no precedence rule matters.
     mobile_phone: formatMobileForSeQura(shopper.mobile),
   };
 }
@@ -187,7 +187,7 @@ function customer(shopper: Shopper, context: OrderContext): CustomerPayload {
     given_names: shopper.givenNames,
     surnames: surnames(shopper),
     email: shopper.email,
-    // A till cannot know whether the shopper has a SeQura account (spec §3.7: "use 'unknown'").
+    // A till cannot know whether the shopper has a SeQura account (sequra-api.md §3.7: "use 'unknown'").
     logged_in: 'unknown',
     language_code: context.languageCode,
     ip_number: context.ipNumber,
@@ -249,7 +249,7 @@ export function buildOrderPayload({
     id: context.merchantId,
     store_ref: context.storeRef,
     operator_ref: context.operatorRef,
-    // Goods leave the shop at the till; stores enabled for it tell SeQura at once (spec §3.1).
+    // Goods leave the shop at the till; stores enabled for it tell SeQura at once (sequra-api.md §3.1).
     ...(context.usesShippedCart ? { options: { uses_shipped_cart: true } } : {}),
   };
   const carts: Pick<OrderPayload, 'cart' | 'unshipped_cart' | 'shipped_cart'> = context.usesShippedCart
@@ -306,7 +306,7 @@ export interface BuildHandoverUpdateInput extends UpdateBase {
 }
 
 /**
- * Everything handed over at the till: all items shipped, nothing unshipped (spec §2.6). SeQura pays the
+ * Everything handed over at the till: all items shipped, nothing unshipped (sequra-api.md §2.6). SeQura pays the
  * merchant and starts the shopper's plan only after this update.
  */
 export function buildHandoverUpdate({
@@ -322,7 +322,7 @@ export function buildHandoverUpdate({
     ...updateHeader({ context, orderRef1 }),
     unshipped_cart: emptyCart(ref),
     shipped_cart: cartPayload(saleItems(cart, context.languageCode), ref),
-    // A pickup_store tracking with delivered_at marks the goods as handed over in the store (spec §3.9).
+    // A pickup_store tracking with delivered_at marks the goods as handed over in the store (sequra-api.md §3.9).
     trackings: [
       {
         type: 'pickup_store',
@@ -337,7 +337,7 @@ export function buildHandoverUpdate({
   return OrderUpdatePayloadSchema.parse(update);
 }
 
-/** Full cancellation of a confirmed order: both carts empty (spec §2.6). */
+/** Full cancellation of a confirmed order: both carts empty (sequra-api.md §2.6). */
 export function buildCancellationUpdate({ context, orderRef1 }: UpdateBase): OrderUpdatePayload {
   const ref = cartRef(context);
   return OrderUpdatePayloadSchema.parse({
@@ -381,7 +381,7 @@ export function returnTotals(rawCart: SaleCart, returned: ReturnedGoods): Return
 
   const refundIds = new Set<string>();
   for (const refund of returned.refunds) {
-    // The item reference is `r_<id>` (spec §2.6, as SeQura's WooCommerce plugin does), kept within 64 characters.
+    // The item reference is `r_<id>` (sequra-api.md §2.6, as SeQura's WooCommerce plugin does), kept within 64 characters.
     if (typeof refund.id !== 'string' || refund.id.trim() === '' || refund.id.length > 62) {
       throw new OrderBuildError('return.invalid_refund', { refundId: String(refund.id) });
     }
@@ -433,7 +433,7 @@ export interface BuildReturnUpdateInput extends UpdateBase {
 
 /**
  * A partial return or refund after confirmation: `shipped_cart` becomes what the shopper keeps, with each
- * refund as a negative `other_payment` item `r_<id>` (spec §2.6). When nothing is left to finance, both carts
+ * refund as a negative `other_payment` item `r_<id>` (sequra-api.md §2.6). When nothing is left to finance, both carts
  * are empty, which SeQura reads as a cancellation.
  */
 export function buildReturnUpdate({

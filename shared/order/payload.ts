@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { CentsSchema } from '../money/cents.ts';
 
 // SeQura's order payload (the `order` object of POST /orders, PUT /orders/{uuid} and the E6 order update), as
-// the POS sends it. Source: docs/sequra-api.md §3 and Appendix A. Objects are `.strict()` so a typo, an obsolete
-// field (`order_total_without_tax`, spec §3.4) or a URL in `merchant` (forbidden in the manual-confirmation
-// flow, spec §0 and §6.3.5) fails here, before anything leaves the till.
+// the POS sends it. Source: docs/sequra-api.md §3. Objects are `.strict()` so a typo, an obsolete
+// field (`order_total_without_tax`, sequra-api.md §3.4) or a URL in `merchant` (forbidden in the manual-confirmation
+// flow, sequra-api.md §0 and §6.3.5) fails here, before anything leaves the till.
 //
 // Issue messages are stable validation codes (see shared/sale/validation-codes.ts); the numbers behind a
 // failed sum rule travel in the issue's `params`, and `describeItemsTotalMismatch` renders SeQura's own
@@ -12,7 +12,6 @@ import { CentsSchema } from '../money/cents.ts';
 
 /** "(string or int)" identifiers of the spec. */
 export const RefSchema = z.union([z.string().min(1).max(128), z.int().nonnegative()]);
-export type Ref = z.infer<typeof RefSchema>;
 
 const IsoDateSchema = z.iso.date({ error: 'date.invalid' });
 const IsoDateTimeSchema = z.iso.datetime({ offset: true, error: 'datetime.invalid' });
@@ -30,7 +29,7 @@ export const ProductItemSchema = z
     name: z.string().min(1).max(255),
     price_with_tax: nonNegativeCents,
     quantity: z.int().positive(),
-    // Not checked against quantity × price_with_tax: SeQura allows a rounded line total (spec §3.4.1).
+    // Not checked against quantity × price_with_tax: SeQura allows a rounded line total (sequra-api.md §3.4.1).
     total_with_tax: nonNegativeCents,
     downloadable: z.boolean(),
     perishable: z.boolean().optional(),
@@ -130,7 +129,7 @@ export function itemsTotalWithTax(items: readonly Pick<OrderItem, 'total_with_ta
 }
 
 /**
- * SeQura's own 409 sentence for a broken sum rule (spec §2.1 / §2.6), e.g.
+ * SeQura's own 409 sentence for a broken sum rule (sequra-api.md §2.1 / §2.6), e.g.
  * "Invalid data: items' total_with_tax add up to 5055 (200+295+-1500+6060) but order_total_with_tax is 5097. The diff is 42."
  * Returns null when the cart adds up. `cartName` adds the "In shipped_cart, " prefix used by the order update.
  */
@@ -152,7 +151,7 @@ export const CartPayloadSchema = z
   .object({
     currency: z.literal('EUR'),
     gift: z.boolean().optional(),
-    // 0 is legal: the order update empties carts (spec §2.6); a solicitation additionally needs > 0, see below.
+    // 0 is legal: the order update empties carts (sequra-api.md §2.6); a solicitation additionally needs > 0, see below.
     order_total_with_tax: nonNegativeCents,
     cart_ref: RefSchema.optional(),
     created_at: IsoDateTimeSchema.optional(),
@@ -195,7 +194,7 @@ export const MerchantOptionsSchema = z
 export const MerchantSchema = z
   .object({
     id: RefSchema,
-    // Mandatory for physical stores (spec §3.2), and the cashier id lets SeQura support trace a sale.
+    // Mandatory for physical stores (sequra-api.md §3.2), and the cashier id lets SeQura support trace a sale.
     store_ref: z.string().min(1).max(64),
     operator_ref: z.string().min(1).max(64),
     options: MerchantOptionsSchema.optional(),
@@ -276,7 +275,7 @@ const PickupTrackingSchema = z
     store_ref: z.string().optional(),
     tracking_number: z.string().optional(),
     available_at: IsoDateTimeSchema.optional(),
-    // "When set, the delivery is considered to be handed" (spec §3.9).
+    // "When set, the delivery is considered to be handed" (sequra-api.md §3.9).
     delivered_at: IsoDateTimeSchema.optional(),
     address_line_1: z.string().optional(),
     address_line_2: z.string().optional(),
@@ -299,19 +298,17 @@ const PostalTrackingSchema = z
   .strict();
 
 export const TrackingSchema = z.discriminatedUnion('type', [PickupTrackingSchema, PostalTrackingSchema]);
-export type Tracking = z.infer<typeof TrackingSchema>;
 
 // ----------------------------------------------------------------------------------------- order (§3.1, E1/E4)
 
 export const OrderStateSchema = z.enum(['', 'confirmed', 'on_hold']);
-export type OrderState = z.infer<typeof OrderStateSchema>;
 
 export const OrderPayloadSchema = z
   .object({
     state: OrderStateSchema,
     merchant: MerchantSchema,
     merchant_reference: MerchantReferenceSchema.optional(),
-    // Either `cart`, or both `unshipped_cart` and `shipped_cart` with merchant.options.uses_shipped_cart (spec §3.1).
+    // Either `cart`, or both `unshipped_cart` and `shipped_cart` with merchant.options.uses_shipped_cart (sequra-api.md §3.1).
     cart: CartPayloadSchema.optional(),
     unshipped_cart: CartPayloadSchema.optional(),
     shipped_cart: CartPayloadSchema.optional(),
@@ -328,7 +325,7 @@ export const OrderPayloadSchema = z
     const usesShippedCart = order.merchant.options?.uses_shipped_cart === true;
     if (usesShippedCart) {
       if (order.cart !== undefined) {
-        // SeQura "requires two carts … and forbids the `cart` key" in this mode (spec §3.1).
+        // SeQura "requires two carts … and forbids the `cart` key" in this mode (sequra-api.md §3.1).
         ctx.addIssue({ code: 'custom', message: 'payload.cart_forbidden_with_shipped_cart', path: ['cart'] });
       }
       if (order.shipped_cart === undefined)
@@ -343,7 +340,7 @@ export const OrderPayloadSchema = z
         }
       }
     }
-    // PC refuses to send a solicitation with nothing to finance (`qualifyForSolicitation`, spec §2.1).
+    // PC refuses to send a solicitation with nothing to finance (`qualifyForSolicitation`, sequra-api.md §2.1).
     const financed =
       (order.cart?.order_total_with_tax ?? 0) +
       (order.shipped_cart?.order_total_with_tax ?? 0) +
@@ -362,7 +359,7 @@ export type OrderPayload = z.infer<typeof OrderPayloadSchema>;
 
 export const OrderUpdatePayloadSchema = z
   .object({
-    // The update addresses the order by id + order_ref_1; operator and options are not part of it (spec §2.6).
+    // The update addresses the order by id + order_ref_1; operator and options are not part of it (sequra-api.md §2.6).
     merchant: z.object({ id: RefSchema, store_ref: z.string().min(1).max(64).optional() }).strict(),
     merchant_reference: MerchantReferenceSchema,
     unshipped_cart: CartPayloadSchema,
@@ -373,7 +370,7 @@ export const OrderUpdatePayloadSchema = z
     invoice_address: AddressSchema.optional(),
     customer: CustomerSchema.optional(),
     platform: PlatformSchema.optional(),
-    // Only seen in an SFCC integration (spec §2.6, low authority); optional and harmless.
+    // Only seen in an SFCC integration (sequra-api.md §2.6, low authority); optional and harmless.
     cancellation_reason: z.string().min(1).max(64).optional(),
   })
   .strict();
@@ -383,7 +380,7 @@ export type OrderUpdatePayload = z.infer<typeof OrderUpdatePayloadSchema>;
 
 /**
  * Body of POST /orders/{uuid}/form_deliveries (not wrapped in `order`). Unknown keys are stripped rather than
- * refused, because real clients also send e.g. `ajax` and SeQura accepts it (spec §2.2).
+ * refused, because real clients also send e.g. `ajax` and SeQura accepts it (sequra-api.md §2.2).
  */
 export const FormDeliveryRequestSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-// What happens to a sale after it was confirmed (issue 7): returns, partial refunds and a full cancellation,
-// each sent to SeQura as an order update (spec §2.6) through the outbox. Kept on the sale record itself so the
+// What happens to a sale after it was confirmed: returns, partial refunds and a full cancellation,
+// each sent to SeQura as an order update (sequra-api.md §2.6) through the outbox. Kept on the sale record itself so the
 // sale's page, its slips and the end-of-day report all read one source, and so the history survives restarts.
 //
 // These fields were added to `SaleRecord` after sales had already been journaled: they default to "nothing
@@ -66,7 +66,7 @@ export const CANCELLATION_REASONS = ['customer_request', 'wrong_sale', 'goods_no
 export const CancellationReasonSchema = z.enum(CANCELLATION_REASONS);
 export type CancellationReason = z.infer<typeof CancellationReasonSchema>;
 
-/** A full cancellation after confirmation: both carts empty (spec §2.6). */
+/** A full cancellation after confirmation: both carts empty (sequra-api.md §2.6). */
 export const SaleCancellationSchema = z.object({
   /** 'C1', 'C2'…: a refused cancellation can be asked again, which makes a new one. */
   id: Text(16),
@@ -90,4 +90,3 @@ export const PostSaleSchema = z.object({
   /** Slip reprints, for the audit (each is also in the timeline). */
   reprints: z.number().int().min(0),
 });
-export type PostSale = z.infer<typeof PostSaleSchema>;

@@ -1,6 +1,6 @@
 import type { RefusalKind } from './sale-record.ts';
 
-// SeQura answers a refused confirmation with 409 and free-text reasons; it documents no codes (spec §2.7:
+// SeQura answers a refused confirmation with 409 and free-text reasons; it documents no codes (sequra-api.md §2.7:
 // "clients must only key on the status code"). The reasons are always shown verbatim; this only picks the
 // most likely next action to offer first, and falls back to offering every action.
 const RULES: Array<[RefusalKind, RegExp]> = [

@@ -147,7 +147,7 @@ const ninField = formString().transform((raw, ctx) => {
   return result.nin;
 });
 
-// SeQura documents no format for nin_control (examples '15012018F2', '0012201M'; spec §3.7), so only
+// SeQura documents no format for nin_control (examples '15012018F2', '0012201M'; sequra-api.md §3.7), so only
 // letters and digits of a plausible length are enforced.
 const NIN_CONTROL_PATTERN = /^[A-Z0-9]{3,20}$/;
 
@@ -239,7 +239,7 @@ const AddressSchema = z
 export interface ShopperSchemaOptions {
   /** The till's local date, 'YYYY-MM-DD': the age rule is about the shopper's age on the day of the sale. */
   today: string;
-  /** Physical stores must send customer.nin_control (spec §3.7); the store setting decides. */
+  /** Physical stores must send customer.nin_control (sequra-api.md §3.7); the store setting decides. */
   requireNinControl: boolean;
 }
 
@@ -261,7 +261,7 @@ export function makeShopperSchema({ today, requireNinControl }: ShopperSchemaOpt
     })
     .strict()
     .superRefine((shopper, ctx) => {
-      // A DNI means a Spanish citizen, who always has two surnames; SeQura's form asks for both (spec §3.6).
+      // A DNI means a Spanish citizen, who always has two surnames; SeQura's form asks for both (sequra-api.md §3.6).
       // Only judged once the NIN itself is valid, otherwise the NIN error alone is the useful one.
       if (typeof shopper.nin !== 'string' || shopper.secondSurname !== '') return;
       const nin = validateNin(shopper.nin);
@@ -270,5 +270,3 @@ export function makeShopperSchema({ today, requireNinControl }: ShopperSchemaOpt
       }
     }) satisfies z.ZodType<Shopper, ShopperDraft>;
 }
-
-export type ShopperSchema = ReturnType<typeof makeShopperSchema>;

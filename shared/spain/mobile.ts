@@ -1,4 +1,4 @@
-// Spanish mobile numbers. SeQura only sends its SMS to Spanish mobiles (spec §2.2), so anything else must be
+// Spanish mobile numbers. SeQura only sends its SMS to Spanish mobiles (sequra-api.md §2.2), so anything else must be
 // caught at the till, not discovered when the shopper never gets the form. Mobiles are 9 digits starting with
 // 6 or 7; 8xx/9xx numbers are landlines (or special services) that cannot receive the SMS.
 
@@ -30,7 +30,7 @@ export function normalizeSpanishMobile(raw: string): string | null {
   return result.ok ? result.e164 : null;
 }
 
-/** The form SeQura's own examples use in `mobile_phone` (spec §3.6): '612 345 678'. Throws on a non-mobile. */
+/** The form SeQura's own examples use in `mobile_phone` (sequra-api.md §3.6): '612 345 678'. Throws on a non-mobile. */
 export function formatMobileForSeQura(mobile: string): string {
   const result = validateSpanishMobile(mobile);
   if (!result.ok) throw new RangeError(`not a Spanish mobile number (${result.code})`);

@@ -1,5 +1,5 @@
 // Spanish national identity numbers (customer.nin): DNI for citizens, NIE for foreign residents.
-// SeQura does not document the rule (spec §3.7 [I]); these are the standard Interior Ministry rules, and the
+// SeQura does not document the rule (sequra-api.md §3.7 [I]); these are the standard Interior Ministry rules, and the
 // shopper's SeQura form checks the letter, so catching a typo here saves the shopper a failed identification.
 
 const CONTROL_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { OrderView } from '../../sandbox/index.ts';
 import type { RequestLogEntry } from '../../sandbox/index.ts';
@@ -6,7 +7,7 @@ import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { Notebook } from './cashier.ts';
 
 // The end-of-run audit shared by the crash and chaos tests: what each till wrote to disk (its active journal,
-// its history files and its outbox, read straight from the files with JSON.parse, not through the core's
+// its history and its outbox, read straight from the till database (a read-only connection), not through the core's
 // code) against what the sandbox — standing in for SeQura — knows (its orders and request log), plus the
 // cashier's notebook of presses. Definitions of the counters (every one after `confirmed` must be 0):
 //
@@ -69,31 +70,30 @@ interface TillState {
   openInstructions: Array<{ id: string; saleId: string; state: string }>;
 }
 
-function readJson<T>(path: string): T | null {
-  if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
-}
-
 export function readTill(dataDir: string): TillState {
   const sales = new Map<string, SaleRecord>();
-  const historyDir = join(dataDir, 'history');
-  if (existsSync(historyDir)) {
-    for (const file of readdirSync(historyDir).filter((f) => /^history-\d{4}-\d{2}\.json$/.test(f))) {
-      const history = readJson<{ sales: Record<string, SaleRecord> }>(join(historyDir, file));
-      for (const sale of Object.values(history?.sales ?? {})) sales.set(sale.id, sale);
+  const path = join(dataDir, 'till.db');
+  if (!existsSync(path)) return { sales, openInstructions: [] };
+  // A second, read-only connection to the till database, as an outside auditor would open it.
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT record FROM sales WHERE realm = 'live'").all() as Array<{ record: string }>;
+    for (const row of rows) {
+      const sale = JSON.parse(row.record) as SaleRecord;
+      sales.set(sale.id, sale);
     }
+    const instructions = db
+      .prepare(
+        "SELECT record FROM outbox WHERE realm = 'live' AND state IN ('pending', 'in_flight', 'needs_attention')",
+      )
+      .all() as Array<{ record: string }>;
+    const openInstructions = instructions.map(
+      (row) => JSON.parse(row.record) as { id: string; saleId: string; state: string },
+    );
+    return { sales, openInstructions };
+  } finally {
+    db.close();
   }
-  // A sale can be in both for an instant (written to history, then removed from the journal): the journal's
-  // copy is the newer or the same.
-  const journal = readJson<{ sales: Record<string, SaleRecord> }>(join(dataDir, 'journal.json'));
-  for (const sale of Object.values(journal?.sales ?? {})) sales.set(sale.id, sale);
-  const outbox = readJson<{ instructions: Record<string, { id: string; saleId: string; state: string }> }>(
-    join(dataDir, 'outbox.json'),
-  );
-  const openInstructions = Object.values(outbox?.instructions ?? {}).filter((i) =>
-    ['pending', 'in_flight', 'needs_attention'].includes(i.state),
-  );
-  return { sales, openInstructions };
 }
 
 export async function sandboxOrders(baseUrl: string): Promise<OrderView[]> {

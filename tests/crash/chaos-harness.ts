@@ -8,7 +8,7 @@ import { audit, failedCounters, type AuditCounters } from './audit.ts';
 import { Cashier, CashierError, Notebook, shopperPhone } from './cashier.ts';
 import { percentile, seededRandom } from './random.ts';
 
-// The chaos test (issue 5): several tills (one real core each, on its own data folder, all in this process)
+// The chaos test: several tills (one real core each, on its own data folder, all in this process)
 // sell concurrently against one sandbox while a seeded director injects faults: connection resets before and
 // after SeQura applies a request, 5xx bursts, 429 with Retry-After, latency, and 10-second partitions. At the
 // end the same audit as the crash test runs (tests/crash/audit.ts), plus the measure that matters after an

@@ -8,7 +8,7 @@ import { startSandbox } from '../../sandbox/index.ts';
 import { audit, failedCounters, sandboxLog, type AuditCounters } from './audit.ts';
 import { seededRandom } from './random.ts';
 
-// The crash test (issue 5): a child process runs the real core and a cashier (driver.ts) against the sandbox
+// The crash test: a child process runs the real core and a cashier (driver.ts) against the sandbox
 // running here; this harness SIGKILLs it at random points across every step, starts it again and lets it
 // resume, `kills` times, until `sales` sales are done; then it audits the till's files against the sandbox's
 // own orders and request log (audit.ts has the counter definitions) and prints one summary line.

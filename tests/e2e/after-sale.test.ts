@@ -238,9 +238,14 @@ describe('after the sale (as a store manager)', () => {
     const warning = page.getByTestId('close-warning');
     await expect.poll(() => warning.isVisible()).toBe(true);
     expect(await warning.innerText()).toContain('Hay 1 confirmación pendiente');
+    // Closing the day is the manager's: the dialog asks for the PIN, and its field has the focus.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('manager-pin');
+    await page.keyboard.type(TEST_MANAGER.pin);
     await page.screenshot({ path: 'docs/screenshots/after-sale-close-warning.png' });
-    await warning.getByTestId('close-warning-yes').click();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('report-closed').innerText()).toContain('con 1 confirmación pendiente');
+    // The outcome has the focus (not <body>) and is in view.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('report-closed');
     expect(await page.getByTestId('report-closure').count()).toBe(1);
 
     await page.getByTestId('report-print').click();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
 
-// Issue 5: a corrupted journal never crashes the till nor silently disappears — the app opens with a recovery
+// A corrupted journal never crashes the till nor silently disappears — the app opens with a recovery
 // screen that names the file, says what was kept and where, and goes away only when someone acknowledges it.
 describe('recovery screen for a corrupted journal', () => {
   let browser: Browser;
@@ -39,8 +39,10 @@ describe('recovery screen for a corrupted journal', () => {
     const item = page.getByTestId('recovery-file-journal');
     expect(await item.innerText()).toContain('Diario de ventas');
     expect(await item.innerText()).toContain('dañado o incompleto');
-    const [setAside] = readdirSync(salesDir).filter((f) => f.startsWith('journal.corrupt-'));
-    expect(await item.getByTestId('recovery-path').innerText()).toBe(join(salesDir, setAside!));
+    // Kept aside untouched where the first start of the database version puts an earlier version's files.
+    const keptDir = join(dataDir, 'before-database', 'training');
+    const [setAside] = readdirSync(keptDir).filter((f) => f.startsWith('journal.corrupt-'));
+    expect(await item.getByTestId('recovery-path').innerText()).toBe(join(keptDir, setAside!));
     await screenshot(page, 'recovery-es');
   });
 
@@ -61,6 +63,8 @@ describe('recovery screen for a corrupted journal', () => {
     await page.waitForTimeout(300);
     expect(await page.getByTestId('recovery-screen').count()).toBe(0);
     // The set-aside file itself is kept.
-    expect(readdirSync(salesDir).filter((f) => f.startsWith('journal.corrupt-'))).toHaveLength(1);
+    expect(
+      readdirSync(join(dataDir, 'before-database', 'training')).filter((f) => f.startsWith('journal.corrupt-')),
+    ).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { withTillDatabase } from '../support/till.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
 import type { RunningSandbox } from '../../sandbox/index.ts';
@@ -72,7 +73,9 @@ describe('training mode', () => {
     // The shopper speaks Catalan: the cashier picks it for the slip; the till itself stays in Spanish.
     await page.getByLabel('Idioma del justificante').selectOption('ca');
     const slip = page.getByTestId('slip');
-    await expect.poll(() => slip.getByRole('heading').innerText()).toBe('Justificant de compra amb SeQura');
+    await expect
+      .poll(() => slip.getByRole('heading', { level: 2 }).innerText())
+      .toBe('Justificant de compra amb SeQura');
     expect(await slip.getAttribute('lang')).toBe('ca');
     expect(await slip.getByTestId('slip-training').innerText()).toBe('FORMACIÓ — NO ÉS UNA VENDA');
     expect(await slip.getByTestId('slip-amount').innerText()).toContain('Import finançat');
@@ -82,9 +85,14 @@ describe('training mode', () => {
   });
 
   it('keeps training sales apart from real ones on disk', async () => {
-    const { readdirSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    expect(readdirSync(join(dataDir, 'training'))).toContain('journal.json');
-    expect(readdirSync(dataDir)).not.toContain('journal.json');
+    // In the till database, under the realm 'training': no live sale, no live outbox instruction.
+    const realms = withTillDatabase(dataDir, (db) =>
+      (
+        db.prepare('SELECT DISTINCT realm FROM sales UNION SELECT DISTINCT realm FROM outbox').all() as Array<{
+          realm: string;
+        }>
+      ).map((r) => r.realm),
+    );
+    expect(realms).toEqual(['training']);
   });
 });

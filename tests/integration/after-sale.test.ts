@@ -1,5 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { localDate } from '../../electron/core/after-sale/sale-view.ts';
@@ -24,6 +22,7 @@ import {
   tillConfigFor,
   waitFor,
 } from '../support/till.ts';
+import { rewriteStoredSale, withTillDatabase } from '../support/till.ts';
 
 // After the sale, end to end over real loopback HTTP: the core's contract handlers, the journal, history and
 // outbox on real files, and the project's SeQura sandbox as the other side of every order update.
@@ -158,10 +157,7 @@ describe('history search', () => {
     const sale = await confirmedSale({ mobile: '677 000 123' });
     await call(core, 'sale.create'); // archives the finished sale into this month's history
     await core.stop();
-    const file = join(dataDir, 'history', `history-${sale.createdAt.slice(0, 7)}.json`);
-    const history = JSON.parse(readFileSync(file, 'utf8'));
-    history.sales[sale.id] = purgeSale(history.sales[sale.id], new Date());
-    writeFileSync(file, JSON.stringify(history));
+    rewriteStoredSale<SaleRecord>(dataDir, sale.id, (stored) => purgeSale(stored, new Date()));
     core = await startCore({ dataDir, sandbox });
 
     const found = await search({ query: '0123', key: 'phone' });
@@ -441,12 +437,7 @@ describe('durability', () => {
 
     // The process dies; the outbox file lost the instruction (as if it died between writing the sale and queueing).
     await core.stop();
-    const outboxFile = join(dataDir, 'outbox.json');
-    const outbox = JSON.parse(readFileSync(outboxFile, 'utf8'));
-    for (const [id, instruction] of Object.entries(outbox.instructions as Record<string, { kind: string }>)) {
-      if (instruction.kind === 'return') delete outbox.instructions[id];
-    }
-    writeFileSync(outboxFile, JSON.stringify(outbox));
+    withTillDatabase(dataDir, (db) => db.prepare(`DELETE FROM outbox WHERE record LIKE '%"kind":"return"%'`).run());
     await setFaults(sandbox, null);
     core = await startCore({ dataDir, sandbox });
 
@@ -527,13 +518,7 @@ describe('end-of-day report', () => {
 
     // A: confirmed at SeQura but, as SeQura's weekly chase would show, without its reference registered.
     await core.stop();
-    const journalFile = join(dataDir, 'journal.json');
-    const historyFile = join(dataDir, 'history', `history-${a.createdAt.slice(0, 7)}.json`);
-    const journal = JSON.parse(readFileSync(journalFile, 'utf8'));
-    const history = JSON.parse(readFileSync(historyFile, 'utf8'));
-    const holder = journal.sales[a.id] ? journal : history;
-    holder.sales[a.id].referenceRegisteredAt = null;
-    writeFileSync(holder === journal ? journalFile : historyFile, JSON.stringify(holder));
+    rewriteStoredSale<SaleRecord>(dataDir, a.id, (stored) => ({ ...stored, referenceRegisteredAt: null }));
     core = await startCore({ dataDir, sandbox });
 
     const today = localDate(new Date().toISOString());
@@ -598,16 +583,23 @@ describe('end-of-day report', () => {
       report.netFinancedCents,
     );
 
-    // Closing the day warns while a confirmation is pending, and records the closing once acknowledged.
+    // Closing the day is the manager's: a cashier's PIN is refused and nothing is recorded.
+    expect(
+      await callError(core, 'report.closeDay', { date: today, acknowledgePending: true, managerPin: '0000' }),
+    ).toMatchObject({ code: 'locked' });
+    expect((await call<DayReport>(core, 'report.day', { date: today })).closures).toEqual([]);
+    // It warns while a confirmation is pending, and records the closing once acknowledged.
     const refused = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
       date: today,
       acknowledgePending: false,
+      managerPin: MANAGER_PIN,
     });
     expect(refused.closed).toBe(false);
     expect(refused.report.closures).toEqual([]);
     const closed = await call<{ closed: boolean; report: DayReport }>(core, 'report.closeDay', {
       date: today,
       acknowledgePending: true,
+      managerPin: MANAGER_PIN,
     });
     expect(closed.closed).toBe(true);
     expect(closed.report.closures).toEqual([

@@ -5,11 +5,22 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { OperatorView } from '../../shared/ipc/admin-schemas.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
-import { auditLines, call, callError, makeDataDir, removeDir, startCore, TEST_MANAGER } from '../support/till.ts';
+import {
+  auditChainReport,
+  auditLines,
+  call,
+  callError,
+  makeDataDir,
+  removeDir,
+  startCore,
+  storedOutboxText,
+  storedSales,
+  TEST_MANAGER,
+  withTillDatabase,
+} from '../support/till.ts';
 
 const FIXTURE = join(process.cwd(), 'tests', 'fixtures', 'legacy-data-0.1.0');
 let sandbox: RunningSandbox;
@@ -61,11 +72,12 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
 
     const old = fixtureAuditLines();
     const lines = auditLines(dataDir);
-    // Every old line byte for byte, then the new entries, and the whole chain verifies.
+    // Every old line byte for byte, then the new entries, the first of which seals the old SHA-256 chain under
+    // the till key; the whole chain verifies.
     expect(lines.slice(0, old.length)).toEqual(old);
     expect(lines.length).toBeGreaterThan(old.length);
-    expect(verifyAuditChain(lines)).toEqual({ ok: true, brokenAt: null });
-    expect(JSON.parse(lines[old.length]!).seq).toBe(old.length + 1);
+    expect(auditChainReport(dataDir)).toMatchObject({ ok: true, brokenAt: null, unverifiable: 0 });
+    expect(JSON.parse(lines[old.length]!)).toMatchObject({ seq: old.length + 1, action: 'audit.chain_keyed' });
 
     // The old files are kept aside, untouched, and are not read again.
     const aside = join(dataDir, 'before-database');
@@ -88,7 +100,13 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
       await callError(core, 'operators.bootstrapManager', { id: 'X1', displayName: 'Intrusa', pin: '592817' }),
     ).toMatchObject({ code: 'conflict', fields: { operators: 'lost' } });
     // The damaged file is kept for IT.
-    expect(readFileSync(join(dataDir, 'before-database', 'operators.json'), 'utf8')).toHaveLength(200);
+    // (under the set-aside name the recovery screen lists).
+    const kept = readdirSync(join(dataDir, 'before-database')).filter((f) => /^operators\.corrupt-.*\.json$/.test(f));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dataDir, 'before-database', kept[0]!), 'utf8')).toHaveLength(200);
+    expect((await call<TillStatus>(core, 'app.getStatus')).recovery?.files).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'operators', reason: 'corrupt' })]),
+    );
 
     // Store IT's permission file, next to the machine configuration (a folder only IT can write).
     writeFileSync(join(dataDir, 'allow-first-manager.txt'), 'ticket IT-4711\n');
@@ -115,5 +133,34 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
     expect(
       await callError(core, 'operators.bootstrapManager', { id: 'X1', displayName: 'Intrusa', pin: '592817' }),
     ).toMatchObject({ code: 'conflict' });
+  });
+
+  it('sales: the journal (current sale, ticket sequence), the queued confirmation and the history come along', async () => {
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    const journal = JSON.parse(fixtureText('journal.json'));
+    const history = JSON.parse(fixtureText('history/history-2026-12.json'));
+    const outbox = JSON.parse(fixtureText('outbox.json'));
+    const stored = storedSales<{ id: string; step: string; ticketNumber: string | null }>(dataDir);
+    expect(stored.map((s) => s.id).sort()).toEqual(
+      [...Object.keys(journal.sales), ...Object.keys(history.sales)].sort(),
+    );
+    // The sale on screen is still the one on screen, at its step.
+    await call(core, 'session.signIn', { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin });
+    const current = await call<{ sale: { id: string; step: string } | null }>(core, 'sale.current');
+    expect(current.sale).toMatchObject({ id: journal.currentSaleId, step: 'draft' });
+    // The confirmation queued in the old outbox is in the new one, still waiting for SeQura.
+    expect(storedOutboxText(dataDir)).toContain(Object.keys(outbox.instructions)[0]);
+    const sequence = withTillDatabase(
+      dataDir,
+      (db) =>
+        (
+          db.prepare("SELECT ticket_sequence FROM sale_journal WHERE realm = 'live'").get() as {
+            ticket_sequence: number;
+          }
+        ).ticket_sequence,
+    );
+    expect(sequence).toBe(journal.ticketSequence);
+    expect(readFileSync(join(dataDir, 'before-database', 'journal.json'), 'utf8')).toBe(fixtureText('journal.json'));
+    expect(existsSync(join(dataDir, 'journal.json'))).toBe(false);
   });
 });

@@ -169,7 +169,7 @@ describe('dynamic audit: every channel, training and live', () => {
       'afterSale.reprint': { saleId, slip: 'sale', returnId: null },
       'report.day': { date: today },
       'report.csv': { date: today },
-      'report.closeDay': { date: today, acknowledgePending: true },
+      'report.closeDay': { date: today, acknowledgePending: true, managerPin },
       'session.signIn':
         mode === 'live' ? { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin } : { operatorId: '0001', pin: '1111' },
       'session.unlock': { pin: mode === 'live' ? TEST_MANAGER.pin : '1111' },
@@ -233,6 +233,7 @@ describe('dynamic audit: every channel, training and live', () => {
     return { transcript: transcript.join('\n'), okChannels, dataDir };
   }
 
+  // Every channel of the contract against a real core, twice: about 20 s alone, more on a loaded machine.
   for (const mode of ['training', 'live'] as const) {
     it(`${mode}: no answer, event, log or audit line carries a credential`, async () => {
       const { transcript, okChannels, dataDir } = await auditEveryChannel(mode);
@@ -275,6 +276,6 @@ describe('dynamic audit: every channel, training and live', () => {
         .filter((f) => f.endsWith('.json'))
         .map((f) => readFileSync(join(dataDir, f), 'utf8'));
       for (const text of clear) for (const secret of forbidden()) expect(text).not.toContain(secret);
-    });
+    }, 60_000);
   }
 });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { AuditLog, verifyAuditChain } from '../../electron/core/audit/audit-log.ts';
+import { AuditLog } from '../../electron/core/audit/audit-log.ts';
+import { verifyAuditChain } from '../../electron/core/audit/audit-chain.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { createMemorySecretStore } from '../../electron/core/secrets/secret-store.ts';
 import { OperatorsService } from '../../electron/core/operators/operators-service.ts';
@@ -49,7 +50,9 @@ function storedPin(
 }
 
 /** A service on the data dir with a hand-driven wall clock and idle clock. */
-const PEPPER = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' }).pepper;
+const TEST_KEYS = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' });
+const PEPPER = TEST_KEYS.pepper;
+const AUDIT_CHAIN = { key: TEST_KEYS.auditKey, keyId: TEST_KEYS.keyId };
 
 function service(options: { now?: { t: number }; idle?: { t: number }; pepper?: Pepper } = {}) {
   const now = options.now ?? { t: Date.parse('2026-03-02T10:00:00Z') };
@@ -58,7 +61,7 @@ function service(options: { now?: { t: number }; idle?: { t: number }; pepper?: 
   // A restart is a new connection to the same file, as the app makes at every start.
   const db = openTillDatabase(join(dataDir, 'till.db'));
   databases.push(db);
-  const audit = new AuditLog(db, clock);
+  const audit = new AuditLog(db, clock, AUDIT_CHAIN, dataDir);
   let changes = 0;
   const ops = new OperatorsService({
     db,
@@ -240,11 +243,16 @@ describe('sign-in and lockout', () => {
     expect(actions).toEqual(['first-run operator.created ok', 'M1 session.sign_in refused', 'M1 session.signed_in ok']);
     const text = audit.lines().join('\n');
     expect(text).not.toMatch(/482915|555000|Ana|Pérez/);
-    expect(verifyAuditChain(audit.lines())).toEqual({ ok: true, brokenAt: null });
+    expect(verifyAuditChain(audit.lines(), AUDIT_CHAIN, null)).toMatchObject({ ok: false, problem: 'head_missing' });
+    expect(audit.verify()).toMatchObject({ ok: true, brokenAt: null });
     // Tampering with a line breaks the chain at the next one.
     const lines = audit.lines();
     lines[1] = lines[1]!.replace('refused', 'ok');
-    expect(verifyAuditChain(lines)).toEqual({ ok: false, brokenAt: 2 });
+    expect(verifyAuditChain(lines, AUDIT_CHAIN, null)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      problem: 'broken_link',
+    });
   });
 
   it('training operators exist only in training mode', async () => {

@@ -1,18 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { silentLogger } from '../../electron/core/log/logger.ts';
 import type { Instruction } from '../../electron/core/outbox/instruction.ts';
-import {
-  Outbox,
-  type NewInstruction,
-  type OutboxExecutor,
-  type OutboxFile,
-} from '../../electron/core/outbox/outbox.ts';
+import { Outbox, type NewInstruction, type OutboxExecutor } from '../../electron/core/outbox/outbox.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { createSequraClient, type SequraClient } from '../../electron/core/sequra/client.ts';
-import { createConfStore } from '../../electron/core/storage/conf-store.ts';
+import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
+import { createOutboxStore } from '../../electron/core/outbox/outbox-store.ts';
 import { buildHandoverUpdate, buildOrderPayload, type OrderContext } from '../../shared/order/build-order-payload.ts';
 import { SaleCartSchema } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
@@ -21,6 +16,8 @@ import {
   CART,
   SHOPPER,
   call,
+  journalSales,
+  withTillDatabase,
   makeDataDir,
   removeDir,
   sandboxOrder,
@@ -38,6 +35,7 @@ let sandbox: RunningSandbox;
 let client: SequraClient;
 let dataDir: string;
 const outboxes: Outbox[] = [];
+const databases: TillDatabase[] = [];
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, quiet: true, reviewDelayMs: 50, smsLimit: 10 });
@@ -62,6 +60,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(outboxes.splice(0).map((o) => o.stop()));
+  for (const db of databases.splice(0)) db.close();
   await setFaults(sandbox, null);
   removeDir(dataDir);
 });
@@ -137,7 +136,7 @@ async function orderAtSequra(
 interface Harness {
   outbox: Outbox;
   settled: Array<{ id: string; outcome: string }>;
-  file: () => OutboxFile;
+  file: () => { instructions: Record<string, Instruction> };
 }
 
 function openOutbox(
@@ -150,11 +149,9 @@ function openOutbox(
   } = {},
 ): Harness {
   const settled: Harness['settled'] = [];
-  const store = createConfStore<OutboxFile>({
-    name: 'outbox',
-    cwd: dataDir,
-    defaults: { schemaVersion: 2, instructions: {} },
-  });
+  const db = openTillDatabase(join(dataDir, 'till.db'));
+  databases.push(db);
+  const store = createOutboxStore(db, 'live');
   const outbox = new Outbox({
     store,
     executor: options.executor ?? client,
@@ -166,7 +163,20 @@ function openOutbox(
   });
   outbox.onSettled((instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }));
   outboxes.push(outbox);
-  return { outbox, settled, file: () => JSON.parse(readFileSync(join(dataDir, 'outbox.json'), 'utf8')) as OutboxFile };
+  // What is on disk, through a second connection (not the outbox's memory).
+  const file = () => ({
+    instructions: withTillDatabase(dataDir, (raw) =>
+      Object.fromEntries(
+        (
+          raw.prepare("SELECT id, record FROM outbox WHERE realm = 'live'").all() as Array<{
+            id: string;
+            record: string;
+          }>
+        ).map((row) => [row.id, JSON.parse(row.record) as Instruction]),
+      ),
+    ),
+  });
+  return { outbox, settled, file };
 }
 
 const sequraWrites = async () =>
@@ -196,6 +206,8 @@ describe('outbox', () => {
     harness.outbox.start();
     const { confirm } = await orderAtSequra('sale-disk');
     harness.outbox.enqueue(confirm);
+    // The first try starts once the enqueueing code (and its transaction) is done.
+    await new Promise((r) => setImmediate(r));
     expect(seenAtFirstTry).toMatchObject({
       id: confirm.id,
       saleId: 'sale-disk',
@@ -335,6 +347,7 @@ describe('outbox', () => {
     const first = openOutbox({ executor: { updateSolicitedOrder: () => never, updateOrder: () => never } });
     first.outbox.start();
     first.outbox.enqueue(order.confirm);
+    await new Promise((r) => setImmediate(r));
     expect(first.file().instructions[order.confirm.id]!.state).toBe('in_flight');
     outboxes.splice(outboxes.indexOf(first.outbox), 1); // abandoned, like a killed process: never stopped
 
@@ -503,10 +516,10 @@ describe('late answers', () => {
       5_000,
     );
     await call(core, 'sale.close', { saleId: created.id });
-    expect(JSON.parse(readFileSync(join(dataDir, 'journal.json'), 'utf8')).sales).toEqual({});
+    expect(journalSales(dataDir)).toEqual({});
     await slowReload;
     // The late answer changed nothing: the sale stays archived as done, not back at "choose product".
-    expect(JSON.parse(readFileSync(join(dataDir, 'journal.json'), 'utf8')).sales).toEqual({});
+    expect(journalSales(dataDir)).toEqual({});
     expect((await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale).toBeNull();
   });
 });
@@ -531,24 +544,30 @@ describe('outbox and sale journal across a crash', () => {
     await call(core, 'sale.confirm', { saleId: created.id });
     await core.stop();
     core = null;
-    // …then rewrite the files as a crash between the two writes leaves them: the outbox says "confirm done"
-    // (with its outcome), the journal still says "confirming", no handover queued yet.
-    const journalPath = join(dataDir, 'journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
-    const sale = journal.sales[created.id] as SaleRecord;
-    journal.sales[created.id] = {
-      ...sale,
-      step: 'confirming',
-      confirmation: { ...sale.confirmation, confirmedAt: null },
-      handover: { requestedAt: null, doneAt: null },
-    };
-    const outboxPath = join(dataDir, 'outbox.json');
-    const outbox = JSON.parse(readFileSync(outboxPath, 'utf8')) as OutboxFile;
-    const confirm = Object.values(outbox.instructions).find((i: Instruction) => i.kind === 'confirm')!;
-    expect(confirm).toMatchObject({ state: 'done', outcome: { kind: 'done' } });
-    outbox.instructions = { [confirm.id]: confirm };
-    writeFileSync(journalPath, JSON.stringify(journal));
-    writeFileSync(outboxPath, JSON.stringify(outbox));
+    // …then rewind the database by hand to what a crash between two separate writes would have left (the
+    // outcome and the sale now commit together, so only a hand edit can): the outbox says "confirm done" (with
+    // its outcome), the journal still says "confirming", no handover queued yet. Resume still repairs it.
+    withTillDatabase(dataDir, (raw) => {
+      const row = raw.prepare('SELECT record FROM sales WHERE id = ?').get(created.id) as { record: string };
+      const sale = JSON.parse(row.record) as SaleRecord;
+      const rewound = {
+        ...sale,
+        step: 'confirming',
+        confirmation: { ...sale.confirmation, confirmedAt: null },
+        handover: { requestedAt: null, doneAt: null },
+      };
+      raw
+        .prepare("UPDATE sales SET record = ?, step = 'confirming' WHERE id = ?")
+        .run(JSON.stringify(rewound), created.id);
+      const instructions = (
+        raw.prepare('SELECT record FROM outbox WHERE sale_id = ?').all(created.id) as Array<{
+          record: string;
+        }>
+      ).map((r) => JSON.parse(r.record) as Instruction);
+      const confirm = instructions.find((i) => i.kind === 'confirm')!;
+      expect(confirm).toMatchObject({ state: 'done', outcome: { kind: 'done' } });
+      raw.prepare('DELETE FROM outbox WHERE sale_id = ? AND id != ?').run(created.id, confirm.id);
+    });
 
     await setFaults(sandbox, null);
     core = await startCore({ dataDir, sandbox });

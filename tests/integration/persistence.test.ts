@@ -21,12 +21,12 @@ import {
   call,
   makeDataDir,
   removeDir,
-  sandboxOrder,
   setFaults,
   shopper,
   startCore,
   tillConfigFor,
   waitFor,
+  withTillDatabase,
 } from '../support/till.ts';
 
 // Files that cannot be used are set aside and reported, never silently reset; older files are migrated by our
@@ -75,90 +75,7 @@ async function saleToAwaitingApproval(target: Core): Promise<SaleRecord> {
   return call<SaleRecord>(target, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
 }
 
-async function sellOne(target: Core): Promise<SaleRecord> {
-  const sale = await saleToAwaitingApproval(target);
-  await shopper(sandbox, sale.solicitation!.uuid, 'approve');
-  await call(target, 'sale.confirm', { saleId: sale.id });
-  const done = await waitFor(
-    async () => (await call<{ sale: SaleRecord }>(target, 'sale.current')).sale!,
-    (s) => s.step === 'done',
-    5_000,
-  );
-  await call(target, 'sale.close', { saleId: sale.id });
-  return done;
-}
-
 describe('a corrupt or truncated file', () => {
-  it('journal: set aside byte for byte, reported, the till keeps selling and ticket numbers never repeat', async () => {
-    await open();
-    const first = await sellOne(core!);
-    expect(first.ticketNumber).toBe('TIENDA-01-03-000001');
-    await core!.stop();
-    core = null;
-    // A power cut on a disk that lost the tail of the file: valid JSON up to a point, then nothing.
-    const journalPath = join(dataDir, 'journal.json');
-    const whole = readFileSync(journalPath, 'utf8').replace('"ticketSequence": 1', '"ticketSequence": 41');
-    expect(whole).toContain('"ticketSequence": 41');
-    const truncated = whole.slice(0, whole.length - 4);
-    writeFileSync(journalPath, truncated);
-
-    await open();
-    const [setAside] = filesLike(dataDir, /^journal\.corrupt-.*\.json$/);
-    expect(setAside).toBeTruthy();
-    expect(readFileSync(join(dataDir, setAside!), 'utf8')).toBe(truncated);
-    const notice = (await status()).recovery;
-    expect(notice?.files).toEqual([
-      expect.objectContaining({
-        name: 'journal',
-        reason: 'corrupt',
-        setAsidePath: join(dataDir, setAside!),
-        detail: expect.stringMatching(/not valid JSON/),
-      }),
-    ]);
-    // The fresh journal continues the ticket numbers above everything readable (41 in the damaged text).
-    expect(json(journalPath).ticketSequence).toBeGreaterThanOrEqual(41 + 100);
-    const next = await sellOne(core!);
-    expect(Number(next.ticketNumber!.split('-').at(-1))).toBeGreaterThan(41);
-    expect((await sandboxOrder(sandbox, next.solicitation!.uuid)).state).toBe('shipped');
-  });
-
-  it('journal: shape checked too (valid JSON that is not a journal is set aside, not used)', async () => {
-    writeFileSync(
-      join(dataDir, 'journal.json'),
-      JSON.stringify({ schemaVersion: 1, currentSaleId: null, ticketSequence: 'many', sales: {} }),
-    );
-    await open();
-    expect((await status()).recovery?.files[0]).toMatchObject({
-      name: 'journal',
-      reason: 'corrupt',
-      detail: expect.stringMatching(/ticketSequence/),
-    });
-    writeFileSync(join(dataDir, 'settings.json'), 'null');
-    await restart();
-    expect((await status()).recovery?.files.map((f) => f.name).sort()).toEqual(['journal', 'settings']);
-  });
-
-  it('outbox: set aside, and a confirmation that was queued in it is queued again from the journal', async () => {
-    await open();
-    const sale = await saleToAwaitingApproval(core!);
-    await shopper(sandbox, sale.solicitation!.uuid, 'approve');
-    await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
-    expect((await call<SaleRecord>(core!, 'sale.confirm', { saleId: sale.id })).step).toBe('confirming');
-    await core!.stop();
-    core = null;
-    writeFileSync(join(dataDir, 'outbox.json'), '{"schemaVersion": 2, "instructions": {"x": {"id": "x", "sal');
-    await setFaults(sandbox, null);
-
-    await open();
-    expect((await status()).recovery?.files).toEqual([expect.objectContaining({ name: 'outbox', reason: 'corrupt' })]);
-    await waitFor(
-      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step,
-      (step) => step === 'done',
-      5_000,
-    );
-    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
-  });
-
   it('settings: set aside, defaults used, and the notice survives restarts until acknowledged', async () => {
     await open();
     await call(core!, 'app.setLanguage', { language: 'en' });
@@ -181,82 +98,9 @@ describe('a corrupt or truncated file', () => {
     // Acknowledging hides the notice; the file itself is kept.
     expect(filesLike(dataDir, /^settings\.corrupt-.*\.json$/)).toHaveLength(1);
   });
-
-  it('history month: set aside when opened, the sale being archived is kept in a fresh file', async () => {
-    await open();
-    const month = new Date().toISOString().slice(0, 7);
-    mkdirSync(join(dataDir, 'history'), { recursive: true });
-    writeFileSync(join(dataDir, 'history', `history-${month}.json`), '{"schemaVersion": 1, "sales": {');
-    const sold = await sellOne(core!);
-    const history = json(join(dataDir, 'history', `history-${month}.json`));
-    expect(Object.keys(history.sales)).toEqual([sold.id]);
-    expect((await status()).recovery?.files).toEqual([
-      expect.objectContaining({ name: `history-${month}`, reason: 'corrupt' }),
-    ]);
-    expect(filesLike(join(dataDir, 'history'), new RegExp(`^history-${month}\\.corrupt-`))).toHaveLength(1);
-  });
-
-  it('removes temp files an interrupted atomic write left behind, and keeps the real file', async () => {
-    await open();
-    const sale = await saleToAwaitingApproval(core!);
-    await core!.stop();
-    core = null;
-    writeFileSync(join(dataDir, 'journal.json.tmp-1234567890abcdef'), '{"half": ');
-    await open();
-    expect(filesLike(dataDir, /\.tmp-/)).toEqual([]);
-    expect((await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.id).toBe(sale.id);
-    expect((await status()).recovery ?? null).toBeNull();
-  });
 });
 
 describe('schema versions', () => {
-  it('migrates a v1 outbox (re-saved as v2, the original kept as a backup) and the queued work still lands', async () => {
-    await open();
-    const sale = await saleToAwaitingApproval(core!);
-    await shopper(sandbox, sale.solicitation!.uuid, 'approve');
-    await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
-    await call(core!, 'sale.confirm', { saleId: sale.id });
-    await core!.stop();
-    core = null;
-    // Rewrite it as the previous release wrote it: schemaVersion 1, no `outcome`, plus a refused instruction.
-    const outboxPath = join(dataDir, 'outbox.json');
-    const v2 = json(outboxPath);
-    const v1Instructions: Record<string, unknown> = {};
-    for (const [id, instruction] of Object.entries(v2.instructions as Record<string, Record<string, unknown>>)) {
-      const { outcome: _outcome, ...rest } = instruction;
-      v1Instructions[id] = rest;
-    }
-    const refused = {
-      ...(Object.values(v1Instructions)[0] as object),
-      id: 'other-001-confirm',
-      saleId: 'other',
-      state: 'needs_attention',
-      lastErrorCode: 'conflict',
-      lastError: 'SeQura said no',
-    };
-    v1Instructions[refused.id] = refused;
-    const v1Text = JSON.stringify({ schemaVersion: 1, instructions: v1Instructions }, null, '\t');
-    writeFileSync(outboxPath, v1Text);
-    await setFaults(sandbox, null);
-
-    await open();
-    const migrated = json(outboxPath);
-    expect(migrated.schemaVersion).toBe(2);
-    expect(migrated.instructions['other-001-confirm']).toMatchObject({
-      state: 'needs_attention',
-      outcome: { kind: 'refused', code: 'conflict', reasons: ['SeQura said no'] },
-    });
-    const [backup] = filesLike(dataDir, /^outbox\.v1-backup-.*\.json$/);
-    expect(readFileSync(join(dataDir, backup!), 'utf8')).toBe(v1Text);
-    expect((await status()).recovery ?? null).toBeNull();
-    await waitFor(
-      async () => (await call<{ sale: SaleRecord }>(core!, 'sale.current')).sale!.step,
-      (step) => step === 'done',
-      5_000,
-    );
-    expect((await sandboxOrder(sandbox, sale.solicitation!.uuid)).confirmed_count).toBe(1);
-  });
-
   it('migrates v1 settings to v3 keeping the language', async () => {
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ schemaVersion: 1, language: 'en' }));
     await open();
@@ -267,26 +111,6 @@ describe('schema versions', () => {
       acknowledgedRecoveries: [],
       operatorLanguages: {},
     });
-  });
-
-  it('refuses a file from a newer version: set aside untouched, reported, never overwritten', async () => {
-    const newer = JSON.stringify({
-      schemaVersion: 7,
-      currentSaleId: 'x',
-      ticketSequence: 9,
-      sales: {},
-      somethingNew: [1, 2, 3],
-    });
-    writeFileSync(join(dataDir, 'journal.json'), newer);
-    await open();
-    const [setAside] = filesLike(dataDir, /^journal\.newer-v7-.*\.json$/);
-    expect(readFileSync(join(dataDir, setAside!), 'utf8')).toBe(newer);
-    expect((await status()).recovery?.files).toEqual([
-      expect.objectContaining({ name: 'journal', reason: 'newer_version' }),
-    ]);
-    expect(json(join(dataDir, 'journal.json')).schemaVersion).toBe(1);
-    // The newer file's ticket counter is honoured too (it may have sold with those numbers).
-    expect(json(join(dataDir, 'journal.json')).ticketSequence).toBeGreaterThanOrEqual(9 + 100);
   });
 
   it('runs a migration chain step by step and refuses gaps or a step that produces an invalid file', () => {
@@ -388,14 +212,16 @@ describe('retention', () => {
       );
   }
 
+  // What the database holds (the history files written above were imported at start, as from 0.1.0).
   function historyIds(): string[] {
-    return readdirSync(join(dataDir, 'history'))
-      .filter((f) => /^history-\d{4}-\d{2}\.json$/.test(f))
-      .flatMap((f) => Object.keys(json(join(dataDir, 'history', f)).sales))
-      .sort();
+    return withTillDatabase(dataDir, (db) =>
+      (db.prepare("SELECT id FROM sales WHERE realm = 'live' AND archived = 1").all() as Array<{ id: string }>)
+        .map((row) => row.id)
+        .sort(),
+    );
   }
 
-  it('removes finished sales older than retentionDays at start, keeps the rest, deletes emptied old months', async () => {
+  it('removes finished sales older than retentionDays at start, keeps the rest', async () => {
     writeHistory([
       historySale('1', 200 * day, 200 * day), // long gone
       historySale('2', 120 * day, 119 * day),
@@ -404,10 +230,8 @@ describe('retention', () => {
       historySale('5', 30 * day, 30 * day),
       historySale('6', 1 * day, 1 * day),
     ]);
-    const oldMonth = iso(200 * day).slice(0, 7);
     await open({ retentionDays: 90 });
     expect(historyIds()).toEqual(['4', '5', '6']);
-    expect(existsSync(join(dataDir, 'history', `history-${oldMonth}.json`))).toBe(false);
   });
 
   it('follows the configured retentionDays', async () => {

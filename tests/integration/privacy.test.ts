@@ -1,8 +1,6 @@
 // Shopper personal data is purged `personalDataDays` after a sale reaches a final state — from the journal and
 // the monthly history, live and training alike — keeping what the store still needs: amounts, cart, ticket,
 // SeQura uuid, product, and the last four digits of the mobile for the history search.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { maskedMobile, purgeSale } from '../../electron/core/privacy/purge.ts';
@@ -10,6 +8,8 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
   auditLines,
+  storedOutboxText,
+  storedSales,
   CART,
   SHOPPER,
   call,
@@ -62,25 +62,9 @@ async function completedSale(c: Core): Promise<SaleRecord> {
   return done;
 }
 
-/** Every sale record in every journal and history file under the data dir. */
+/** Every sale record the till database holds (journal and history, live and training). */
 function allStoredSales(): SaleRecord[] {
-  const found: SaleRecord[] = [];
-  for (const dir of [dataDir, join(dataDir, 'training')]) {
-    try {
-      found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')).sales));
-    } catch {
-      // no journal there
-    }
-    let months: string[] = [];
-    try {
-      months = readdirSync(join(dir, 'history')).filter((f) => /^history-\d{4}-\d{2}\.json$/.test(f));
-    } catch {
-      // no history there
-    }
-    for (const file of months)
-      found.push(...Object.values<SaleRecord>(JSON.parse(readFileSync(join(dir, 'history', file), 'utf8')).sales));
-  }
-  return found;
+  return storedSales<SaleRecord>(dataDir);
 }
 
 const live = () => startCore({ dataDir, sandbox, clock });
@@ -136,15 +120,11 @@ describe('personal-data purge', () => {
       cart: done.cart,
     });
 
-    // Nowhere in the sale files (journals, outbox, history) does the shopper appear any more.
-    const everything = [
-      join(dataDir, 'journal.json'),
-      join(dataDir, 'outbox.json'),
-      join(dataDir, 'training', 'journal.json'),
-      ...readdirSync(join(dataDir, 'history')).map((f) => join(dataDir, 'history', f)),
-    ]
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
+    // Nowhere in the stored sales (journals, history, live and training) or the outbox's instructions does the
+    // shopper appear any more.
+    const everything = [...storedSales(dataDir).map((sale) => JSON.stringify(sale)), storedOutboxText(dataDir)].join(
+      '\n',
+    );
     for (const value of [
       SHOPPER.nin,
       SHOPPER.email,

@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
+import type { CoreDeps } from '../../electron/core/core-types.ts';
+import { verifyAuditChain, type AuditChainReport, type AuditHead } from '../../electron/core/audit/audit-chain.ts';
+import { AUDIT_HEAD_FILE } from '../../electron/core/audit/audit-log.ts';
+import { deriveTillKeys } from '../../electron/core/security/till-key.ts';
 import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
@@ -32,7 +36,7 @@ export interface CoreOptions {
   clock?: () => Date;
   /**
    * Sign an operator in after start (default true), as a cashier would before selling: the training cashier
-   * in training mode; in live mode a test manager (created on first use). Issue 6 gates sales on a session.
+   * in training mode; in live mode a test manager (created on first use). Sales need a session.
    */
   signIn?: boolean;
   /** The machine configuration file's raw text (for broken files); wins over `config`. */
@@ -41,6 +45,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Default: global fetch. */
   fetch?: typeof fetch;
+  /** Stands in for Electron's silent webContents.print (the Electron binary cannot run here). */
+  printReceipt?: CoreDeps['printReceipt'];
 }
 
 /**
@@ -94,6 +100,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',
     clock: options.clock,
+    printReceipt: options.printReceipt,
   });
   await core.start();
   if (options.signIn !== false) await signInForTests(core);
@@ -202,6 +209,18 @@ export function auditEntries(dataDir: string): Array<Record<string, unknown>> {
   return auditLines(dataDir).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The audit chain as the till with TEST_TILL_KEY verifies it, head included (audit/audit-chain.ts). */
+export function auditChainReport(dataDir: string): AuditChainReport {
+  const keys = deriveTillKeys({ key: TEST_TILL_KEY, source: 'memory' });
+  let head: AuditHead | null;
+  try {
+    head = JSON.parse(readFileSync(join(dataDir, AUDIT_HEAD_FILE), 'utf8')) as AuditHead;
+  } catch {
+    head = null;
+  }
+  return verifyAuditChain(auditLines(dataDir), { key: keys.auditKey, keyId: keys.keyId }, head);
+}
+
 export function auditLines(dataDir: string): string[] {
   const db = new Database(join(dataDir, 'till.db'), { readonly: true });
   try {
@@ -209,4 +228,53 @@ export function auditLines(dataDir: string): string[] {
   } finally {
     db.close();
   }
+}
+
+/** A second connection to a stopped till's database, for tests that inspect or rewind it by hand. */
+export function withTillDatabase<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'till.db'));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The live journal's sales (archived = 0), as stored. */
+export function journalSales(dataDir: string, realm: 'live' | 'training' = 'live'): Record<string, SaleRecordLike> {
+  return withTillDatabase(dataDir, (db) =>
+    Object.fromEntries(
+      (
+        db.prepare('SELECT id, record FROM sales WHERE realm = ? AND archived = 0').all(realm) as Array<{
+          id: string;
+          record: string;
+        }>
+      ).map((row) => [row.id, JSON.parse(row.record) as SaleRecordLike]),
+    ),
+  );
+}
+type SaleRecordLike = Record<string, unknown> & { id: string; step: string };
+
+/** Every sale the till database holds (journal and history, both realms), as stored. */
+export function storedSales<T = Record<string, unknown>>(dataDir: string): T[] {
+  return withTillDatabase(dataDir, (db) =>
+    (db.prepare('SELECT record FROM sales').all() as Array<{ record: string }>).map(
+      (row) => JSON.parse(row.record) as T,
+    ),
+  );
+}
+
+/** Rewrites one stored sale by hand (a test standing in for a crash or an old version's data). */
+export function rewriteStoredSale<T extends { id: string }>(dataDir: string, id: string, change: (sale: T) => T): void {
+  withTillDatabase(dataDir, (db) => {
+    const row = db.prepare('SELECT record FROM sales WHERE id = ?').get(id) as { record: string };
+    db.prepare('UPDATE sales SET record = ? WHERE id = ?').run(JSON.stringify(change(JSON.parse(row.record) as T)), id);
+  });
+}
+
+/** Every outbox instruction's stored JSON text (both realms). */
+export function storedOutboxText(dataDir: string): string {
+  return withTillDatabase(dataDir, (db) =>
+    (db.prepare('SELECT record FROM outbox').all() as Array<{ record: string }>).map((row) => row.record).join('\n'),
+  );
 }

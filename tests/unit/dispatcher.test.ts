@@ -40,6 +40,7 @@ const status: TillStatus = {
     autoLockMinutes: 5,
     personalDataDays: 30,
     retentionDays: 90,
+    receipt: { printerConfigured: false, paperWidthMm: 80 },
   },
   session: null,
   setup: {
@@ -49,6 +50,7 @@ const status: TillStatus = {
     enrolmentFilePath: null,
     enrolment: null,
     liveBlockedReason: 'no_config',
+    auditChain: { state: 'ok', entries: 0, problem: null, brokenAtSeq: null, unverifiable: 0 },
   },
 };
 

@@ -26,7 +26,6 @@ function aesCipher(
     encryptions: 0,
   };
   return Object.assign(state, {
-    api: 'async' as const,
     isAvailable: async () => options.available?.() ?? true,
     encrypt: async (text: string) => {
       state.encryptions += 1;
@@ -144,66 +143,34 @@ describe('encrypted secret file', () => {
 });
 
 describe('cipherFromSafeStorage', () => {
-  // Stand-ins for the two generations of Electron's safeStorage API (shapes from its documentation).
+  // A stand-in for Electron's asynchronous safeStorage API (shapes from its documentation and types).
   const reversible = (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('base64')}`);
   const reverse = (blob: Buffer) => Buffer.from(blob.toString().slice(4), 'base64').toString();
 
-  function syncApi(available: boolean, backend?: string): SafeStorageLike & { syncCalls: number } {
-    const api = {
-      syncCalls: 0,
-      isEncryptionAvailable: () => available,
-      encryptString: (text: string) => {
-        api.syncCalls += 1;
-        return reversible(text);
-      },
-      decryptString: (blob: Buffer) => reverse(blob),
+  function osApi(available: boolean, backend?: string, shouldReEncrypt = false): SafeStorageLike {
+    return {
+      isAsyncEncryptionAvailable: async () => available,
+      encryptStringAsync: async (text: string) => reversible(text),
+      decryptStringAsync: async (blob: Buffer) => ({ result: reverse(blob), shouldReEncrypt }),
       ...(backend ? { getSelectedStorageBackend: () => backend } : {}),
     };
-    return api;
   }
 
-  it('prefers the asynchronous API when the running Electron has it', async () => {
-    const api = {
-      ...syncApi(true),
-      isAsyncEncryptionAvailable: async () => true,
-      encryptStringAsync: async (text: string) => reversible(text),
-      decryptStringAsync: async (blob: Buffer) => ({ result: reverse(blob), shouldReEncrypt: true }),
-    };
-    const cipher = cipherFromSafeStorage(api, 'win32');
-    expect(cipher.api).toBe('async');
+  it("encrypts and decrypts through the OS, passing on the OS's 'write it again' after a key rotation", async () => {
+    const cipher = cipherFromSafeStorage(osApi(true, undefined, true), 'win32');
     expect(await cipher.isAvailable()).toBe(true);
     const blob = await cipher.encrypt('secret');
+    expect(Buffer.from(blob).toString()).not.toContain('secret');
     expect(await cipher.decrypt(blob)).toEqual({ text: 'secret', shouldReEncrypt: true });
-    expect(api.syncCalls).toBe(0);
-  });
-
-  it('falls back to the synchronous API (Electron 39)', async () => {
-    const cipher = cipherFromSafeStorage(syncApi(true), 'darwin');
-    expect(cipher.api).toBe('sync');
-    expect(await cipher.isAvailable()).toBe(true);
-    expect(await cipher.decrypt(await cipher.encrypt('secret'))).toEqual({ text: 'secret', shouldReEncrypt: false });
   });
 
   it('reports unavailable when the OS says so', async () => {
-    expect(await cipherFromSafeStorage(syncApi(false), 'win32').isAvailable()).toBe(false);
-    const asyncOff = {
-      isAsyncEncryptionAvailable: async () => false,
-      encryptStringAsync: async () => Buffer.alloc(0),
-      decryptStringAsync: async () => ({ result: '', shouldReEncrypt: false }),
-    };
-    expect(await cipherFromSafeStorage(asyncOff, 'linux').isAvailable()).toBe(false);
+    expect(await cipherFromSafeStorage(osApi(false), 'win32').isAvailable()).toBe(false);
   });
 
   it("treats Linux's basic_text backend (a key hard-coded in Chromium) as unavailable", async () => {
-    expect(await cipherFromSafeStorage(syncApi(true, 'basic_text'), 'linux').isAvailable()).toBe(false);
-    expect(await cipherFromSafeStorage(syncApi(true, 'gnome_libsecret'), 'linux').isAvailable()).toBe(true);
-  });
-
-  it('with no encryption API at all, nothing is available and nothing is encrypted', async () => {
-    const cipher = cipherFromSafeStorage({}, 'linux');
-    expect(cipher.api).toBe('none');
-    expect(await cipher.isAvailable()).toBe(false);
-    await expect(cipher.encrypt('secret')).rejects.toThrow();
+    expect(await cipherFromSafeStorage(osApi(true, 'basic_text'), 'linux').isAvailable()).toBe(false);
+    expect(await cipherFromSafeStorage(osApi(true, 'gnome_libsecret'), 'linux').isAvailable()).toBe(true);
   });
 
   it('end to end: a store on a keyring-less Linux refuses credentials', async () => {
@@ -211,7 +178,7 @@ describe('cipherFromSafeStorage', () => {
     try {
       const store = createEncryptedFileSecretStore({
         filePath: join(dir, 'c.enc'),
-        cipher: cipherFromSafeStorage(syncApi(true, 'basic_text'), 'linux'),
+        cipher: cipherFromSafeStorage(osApi(true, 'basic_text'), 'linux'),
         log: { warn: () => undefined },
       });
       await expect(store.setCredentials(credentials)).rejects.toBeInstanceOf(AppError);

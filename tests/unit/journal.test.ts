@@ -1,27 +1,41 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SaleHistory } from '../../electron/core/journal/history.ts';
-import { EMPTY_JOURNAL, SaleJournal, type JournalFile } from '../../electron/core/journal/journal.ts';
+import { SaleJournal } from '../../electron/core/journal/journal.ts';
+import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
 import { newSaleRecord } from '../../electron/core/sale/sale-factory.ts';
-import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { makeDataDir, removeDir } from '../support/till.ts';
+import { journalSales, makeDataDir, removeDir, withTillDatabase } from '../support/till.ts';
 
-// The journal on real files (conf in a temp directory), reopened the way a restarted till reopens it.
+// The journal in a real database (a temp directory), reopened the way a restarted till reopens it: a new
+// connection each time.
 let dir: string;
+const databases: TillDatabase[] = [];
 beforeEach(() => {
   dir = makeDataDir('journal-');
 });
-afterEach(() => removeDir(dir));
+afterEach(() => {
+  for (const db of databases.splice(0)) db.close();
+  removeDir(dir);
+});
 
-function open(): SaleJournal {
-  return new SaleJournal(
-    createConfStore<JournalFile>({ name: 'journal', cwd: dir, defaults: EMPTY_JOURNAL }),
-    new SaleHistory(createConfStore, dir),
-  );
+function database(): TillDatabase {
+  const db = openTillDatabase(join(dir, 'till.db'));
+  databases.push(db);
+  return db;
 }
-const onDisk = (): JournalFile => JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8'));
+function open(): SaleJournal {
+  return new SaleJournal(database(), 'live');
+}
+const onDisk = () => ({
+  ticketSequence: withTillDatabase(
+    dir,
+    (db) =>
+      (db.prepare("SELECT ticket_sequence FROM sale_journal WHERE realm = 'live'").get() as { ticket_sequence: number })
+        .ticket_sequence,
+  ),
+  sales: journalSales(dir),
+});
 const ticket = (seq: number) => `T-01-${String(seq).padStart(6, '0')}`;
 let n = 0;
 const sale = (): SaleRecord =>
@@ -73,7 +87,7 @@ describe('sale journal', () => {
     expect(journal.get(a.id)).toBeUndefined();
     expect(journal.current()).toBeNull();
     expect(onDisk().sales).toEqual({});
-    const history = new SaleHistory(createConfStore, dir);
+    const history = new SaleHistory(database(), 'live');
     expect(history.months()).toEqual(['2026-11']);
     expect(history.salesOf('2026-11').map((s) => s.id)).toEqual([a.id]);
   });

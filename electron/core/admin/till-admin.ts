@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdminChannel, ConfigStatus, Policy, Setup } from '../../../shared/ipc/admin-schemas.ts';
+import type { AdminChannel, AuditChain, ConfigStatus, Policy, Setup } from '../../../shared/ipc/admin-schemas.ts';
+import type { AuditChainReport } from '../audit/audit-chain.ts';
 import type { TillStatus } from '../../../shared/ipc/status-schemas.ts';
 import type { CoreDeps, CoreEventListener } from '../core-types.ts';
 import { sequraBaseUrl, type MachineConfig } from '../config/machine-config.ts';
@@ -100,6 +101,10 @@ export function tillAdminStatus(
       autoLockMinutes: config?.autoLockMinutes ?? 5,
       personalDataDays: config?.personalDataDays ?? 30,
       retentionDays: config?.retentionDays ?? 90,
+      receipt: {
+        printerConfigured: !!config?.receiptPrinter,
+        paperWidthMm: config?.receiptPrinter?.paperWidthMm ?? 80,
+      },
     };
   }
 
@@ -121,6 +126,7 @@ export function tillAdminStatus(
       enrolmentFilePath: services.enrolmentFilePath,
       enrolment: services.enrolment(),
       liveBlockedReason,
+      auditChain: auditChainView(services.audit.chainReport()),
     };
   }
 
@@ -159,9 +165,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
   function purge(): void {
     try {
       const { purged } = purgePersonalData({
-        createStore: ctx.createStore,
-        salesDirs: [deps.dataDir, join(deps.dataDir, 'training')],
-        activeSalesDir: ctx.salesDir,
+        db: services.db,
         activeJournal: ctx.journal,
         personalDataDays: config?.personalDataDays ?? 30,
         clock,
@@ -326,7 +330,9 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       audit.record({ actor: by, action: 'audit.exported', outcome: 'ok', target: path.split(/[\\/]/).pop() ?? null });
       mkdirSync(exportsDir(deps.dataDir), { recursive: true });
       const written = audit.exportTo(path);
-      return { path, ...written };
+      // The admin screen shows the finding at once (the status carries it from now on too).
+      ctx.emit('status.changed', ctx.status());
+      return { ...written, path, chain: auditChainView(written.chain) };
     },
     'diagnostics.export': async () => {
       const now = clock();
@@ -387,4 +393,9 @@ async function proxyFor(deps: CoreDeps, url: string): Promise<{ url: string; rul
   } catch (error) {
     return { url, rule: `could not be resolved: ${error instanceof Error ? error.name : 'unknown'}` };
   }
+}
+
+function auditChainView(report: AuditChainReport): AuditChain {
+  const { state, entries, problem, brokenAtSeq, unverifiable } = report;
+  return { state, entries, problem, brokenAtSeq, unverifiable };
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { openTillDatabase, type TillDatabase } from '../db/database.ts';
-import { importLegacyData, TILL_LEGACY_KINDS } from '../db/legacy-import.ts';
+import { importLegacyData, LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
   loadMachineConfig,
   sequraBaseUrl,
@@ -74,9 +74,9 @@ export function createTillServices(
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
   const db = openTillDatabase(tillDatabasePath(deps.dataDir), { quickCheck: true });
-  // A data folder written by an earlier version: its operators, PIN counters and audit log come in first.
-  importLegacyData(db, deps.dataDir, TILL_LEGACY_KINDS, deps.log);
-  const audit = new AuditLog(db, clock);
+  // A data folder written by an earlier version (JSON files) is carried into the database first.
+  importLegacyData(db, deps.dataDir, LEGACY_KINDS, deps.log);
+  const audit = new AuditLog(db, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId }, deps.dataDir);
   const adminState: KeyValueStore<AdminStateFile> = createStore<AdminStateFile>({
     name: 'admin-state',
     cwd: deps.dataDir,

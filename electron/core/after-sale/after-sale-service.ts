@@ -50,9 +50,9 @@ import {
   summarize,
 } from './sale-view.ts';
 
-// After the sale (issue 7): finding a sale, its page, cancelling it, returns and partial refunds, reprints.
+// After the sale: finding a sale, its page, cancelling it, returns and partial refunds, reprints.
 //
-// Cancellations and returns after confirmation are SeQura order updates (spec §2.6: both carts empty to
+// Cancellations and returns after confirmation are SeQura order updates (sequra-api.md §2.6: both carts empty to
 // cancel; a reduced shipped_cart with refunds as negative other_payment items to return). They go through the
 // durable outbox like every other SeQura write, with the same write-ahead discipline as the sale service:
 //   1. the intent is written to a small index (so a crash between the next two writes is repaired at start);
@@ -335,7 +335,7 @@ export class AfterSaleService {
 
   /**
    * The order update for a return. The shopper's details travel with it when the record still has them; after
-   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, spec §2.6), so
+   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, sequra-api.md §2.6), so
    * the update is built with a stand-in shopper and those fields are then removed: nothing of the stand-in
    * ever leaves the till.
    */

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { Handlers } from '../ipc/dispatcher.ts';
-import type { SaleHistory } from '../journal/history.ts';
 import type { SaleJournal } from '../journal/journal.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
@@ -11,6 +9,9 @@ import type { StoreFactory } from '../storage/store.ts';
 import { AfterSaleService, type AfterSaleIntentsFile, type AfterSaleTill } from './after-sale-service.ts';
 import { ReportService, type DayClosesFile } from './report-service.ts';
 import { SaleSources } from './sale-sources.ts';
+import type { TillDatabase } from '../db/database.ts';
+import { SaleHistory } from '../journal/history.ts';
+import { activeSales } from '../journal/sale-rows.ts';
 
 // After the sale, as the composition root sees it: build it with what the core already has, spread its
 // handlers into the contract's, and hand it the outbox's cancel/return outcomes.
@@ -29,8 +30,9 @@ export interface AfterSaleDeps {
   /** The data directory (live sales) and the folder the till's sales are in (= dataDir, or dataDir/training). */
   dataDir: string;
   salesDir: string;
+  db: TillDatabase;
   journal: SaleJournal;
-  /** The history of the same folder as the journal. */
+  /** The history of the same realm as the journal. */
   history: SaleHistory;
   outbox: Outbox;
   createStore: StoreFactory;
@@ -51,12 +53,13 @@ export interface AfterSale {
 }
 
 export function createAfterSale(deps: AfterSaleDeps): AfterSale {
-  const trainingDir = join(deps.dataDir, 'training');
   const sources = new SaleSources({
     journal: deps.journal,
     history: deps.history,
-    // A live till reads its training folder (read only); a training till's own folder is that folder.
-    trainingDir: deps.till.training ? null : trainingDir,
+    // A live till reads its training sales (read only); a training till's own sales are those.
+    training: deps.till.training
+      ? null
+      : { history: new SaleHistory(deps.db, 'training'), active: () => activeSales(deps.db, 'training') },
     log: deps.log,
   });
   const service = new AfterSaleService({
@@ -101,7 +104,10 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
       'afterSale.reprint': async (request) => service.reprint(request),
       'report.day': async ({ date }) => reports.day(date),
       'report.csv': async ({ date }) => reports.csv(date),
-      'report.closeDay': async ({ date, acknowledgePending }) => reports.closeDay(date, acknowledgePending),
+      'report.closeDay': async ({ date, acknowledgePending, managerPin }) => {
+        const manager = await deps.authorizer.authorizeManager(managerPin, 'report.close_day');
+        return reports.closeDay(date, acknowledgePending, manager.operatorRef);
+      },
     },
     onInstructionSettled: (instruction, outcome) => service.onInstructionSettled(instruction, outcome),
   };

@@ -48,7 +48,7 @@ export class ReportService {
     return { fileName: csvFileName(report), content: reportCsv(report) };
   }
 
-  closeDay(date: string, acknowledgePending: boolean): { closed: boolean; report: DayReport } {
+  closeDay(date: string, acknowledgePending: boolean, managerRef: string): { closed: boolean; report: DayReport } {
     const report = this.day(date);
     if (report.pendingConfirmations.length > 0 && !acknowledgePending) return { closed: false, report };
     const closure = {
@@ -58,7 +58,12 @@ export class ReportService {
     };
     const closes = this.deps.closes.get('closes');
     this.deps.closes.set('closes', { ...closes, [date]: [...(closes[date] ?? []), closure].slice(-100) });
-    this.deps.log.info('report.day_closed', { date, pending: closure.pendingConfirmations, sales: report.salesCount });
+    this.deps.log.info('report.day_closed', {
+      date,
+      pending: closure.pendingConfirmations,
+      sales: report.salesCount,
+      manager: managerRef,
+    });
     return { closed: true, report: { ...report, closures: [...report.closures, closure].slice(-100) } };
   }
 }

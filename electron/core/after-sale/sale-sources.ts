@@ -1,14 +1,12 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { SaleHistory } from '../journal/history.ts';
 import type { SaleJournal } from '../journal/journal.ts';
 import type { Logger } from '../log/logger.ts';
 import { localDate, normalizeSale } from './sale-view.ts';
 
-// Where after-sale finds sales: the till's own journal (sales not yet archived) and its monthly history, plus,
-// on a live till, the training folder (`<dataDir>/training`), which is only ever read here, never written:
-// training sales are listed apart and never count in a real report.
+// Where after-sale finds sales: the till's own journal (sales not yet archived) and its history, plus, on a
+// live till, the training sales (realm 'training' of the same database), which are only ever read here,
+// never written: training sales are listed apart and never count in a real report.
 
 export type SaleLocation = 'journal' | 'history' | 'training_folder';
 
@@ -22,8 +20,8 @@ export interface SaleSourcesOptions {
   journal: SaleJournal;
   /** The same folder's history as the journal's (a second handle on the same files is safe: one writer, sync writes). */
   history: SaleHistory;
-  /** The training folder to read on a live till; null when the till itself is in training mode. */
-  trainingDir: string | null;
+  /** The training sales to read on a live till (history, and those still in the training journal); null when the till itself is in training mode. */
+  training: { history: SaleHistory; active: () => SaleRecord[] } | null;
   log: Logger;
 }
 
@@ -43,20 +41,13 @@ export class SaleSources {
 
   /** Training sales seen from a live till (read only). Empty on a training till: its own sales are those. */
   trainingFolder(range: DayRange = { from: null, to: null }): SaleRecord[] {
-    const dir = this.options.trainingDir;
-    if (!dir) return [];
+    const training = this.options.training;
+    if (!training) return [];
     const byId = new Map<string, SaleRecord>();
-    const historyDir = join(dir, 'history');
-    const months = existsSync(historyDir)
-      ? readdirSync(historyDir)
-          .map((name) => /^history-(\d{4}-\d{2})\.json$/.exec(name)?.[1])
-          .filter((m): m is string => !!m)
-          .sort()
-      : [];
-    for (const month of monthsFor(months, range)) {
-      for (const sale of this.readSales(join(historyDir, `history-${month}.json`))) byId.set(sale.id, sale);
+    for (const month of monthsFor(training.history.months(), range)) {
+      for (const sale of training.history.salesOf(month)) byId.set(sale.id, sale);
     }
-    for (const sale of this.readSales(join(dir, 'journal.json'))) byId.set(sale.id, sale);
+    for (const sale of training.active()) byId.set(sale.id, sale);
     return inRange([...byId.values()], range);
   }
 
@@ -64,11 +55,8 @@ export class SaleSources {
   find(saleId: string): { sale: SaleRecord; where: SaleLocation } | null {
     const active = this.options.journal.get(saleId);
     if (active) return { sale: normalizeSale(active), where: 'journal' };
-    // Newest months first: the sales people come back about are recent.
-    for (const month of [...this.options.history.months()].reverse()) {
-      const sale = this.options.history.salesOf(month).find((s) => s.id === saleId);
-      if (sale) return { sale: normalizeSale(sale), where: 'history' };
-    }
+    const archived = this.options.history.get(saleId);
+    if (archived) return { sale: normalizeSale(archived), where: 'history' };
     const training = this.trainingFolder().find((s) => s.id === saleId);
     return training ? { sale: training, where: 'training_folder' } : null;
   }
@@ -77,21 +65,6 @@ export class SaleSources {
   persist(sale: SaleRecord): void {
     if (this.options.journal.get(sale.id)) this.options.journal.put(sale);
     else this.options.history.add(sale);
-  }
-
-  /** Read-only: a missing or unreadable file is an empty one (and logged), never a crash of the history. */
-  private readSales(path: string): SaleRecord[] {
-    if (!existsSync(path)) return [];
-    try {
-      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { sales?: Record<string, SaleRecord> };
-      return Object.values(parsed.sales ?? {}).map(normalizeSale);
-    } catch (error) {
-      this.options.log.warn('after_sale.training_file_unreadable', {
-        file: path.split(/[\\/]/).slice(-2).join('/'),
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return [];
-    }
   }
 }
 

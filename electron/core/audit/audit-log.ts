@@ -1,18 +1,32 @@
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TillDatabase } from '../db/database.ts';
 import { redactText } from '../log/redact.ts';
+import {
+  CHAIN_ALARM_ACTION,
+  chainLink,
+  GENESIS,
+  headIsAuthentic,
+  signHead,
+  verifyAuditChain,
+  type AuditChainReport,
+  type AuditHead,
+  type ChainKey,
+} from './audit-chain.ts';
 
 // The append-only audit log: who did what, when, on this till (sign-ins, manager authorisations, credential
 // and mode changes, every cashier action on a sale). One row per entry in the till database's `audit_log`
-// table, holding the entry's JSON line exactly as it was hashed. An entry recorded inside a caller's
+// table, holding the entry's JSON line exactly as it was linked. An entry recorded inside a caller's
 // transaction (`db.write`) commits or rolls back with it: a sale step and its audit entry are one write.
 // Entries carry operator refs, channel names, sale ids and outcomes — never a shopper's
 // personal data, a PIN or a credential: the fields are a fixed set, and free text is scrubbed on the way in.
 //
-// Each line carries the SHA-256 of the line before it, so an edited or deleted line breaks the chain and
-// `verifyAuditChain` (and whoever reads an export) can tell. It is tamper-evident, not tamper-proof: whoever
-// can write the files can rewrite the whole chain; store IT keeps exports off the till if that matters.
+// Each line carries an HMAC of the line before it, keyed from the till key the OS keychain holds, and the head
+// (last sequence number and link, with a MAC) is also kept apart from the database in audit-head.json, so an
+// edited, inserted or deleted entry, a removed tail or month, or a rewritten chain is detected (audit-chain.ts)
+// and reported in the export's header and on the settings screen. Tamper-evident, not tamper-proof: whoever can
+// also use this user's keychain could rewrite it, and a consistent older copy of both the database and the head
+// is not told apart from the real one; exports kept off the till settle that.
 export interface AuditEntryInput {
   /** Operator ref, 'system' (the app itself) or 'it' (store IT's files). */
   actor: string;
@@ -29,10 +43,13 @@ export interface AuditEntry extends Required<AuditEntryInput> {
   seq: number;
   at: string;
   training: boolean;
+  /** Id of the till key whose audit key made the link (never the key). */
+  key: string;
   prev: string;
 }
 
-const GENESIS = '0'.repeat(64);
+/** The head, next to the database (never inside it): <dataDir>/audit-head.json. */
+export const AUDIT_HEAD_FILE = 'audit-head.json';
 
 interface LastRow {
   seq: number;
@@ -42,18 +59,44 @@ interface LastRow {
 export class AuditLog {
   private training = false;
   private readonly statements;
+  private readonly headPath: string;
+  /** Numbering never goes below this: after a cut tail it goes on after the head, leaving the gap in sight. */
+  private seqFloor = 0;
+  private headSyncQueued = false;
+  private lastReport: AuditChainReport;
 
   constructor(
     private readonly db: TillDatabase,
     private readonly clock: () => Date,
+    private readonly chain: ChainKey,
+    dataDir: string,
   ) {
+    this.headPath = join(dataDir, AUDIT_HEAD_FILE);
     this.statements = {
       last: db.sql.prepare<[], LastRow>('SELECT seq, line FROM audit_log ORDER BY seq DESC LIMIT 1'),
       insert: db.sql.prepare(
         'INSERT INTO audit_log (seq, at, actor, action, outcome, target, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       lines: db.sql.prepare<[], { line: string }>('SELECT line FROM audit_log ORDER BY seq'),
+      count: db.sql.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM audit_log'),
     };
+    // Check the log against its head before anything is added to either.
+    const head = this.readHead();
+    this.lastReport = verifyAuditChain(this.lines(), chain, head);
+    if (head && headIsAuthentic(chain, head)) this.seqFloor = head.seq;
+    const last = this.statements.last.get() ?? null;
+    const alarmed = this.raiseStartupAlarm(head, last?.seq ?? 0);
+    // Entries from before the keyed chain, or under a till key this till no longer has: the next entry links
+    // them under the current key, and says why.
+    const lastKey = last ? keyOf(last.line) : this.chain.keyId;
+    if (!alarmed && lastKey !== chain.keyId)
+      this.record({
+        actor: 'system',
+        action: 'audit.chain_keyed',
+        outcome: 'ok',
+        target: chain.keyId,
+        detail: lastKey === null ? 'earlier entries linked by SHA-256' : 'till key changed',
+      });
   }
 
   /** Entries written from now on say whether the till was in training mode. */
@@ -63,15 +106,22 @@ export class AuditLog {
 
   record(input: AuditEntryInput): AuditEntry {
     const now = this.clock();
+    const nested = this.db.sql.inTransaction;
     // The chain continues from the last committed entry (read in the same transaction as the insert, so an
     // entry rolled back with its caller's transaction never leaves a gap or a stale link behind).
-    return this.db.write(() => {
+    const entry = this.db.write(() => {
       const last = this.statements.last.get();
-      const entry = this.entry(input, now, last ? last.seq + 1 : 1, last ? sha256(last.line) : GENESIS);
+      const seq = Math.max(last?.seq ?? 0, this.seqFloor) + 1;
+      const entry = this.entry(input, now, seq, last ? chainLink(this.chain.key, last.line) : GENESIS);
       const line = JSON.stringify(entry);
       this.statements.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.outcome, entry.target, line);
       return entry;
     });
+    // The head names only what is committed. Inside a caller's transaction that is not known yet; better-sqlite3
+    // transactions are synchronous, so a microtask runs once the caller's has committed or rolled back.
+    if (nested) this.queueHeadSync();
+    else this.syncHead();
+    return entry;
   }
 
   private entry(input: AuditEntryInput, now: Date, seq: number, prev: string): AuditEntry {
@@ -84,8 +134,24 @@ export class AuditLog {
       target: input.target ? clean(input.target, 120) : null,
       detail: input.detail ? clean(input.detail, 300) : null,
       training: this.training,
+      key: this.chain.keyId,
       prev,
     };
+  }
+
+  /**
+   * The chain as verified at start or at the last export (for the settings screen), counting the entries this
+   * app has linked since: those are its own.
+   */
+  chainReport(): AuditChainReport {
+    const count = this.db.read(() => this.statements.count.get())?.count ?? this.lastReport.entries;
+    return { ...this.lastReport, entries: Math.max(count, this.lastReport.entries) };
+  }
+
+  /** Verifies the whole log against its head now. */
+  verify(): AuditChainReport {
+    this.lastReport = verifyAuditChain(this.lines(), this.chain, this.readHead());
+    return this.lastReport;
   }
 
   /** Every line, oldest first. */
@@ -104,9 +170,10 @@ export class AuditLog {
   }
 
   /** Writes every entry to one file (a header line first, saying whether the chain verifies). */
-  exportTo(filePath: string): { bytes: number; entries: number } {
+  exportTo(filePath: string): { bytes: number; entries: number; chain: AuditChainReport } {
     const lines = this.lines();
-    const verification = verifyAuditChain(lines);
+    const verification = verifyAuditChain(lines, this.chain, this.readHead());
+    this.lastReport = verification;
     const header = JSON.stringify({
       kind: 'sequra-pos-audit-export',
       exportedAt: this.clock().toISOString(),
@@ -115,28 +182,67 @@ export class AuditLog {
     });
     const text = [header, ...lines].join('\n') + '\n';
     writeFileSync(filePath, text, { mode: 0o600 });
-    return { bytes: Buffer.byteLength(text), entries: lines.length };
+    return { bytes: Buffer.byteLength(text), entries: lines.length, chain: verification };
   }
-}
 
-/** Checks each line's `prev` against the hash of the line before it. */
-export function verifyAuditChain(lines: string[]): { ok: boolean; brokenAt: number | null } {
-  let prev = GENESIS;
-  for (let index = 0; index < lines.length; index += 1) {
-    let entry: { prev?: unknown };
+  private raiseStartupAlarm(head: AuditHead | null, lastSeq: number): boolean {
+    const problem = this.lastReport.problem;
+    // Head problems would be hidden by the next head written: record them in the chain itself first.
+    if (
+      problem !== 'tail_removed' &&
+      problem !== 'head_mismatch' &&
+      problem !== 'head_missing' &&
+      problem !== 'head_invalid'
+    )
+      return false;
+    this.record({
+      actor: 'system',
+      action: CHAIN_ALARM_ACTION,
+      outcome: 'failed',
+      target: problem,
+      detail: `head at seq ${head?.seq ?? 'none'}; log ends at seq ${lastSeq}`,
+    });
+    this.verify();
+    return true;
+  }
+
+  private queueHeadSync(): void {
+    if (this.headSyncQueued) return;
+    this.headSyncQueued = true;
+    queueMicrotask(() => {
+      this.headSyncQueued = false;
+      this.syncHead();
+    });
+  }
+
+  /** Writes the head for the last committed entry. */
+  private syncHead(): void {
+    const last = this.db.read(() => this.statements.last.get());
+    if (!last) return;
+    const head = signHead(this.chain, last.seq, chainLink(this.chain.key, last.line));
+    // Write then rename: a crash leaves the old head or the new one, never half of one.
+    const temporary = `${this.headPath}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
+    renameSync(temporary, this.headPath);
+  }
+
+  private readHead(): AuditHead | null {
     try {
-      entry = JSON.parse(lines[index]!);
+      const head = JSON.parse(readFileSync(this.headPath, 'utf8')) as AuditHead;
+      return typeof head.seq === 'number' && typeof head.hash === 'string' ? head : null;
     } catch {
-      return { ok: false, brokenAt: index };
+      return null;
     }
-    if (entry.prev !== prev) return { ok: false, brokenAt: index };
-    prev = sha256(lines[index]!);
   }
-  return { ok: true, brokenAt: null };
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function keyOf(line: string): string | null {
+  try {
+    const key = (JSON.parse(line) as { key?: unknown }).key;
+    return typeof key === 'string' ? key : null;
+  } catch {
+    return null;
+  }
 }
 
 function clean(text: string, max: number): string {

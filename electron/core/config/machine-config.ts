@@ -31,6 +31,18 @@ export const MachineConfigSchema = z
     defaultLanguage: LanguageSchema.default('es'),
     /** Minutes without activity before the till locks itself (the sale in progress is kept); 0 = never. */
     autoLockMinutes: z.number().int().min(0).max(240).default(5),
+    /**
+     * The till's receipt printer, as the OS names it: slips print on it silently (no dialog), laid out for its
+     * roll. Without it the cashier gets the system's print dialog.
+     */
+    receiptPrinter: z
+      .object({
+        name: z.string().min(1).max(200),
+        paperWidthMm: z.union([z.literal(58), z.literal(80)]).default(80),
+        copies: z.number().int().min(1).max(5).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type MachineConfig = z.output<typeof MachineConfigSchema>;

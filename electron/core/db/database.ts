@@ -25,6 +25,11 @@ export interface TillDatabase {
    * out as StorageError; anything else `fn` throws rolls the transaction back and is rethrown unchanged.
    */
   write<T>(fn: () => T): T;
+  /**
+   * Called when an outermost `write` fails (its transaction rolled back): holders of in-memory copies
+   * reload them, so memory never claims what the disk does not hold.
+   */
+  onWriteFailed(listener: () => void): () => void;
   /** Runs a read; storage faults come out as StorageError. */
   read<T>(fn: () => T): T;
   /** PRAGMA quick_check (fast; at every start) or integrity_check (thorough; from the admin screen). */
@@ -67,16 +72,23 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
     sql.pragma('foreign_keys = ON');
     sql.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     const openedAtVersion = migrate(sql, migrations);
+    const failureListeners = new Set<() => void>();
     const db: TillDatabase = {
       path,
       sql,
       openedAtVersion,
       write<T>(fn: () => T): T {
+        const outermost = !sql.inTransaction;
         try {
-          return sql.inTransaction ? sql.transaction(fn)() : sql.transaction(fn).immediate();
+          return outermost ? sql.transaction(fn).immediate() : sql.transaction(fn)();
         } catch (error) {
+          if (outermost) for (const listener of failureListeners) listener();
           throw storageErrorOf(error) ?? error;
         }
+      },
+      onWriteFailed(listener) {
+        failureListeners.add(listener);
+        return () => failureListeners.delete(listener);
       },
       read<T>(fn: () => T): T {
         try {

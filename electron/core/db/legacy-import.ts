@@ -1,9 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { verifyAuditChain } from '../audit/audit-log.ts';
+import { verifyLegacyChain } from '../audit/audit-chain.ts';
 import type { Logger } from '../log/logger.ts';
 import { OperatorDirectory, type StoredOperator } from '../operators/operator-directory.ts';
 import type { TillDatabase } from './database.ts';
+import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { saleRow, saleStatements, type Realm } from '../journal/sale-rows.ts';
+import type { Instruction } from '../outbox/instruction.ts';
+import { OUTBOX_SPEC } from '../outbox/migrations.ts';
+import { salvageTicketSequence } from '../journal/migrations.ts';
+import { migrate as migrateStore } from '../storage/versioned-store.ts';
 import { getMeta, setMeta } from './meta.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -27,7 +33,7 @@ export interface LegacyKind {
   /** Reads back what was imported and compares with the files; a short problem, or null when they agree. */
   verify(db: TillDatabase, dataDir: string, files: string[]): string | null;
   /** What to do when the files cannot be read: recorded in the database before the files are moved. */
-  onUnreadable?(db: TillDatabase, detail: string): void;
+  onUnreadable?(db: TillDatabase, detail: string, dataDir: string, files: string[]): void;
 }
 
 export interface LegacyImportOutcome {
@@ -48,9 +54,14 @@ function existing(dataDir: string, ...files: string[]): string[] {
   return files.filter((file) => existsSync(join(dataDir, file)));
 }
 
-function moveAside(dataDir: string, files: string[]): void {
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:.]/g, '');
+}
+
+function moveAside(dataDir: string, files: string[], corruptStamp: string | null = null): void {
   for (const file of files) {
-    const target = join(dataDir, LEGACY_FOLDER, file);
+    const kept = corruptStamp ? file.replace(/\.(json|jsonl)$/, `.corrupt-${corruptStamp}.$1`) : file;
+    const target = join(dataDir, LEGACY_FOLDER, kept);
     mkdirSync(dirname(target), { recursive: true });
     // Never overwrite something already kept aside: a second copy gets a suffix.
     let name = target;
@@ -91,11 +102,12 @@ export function importLegacyData(
       if (error instanceof StorageError) throw error;
       problem = (error instanceof Error ? error.message : String(error)).slice(0, 300);
       db.write(() => {
-        kind.onUnreadable?.(db, `${files.join(', ')}: ${problem}`);
+        kind.onUnreadable?.(db, `${files.join(', ')}: ${problem}`, dataDir, files);
         setMeta(db, mark, `unreadable: ${problem}`);
       });
     }
-    moveAside(dataDir, files);
+    // Unreadable files are kept under the set-aside name the recovery screen lists (name.corrupt-<time>.json).
+    moveAside(dataDir, files, problem ? stamp(new Date()) : null);
     outcomes.push({ name: kind.name, files, records, problem });
     if (problem) log.error('storage.legacy_import_failed', { kind: kind.name, files, problem });
     else log.info('storage.legacy_imported', { kind: kind.name, files, records });
@@ -217,11 +229,141 @@ export const LEGACY_AUDIT: LegacyKind = {
       .map((row) => row.line);
     if (stored.length !== expected.length) return `${stored.length} entries stored, ${expected.length} in the files`;
     if (stored.some((line, i) => line !== expected[i])) return 'an entry differs from its line in the files';
-    const before = verifyAuditChain(expected);
-    const after = verifyAuditChain(stored);
+    const before = verifyLegacyChain(expected);
+    const after = verifyLegacyChain(stored);
     return before.ok === after.ok && before.brokenAt === after.brokenAt ? null : 'the chain verifies differently';
   },
 };
 
-/** What this version imports from the data folder itself (operators, PIN attempts, audit log). */
-export const TILL_LEGACY_KINDS: readonly LegacyKind[] = [LEGACY_OPERATORS, LEGACY_PIN_ATTEMPTS, LEGACY_AUDIT];
+const TILL_LEGACY_KINDS: readonly LegacyKind[] = [LEGACY_OPERATORS, LEGACY_PIN_ATTEMPTS, LEGACY_AUDIT];
+
+// ------------------------------------------------------------------------------- sales (0.1.0 files)
+
+interface LegacyJournal {
+  currentSaleId: string | null;
+  ticketSequence: number;
+  sales: Record<string, SaleRecord>;
+}
+
+function salesKinds(folder: string, realm: Realm): LegacyKind[] {
+  const at = (file: string) => (folder ? `${folder}/${file}` : file);
+  const historyFiles = (dataDir: string) => {
+    const dir = join(dataDir, folder, 'history');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => /^history-\d{4}-\d{2}\.json$/.test(name))
+      .sort()
+      .map((name) => at(`history/${name}`));
+  };
+  const count = (db: TillDatabase, archived: 0 | 1) =>
+    db.sql
+      .prepare<[Realm, number], { n: number }>('SELECT count(*) AS n FROM sales WHERE realm = ? AND archived = ?')
+      .get(realm, archived)!.n;
+  const upsert = (db: TillDatabase) => saleStatements(db).upsert;
+  return [
+    {
+      // Finished sales first, so a sale found in both (archived while the journal still held it) ends up as
+      // the journal's copy, as 0.1.0's history view did.
+      name: `${realm}-history`,
+      files: historyFiles,
+      import(db, dataDir, files) {
+        let n = 0;
+        for (const file of files) {
+          const sales = Object.values((readJson(dataDir, file).sales ?? {}) as Record<string, SaleRecord>);
+          for (const sale of sales) upsert(db).run(saleRow(sale, realm, 1));
+          n += sales.length;
+        }
+        return n;
+      },
+      verify(db, dataDir, files) {
+        const ids = new Set(
+          files.flatMap((file) => Object.keys((readJson(dataDir, file).sales ?? {}) as Record<string, unknown>)),
+        );
+        return count(db, 1) >= ids.size ? null : `${count(db, 1)} archived sales stored, ${ids.size} in the files`;
+      },
+    },
+    {
+      name: `${realm}-journal`,
+      files: (dataDir) => existing(dataDir, at('journal.json')),
+      import(db, dataDir, [file]) {
+        const journal = readJson(dataDir, file!) as unknown as LegacyJournal;
+        const sales = Object.values(journal.sales ?? {});
+        for (const sale of sales) upsert(db).run(saleRow(sale, realm, 0));
+        db.sql.prepare('INSERT OR IGNORE INTO sale_journal (realm) VALUES (?)').run(realm);
+        db.sql
+          .prepare(
+            'UPDATE sale_journal SET current_sale_id = ?, ticket_sequence = max(ticket_sequence, ?) WHERE realm = ?',
+          )
+          .run(
+            journal.currentSaleId && journal.sales?.[journal.currentSaleId] ? journal.currentSaleId : null,
+            Math.max(0, Math.floor(Number(journal.ticketSequence) || 0)),
+            realm,
+          );
+        return sales.length;
+      },
+      verify(db, dataDir, [file]) {
+        const journal = readJson(dataDir, file!) as unknown as LegacyJournal;
+        const expected = Object.keys(journal.sales ?? {}).length;
+        const sequence = db.sql
+          .prepare<[Realm], { ticket_sequence: number }>('SELECT ticket_sequence FROM sale_journal WHERE realm = ?')
+          .get(realm)!.ticket_sequence;
+        if (sequence < journal.ticketSequence) return `ticket sequence ${sequence} < ${journal.ticketSequence}`;
+        return count(db, 0) === expected ? null : `${count(db, 0)} active sales stored, ${expected} in the file`;
+      },
+      // A damaged journal: its sales in progress are kept aside for IT, and the ticket sequence continues above
+      // everything readable in it (and in the history), so no number SeQura may have seen is handed out again.
+      onUnreadable(db, _detail, dataDir, [file]) {
+        let text = '';
+        try {
+          text = readFileSync(join(dataDir, file!), 'utf8');
+        } catch {
+          // unreadable even as text: the history alone gives the floor
+        }
+        const tickets = db.sql
+          .prepare<[Realm], { ticket_number: string }>(
+            'SELECT ticket_number FROM sales WHERE realm = ? AND ticket_number IS NOT NULL',
+          )
+          .all(realm)
+          .map((row) => row.ticket_number);
+        const floor = salvageTicketSequence({ setAsideText: [text], ticketNumbers: tickets });
+        db.sql.prepare('INSERT OR IGNORE INTO sale_journal (realm) VALUES (?)').run(realm);
+        db.sql
+          .prepare('UPDATE sale_journal SET ticket_sequence = max(ticket_sequence, ?) WHERE realm = ?')
+          .run(floor, realm);
+      },
+    },
+    {
+      name: `${realm}-outbox`,
+      files: (dataDir) => existing(dataDir, at('outbox.json')),
+      import(db, dataDir, [file]) {
+        let data = readJson(dataDir, file!);
+        // 0.1.0 wrote version 2; an older file is brought up with its own tested migrations first.
+        if (typeof data.schemaVersion === 'number' && data.schemaVersion < OUTBOX_SPEC.currentVersion)
+          data = migrateStore(OUTBOX_SPEC, data.schemaVersion, data);
+        const instructions = Object.values((data.instructions ?? {}) as Record<string, Instruction>);
+        const insert = db.sql.prepare(
+          'INSERT INTO outbox (id, realm, sale_id, state, created_at, record) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const i of instructions) insert.run(i.id, realm, i.saleId, i.state, i.createdAt, JSON.stringify(i));
+        return instructions.length;
+      },
+      verify(db, dataDir, [file]) {
+        const expected = Object.keys((readJson(dataDir, file!).instructions ?? {}) as Record<string, unknown>).length;
+        const stored = db.sql
+          .prepare<[Realm], { n: number }>('SELECT count(*) AS n FROM outbox WHERE realm = ?')
+          .get(realm)!.n;
+        return stored === expected ? null : `${stored} instructions stored, ${expected} in the file`;
+      },
+    },
+  ];
+}
+
+/**
+ * What this version imports from a 0.1.0 data folder: operators, PIN attempts, the audit log, and the live
+ * and training sales (history, journal with the ticket sequence, outbox).
+ */
+export const LEGACY_KINDS: readonly LegacyKind[] = [
+  ...TILL_LEGACY_KINDS,
+  ...salesKinds('', 'live'),
+  ...salesKinds('training', 'training'),
+];

@@ -58,6 +58,54 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at);
     `);
   },
+  // 1 → 2: sales (the journal of active sales and the finished-sale history in one table), the journal's
+  // state per realm (current sale, ticket sequence), and the outbox. Training sales live in the same tables
+  // under realm 'training', never mixed with live ones in any query.
+  (db) => {
+    db.exec(`
+      -- One row per sale, from its creation to the end of its retention. archived = 0 while it is in the
+      -- journal (in progress, or finished but not yet closed), 1 once it is history. \`record\` is the whole
+      -- SaleRecord as JSON; the other columns are copies for the indexes (search, retention, uniqueness).
+      CREATE TABLE sales (
+        id TEXT PRIMARY KEY,
+        realm TEXT NOT NULL CHECK (realm IN ('live', 'training')),
+        archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        step TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT,
+        ticket_number TEXT,
+        sequra_uuid TEXT,
+        phone_last4 TEXT,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX sales_by_realm ON sales (realm, archived, created_at);
+      -- A ticket number (order_ref_1 at SeQura) is never handed out twice in a realm.
+      CREATE UNIQUE INDEX sales_by_ticket ON sales (realm, ticket_number) WHERE ticket_number IS NOT NULL;
+      CREATE INDEX sales_by_uuid ON sales (sequra_uuid) WHERE sequra_uuid IS NOT NULL;
+      CREATE INDEX sales_by_phone ON sales (realm, phone_last4, created_at) WHERE phone_last4 IS NOT NULL;
+      CREATE INDEX sales_by_finish ON sales (realm, archived, finished_at);
+
+      CREATE TABLE sale_journal (
+        realm TEXT PRIMARY KEY CHECK (realm IN ('live', 'training')),
+        current_sale_id TEXT REFERENCES sales (id) ON DELETE SET NULL,
+        -- Last ticket sequence handed out in this realm. Only ever grows.
+        ticket_sequence INTEGER NOT NULL DEFAULT 0 CHECK (ticket_sequence >= 0)
+      ) STRICT;
+
+      -- SeQura calls that must eventually happen. \`record\` is the whole Instruction as JSON.
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        realm TEXT NOT NULL CHECK (realm IN ('live', 'training')),
+        sale_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX outbox_by_realm ON outbox (realm, created_at);
+      CREATE INDEX outbox_by_sale ON outbox (sale_id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -75,11 +75,3 @@ export function storageErrorOf(error: unknown): StorageError | null {
 export function rethrowAsStorageError(error: unknown): never {
   throw storageErrorOf(error) ?? error;
 }
-
-export function isStorageErrorCode(code: string): code is StorageErrorCode {
-  return (STORAGE_ERROR_CODES as readonly string[]).includes(code);
-}
-
-export function storageErrorMessage(code: StorageErrorCode): string {
-  return MESSAGES[code];
-}

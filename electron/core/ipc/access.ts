@@ -47,6 +47,7 @@ export const CHANNEL_ACCESS: Record<Channel, ChannelRule> = {
   'sale.close': sell(),
   'sale.releaseGoods': sell(),
   'sale.productLimits': read('cashier'),
+  'print.receipt': { role: 'cashier', audit: 'dispatcher', activity: true, needsConfig: false },
   'outbox.list': read('cashier'),
   'outbox.retryNow': sell(),
   'afterSale.search': sell(),

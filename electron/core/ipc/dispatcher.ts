@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
-import { contract, type RequestOf, type ResponseOf } from '../../../shared/ipc/contract.ts';
+import { contract, type ResponseOf } from '../../../shared/ipc/contract.ts';
 import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';
 import { AppError, type CoreErrorCode } from '../errors.ts';
 
@@ -111,5 +111,3 @@ function issuesToFields(error: z.ZodError): Record<string, string> {
   }
   return fields;
 }
-
-export type { RequestOf, ResponseOf };

@@ -1,6 +1,5 @@
 // Which pages may talk to main. The packaged app serves its renderer from app://pos/; during
 // development Vite's dev server may serve it from a loopback URL given at start-up.
-export const APP_ORIGIN = 'app://pos';
 
 export function isTrustedSenderUrl(senderUrl: string | undefined, devServerOrigin?: string): boolean {
   if (!senderUrl) return false;

@@ -1,85 +1,63 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
-import type { KeyValueStore, StoreFactory } from '../storage/store.ts';
+import type { TillDatabase } from '../db/database.ts';
+import { saleRow, saleStatements, type Realm } from './sale-rows.ts';
 
-// Finished sales, one file per month (history-2026-11.json). A sale is written once when it is archived,
-// so the cost of a step never grows with the number of past sales, and start-up does not read history.
-interface HistoryFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  sales: Record<string, SaleRecord>;
-}
-
+// Finished sales: `sales` rows with archived = 1. Archiving a sale rewrites only its own row, so its cost
+// does not grow with the number of past sales, and start-up does not read history at all.
 export class SaleHistory {
-  private readonly open = new Map<string, KeyValueStore<HistoryFile>>();
-  private readonly dir: string;
+  private readonly statements;
 
   constructor(
-    private readonly createStore: StoreFactory,
-    dataDir: string,
+    private readonly db: TillDatabase,
+    readonly realm: Realm,
   ) {
-    this.dir = join(dataDir, 'history');
-    mkdirSync(this.dir, { recursive: true });
+    const sql = db.sql;
+    this.statements = {
+      ...saleStatements(db),
+      months: sql.prepare<[Realm], { month: string }>(
+        'SELECT DISTINCT substr(created_at, 1, 7) AS month FROM sales WHERE realm = ? AND archived = 1 ORDER BY month',
+      ),
+      ofMonth: sql.prepare<[Realm, string, string], { record: string }>(
+        'SELECT record FROM sales WHERE realm = ? AND archived = 1 AND created_at >= ? AND created_at < ? ORDER BY created_at',
+      ),
+      removeBefore: sql.prepare<[Realm, string]>(
+        'DELETE FROM sales WHERE realm = ? AND archived = 1 AND coalesce(finished_at, updated_at) < ?',
+      ),
+      archivedById: sql.prepare<[string, Realm], { record: string }>(
+        'SELECT record FROM sales WHERE id = ? AND realm = ? AND archived = 1',
+      ),
+    };
   }
 
-  private month(key: string): KeyValueStore<HistoryFile> {
-    let store = this.open.get(key);
-    if (!store) {
-      store = this.createStore<HistoryFile>({
-        name: `history-${key}`,
-        cwd: this.dir,
-        defaults: { schemaVersion: 1, sales: {} },
-      });
-      this.open.set(key, store);
-    }
-    return store;
-  }
-
+  /** Stores (or rewrites) a finished sale in the history. */
   add(sale: SaleRecord): void {
-    const store = this.month(sale.createdAt.slice(0, 7));
-    // One read and one whole-file write (conf's set() would read the file a second time).
-    const file = store.store;
-    store.store = { ...file, sales: { ...file.sales, [sale.id]: sale } };
+    this.db.write(() => this.statements.upsert.run(saleRow(sale, this.realm, 1)));
   }
 
+  get(id: string): SaleRecord | null {
+    const row = this.db.read(() => this.statements.archivedById.get(id, this.realm));
+    return row ? (JSON.parse(row.record) as SaleRecord) : null;
+  }
+
+  /** The UTC months (YYYY-MM of creation) that hold finished sales, oldest first. */
   months(): string[] {
-    return readdirSync(this.dir)
-      .map((name) => /^history-(\d{4}-\d{2})\.json$/.exec(name)?.[1])
-      .filter((m): m is string => !!m)
-      .sort();
+    return this.db.read(() => this.statements.months.all(this.realm)).map((row) => row.month);
   }
 
   /**
-   * Retention: removes finished sales that ended before `cutoffIso` (machine config `retentionDays`), so the
-   * files stay small and personal data is not kept longer than the store's policy. A month file can only hold
-   * such sales if the month began before the cutoff (sales are filed by creation, and finish after it), so
-   * only those are read; a month left empty is deleted. Returns how many sales were removed.
+   * Retention: deletes finished sales that ended before `cutoffIso` (machine config `retentionDays`), so
+   * personal data is not kept longer than the store's policy. Returns how many were removed.
    */
   removeFinishedBefore(cutoffIso: string): number {
-    const cutoffMonth = cutoffIso.slice(0, 7);
-    let removed = 0;
-    for (const month of this.months()) {
-      if (month > cutoffMonth) break;
-      const store = this.month(month);
-      const sales = store.get('sales');
-      const kept = Object.fromEntries(
-        Object.entries(sales).filter(([, sale]) => (sale.finishedAt ?? sale.updatedAt) >= cutoffIso),
-      );
-      const dropped = Object.keys(sales).length - Object.keys(kept).length;
-      if (dropped === 0) continue;
-      removed += dropped;
-      if (Object.keys(kept).length === 0 && month < cutoffMonth) {
-        rmSync(store.path, { force: true });
-        this.open.delete(month);
-      } else {
-        store.set('sales', kept);
-      }
-    }
-    return removed;
+    return this.db.write(() => this.statements.removeBefore.run(this.realm, cutoffIso).changes);
   }
 
   /** Every archived sale of a month (for search and reports). */
   salesOf(month: string): SaleRecord[] {
-    return Object.values(this.month(month).get('sales'));
+    const [year, mon] = month.split('-').map(Number) as [number, number];
+    const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+    return this.db
+      .read(() => this.statements.ofMonth.all(this.realm, month, next))
+      .map((row) => JSON.parse(row.record) as SaleRecord);
   }
 }

@@ -1,87 +1,131 @@
 import { isFinal, type SaleRecord } from '../../../shared/sale/sale-record.ts';
-import type { KeyValueStore } from '../storage/store.ts';
-import type { SaleHistory } from './history.ts';
+import type { TillDatabase } from '../db/database.ts';
+import { saleRow, saleStatements, type Realm } from './sale-rows.ts';
 
-// The sale journal: every sale that is not yet archived, the current sale and the ticket counter, in one
-// small JSON file written atomically on every change (write-ahead: the sale's intent is written before a
-// SeQura call and its outcome after). Finished sales move to monthly history files so this file, which is
-// rewritten on every step, stays small however long the till has been selling.
-export interface JournalFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  currentSaleId: string | null;
-  /** Last ticket sequence number handed out. Only ever grows: ticket numbers are never reused. */
-  ticketSequence: number;
-  sales: Record<string, SaleRecord>;
-}
-
-export const EMPTY_JOURNAL: JournalFile = { schemaVersion: 1, currentSaleId: null, ticketSequence: 0, sales: {} };
-
+// The sale journal: every sale that is not yet archived, the current sale and the ticket sequence, in the
+// till database (`sales` rows with archived = 0, and `sale_journal`). Write-ahead: a sale's intent is
+// committed before a SeQura call and its outcome after. Each change is one transaction; the sale service
+// groups the writes of one outcome (sale row, outbox instruction, audit entry) with `atomically`.
+//
+// The active sales are also kept in memory (this process is the only writer), and reloaded from the database
+// whenever a transaction fails, so memory never claims something the disk does not hold.
 export class SaleJournal {
-  // One writer (single-instance lock): the in-memory copy is always what is on disk.
-  private state: JournalFile;
+  private sales = new Map<string, SaleRecord>();
+  private currentSaleId: string | null = null;
+  private readonly statements;
 
   constructor(
-    private readonly store: KeyValueStore<JournalFile>,
-    private readonly history: SaleHistory,
+    private readonly db: TillDatabase,
+    readonly realm: Realm,
   ) {
-    this.state = structuredClone(store.store);
+    this.statements = {
+      ...saleStatements(db),
+      state: db.sql.prepare<[Realm], { current_sale_id: string | null; ticket_sequence: number }>(
+        'SELECT current_sale_id, ticket_sequence FROM sale_journal WHERE realm = ?',
+      ),
+      ensureState: db.sql.prepare<[Realm]>('INSERT OR IGNORE INTO sale_journal (realm) VALUES (?)'),
+      setCurrent: db.sql.prepare<[string | null, Realm]>('UPDATE sale_journal SET current_sale_id = ? WHERE realm = ?'),
+      setSequence: db.sql.prepare<[number, Realm]>('UPDATE sale_journal SET ticket_sequence = ? WHERE realm = ?'),
+    };
+    db.write(() => this.statements.ensureState.run(realm));
+    this.reload();
+    this.detach = db.onWriteFailed(() => this.reload());
   }
 
-  /** The whole journal in one atomic write (temp file + rename): old or new on disk, never half. */
-  private persist(): void {
-    this.store.store = this.state;
-  }
+  /** Stops following the database's failed writes (the core generation that owned it stopped). */
+  readonly detach: () => void;
 
-  get(id: string): SaleRecord | undefined {
-    return this.state.sales[id];
-  }
-
-  current(): SaleRecord | null {
-    return this.state.currentSaleId ? (this.state.sales[this.state.currentSaleId] ?? null) : null;
-  }
-
-  active(): SaleRecord[] {
-    return Object.values(this.state.sales);
-  }
-
-  put(sale: SaleRecord): void {
-    this.state.sales[sale.id] = sale;
-    this.persist();
-  }
-
-  setCurrent(id: string | null): void {
-    this.state.currentSaleId = id;
-    this.persist();
-  }
-
-  /** Creates a sale and makes it current in one write. */
-  putCurrent(sale: SaleRecord): void {
-    this.state.sales[sale.id] = sale;
-    this.state.currentSaleId = sale.id;
-    this.persist();
+  /** Re-reads the active sales and the current sale from the database. */
+  reload(): void {
+    this.db.read(() => {
+      this.sales = new Map(
+        this.statements.active.all(this.realm).map((row) => {
+          const sale = JSON.parse(row.record) as SaleRecord;
+          return [sale.id, sale];
+        }),
+      );
+      this.currentSaleId = this.statements.state.get(this.realm)?.current_sale_id ?? null;
+    });
   }
 
   /**
-   * Hands out the next ticket number and stores it on the sale in the same atomic write, so a crash can
-   * lose a number (a gap) but never hand the same number out twice.
+   * Runs several writes as one transaction (all on disk, or none). If it fails, memory is reloaded from the
+   * database (onWriteFailed) and the error rethrown (a storage fault as StorageError).
    */
-  assignTicket(sale: SaleRecord, format: (sequence: number) => string): SaleRecord {
-    const sequence = this.state.ticketSequence + 1;
-    const updated = { ...sale, ticketNumber: format(sequence) };
-    this.state.ticketSequence = sequence;
-    this.state.sales[sale.id] = updated;
-    this.persist();
-    return updated;
+  atomically<T>(fn: () => T): T {
+    return this.db.write(fn);
   }
 
-  /** Moves a finished sale to the history (written there first, then removed here). */
+  get(id: string): SaleRecord | undefined {
+    return this.sales.get(id);
+  }
+
+  current(): SaleRecord | null {
+    return this.currentSaleId ? (this.sales.get(this.currentSaleId) ?? null) : null;
+  }
+
+  active(): SaleRecord[] {
+    return [...this.sales.values()];
+  }
+
+  /** The last ticket sequence handed out in this realm. */
+  ticketSequence(): number {
+    return this.db.read(() => this.statements.state.get(this.realm)?.ticket_sequence ?? 0);
+  }
+
+  put(sale: SaleRecord): void {
+    this.atomically(() => {
+      this.statements.upsert.run(saleRow(sale, this.realm, 0));
+      this.sales.set(sale.id, sale);
+    });
+  }
+
+  setCurrent(id: string | null): void {
+    this.atomically(() => {
+      this.statements.setCurrent.run(id, this.realm);
+      this.currentSaleId = id;
+    });
+  }
+
+  /** Creates a sale and makes it current in one transaction. */
+  putCurrent(sale: SaleRecord): void {
+    this.atomically(() => {
+      this.put(sale);
+      this.setCurrent(sale.id);
+    });
+  }
+
+  /**
+   * Hands out the next ticket number and stores it on the sale in the same transaction, so a crash can lose
+   * a number (a gap) but never hand the same number out twice (the database refuses a repeated one too).
+   */
+  assignTicket(sale: SaleRecord, format: (sequence: number) => string): SaleRecord {
+    return this.atomically(() => {
+      const sequence = this.ticketSequence() + 1;
+      const updated = { ...sale, ticketNumber: format(sequence) };
+      this.statements.setSequence.run(sequence, this.realm);
+      this.put(updated);
+      return updated;
+    });
+  }
+
+  /** Makes sure the next ticket sequence is above `floor` (after a restore or a lost database). */
+  raiseTicketSequence(floor: number): boolean {
+    return this.atomically(() => {
+      if (floor <= this.ticketSequence()) return false;
+      this.statements.setSequence.run(floor, this.realm);
+      return true;
+    });
+  }
+
+  /** Moves a finished sale to the history: the same row, marked archived, in one transaction. */
   archive(id: string): void {
-    const sale = this.state.sales[id];
+    const sale = this.sales.get(id);
     if (!sale || !isFinal(sale.step)) return;
-    this.history.add(sale);
-    delete this.state.sales[id];
-    const currentSaleId = this.state.currentSaleId === id ? null : this.state.currentSaleId;
-    this.state.currentSaleId = currentSaleId;
-    this.persist();
+    this.atomically(() => {
+      this.statements.upsert.run(saleRow(sale, this.realm, 1));
+      if (this.currentSaleId === id) this.setCurrent(null);
+      this.sales.delete(id);
+    });
   }
 }

@@ -5,7 +5,6 @@ import { OrderPayloadSchema, OrderUpdatePayloadSchema } from '../../../shared/or
 // and never deleted: done, resolved (superseded by a later action of the cashier) and needs-attention
 // instructions stay for the sale's history until the sale itself is archived.
 export const INSTRUCTION_KINDS = ['confirm', 'register_reference', 'handover', 'cancel', 'return'] as const;
-export type InstructionKind = (typeof INSTRUCTION_KINDS)[number];
 
 export const InstructionSchema = z.object({
   id: z.string(),

@@ -3,7 +3,7 @@ import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
 import { codeForSequraKind } from '../errors.ts';
 import { SequraError } from '../sequra/errors.ts';
-import type { KeyValueStore } from '../storage/store.ts';
+import type { OutboxStore } from './outbox-store.ts';
 import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
 import { isOpen, type Instruction, type InstructionOutcome } from './instruction.ts';
 
@@ -15,19 +15,13 @@ import { isOpen, type Instruction, type InstructionOutcome } from './instruction
 //  3. at start, whatever was in flight goes back to pending (the PUTs are full-state: replaying is safe);
 //  4. one writer (the app holds a single-instance lock) and per-sale ordering: a sale's instructions run
 //     one at a time in order, while other sales go on, so one stuck sale never blocks another.
-export interface OutboxFile extends Record<string, unknown> {
-  /** See ./migrations.ts (v2: settled instructions carry their outcome). */
-  schemaVersion: 2;
-  instructions: Record<string, Instruction>;
-}
-
 export interface OutboxExecutor {
   updateSolicitedOrder(uuid: string, payload: OrderPayload): Promise<void>;
   updateOrder(orderRef1: string, payload: OrderUpdatePayload): Promise<void>;
 }
 
 export interface OutboxOptions {
-  store: KeyValueStore<OutboxFile>;
+  store: OutboxStore;
   executor: OutboxExecutor;
   log: Logger;
   clock?: () => Date;
@@ -52,11 +46,9 @@ export class Outbox {
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
-  // One writer (single-instance lock), so a write-through copy in memory is always the file's content;
-  // conf would otherwise re-read and re-parse the file on every get.
-  private cache: Record<string, Instruction>;
-  /** The rest of the file (schemaVersion…), written back unchanged with every instruction change. */
-  private readonly fileRest: Omit<OutboxFile, 'instructions'>;
+  // One writer (single-instance lock), so a write-through copy in memory is what the database holds (and is
+  // reloaded from it whenever a transaction rolls back).
+  private cache: Record<string, Instruction> = {};
   private readonly settledListeners = new Set<SettledListener>();
   private readonly changeListeners = new Set<() => void>();
 
@@ -66,9 +58,12 @@ export class Outbox {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 72 * 3600_000;
     this.concurrency = options.concurrency ?? 8;
-    const { instructions, ...rest } = options.store.store;
-    this.cache = { ...instructions };
-    this.fileRest = rest;
+    this.reload();
+    options.store.onWriteFailed(() => this.reload());
+  }
+
+  private reload(): void {
+    this.cache = Object.fromEntries(this.options.store.load().map((i) => [i.id, i]));
   }
 
   /** An instruction reached its end (done, refused, or waiting for a person): its sale moves on. */
@@ -87,19 +82,14 @@ export class Outbox {
     for (const listener of this.changeListeners) listener();
   }
 
-  /** The whole outbox file in one atomic write, from the in-memory copy (no re-read). */
-  private persist(): void {
-    this.options.store.store = { ...this.fileRest, instructions: this.cache } as OutboxFile;
-  }
-
   private all(): Record<string, Instruction> {
     return this.cache;
   }
 
   private save(instruction: Instruction): void {
+    // Committed first: memory only ever follows what is on disk.
+    this.options.store.save(instruction);
     this.cache[instruction.id] = instruction;
-    // conf writes the whole file atomically (write to temp, rename): a power cut leaves old or new, never half.
-    this.persist();
   }
 
   start(): void {
@@ -149,7 +139,7 @@ export class Outbox {
     this.save(instruction);
     this.options.log.info('outbox.enqueued', { id: instruction.id, kind: instruction.kind, sale: instruction.saleId });
     this.changed();
-    this.pump();
+    this.pumpAfterCommit();
     return instruction;
   }
 
@@ -262,10 +252,19 @@ export class Outbox {
 
   /** Drops finished instructions of sales that have been archived (their history lives with the sale). */
   forgetSale(saleId: string): void {
+    this.options.store.forgetFinished(saleId);
     this.cache = Object.fromEntries(
       Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'),
     );
-    this.persist();
+  }
+
+  /**
+   * An instruction enqueued inside a caller's transaction must not reach SeQura before that transaction has
+   * committed (or at all, if it rolls back): the pump runs once the current synchronous code is done, and a
+   * rolled-back instruction is gone from memory by then (reloaded on the failed write).
+   */
+  private pumpAfterCommit(): void {
+    queueMicrotask(() => this.pump());
   }
 
   private pump(): void {
@@ -283,7 +282,7 @@ export class Outbox {
           soonest = now.getTime() + 50;
           continue;
         }
-        this.attempt(head);
+        if (!this.attempt(head)) soonest = Math.min(soonest ?? Infinity, now.getTime() + UNRECORDED_RETRY_MS);
       } else {
         soonest = soonest === null ? due : Math.min(soonest, due);
       }
@@ -294,7 +293,8 @@ export class Outbox {
     }
   }
 
-  private attempt(instruction: Instruction): void {
+  /** Starts one attempt; false when it could not even be recorded (then no call is made). */
+  private attempt(instruction: Instruction): boolean {
     const startedAt = this.clock();
     const marked: Instruction = {
       ...instruction,
@@ -302,15 +302,41 @@ export class Outbox {
       attempts: instruction.attempts + 1,
       lastAttemptAt: startedAt.toISOString(),
     };
-    this.save(marked);
+    try {
+      this.save(marked);
+    } catch (error) {
+      // The attempt cannot be recorded (a storage fault): SeQura is not called; tried again shortly.
+      this.options.log.error('outbox.attempt_not_recorded', {
+        id: instruction.id,
+        error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
+      });
+      return false;
+    }
     const run = this.execute(marked)
       .then(() => this.settle(marked, { kind: 'done' }))
-      .catch((error: unknown) => this.fail(marked, error))
+      .catch((error: unknown) => {
+        try {
+          this.fail(marked, error);
+        } catch (failure) {
+          // The retry could not be recorded: on disk it is still in flight, which the next start (or the
+          // next pump after a reload) turns back into pending. Memory says pending so it is tried again.
+          this.cache[marked.id] = {
+            ...marked,
+            state: 'pending',
+            nextAttemptAt: new Date(this.clock().getTime() + UNRECORDED_RETRY_MS).toISOString(),
+          };
+          this.options.log.error('outbox.retry_not_recorded', {
+            id: marked.id,
+            error: failure instanceof Error ? ((failure as { code?: string }).code ?? failure.name) : 'unknown',
+          });
+        }
+      })
       .finally(() => {
         this.inFlight.delete(marked.id);
         this.pump();
       });
     this.inFlight.set(marked.id, run);
+    return true;
   }
 
   private execute(instruction: Instruction): Promise<void> {
@@ -387,20 +413,39 @@ export class Outbox {
       lastErrorCode,
       outcome,
     };
-    this.save(settled);
+    try {
+      // The instruction's outcome and what it moves on (the sale's step, its next instruction) are one
+      // transaction: a crash leaves both before or both after, never a sale that missed its outcome.
+      this.options.store.atomically(() => {
+        this.save(settled);
+        for (const listener of this.settledListeners) listener(settled, outcome);
+      });
+    } catch (error) {
+      // Not recorded (a storage fault): nothing changed on disk. SeQura's answer is not lost, only unrecorded:
+      // the full-state PUT is sent again later (safe to replay) and its answer recorded then.
+      const retryAt = new Date(this.clock().getTime() + UNRECORDED_RETRY_MS).toISOString();
+      this.cache[instruction.id] = { ...instruction, state: 'pending', nextAttemptAt: retryAt };
+      this.options.log.error('outbox.outcome_not_recorded', {
+        id: instruction.id,
+        kind: instruction.kind,
+        outcome: outcome.kind,
+        error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
+      });
+      this.changed();
+      return;
+    }
     this.options.log.info('outbox.settled', {
       id: instruction.id,
       kind: instruction.kind,
       outcome: outcome.kind,
       attempts: instruction.attempts,
     });
-    try {
-      for (const listener of this.settledListeners) listener(settled, outcome);
-    } finally {
-      this.changed();
-    }
+    this.changed();
   }
 }
+
+/** How soon an instruction whose outcome could not be recorded (storage fault) is tried again. */
+const UNRECORDED_RETRY_MS = 5_000;
 
 /** SeQura said no (as opposed to: never answered before the give-up horizon). */
 function isRefusalCode(code: string | null): boolean {

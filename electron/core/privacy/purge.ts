@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { isFinal, type SaleRecord, type ShopperDraftInput } from '../../../shared/sale/sale-record.ts';
-import { SaleHistory } from '../journal/history.ts';
-import type { JournalFile, SaleJournal } from '../journal/journal.ts';
+import type { TillDatabase } from '../db/database.ts';
+import type { SaleJournal } from '../journal/journal.ts';
+import type { Realm } from '../journal/sale-rows.ts';
 import { redactText } from '../log/redact.ts';
-import type { StoreFactory } from '../storage/store.ts';
 
 // Shopper personal data is kept only as long as the store needs it to deal with a sale (personalDataDays
-// after the sale reached a final state, default 30); after that it is removed from the journal and the
-// monthly history files, for live and training sales alike.
+// after the sale reached a final state, default 30); after that it is removed from the sale's row in the till
+// database (journal or history) and from its outbox instructions, for live and training sales alike.
 //
 // What stays: amounts, cart, ticket number, SeQura uuid, product, timeline, operator — and the last four
 // digits of the shopper's mobile, kept as `shopper.mobile = "*****5678"`, so that the history search by "last
@@ -76,63 +74,68 @@ export function purgeSale(sale: SaleRecord, now: Date): SaleRecord {
 }
 
 export interface PurgeDeps {
-  createStore: StoreFactory;
-  /** The sales folders: the live one (the data dir) and the training one. */
-  salesDirs: string[];
-  /** The folder whose journal the running core holds open: purged through it, never behind its back. */
-  activeSalesDir: string;
+  db: TillDatabase;
+  /** The journal the running core holds (its realm's active sales are purged through it, never behind it). */
   activeJournal: SaleJournal;
   personalDataDays: number;
   clock: () => Date;
 }
 
+interface PurgeRow {
+  id: string;
+  realm: Realm;
+  archived: 0 | 1;
+  record: string;
+}
+
+/** Blanks every string under the payload's `customer` (names, NIN, birth date, phone, e-mail, address). */
+function blankStrings(value: unknown): unknown {
+  if (typeof value === 'string') return '';
+  if (Array.isArray(value)) return value.map(blankStrings);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, blankStrings(v)]));
+  return value;
+}
+
+/**
+ * Purges due sales of both realms (journal and history) and, in the same transaction per sale, the
+ * personal data in its outbox instructions that are no longer open (needs-attention ones keep their reason
+ * for a person, not the shopper's identity).
+ */
 export function purgePersonalData(deps: PurgeDeps): { purged: number } {
   const now = deps.clock();
+  const cutoff = new Date(now.getTime() - deps.personalDataDays * DAY_MS).toISOString();
+  const { db } = deps;
+  const rows = db.read(() =>
+    db.sql
+      .prepare<[string], PurgeRow>(
+        `SELECT id, realm, archived, record FROM sales
+         WHERE finished_at IS NOT NULL AND finished_at <= ? AND instr(record, '"${PURGED_EVENT}"') = 0`,
+      )
+      .all(cutoff),
+  );
+  const update = db.sql.prepare<[string, string]>('UPDATE sales SET record = ? WHERE id = ?');
+  const instructions = db.sql.prepare<[string], { id: string; record: string }>(
+    "SELECT id, record FROM outbox WHERE sale_id = ? AND state NOT IN ('pending', 'in_flight')",
+  );
+  const updateInstruction = db.sql.prepare<[string, string]>('UPDATE outbox SET record = ? WHERE id = ?');
   let purged = 0;
-  for (const dir of deps.salesDirs) {
-    if (!existsSync(dir)) continue;
-    // Journal: final sales still waiting to be archived (e.g. their handover is queued).
-    if (dir === deps.activeSalesDir) {
-      for (const sale of deps.activeJournal.active()) {
-        if (!isDue(sale, now, deps.personalDataDays)) continue;
-        deps.activeJournal.put(purgeSale(sale, now));
-        purged += 1;
+  for (const row of rows) {
+    const sale = JSON.parse(row.record) as SaleRecord;
+    if (!isDue(sale, now, deps.personalDataDays)) continue;
+    const clean = purgeSale(sale, now);
+    db.write(() => {
+      if (row.archived === 0 && row.realm === deps.activeJournal.realm) deps.activeJournal.put(clean);
+      else update.run(JSON.stringify(clean), row.id);
+      for (const instruction of instructions.all(row.id)) {
+        const parsed = JSON.parse(instruction.record) as { request?: { payload?: { customer?: unknown } } };
+        if (parsed.request?.payload?.customer === undefined) continue;
+        parsed.request.payload.customer = blankStrings(parsed.request.payload.customer);
+        updateInstruction.run(JSON.stringify(parsed), instruction.id);
       }
-    } else if (existsSync(join(dir, 'journal.json'))) {
-      const store = deps.createStore<JournalFile>({
-        name: 'journal',
-        cwd: dir,
-        defaults: { schemaVersion: 1, currentSaleId: null, ticketSequence: 0, sales: {} },
-      });
-      const sales = { ...store.get('sales') };
-      let changed = false;
-      for (const [id, sale] of Object.entries(sales)) {
-        if (!isDue(sale, now, deps.personalDataDays)) continue;
-        sales[id] = purgeSale(sale, now);
-        changed = true;
-        purged += 1;
-      }
-      if (changed) store.set('sales', sales);
-    }
-    // History: one file per month; conf reads the file on every get, so a second handle is safe.
-    if (!existsSync(join(dir, 'history'))) continue;
-    const history = new SaleHistory(deps.createStore, dir);
-    for (const month of history.months()) {
-      const store = deps.createStore<{ schemaVersion: 1; sales: Record<string, SaleRecord> }>({
-        name: `history-${month}`,
-        cwd: join(dir, 'history'),
-        defaults: { schemaVersion: 1, sales: {} },
-      });
-      const sales = { ...store.get('sales') };
-      let changed = false;
-      for (const [id, sale] of Object.entries(sales)) {
-        if (!isDue(sale, now, deps.personalDataDays)) continue;
-        sales[id] = purgeSale(sale, now);
-        changed = true;
-        purged += 1;
-      }
-      if (changed) store.set('sales', sales);
-    }
+    });
+    purged += 1;
   }
+  if (purged > 0) deps.activeJournal.reload();
   return { purged };
 }

@@ -11,7 +11,6 @@ import { classifyRefusal } from '../../../shared/sale/refusal.ts';
 import {
   isFinal,
   type CartDraft,
-  type ErrorSummary,
   type PaymentOption,
   type SaleRecord,
   type ShopperDraftInput,
@@ -551,37 +550,41 @@ export class SaleService {
   async confirm(saleId: string): Promise<SaleRecord> {
     let sale = this.load(saleId, 'confirm');
     const { cart, shopper } = this.validated(sale);
-    this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
-    if (!sale.ticketNumber) {
-      const { storeRef, tillId } = sale;
-      sale = this.deps.journal.assignTicket(
-        sale,
-        (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`,
+    // The intent (ticket, step, outbox instruction) is one transaction: all of it on disk before SeQura is
+    // called, or none of it (and then no call is made).
+    const instruction = this.deps.journal.atomically(() => {
+      this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
+      if (!sale.ticketNumber) {
+        const { storeRef, tillId } = sale;
+        sale = this.deps.journal.assignTicket(
+          sale,
+          (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`,
+        );
+      }
+      const payload = buildOrderPayload({
+        cart,
+        shopper,
+        context: this.context(sale),
+        state: 'confirmed',
+        orderRef1: sale.ticketNumber!,
+      });
+      sale = this.save(
+        withTimeline(
+          {
+            ...sale,
+            step: 'confirming',
+            lastError: null,
+            waitUntil: null,
+            needsAttention: null,
+            confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null },
+          },
+          this.now(),
+          'confirm_requested',
+          sale.ticketNumber!,
+        ),
       );
-    }
-    const payload = buildOrderPayload({
-      cart,
-      shopper,
-      context: this.context(sale),
-      state: 'confirmed',
-      orderRef1: sale.ticketNumber!,
+      return this.enqueueConfirmation(sale, payload, cartTotals(cart).financedCents);
     });
-    sale = this.save(
-      withTimeline(
-        {
-          ...sale,
-          step: 'confirming',
-          lastError: null,
-          waitUntil: null,
-          needsAttention: null,
-          confirmation: { ...sale.confirmation, requestedAt: this.now(), refusal: null },
-        },
-        this.now(),
-        'confirm_requested',
-        sale.ticketNumber!,
-      ),
-    );
-    const instruction = this.enqueueConfirmation(sale, payload, cartTotals(cart).financedCents);
     // The cashier is waiting at the till: show SeQura's first answer rather than "pending" when it is quick.
     await this.deps.outbox.waitForAttempt(instruction.id, CONFIRM_WAIT_MS);
     return this.deps.journal.get(sale.id)!;
@@ -698,22 +701,24 @@ export class SaleService {
       orderRef1: sale.ticketNumber!,
       deliveredAt: now,
     });
-    const saved = this.save(
-      withTimeline(
-        { ...sale, step: 'handing_over', handover: { ...sale.handover, requestedAt: now } },
-        now,
-        'handover_requested',
-      ),
-    );
-    this.deps.outbox.enqueue({
-      id: this.instructionId(saved.id, 'handover'),
-      saleId: saved.id,
-      kind: 'handover',
-      request: { target: 'order_update', orderRef1: saved.ticketNumber!, payload },
-      ticketNumber: saved.ticketNumber,
-      amountCents: cartTotals(cart).financedCents,
+    this.deps.journal.atomically(() => {
+      const saved = this.save(
+        withTimeline(
+          { ...sale, step: 'handing_over', handover: { ...sale.handover, requestedAt: now } },
+          now,
+          'handover_requested',
+        ),
+      );
+      this.deps.outbox.enqueue({
+        id: this.instructionId(saved.id, 'handover'),
+        saleId: saved.id,
+        kind: 'handover',
+        request: { target: 'order_update', orderRef1: saved.ticketNumber!, payload },
+        ticketNumber: saved.ticketNumber,
+        amountCents: cartTotals(cart).financedCents,
+      });
+      this.save(this.deps.journal.get(saved.id)!);
     });
-    this.save(this.deps.journal.get(saved.id)!);
   }
 
   /**
@@ -830,8 +835,10 @@ export class SaleService {
     const sale = this.deps.journal.get(saleId);
     if (!sale || !isFinal(sale.step) || this.deps.journal.current()?.id === saleId) return;
     if (this.openInstructions(saleId) > 0) return;
-    this.deps.journal.archive(saleId);
-    this.deps.outbox.forgetSale(saleId);
+    this.deps.journal.atomically(() => {
+      this.deps.journal.archive(saleId);
+      this.deps.outbox.forgetSale(saleId);
+    });
   }
 
   // ------------------------------------------------------------------------------- crash and offline
@@ -1040,5 +1047,3 @@ function boundedAbandoned(list: SaleRecord['abandonedSolicitations']): SaleRecor
   });
   return kept.slice(kept.length - MAX_ABANDONED);
 }
-
-export type { ErrorSummary };

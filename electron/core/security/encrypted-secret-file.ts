@@ -54,7 +54,7 @@ export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptio
           return null;
         }
         if (!(await cipher.isAvailable())) {
-          log.warn('secrets.keychain_unavailable', { api: cipher.api });
+          log.warn('secrets.keychain_unavailable', {});
           return null;
         }
         let decrypted: { text: string; shouldReEncrypt: boolean };
@@ -63,14 +63,13 @@ export function createEncryptedFileSecretStore(options: EncryptedSecretFileOptio
         } catch (error) {
           // Never log the blob or the error message: either could echo key material.
           log.warn('secrets.cannot_decrypt', {
-            api: cipher.api,
             error: error instanceof Error ? error.name : 'unknown',
           });
           return null;
         }
         const credentials = parseCredentials(decrypted.text);
         if (!credentials) {
-          log.warn('secrets.malformed', { api: cipher.api });
+          log.warn('secrets.malformed', {});
           return null;
         }
         if (decrypted.shouldReEncrypt) {

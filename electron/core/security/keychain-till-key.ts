@@ -32,7 +32,7 @@ export async function loadKeychainTillKey(options: KeychainTillKeyOptions): Prom
       log.warn('tillkey.unreadable_file', { error: (error as NodeJS.ErrnoException).code ?? 'unknown' });
   }
   if (!(await cipher.isAvailable())) {
-    log.warn('tillkey.keychain_unavailable', { api: cipher.api, stored: blob !== null });
+    log.warn('tillkey.keychain_unavailable', { stored: blob !== null });
     return { key: newTillKey(), source: 'memory' };
   }
   if (blob !== null) {

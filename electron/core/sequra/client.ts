@@ -1,4 +1,4 @@
-// The SeQura merchant Orders API client (Node side). Spec: docs/sequra-api.md §1, §2, §6.
+// The SeQura merchant Orders API client (Node side). See docs/sequra-api.md §1, §2, §6.
 //
 // Transport: ky over an injected `fetch` — Electron's `net.fetch` in the app (system proxy/PAC and the OS
 // certificate store), global fetch in tests and the preview host. Nothing here imports Electron.
@@ -405,7 +405,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         json: { order: payload },
         conflictOn409: true,
       });
-      await discard(response); // 200 with an empty body or `{}` (spec §2.4): nothing to read
+      await discard(response); // 200 with an empty body or `{}` (sequra-api.md §2.4): nothing to read
     },
 
     async updateOrder(orderRef1, update) {
@@ -430,7 +430,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         json: { order: payload },
         conflictOn409: true,
       });
-      await discard(response); // 200/202 may carry JSON "not yet defined" (spec §2.6): success either way
+      await discard(response); // 200/202 may carry JSON "not yet defined" (sequra-api.md §2.6): success either way
     },
 
     async checkCredentials() {

@@ -93,7 +93,7 @@ export function isSequraError(error: unknown): error is SequraError {
 
 /**
  * An unknown outcome may be retried only where a duplicate is harmless: the PUTs are full-state replacements
- * (spec §6.2), so replaying them is safe. A POST is not: a second POST /orders creates a second solicitation
+ * (sequra-api.md §6.2), so replaying them is safe. A POST is not: a second POST /orders creates a second solicitation
  * and a second form_deliveries sends a second SMS, so the caller must decide (the outbox records the sale as
  * "start uncertain").
  */

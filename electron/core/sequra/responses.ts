@@ -1,4 +1,4 @@
-// zod schemas for every SeQura response body the client reads (spec §2.8, §2.10, §2.11).
+// zod schemas for every SeQura response body the client reads (sequra-api.md §2.8, §2.10, §2.11).
 // Permissive on keys we do not use (SeQura adds fields over time), strict on the types of the ones we do.
 import { z } from 'zod';
 
@@ -13,7 +13,7 @@ const nullableCents = z
   .nullish()
   .transform((v) => v ?? null);
 
-/** One financing product as listed under a payment option (spec §2.8). */
+/** One financing product as listed under a payment option (sequra-api.md §2.8). */
 export const PaymentMethodEntrySchema = z.looseObject({
   product: z.string().min(1), // "i1" | "pp3" | "pp5" | "sp1" | …
   campaign: nullableString, // e.g. "temporary" for pp5; must be echoed in form_deliveries
@@ -49,7 +49,6 @@ export const PaymentMethodsSchema = z.looseObject({
 });
 
 export type PaymentMethods = z.output<typeof PaymentMethodsSchema>;
-export type PaymentOption = z.output<typeof PaymentOptionSchema>;
 export type PaymentMethodEntry = z.output<typeof PaymentMethodEntrySchema>;
 /** A method with its option's category copied onto it (what the till lists and chooses from). */
 export type PaymentMethod = PaymentMethodEntry & { category: string };
@@ -62,7 +61,7 @@ export function flattenPaymentMethods(paymentMethods: PaymentMethods): PaymentMe
 }
 
 /**
- * One merchant account reachable by the credentials (`GET /merchants/credentials`, spec §2.10).
+ * One merchant account reachable by the credentials (`GET /merchants/credentials`, sequra-api.md §2.10).
  * Deliberately a plain (stripping) object: the listing also carries `signature_secret`, which must not travel
  * further than this parser (not to the renderer, not to logs).
  */
@@ -81,7 +80,7 @@ export const MerchantCredentialSchema = z.object({
 export const MerchantCredentialsSchema = z.array(MerchantCredentialSchema);
 export type MerchantCredential = z.output<typeof MerchantCredentialSchema>;
 
-/** SeQura's error body (spec §2.11): strings or `{title, …}` objects. */
+/** SeQura's error body (sequra-api.md §2.11): strings or `{title, …}` objects. */
 export const SequraErrorBodySchema = z.looseObject({
   errors: z.array(z.union([z.string(), z.looseObject({ title: z.string() })])),
 });
@@ -93,7 +92,7 @@ export function errorBodyMessages(body: SequraErrorBody): string[] {
 
 /**
  * The `Location` header of `POST /orders` (204): an absolute URL on SeQura's host ending in `/orders/<uuid>`
- * (spec §2.1). A relative value is resolved against the request URL; the uuid is its last path segment.
+ * (sequra-api.md §2.1). A relative value is resolved against the request URL; the uuid is its last path segment.
  */
 export function solicitationLocationSchema(requestUrl: string) {
   return z

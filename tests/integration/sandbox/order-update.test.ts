@@ -1,4 +1,4 @@
-// PUT /merchants/{id}/orders/{order_ref_1} (spec §2.6): ship, partial shipping, returns and refunds, cancellation,
+// PUT /merchants/{id}/orders/{order_ref_1} (sequra-api.md §2.6): ship, partial shipping, returns and refunds, cancellation,
 // and the 403/404/409 answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxDriver } from '../../../sandbox/index.ts';

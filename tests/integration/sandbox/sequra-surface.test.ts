@@ -194,7 +194,7 @@ describe('bad input', () => {
 });
 
 describe('credentials', () => {
-  it('lists the merchant accounts in the shape of spec §2.10', async () => {
+  it('lists the merchant accounts in the shape of sequra-api.md §2.10', async () => {
     const reply = await driver.request('GET', '/merchants/credentials', {
       headers: { 'Sequra-Merchant-Id': 'pos_demo_es' },
     });

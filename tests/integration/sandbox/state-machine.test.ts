@@ -1,4 +1,4 @@
-// The order state machine of spec §4.5 as seen through PUT /orders/{uuid} (confirm, on hold, references) and the
+// The order state machine of sequra-api.md §4.5 as seen through PUT /orders/{uuid} (confirm, on hold, references) and the
 // shopper's outcomes (control API), including review timers, magic names and solicitation expiry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxDriver } from '../../../sandbox/index.ts';

@@ -60,7 +60,7 @@ function errorsFor(value: unknown) {
 }
 
 describe('OrderPayloadSchema', () => {
-  it('accepts the minimal POS body of spec §3.10', () => {
+  it('accepts the minimal POS body of sequra-api.md §3.10', () => {
     expect(OrderPayloadSchema.parse(minimalOrder())).toEqual(minimalOrder());
   });
 

@@ -1,0 +1,282 @@
+// `npm run bench:storage -- [--stored 5000,100000] [--drain 200,1000]`: the till database's numbers for
+// docs/benchmarks.md, on real files (SQLite, WAL, synchronous=FULL) and real loopback HTTP:
+//  1. one step's write: the sale row, its outbox instruction and its audit entry in one transaction, p50/p99,
+//     with N sales already stored;
+//  2. closing a sale (archiving it into the history) with 100 stored sales and with N: late/early ratio;
+//  3. start-up with N stored sales: createCore + start, median;
+//  4. history search (ticket, uuid, last 4 phone digits, a date range) through the IPC handler, median;
+//  5. drain after a partition: K sales confirmed while SeQura is unreachable, then the partition ends: time
+//     until every confirmation and handover has reached SeQura.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Core } from '../electron/core/app-core.ts';
+import { AuditLog } from '../electron/core/audit/audit-log.ts';
+import { openTillDatabase, type TillDatabase } from '../electron/core/db/database.ts';
+import { deriveTillKeys, newTillKey } from '../electron/core/security/till-key.ts';
+import { SaleJournal } from '../electron/core/journal/journal.ts';
+import { saleRow } from '../electron/core/journal/sale-rows.ts';
+import { createOutboxStore } from '../electron/core/outbox/outbox-store.ts';
+import type { Instruction } from '../electron/core/outbox/instruction.ts';
+import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
+import type { SaleRecord } from '../shared/sale/sale-record.ts';
+import { percentile } from '../tests/crash/random.ts';
+import {
+  CART,
+  SHOPPER,
+  call,
+  setFaults,
+  shopper,
+  startCore,
+  waitFor,
+  withTillDatabase,
+} from '../tests/support/till.ts';
+
+const { values } = parseArgs({
+  options: {
+    stored: { type: 'string', default: '5000,100000' },
+    drain: { type: 'string', default: '200,1000' },
+    writes: { type: 'string', default: '2000' },
+    starts: { type: 'string', default: '5' },
+  },
+});
+
+const root = mkdtempSync(join(tmpdir(), 'sequra-pos-bench-storage-'));
+const ms = (n: number | null) => (n === null ? 'n/a' : `${n.toFixed(2)} ms`);
+
+function timeIt(fn: () => void): number {
+  const started = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function sellToApproved(core: Core, sandbox: RunningSandbox, mobile: string): Promise<SaleRecord> {
+  const created = await call<SaleRecord>(core, 'sale.create');
+  await call(core, 'sale.saveDraft', {
+    saleId: created.id,
+    stage: 'shopper',
+    cart: CART,
+    shopper: { ...SHOPPER, mobile },
+  });
+  await call(core, 'sale.start', { saleId: created.id });
+  const sent = await call<SaleRecord>(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
+  await shopper(sandbox, sent.solicitation!.uuid, 'approve');
+  return sent;
+}
+
+/** Finished sales spread over the last 85 days (inside the default retention), straight into the database. */
+function seedHistory(db: TillDatabase, template: SaleRecord, count: number): void {
+  const now = Date.now();
+  const insert = db.sql.prepare(
+    `INSERT INTO sales (id, realm, archived, step, created_at, updated_at, finished_at, ticket_number, sequra_uuid,
+       phone_last4, record) VALUES (@id, @realm, @archived, @step, @created_at, @updated_at, @finished_at,
+       @ticket_number, @sequra_uuid, @phone_last4, @record)`,
+  );
+  for (let start = 0; start < count; start += 5_000) {
+    db.write(() => {
+      for (let i = start; i < Math.min(count, start + 5_000); i += 1) {
+        const at = new Date(now - Math.floor((i / count) * 85 * 86_400_000)).toISOString();
+        const sale: SaleRecord = {
+          ...template,
+          id: `stored-${i}`,
+          step: 'done',
+          createdAt: at,
+          updatedAt: at,
+          finishedAt: at,
+          ticketNumber: `SEED-${String(i + 1).padStart(7, '0')}`,
+          solicitation: { uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, startedAt: at },
+          shopper: { ...template.shopper, mobile: `6${String(i).padStart(8, '0')}` },
+        };
+        insert.run(saleRow(sale, 'live', 1));
+      }
+    });
+  }
+}
+
+/** 1 and 2 on a database holding `stored` sales. */
+function writeBenches(template: SaleRecord, instruction: Instruction, stored: number, writes: number): string[] {
+  const dir = join(root, `writes-${stored}`);
+  mkdirSync(dir, { recursive: true });
+  const db = openTillDatabase(join(dir, 'till.db'));
+  try {
+    seedHistory(db, template, stored);
+    const journal = new SaleJournal(db, 'live');
+    const outbox = createOutboxStore(db, 'live');
+    const keys = deriveTillKeys({ key: newTillKey(), source: 'memory' });
+    const audit = new AuditLog(db, () => new Date(), { key: keys.auditKey, keyId: keys.keyId }, dir);
+    const active = { ...template, id: 'bench-active', step: 'confirming' as const, ticketNumber: null };
+    journal.putCurrent(active);
+    const samples: number[] = [];
+    for (let i = 0; i < writes; i += 1) {
+      samples.push(
+        timeIt(() =>
+          journal.atomically(() => {
+            journal.put({ ...active, updatedAt: new Date().toISOString() });
+            outbox.save({ ...instruction, id: `bench-${i % 50}`, saleId: active.id, attempts: i });
+            audit.record({ actor: 'bench', action: 'sale.confirm', outcome: 'ok', target: `saleId:${active.id}` });
+          }),
+        ),
+      );
+    }
+    const close: number[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const sale = { ...template, id: `close-${i}`, step: 'done' as const, ticketNumber: null };
+      journal.put(sale);
+      close.push(timeIt(() => journal.atomically(() => journal.archive(sale.id))));
+    }
+    journal.detach();
+    return [
+      `with ${stored} stored sales: one step's write (sale + outbox + audit, one transaction) p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))} over ${writes}`,
+      `with ${stored} stored sales: closing a sale (archive) p50 ${ms(percentile(close, 50))}, p99 ${ms(percentile(close, 99))}`,
+    ];
+  } finally {
+    db.close();
+  }
+}
+
+/** 3 and 4: a till whose database holds `stored` sales. */
+async function startupAndSearch(
+  sandbox: RunningSandbox,
+  template: SaleRecord,
+  stored: number,
+  starts: number,
+): Promise<string[]> {
+  const dataDir = join(root, `startup-${stored}`);
+  // A till that has sold (its database, with an operator) …
+  const first = await startCore({ dataDir, sandbox });
+  await first.stop();
+  // … and holds `stored` sales.
+  const db = openTillDatabase(join(dataDir, 'till.db'));
+  seedHistory(db, template, stored);
+  db.close();
+  const samples: number[] = [];
+  let core: Core | null = null;
+  for (let i = 0; i < starts; i += 1) {
+    const started = process.hrtime.bigint();
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (i < starts - 1) await core.stop();
+  }
+  await call(core!, 'session.signIn', { operatorId: 'T900', pin: '482915' });
+  const today = new Date().toISOString().slice(0, 10);
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+  const target = Math.floor(stored / 2);
+  const queries = [
+    { key: 'ticket', query: `SEED-${String(target + 1).padStart(7, '0')}`, from: null, to: null },
+    { key: 'uuid', query: `00000000-0000-4000-8000-${String(target).padStart(12, '0')}`, from: null, to: null },
+    { key: 'phone', query: String(target).padStart(8, '0').slice(-4), from: null, to: null },
+    { key: 'ticket', query: '', from: weekAgo, to: today },
+  ];
+  const lines: string[] = [];
+  for (const q of queries) {
+    const times: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const started = process.hrtime.bigint();
+      const found = await call<{ total: number }>(core!, 'afterSale.search', {
+        ...q,
+        statuses: [],
+        training: false,
+        limit: 50,
+      });
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      total = found.total;
+    }
+    lines.push(
+      `with ${stored} stored sales: search by ${q.key}${q.from ? ' over a week' : ''} median ${ms(percentile(times, 50))} (${total} found)`,
+    );
+  }
+  await core!.stop();
+  return [
+    `with ${stored} stored sales: start-up (createCore + start) median ${ms(percentile(samples, 50))}, max ${ms(Math.max(...samples))} over ${starts}`,
+    ...lines,
+  ];
+}
+
+/** 5. Drain after a partition of `count` queued confirmations; returns a real sale record and instruction. */
+async function drainBench(
+  sandbox: RunningSandbox,
+  count: number,
+): Promise<{ line: string; template: SaleRecord; instruction: Instruction }> {
+  const dataDir = join(root, `drain-${count}`);
+  await fetch(`${sandbox.baseUrl}/__sandbox/reset`, { method: 'POST' });
+  const core = await startCore({ dataDir, sandbox });
+  const approved: SaleRecord[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const sale = await sellToApproved(core, sandbox, `6${String(10_000_000 + i)}`);
+    approved.push(sale);
+    // The cashier moves on; the approved sale is brought back below for its confirmation.
+    await call(core, 'sale.cancel', { saleId: sale.id }).catch(() => {});
+    await call(core, 'sale.close', { saleId: sale.id }).catch(() => {});
+  }
+  await core.stop();
+  // Back to "awaiting approval" in the journal, as if many cashiers had them open at once.
+  withTillDatabase(dataDir, (db) => {
+    const update = db.prepare("UPDATE sales SET archived = 0, step = 'awaiting_approval', record = ? WHERE id = ?");
+    db.transaction(() => {
+      for (const sale of approved) update.run(JSON.stringify(sale), sale.id);
+    })();
+  });
+  const again = await startCore({ dataDir, sandbox });
+  await setFaults(sandbox, { partition_s: 3_600 });
+  for (const sale of approved) await call(again, 'sale.confirm', { saleId: sale.id });
+  const ended = Date.now();
+  await setFaults(sandbox, null);
+  again.nudgeConnectivity();
+  await waitFor(
+    () => again.pendingWork().open,
+    (open) => open === 0,
+    600_000,
+  );
+  const drainMs = Date.now() - ended;
+  const instruction = withTillDatabase(
+    dataDir,
+    (db) =>
+      JSON.parse((db.prepare('SELECT record FROM outbox LIMIT 1').get() as { record: string }).record) as Instruction,
+  );
+  const template = withTillDatabase(
+    dataDir,
+    (db) =>
+      JSON.parse(
+        (db.prepare("SELECT record FROM sales WHERE step = 'done' LIMIT 1").get() as { record: string }).record,
+      ) as SaleRecord,
+  );
+  await again.stop();
+  return {
+    line: `drain after a partition: ${count} queued confirmations (and their handovers) at SeQura ${(drainMs / 1000).toFixed(1)} s after it ended`,
+    template,
+    instruction,
+  };
+}
+
+const sandbox = await startSandbox({
+  port: 0,
+  quiet: true,
+  reviewDelayMs: 20,
+  smsLimit: 50,
+  requestLogLimit: 1_000_000,
+});
+try {
+  console.log(`bench:storage on ${process.platform} ${process.arch}, Node ${process.version}, data in ${root}`);
+  let template: SaleRecord | null = null;
+  let instruction: Instruction | null = null;
+  for (const size of values.drain.split(',').map(Number)) {
+    const result = await drainBench(sandbox, size);
+    console.log(result.line);
+    template ??= result.template;
+    instruction ??= result.instruction;
+  }
+  if (!template || !instruction) throw new Error('no sale record to use as a template');
+  console.log(
+    `(a realistic finished sale record is ${(JSON.stringify(template).length / 1024).toFixed(1)} KiB of JSON)`,
+  );
+  for (const stored of [100, ...values.stored.split(',').map(Number)]) {
+    for (const line of writeBenches(template, instruction, stored, Number(values.writes))) console.log(line);
+    if (stored === 100) continue;
+    for (const line of await startupAndSearch(sandbox, template, stored, Number(values.starts))) console.log(line);
+  }
+} finally {
+  await sandbox.close();
+  rmSync(root, { recursive: true, force: true });
+}
