@@ -2,7 +2,7 @@ import type { SaleStatus } from '../../shared/ipc/after-sale-schemas.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
 import type { SequraAnswer } from '../../shared/sale/after-sale-record.ts';
 import type { TimelineEntry } from '../../shared/sale/sale-record.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { pinErrorText } from '../admin/pin-errors.ts';
 import { KNOWN_EVENTS } from '../i18n/after-sale.es.ts';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
@@ -72,6 +72,13 @@ export function SequraAnswerNotice({
   );
 }
 
+// Timeline details are journalled language-neutral (ids, amounts, SeQura's words); the one worded detail,
+// the start's "attempt N", is said in the till's language.
+function timelineDetail(detail: string, t: Translate): string {
+  const attempt = /^attempt (\d+)$/.exec(detail)?.[1];
+  return attempt ? t('detail.attempt', { attempt: Number(attempt) }) : detail;
+}
+
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
   const { t, formatDateTime } = useI18n();
   return (
@@ -85,7 +92,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
           {entry.operator && (
             <span className="timeline-operator">{t('detail.timelineBy', { operator: entry.operator })}</span>
           )}
-          {entry.detail && <span className="timeline-detail">{entry.detail}</span>}
+          {entry.detail && <span className="timeline-detail">{timelineDetail(entry.detail, t)}</span>}
         </li>
       ))}
     </ol>

@@ -83,6 +83,7 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'detail.returns': 'Returns',
   'detail.cancellations': 'Cancellation',
   'detail.timeline': 'History',
+  'detail.attempt': 'attempt {attempt}',
   'detail.timelineBy': 'by {operator}',
   'detail.returnLine': '{quantity} × {name}',
   'detail.refundLine': 'Refund {amount}{reason}',

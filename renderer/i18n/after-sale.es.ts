@@ -82,6 +82,7 @@ export const afterSaleEs = {
   'detail.returns': 'Devoluciones',
   'detail.cancellations': 'Anulación',
   'detail.timeline': 'Historial',
+  'detail.attempt': 'intento {attempt}',
   'detail.timelineBy': 'por {operator}',
   'detail.returnLine': '{quantity} × {name}',
   'detail.refundLine': 'Abono {amount}{reason}',

@@ -653,6 +653,7 @@ export const ca: Record<MessageKey, string> = {
   'detail.returns': 'Devolucions',
   'detail.cancellations': 'Anul·lació',
   'detail.timeline': 'Historial',
+  'detail.attempt': 'intent {attempt}',
   'detail.timelineBy': 'per {operator}',
   'detail.returnLine': '{quantity} × {name}',
   'detail.refundLine': 'Abonament {amount}{reason}',

@@ -38,7 +38,8 @@ export const PSEUDO_CLOSE = '⟧';
 
 export function pseudoLocalize(text: string): string {
   const accented = [...text].map((char) => ACCENTED[char] ?? char).join('');
-  const padding = '~'.repeat(Math.max(1, Math.ceil(text.length * 0.35)));
+  // In groups of five, as a real language's extra words would be: they wrap where words wrap.
+  const padding = ('~'.repeat(Math.max(1, Math.ceil(text.length * 0.35))).match(/.{1,5}/g) ?? []).join(' ');
   return `${PSEUDO_OPEN}${accented} ${padding}${PSEUDO_CLOSE}`;
 }
 

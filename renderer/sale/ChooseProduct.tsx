@@ -109,10 +109,14 @@ export function ChooseProduct({ sale, controller }: StepProps) {
                     data-autofocus={isSelected ? '' : undefined}
                   />
                   <span className="product-text">
-                    <span className="product-title">{option.title}</span>
+                    <span className="product-title" translate="no">
+                      {option.title}
+                    </span>
                     <span className="product-details" id={`${id}-details`}>
                       {option.longTitle && option.longTitle !== option.title && (
-                        <span className="product-long">{option.longTitle}</span>
+                        <span className="product-long" translate="no">
+                          {option.longTitle}
+                        </span>
                       )}
                       <span className="product-category">
                         {t(option.category === 'part_payment' ? 'product.partPayment' : 'product.payLater')}

@@ -102,7 +102,7 @@ export function SaleSlipBody({
         <p className="slip-plan-title" data-testid="slip-product">
           {option?.title ?? sale.product?.title ?? '—'}
         </p>
-        {option?.longTitle && option.longTitle !== option.title && <p>{option.longTitle}</p>}
+        {option?.longTitle && option.longTitle !== option.title && <p translate="no">{option.longTitle}</p>}
         {option?.costDescription && <p>{t('slip.planCost', { cost: option.costDescription })}</p>}
       </section>
       <p className="slip-note">{t('slip.conditionsByEmail')}</p>
