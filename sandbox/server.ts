@@ -11,61 +11,17 @@ import { errorsResponse, readBody, serverErrorResponse, writeResponse, type Sand
 import { handlePhoneRequest } from './phone-page.ts';
 import { RequestLog, type RequestLogEntry } from './request-log.ts';
 import { handleSequraRequest } from './sequra-api.ts';
-import { MAX_BODY_BYTES, resolveSettings, SANDBOX_DEFAULTS, type ConfirmUnderReviewBehaviour } from './settings.ts';
+import { MAX_BODY_BYTES, resolveSettings, SANDBOX_DEFAULTS, type SettingsInput } from './settings.ts';
 import { OrderStore } from './state.ts';
 
 export type { SandboxPublicConfig } from './control-api.ts';
 
-export interface SandboxOptions {
+/** What startSandbox() takes: where it listens, plus every SeQura behaviour setting (settings.ts). */
+export interface SandboxOptions extends SettingsInput {
   /** 0 = random free port (default here; the CLI defaults to 8787). */
   port?: number;
   /** Always loopback: '127.0.0.1' (default), 'localhost' or '::1'. */
   host?: string;
-  /** Default 'sandbox-user'. */
-  username?: string;
-  /** Default 'sandbox-secret' (a documented development password, not a secret). */
-  password?: string;
-  /** Merchant refs owned by the credentials; default ['pos_demo_es']. */
-  merchants?: string[];
-  /** Successful SMS per order (within smsWindowS) before form_deliveries answers 429; default 3. */
-  smsLimit?: number;
-  /** Review outcomes resolve this long after the shopper finished; default 5000. */
-  reviewDelayMs?: number;
-  /** A solicitation nobody completed expires after this; default 3600. */
-  solicitationTtlS?: number;
-  /** No console output at all (errors included). */
-  quiet?: boolean;
-  /** Window of the SMS limit, seconds; default 600. Retry-After counts down to the oldest SMS leaving it. */
-  smsWindowS?: number;
-  /** PUT state=confirmed on an order under review: 'conflict' (409, default) or 'on_hold' (200, stays on hold). */
-  confirmUnderReview?: ConfirmUnderReviewBehaviour;
-  /**
-   * The sandbox is as strict as SeQura by default; `strict: false` makes every rule below lenient unless it is
-   * set on its own (docs/sandbox.md, "Strict by default").
-   */
-  strict?: boolean;
-  /** 409 when a payload carries notify_url/return_url/approved_url (default true). */
-  rejectMerchantUrls?: boolean;
-  /** 409 for a store order without merchant.store_ref or merchant.operator_ref (default true). */
-  requireStoreRefs?: boolean;
-  /** 409 for blank platform.version/uname/db_name/db_version (default true). */
-  rejectBlankPlatform?: boolean;
-  /** 409 for legacy *_without_tax / tax_rate fields (default true). */
-  rejectLegacyTaxFields?: boolean;
-  /** 409 when an item's total_with_tax is not price_with_tax × quantity (default true). */
-  checkItemTotals?: boolean;
-  /** 409 when the shopper's identity changes at confirmation (default true). */
-  rejectIdentityChange?: boolean;
-  /** 429 again for a request of the same order that arrives before its Retry-After (default true). */
-  enforceRetryAfter?: boolean;
-  /** An approval not confirmed within this many seconds expires; null never (default 1800). */
-  approvalTtlS?: number | null;
-  /** Seed of the fault generator (reproducible chaos runs); default fixed. */
-  seed?: number;
-  /** Request log capacity (most recent entries kept); default 50,000. */
-  requestLogLimit?: number;
-  /** Print one line per SeQura request to stdout (slow; for people watching a terminal). */
-  logRequests?: boolean;
 }
 
 export interface RunningSandbox {
