@@ -216,13 +216,10 @@ async function createCoreGeneration(
 
   // After the sale: history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
-    dataDir: deps.dataDir,
-    salesDir,
     db: services.db,
     journal,
     history,
     outbox,
-    createStore,
     // Cancellations and returns after confirmation need a manager's PIN (rate limited and audited there).
     authorizer: services.operators,
     till,
