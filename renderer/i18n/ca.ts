@@ -76,6 +76,8 @@ export const ca: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura demana esperar abans de tornar-ho a provar.',
   'ipcError.sequra_auth': 'SeQura no accepta les credencials de la botiga. Avisa informàtica.',
   'ipcError.locked': 'El terminal està bloquejat: cal el PIN.',
+  'ipcError.personal_data_removed':
+    'Les dades personals del comprador ja s’han esborrat (termini de conservació de la botiga): aquesta crida no es pot enviar a SeQura. Revisa-la amb SeQura.',
   'ipcError.internal': 'Alguna cosa ha fallat al terminal. Torna-ho a provar; si es repeteix, avisa suport.',
   'sale.loading': 'Carregant la venda…',
   'sale.nextShopper': 'Atén el client següent',

@@ -84,6 +84,8 @@ export const en: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura asks us to wait before trying again.',
   'ipcError.sequra_auth': "SeQura does not accept the store's credentials. Tell IT.",
   'ipcError.locked': 'The till is locked: a PIN is needed.',
+  'ipcError.personal_data_removed':
+    "The shopper's personal data has been removed (the store's retention period): this call can no longer be sent to SeQura. Settle it with SeQura.",
   'ipcError.internal': 'Something failed in the till. Try again; if it happens again, tell support.',
   'sale.loading': 'Loading the sale…',
   'sale.nextShopper': 'Serve the next shopper',

@@ -85,6 +85,8 @@ export const es = {
   'ipcError.sequra_rate_limited': 'SeQura pide esperar antes de volver a intentarlo.',
   'ipcError.sequra_auth': 'SeQura no acepta las credenciales de la tienda. Avisa a informática.',
   'ipcError.locked': 'El terminal está bloqueado: hace falta el PIN.',
+  'ipcError.personal_data_removed':
+    'Los datos personales del comprador ya se han borrado (plazo de conservación de la tienda): esta llamada no se puede enviar a SeQura. Revísala con SeQura.',
   'ipcError.internal': 'Algo ha fallado en el terminal. Vuelve a intentarlo; si se repite, avisa a soporte.',
   'sale.loading': 'Cargando la venta…',
   'sale.nextShopper': 'Atender al siguiente cliente',

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'sequra_rate_limited',
   'sequra_auth',
   'locked', // till locked or PIN required
+  'personal_data_removed', // the shopper's data was purged (retention): a SeQura call needing it cannot be sent
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -167,6 +167,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       const { purged } = purgePersonalData({
         db: services.db,
         activeJournal: ctx.journal,
+        activeOutbox: ctx.outbox,
         personalDataDays: config?.personalDataDays ?? 30,
         clock,
       });
