@@ -21,7 +21,8 @@ export interface RequestContext {
 export interface SandboxRuntime {
   settings: SandboxSettings;
   store: OrderStore;
-  faults: FaultInjector;
+  /** Null in the training sandbox, which has no fault injection. */
+  faults: FaultInjector | null;
   requestLog: RequestLog;
   /** Known once the server listens (port 0 picks a free port). */
   baseUrl: string;

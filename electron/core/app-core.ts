@@ -15,7 +15,7 @@ import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startTrainingSandbox, type RunningSandbox } from '../../sandbox/training.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
 import type { StoreFactory } from './storage/store.ts';
@@ -123,6 +123,7 @@ async function createCoreGeneration(
       };
     }
     // A fresh install (or one without credentials yet) trains against the sandbox, in-process on loopback.
+    const startSandbox = deps.startTrainingSandbox ?? startTrainingSandbox;
     trainingSandbox = await startSandbox({ port: deps.trainingSandboxPort ?? 0, quiet: true });
     const sandboxConfig = trainingSandbox.config;
     const merchantId = sandboxConfig.merchants[0]!.ref;

@@ -12,6 +12,7 @@ import { SaleSources } from './sale-sources.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { SaleHistory } from '../journal/history.ts';
 import { activeSales } from '../journal/sale-rows.ts';
+import { SaleSearch } from '../journal/sale-search.ts';
 
 // After the sale, as the composition root sees it: build it with what the core already has, spread its
 // handlers into the contract's, and hand it the outbox's cancel/return outcomes.
@@ -59,7 +60,12 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     // A live till reads its training sales (read only); a training till's own sales are those.
     training: deps.till.training
       ? null
-      : { history: new SaleHistory(deps.db, 'training'), active: () => activeSales(deps.db, 'training') },
+      : {
+          history: new SaleHistory(deps.db, 'training'),
+          active: () => activeSales(deps.db, 'training'),
+          search: new SaleSearch(deps.db, 'training'),
+        },
+    search: new SaleSearch(deps.db, deps.journal.realm),
     log: deps.log,
   });
   const service = new AfterSaleService({
