@@ -64,6 +64,11 @@ export interface SaleServiceDeps {
   log: Logger;
   clock: () => Date;
   emitSale: (sale: SaleRecord) => void;
+  /**
+   * Throws a StorageError when the till could not record SeQura's answer (full or read-only disk): asked
+   * before every SeQura call a cashier's press makes, so no call is made whose outcome would be lost.
+   */
+  ensureRecordable?: () => void;
 }
 
 /** How long the cashier's confirm press waits for SeQura's first answer before showing "pending". */
@@ -208,6 +213,7 @@ export class SaleService {
   async start(saleId: string, how: 'cashier' | 'automatic' = 'cashier'): Promise<SaleRecord> {
     let sale = this.load(saleId, 'start');
     this.refuseBeforeRetryAfter(sale);
+    this.deps.ensureRecordable?.();
     if (sale.step === 'choose_product') return this.loadPaymentOptions(sale);
     const { cart, shopper } = this.validated(sale);
     sale =
@@ -443,6 +449,7 @@ export class SaleService {
       sale.step === 'choose_product' || (sale.step === 'sending_sms' && sale.sms.sentCount === 0 && !sale.sms.uncertain)
         ? 'choose_product'
         : 'awaiting_approval';
+    this.deps.ensureRecordable?.();
     let current = this.save(
       withTimeline(
         { ...sale, step: 'sending_sms', lastError: null, waitUntil: null, sms: { ...sale.sms, queued: false } },
@@ -550,6 +557,7 @@ export class SaleService {
   async confirm(saleId: string): Promise<SaleRecord> {
     let sale = this.load(saleId, 'confirm');
     const { cart, shopper } = this.validated(sale);
+    this.deps.ensureRecordable?.();
     // The intent (ticket, step, outbox instruction) is one transaction: all of it on disk before SeQura is
     // called, or none of it (and then no call is made).
     const instruction = this.deps.journal.atomically(() => {
