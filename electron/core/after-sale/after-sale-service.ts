@@ -35,9 +35,9 @@ import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { KeyValueStore } from '../storage/store.ts';
 import { createdRange, type SaleSources } from './sale-sources.ts';
 import type { SaleKeys } from '../journal/sale-search.ts';
+import type { AfterSaleIntents } from './after-sale-store.ts';
 import {
   cancellations,
   cancelledAtSequra,
@@ -73,17 +73,11 @@ export interface AfterSaleTill {
   usesShippedCart: boolean;
 }
 
-export interface AfterSaleIntentsFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  /** instructionId → the sale and entry it belongs to, from before the sale is written until SeQura answers. */
-  intents: Record<string, { saleId: string; kind: 'cancel' | 'return'; entryId: string; at: string }>;
-}
-
 export interface AfterSaleServiceDeps {
   sources: SaleSources;
   outbox: Outbox;
   authorizer: ManagerAuthorizer;
-  intents: KeyValueStore<AfterSaleIntentsFile>;
+  intents: AfterSaleIntents;
   till: AfterSaleTill;
   appVersion: string;
   platformUname: string;
@@ -521,8 +515,7 @@ export class AfterSaleService {
    * whose sale never got the entry is dropped (nothing was promised to anyone).
    */
   resume(): void {
-    const intents = this.deps.intents.get('intents');
-    for (const [instructionId, intent] of Object.entries(intents)) {
+    for (const [instructionId, intent] of this.deps.intents.all()) {
       const queued = this.deps.outbox.get(instructionId);
       if (queued) {
         // Settled on disk but the sale was never told (a crash between the outbox's write and ours): the
@@ -580,14 +573,11 @@ export class AfterSaleService {
     at: string;
   }): void {
     const { instructionId, ...rest } = intent;
-    this.deps.intents.set('intents', { ...this.deps.intents.get('intents'), [instructionId]: rest });
+    this.deps.intents.add(instructionId, rest);
   }
 
   private forgetIntent(instructionId: string): void {
-    const intents = { ...this.deps.intents.get('intents') };
-    if (!(instructionId in intents)) return;
-    delete intents[instructionId];
-    this.deps.intents.set('intents', intents);
+    this.deps.intents.remove(instructionId);
   }
 
   /**

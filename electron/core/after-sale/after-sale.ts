@@ -5,9 +5,9 @@ import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { StoreFactory } from '../storage/store.ts';
-import { AfterSaleService, type AfterSaleIntentsFile, type AfterSaleTill } from './after-sale-service.ts';
-import { ReportService, type DayClosesFile } from './report-service.ts';
+import { AfterSaleService, type AfterSaleTill } from './after-sale-service.ts';
+import { AfterSaleIntents, DayCloses } from './after-sale-store.ts';
+import { ReportService } from './report-service.ts';
 import { SaleSources } from './sale-sources.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { SaleHistory } from '../journal/history.ts';
@@ -28,15 +28,11 @@ export type AfterSaleChannel =
   | 'report.closeDay';
 
 export interface AfterSaleDeps {
-  /** The data directory (live sales) and the folder the till's sales are in (= dataDir, or dataDir/training). */
-  dataDir: string;
-  salesDir: string;
   db: TillDatabase;
   journal: SaleJournal;
   /** The history of the same realm as the journal. */
   history: SaleHistory;
   outbox: Outbox;
-  createStore: StoreFactory;
   authorizer: ManagerAuthorizer;
   till: AfterSaleTill;
   appVersion: string;
@@ -72,11 +68,7 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     sources,
     outbox: deps.outbox,
     authorizer: deps.authorizer,
-    intents: deps.createStore<AfterSaleIntentsFile>({
-      name: 'after-sale-intents',
-      cwd: deps.salesDir,
-      defaults: { schemaVersion: 1, intents: {} },
-    }),
+    intents: new AfterSaleIntents(deps.db, deps.journal.realm),
     till: deps.till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
@@ -89,11 +81,7 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
   const reports = new ReportService({
     sources,
     outbox: deps.outbox,
-    closes: deps.createStore<DayClosesFile>({
-      name: 'day-closes',
-      cwd: deps.salesDir,
-      defaults: { schemaVersion: 1, closes: {} },
-    }),
+    closes: new DayCloses(deps.db, deps.journal.realm),
     till: { storeRef: deps.till.storeRef, tillId: deps.till.tillId, training: deps.till.training },
     log: deps.log,
     clock: deps.clock,
