@@ -160,14 +160,15 @@ describe('ticket numbers never repeat', () => {
 });
 
 /**
- * The till's fetch, passing everything through to the sandbox, except that just before the till's first
- * confirmation reaches SeQura another order of the same merchant is confirmed with the very ticket number it
- * carries (as if another till had used it a moment earlier). `afterClash` decides what happens to the
- * confirmations sent after that one.
+ * The till's fetch, passing everything through to the sandbox, except that just before each of the till's
+ * first `steals` confirmations reaches SeQura, another order of the same merchant is confirmed with the very
+ * ticket number it carries (as if another till had used it a moment earlier). `afterwards` decides what
+ * happens to the confirmations sent after those.
  */
-function ticketThief(afterClash: 'pass' | 'network_down' = 'pass') {
+function ticketThief(options: { steals?: number; afterwards?: 'pass' | 'network_down' } = {}) {
+  const { steals = 1, afterwards = 'pass' } = options;
   const driver = new SandboxDriver(sandbox);
-  const state = { stolen: null as string | null, thiefUuid: null as string | null };
+  const state = { stolen: [] as string[], thiefUuids: [] as string[] };
   const wrapped: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
     const isConfirmation = request.method === 'PUT' && /^\/orders\/[^/]+$/.test(new URL(request.url).pathname);
@@ -176,10 +177,10 @@ function ticketThief(afterClash: 'pass' | 'network_down' = 'pass') {
         order: { merchant_reference?: { order_ref_1?: string } };
       };
       const ref = body.order.merchant_reference?.order_ref_1;
-      if (state.stolen === null && ref) {
-        state.stolen = ref;
-        state.thiefUuid = await driver.confirmedOrder(ref, sampleOrder({ merchantId: driver.merchantId }));
-      } else if (afterClash === 'network_down') {
+      if (state.stolen.length < steals && ref && !state.stolen.includes(ref)) {
+        state.stolen.push(ref);
+        state.thiefUuids.push(await driver.confirmedOrder(ref, sampleOrder({ merchantId: driver.merchantId })));
+      } else if (afterwards === 'network_down') {
         throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
       }
     }
@@ -212,20 +213,21 @@ describe('SeQura answers that the ticket number is taken', () => {
       (s) => s.step === 'done' || s.step === 'confirm_refused',
     );
 
-    expect(thief.state.stolen).not.toBeNull();
+    const [stolen] = thief.state.stolen;
+    expect(stolen).toBeDefined();
     expect(done.step).toBe('done');
-    expect(done.ticketNumber).not.toBe(thief.state.stolen);
+    expect(done.ticketNumber).not.toBe(stolen);
     // The cashier can see what happened: the sale's timeline names both numbers.
     const replaced = done.timeline.filter((e) => e.event === 'ticket_replaced');
     expect(replaced).toHaveLength(1);
-    expect(replaced[0]!.detail).toContain(thief.state.stolen!);
+    expect(replaced[0]!.detail).toContain(stolen!);
     expect(replaced[0]!.detail).toContain(done.ticketNumber!);
 
     // At SeQura: this sale's order is confirmed exactly once, under the new number; the other order keeps its own.
     const order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
     expect(order).toMatchObject({ order_ref_1: done.ticketNumber, confirmed_count: 1, state: 'shipped' });
-    const other = await sandboxOrder(sandbox, thief.state.thiefUuid!);
-    expect(other).toMatchObject({ order_ref_1: thief.state.stolen, confirmed_count: 1, state: 'confirmed' });
+    const other = await sandboxOrder(sandbox, thief.state.thiefUuids[0]!);
+    expect(other).toMatchObject({ order_ref_1: stolen, confirmed_count: 1, state: 'confirmed' });
     const confirmations = confirmationsOf(await sandboxRequests(sandbox), sale.solicitation!.uuid);
     expect(confirmations.map((r) => r.status)).toEqual([409, 200]);
     // Nothing is left waiting for a person.
@@ -235,7 +237,7 @@ describe('SeQura answers that the ticket number is taken', () => {
 
   it('writes the new number ahead of sending it: a restart before SeQura got it sends that same number once', async () => {
     const dir = dataDir();
-    const thief = ticketThief('network_down');
+    const thief = ticketThief({ afterwards: 'network_down' });
     let core = await open(dir, { fetch: thief.fetch });
     const sale = await approvedSale(core);
     await call(core, 'sale.confirm', { saleId: sale.id });
@@ -246,7 +248,8 @@ describe('SeQura answers that the ticket number is taken', () => {
     );
     expect(pending.step).toBe('confirming');
     const newTicket = pending.ticketNumber!;
-    expect(newTicket).not.toBe(thief.state.stolen);
+    expect(thief.state.stolen).toHaveLength(1);
+    expect(newTicket).not.toBe(thief.state.stolen[0]);
     await stop(core);
 
     // On disk before anything was sent: the sale carries the new number, and so does its confirmation.
@@ -264,5 +267,34 @@ describe('SeQura answers that the ticket number is taken', () => {
     expect(order).toMatchObject({ order_ref_1: newTicket, confirmed_count: 1, state: 'shipped' });
     const statuses = confirmationsOf(await sandboxRequests(sandbox), sale.solicitation!.uuid).map((r) => r.status);
     expect(statuses).toEqual([409, 200]);
+  });
+
+  it('stops after three new numbers and asks the cashier; asking again takes a new number and confirms', async () => {
+    const thief = ticketThief({ steals: 4 });
+    const core = await open(dataDir(), { fetch: thief.fetch });
+    const sale = await approvedSale(core);
+    await call(core, 'sale.confirm', { saleId: sale.id });
+    const refused = await waitFor(
+      () => saleById(core, sale.id),
+      (s) => s.step === 'confirm_refused' || s.step === 'done',
+    );
+    expect(refused.step).toBe('confirm_refused');
+    expect(refused.confirmation.refusal?.kind).toBe('duplicate_reference');
+    expect(refused.timeline.filter((e) => e.event === 'ticket_replaced')).toHaveLength(3);
+    expect(thief.state.stolen).toHaveLength(4);
+    expect(refused.ticketNumber).toBe(thief.state.stolen[3]);
+
+    // The cashier presses "check again": the taken number is not sent again.
+    await call(core, 'sale.confirm', { saleId: sale.id });
+    const done = await waitFor(
+      () => saleById(core, sale.id),
+      (s) => s.step === 'done' || s.step === 'confirm_refused',
+    );
+    expect(done.step).toBe('done');
+    expect(thief.state.stolen).not.toContain(done.ticketNumber);
+    const order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
+    expect(order).toMatchObject({ order_ref_1: done.ticketNumber, confirmed_count: 1, state: 'shipped' });
+    const statuses = confirmationsOf(await sandboxRequests(sandbox), sale.solicitation!.uuid).map((r) => r.status);
+    expect(statuses).toEqual([409, 409, 409, 409, 200]);
   });
 });

@@ -564,7 +564,10 @@ export class SaleService {
     // called, or none of it (and then no call is made).
     const instruction = this.deps.journal.atomically(() => {
       this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
-      if (!sale.ticketNumber) sale = this.deps.journal.assignTicket(sale);
+      // A number SeQura said was taken is never sent again: asking again takes a new one.
+      const refusal = sale.confirmation.refusal;
+      if (!sale.ticketNumber || (refusal && isTicketNumberTaken(refusal.reasons)))
+        sale = this.deps.journal.assignTicket(sale);
       const payload = buildOrderPayload({
         cart,
         shopper,
