@@ -5,8 +5,9 @@
 //   electron/core/     Node-side services: `electron` only as types; no renderer/
 //   electron/preview/  browser preview host: plain Node, no electron values
 //   electron/main/, electron/preload/: the only places that import Electron values
-//   sandbox/           the local SeQura sandbox: plain Node, nothing from electron/ or renderer/; everyone
-//                      else reaches it only through its public entry, sandbox/index.ts
+//   sandbox/           the local SeQura sandbox: plain Node, nothing from electron/ or renderer/. Two public
+//                      entries: the app reaches it only through sandbox/training.ts (what training mode needs,
+//                      no fault injection, no control API); tests and scripts through sandbox/index.ts
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -35,10 +36,16 @@ const electronValueBan = {
   allowTypeImports: true,
   message: 'Only electron/main and electron/preload may import Electron values; receive capabilities by injection.',
 };
-// Outside sandbox/, only its public entry may be imported.
+// Outside sandbox/, only its public entries may be imported: the app only the training one, so the packaged
+// main bundle carries no fault injection and no control API.
 const sandboxInternalsBan = {
-  group: ['**/sandbox/*', '!**/sandbox/index.ts'],
-  message: 'Reach the sandbox only through its public entry, sandbox/index.ts.',
+  group: ['**/sandbox/*', '!**/sandbox/index.ts', '!**/sandbox/training.ts'],
+  message: 'Reach the sandbox only through its public entries, sandbox/index.ts or sandbox/training.ts.',
+};
+const appSandboxBan = {
+  group: ['**/sandbox/*', '!**/sandbox/training.ts'],
+  message:
+    'The app reaches the sandbox only through sandbox/training.ts (training mode); the full sandbox is for tests and scripts.',
 };
 const electronStoreBan = {
   name: 'electron-store',
@@ -98,7 +105,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/preview/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/preview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronValueBan, electronStoreBan],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'Node-side code never imports the renderer.' },
+            appSandboxBan,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [appSandboxBan] }],
+    },
+  },
+  {
+    files: ['tests/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

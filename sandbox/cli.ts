@@ -1,7 +1,8 @@
 // `npm run sandbox`: starts the local SeQura sandbox and prints how to reach it. Flags win over environment
 // variables, which win over defaults. Stays up until Ctrl+C.
 import { parseArgs } from 'node:util';
-import { startSandbox, type SandboxOptions } from './server.ts';
+import { startSandbox } from './controlled.ts';
+import type { SandboxOptions } from './server.ts';
 import { SANDBOX_DEFAULTS } from './settings.ts';
 
 const HELP = `Local SeQura sandbox (merchant Orders API + virtual shopper phone + control API)

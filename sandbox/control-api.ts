@@ -3,47 +3,19 @@
 import { z } from 'zod';
 import type { RequestContext, SandboxRuntime } from './context.ts';
 import { decodeSegment } from './context.ts';
-import { faultConfigSchema } from './faults.ts';
+import { faultConfigSchema, type FaultInjector } from './faults.ts';
 import { emptyResponse, errorsResponse, jsonResponse, parseJsonBody, type SandboxResponse } from './http-io.ts';
+import { publicConfig } from './public-config.ts';
 import { ORDER_STATES, orderView, SHOPPER_OUTCOMES } from './state.ts';
 
-export interface SandboxPublicConfig {
-  base_url: string;
-  username: string;
-  password: string;
-  merchants: Array<{ ref: string; country: 'ES' }>;
-  sms_limit: number;
-  review_delay_ms: number;
-  solicitation_ttl_s: number;
-  /** An approval not confirmed within this many seconds expires; null: never. */
-  approval_ttl_s: number | null;
-  /** Every SeQura rule the sandbox can relax is on (the default). */
-  strict: boolean;
-}
-
-export function publicConfig(runtime: SandboxRuntime): SandboxPublicConfig {
-  const { settings } = runtime;
-  return {
-    base_url: runtime.baseUrl,
-    username: settings.username,
-    password: settings.password,
-    merchants: settings.merchants.map((ref) => ({ ref, country: 'ES' as const })),
-    sms_limit: settings.smsLimit,
-    review_delay_ms: settings.reviewDelayMs,
-    solicitation_ttl_s: settings.solicitationTtlS,
-    approval_ttl_s: settings.approvalTtlS,
-    strict:
-      settings.rejectMerchantUrls &&
-      settings.requireStoreRefs &&
-      settings.rejectBlankPlatform &&
-      settings.rejectLegacyTaxFields &&
-      settings.checkItemTotals &&
-      settings.rejectIdentityChange &&
-      settings.enforceRetryAfter,
-  };
-}
-
 const shopperSchema = z.strictObject({ outcome: z.enum(SHOPPER_OUTCOMES) });
+/** At most a year at a time: enough for any expiry, and far from overflowing a Date. */
+const clockSchema = z.strictObject({
+  advance_ms: z
+    .int()
+    .min(0)
+    .max(366 * 86_400_000),
+});
 
 function zodMessages(error: z.ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
@@ -102,38 +74,57 @@ function shopper(runtime: SandboxRuntime, ctx: RequestContext, uuid: string): Sa
   return jsonResponse(200, orderView(order, runtime.baseUrl));
 }
 
-function setFaults(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {
+function setFaults(runtime: SandboxRuntime, faults: FaultInjector, ctx: RequestContext): SandboxResponse {
   const body = parseControlBody(ctx, faultConfigSchema);
   if (!body.ok) return body.response;
-  runtime.faults.set(body.value, ctx.nowMs);
+  faults.set(body.value, ctx.nowMs);
   // "Every connection to a SeQura endpoint is dropped at once": including the ones already held open.
   if (body.value.partition_s !== undefined) runtime.dropHeldConnections();
-  return jsonResponse(200, runtime.faults.view(ctx.nowMs));
+  return jsonResponse(200, faults.view(ctx.nowMs));
 }
 
-function reset(runtime: SandboxRuntime): SandboxResponse {
+function clockView(runtime: SandboxRuntime): SandboxResponse {
+  return jsonResponse(200, { now: new Date(runtime.clock.now()).toISOString() });
+}
+
+function advanceClock(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {
+  const body = parseControlBody(ctx, clockSchema);
+  if (!body.ok) return body.response;
+  runtime.clock.advance(body.value.advance_ms);
+  return clockView(runtime);
+}
+
+/** Time is left where it is: it only moves forward, so no order sees it run backwards. */
+function reset(runtime: SandboxRuntime, faults: FaultInjector): SandboxResponse {
   runtime.store.reset();
   runtime.retryAfterUntil.clear();
   runtime.requestLog.clear();
-  runtime.faults.clear();
+  faults.clear();
   runtime.dropHeldConnections();
   return emptyResponse(204);
 }
 
-export function handleControlRequest(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {
+/** The fault injector is the one `runtime.faults` holds, passed on its own because the control API cannot be without it. */
+export function handleControlRequest(
+  runtime: SandboxRuntime,
+  faults: FaultInjector,
+  ctx: RequestContext,
+): SandboxResponse {
   // segments[0] is '__sandbox'
   const [, resource, id, action] = ctx.segments;
   const method = ctx.method;
   const depth = ctx.segments.length;
   if (depth === 2) {
     if (resource === 'config' && method === 'GET') return jsonResponse(200, publicConfig(runtime));
-    if (resource === 'reset' && method === 'POST') return reset(runtime);
+    if (resource === 'reset' && method === 'POST') return reset(runtime, faults);
+    if (resource === 'clock' && method === 'GET') return clockView(runtime);
+    if (resource === 'clock' && method === 'POST') return advanceClock(runtime, ctx);
     if (resource === 'orders' && method === 'GET') return listOrders(runtime, ctx);
     if (resource === 'requests' && method === 'GET') return listRequests(runtime, ctx);
-    if (resource === 'faults' && method === 'POST') return setFaults(runtime, ctx);
-    if (resource === 'faults' && method === 'GET') return jsonResponse(200, runtime.faults.view(ctx.nowMs));
+    if (resource === 'faults' && method === 'POST') return setFaults(runtime, faults, ctx);
+    if (resource === 'faults' && method === 'GET') return jsonResponse(200, faults.view(ctx.nowMs));
     if (resource === 'faults' && method === 'DELETE') {
-      runtime.faults.clear();
+      faults.clear();
       return emptyResponse(204);
     }
   }

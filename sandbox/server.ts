@@ -1,20 +1,22 @@
-// The local SeQura sandbox: a node:http server on loopback that serves SeQura's merchant Orders API
-// (sequra-api.ts), a virtual shopper phone (phone-page.ts) and a control API (control-api.ts), with fault
-// injection in front of the SeQura surface only. Start it in-process with startSandbox() or via `npm run sandbox`.
+// The local SeQura sandbox's server: a node:http server on loopback that serves SeQura's merchant Orders API
+// (sequra-api.ts) and a virtual shopper phone (phone-page.ts). The control API and fault injection are plugged
+// in by the caller (`SandboxControls`), never imported here, so the training sandbox the app ships
+// (training.ts) carries neither; the full sandbox for tests and scripts (controlled.ts) plugs both in.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createSandboxClock } from './clock.ts';
 import { splitPath, type RequestContext, type SandboxRuntime } from './context.ts';
-import { handleControlRequest, publicConfig, type SandboxPublicConfig } from './control-api.ts';
-import { FaultInjector, type FaultDecision } from './faults.ts';
+import type { FaultDecision, FaultInjector } from './faults.ts';
 import { errorsResponse, readBody, serverErrorResponse, writeResponse, type SandboxResponse } from './http-io.ts';
 import { handlePhoneRequest } from './phone-page.ts';
 import { RequestLog, type RequestLogEntry } from './request-log.ts';
 import { handleSequraRequest } from './sequra-api.ts';
+import { publicConfig, type SandboxPublicConfig } from './public-config.ts';
 import { MAX_BODY_BYTES, resolveSettings, SANDBOX_DEFAULTS, type SettingsInput } from './settings.ts';
 import { OrderStore } from './state.ts';
 
-export type { SandboxPublicConfig } from './control-api.ts';
+export type { SandboxPublicConfig } from './public-config.ts';
 
 /** What startSandbox() takes: where it listens, plus every SeQura behaviour setting (settings.ts). */
 export interface SandboxOptions extends SettingsInput {
@@ -22,6 +24,17 @@ export interface SandboxOptions extends SettingsInput {
   port?: number;
   /** Always loopback: '127.0.0.1' (default), 'localhost' or '::1'. */
   host?: string;
+  /** The sandbox's time source in milliseconds (default Date.now); the control API can move it forward. */
+  now?: () => number;
+}
+
+/**
+ * What only the full sandbox has: fault injection in front of the SeQura surface and the control API under
+ * /__sandbox/. Passed in rather than imported, so a bundle of the training sandbox leaves both out.
+ */
+export interface SandboxControls {
+  createFaults(seed: number): FaultInjector;
+  handleControlRequest(runtime: SandboxRuntime, faults: FaultInjector, ctx: RequestContext): SandboxResponse;
 }
 
 export interface RunningSandbox {
@@ -87,7 +100,10 @@ function orderKeyOf(ctx: RequestContext): string | null {
   return null;
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+export async function startSandboxServer(
+  options: SandboxOptions,
+  controls: SandboxControls | null,
+): Promise<RunningSandbox> {
   const host = options.host ?? SANDBOX_DEFAULTS.host;
   if (!isLoopback(host)) throw new Error(`The sandbox only listens on loopback; '${host}' is not a loopback address`);
   const settings = resolveSettings(options);
@@ -95,11 +111,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const heldSockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closing: Promise<void> | null = null;
+  const faults = controls?.createFaults(settings.seed) ?? null;
 
+  const clock = createSandboxClock(options.now);
   const runtime: SandboxRuntime = {
     settings,
+    clock,
     store: new OrderStore(settings),
-    faults: new FaultInjector(settings.seed),
+    faults,
     requestLog: new RequestLog(settings.requestLogLimit),
     retryAfterUntil: new Map(),
     baseUrl: '',
@@ -172,7 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     // always, and answered 429 again (with the time left) when the rule is on, as SeQura does.
     const waitUntilMs = orderKey === null ? undefined : runtime.retryAfterUntil.get(orderKey);
     if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) entry.before_retry_after = true;
-    if (runtime.faults.isPartitioned(Date.now())) return drop('partition');
+    if (faults?.isPartitioned(clock.now())) return drop('partition');
     if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) {
       if (settings.enforceRetryAfter) {
         const retryAfterS = Math.max(1, Math.ceil((waitUntilMs - ctx.nowMs) / 1000));
@@ -183,13 +202,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         return;
       }
     }
-    const decision: FaultDecision | null = runtime.faults.decide(ctx.method, ctx.pathname);
+    const decision: FaultDecision | null = faults?.decide(ctx.method, ctx.pathname) ?? null;
     if (decision && decision.latencyMs > 0) {
       entry.fault = 'latency';
       if (!(await sleep(decision.latencyMs))) return;
       if (req.socket.destroyed) return drop('latency');
-      if (runtime.faults.isPartitioned(Date.now())) return drop('partition');
-      ctx.nowMs = Date.now();
+      if (faults?.isPartitioned(clock.now())) return drop('partition');
+      ctx.nowMs = clock.now();
     }
 
     let response: SandboxResponse;
@@ -234,7 +253,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const retryAfter = response.status === 429 ? Number(response.headers['Retry-After']) : NaN;
     if (Number.isFinite(retryAfter)) {
       entry.retry_after_s = retryAfter;
-      if (orderKey !== null) runtime.retryAfterUntil.set(orderKey, Date.now() + retryAfter * 1000);
+      if (orderKey !== null) runtime.retryAfterUntil.set(orderKey, clock.now() + retryAfter * 1000);
     }
     if (send(req, res, response, { 'X-Request-Id': randomUUID() })) entry.status = response.status;
     record(entry);
@@ -261,7 +280,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
     const segments = splitPath(pathname);
     const surface = surfaceOf(segments);
-    const nowMs = Date.now();
+    const nowMs = clock.now();
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too_large') {
@@ -295,7 +314,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (surface === 'sequra') return serveSequra(req, res, ctx);
     let response: SandboxResponse;
     try {
-      response = surface === 'control' ? handleControlRequest(runtime, ctx) : handlePhoneRequest(runtime, ctx);
+      if (surface === 'phone') response = handlePhoneRequest(runtime, ctx);
+      else if (controls && faults) response = controls.handleControlRequest(runtime, faults, ctx);
+      else response = errorsResponse(404, ['The training sandbox has no control API']);
     } catch (error) {
       reportError(error);
       response = errorsResponse(500, ['Internal sandbox error']);

@@ -15,7 +15,7 @@ import { SaleService, type TillSettings } from './sale/sale-service.ts';
 import { createAfterSale } from './after-sale/after-sale.ts';
 import { accessGuard, auditTrail } from './ipc/access-middleware.ts';
 import { createDispatcher, type Handlers } from './ipc/dispatcher.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startTrainingSandbox, type RunningSandbox } from '../../sandbox/training.ts';
 import { createSequraClient, type SequraClient } from './sequra/client.ts';
 import { SequraError } from './sequra/errors.ts';
 import type { StoreFactory } from './storage/store.ts';
@@ -75,6 +75,16 @@ async function createCoreGeneration(
     for (const listener of listeners) listener(event, payload);
   };
 
+  // What follows a committed write (events, the pending counts of sales): the write has succeeded whatever
+  // happens here, so a failure is logged, never thrown back at the caller of the write.
+  const afterCommit = (fn: () => void) =>
+    services.db.afterCommit(() => {
+      try {
+        fn();
+      } catch (error) {
+        deps.log.error('core.after_commit_failed', { error: error instanceof Error ? error.message : 'unknown' });
+      }
+    });
   const config: MachineConfig | null = deps.machineConfig.kind === 'ok' ? deps.machineConfig.config : null;
   // Every store file is checked before it is opened: corrupt or newer-version files are set aside (kept,
   // reported on the recovery screen), older ones migrated (storage/versioned-store.ts, */migrations.ts).
@@ -123,6 +133,7 @@ async function createCoreGeneration(
       };
     }
     // A fresh install (or one without credentials yet) trains against the sandbox, in-process on loopback.
+    const startSandbox = deps.startTrainingSandbox ?? startTrainingSandbox;
     trainingSandbox = await startSandbox({ port: deps.trainingSandboxPort ?? 0, quiet: true });
     const sandboxConfig = trainingSandbox.config;
     const merchantId = sandboxConfig.merchants[0]!.ref;
@@ -166,7 +177,7 @@ async function createCoreGeneration(
   const salesDir = connection.mode === 'training' ? join(deps.dataDir, 'training') : deps.dataDir;
   const realm = connection.mode === 'training' ? 'training' : 'live';
   const history = new SaleHistory(services.db, realm);
-  const journal = new SaleJournal(services.db, realm);
+  const journal = new SaleJournal(services.db, realm, clock);
 
   const connectivity = new ConnectivityMonitor({ probe: () => probe(connection.probeClient), clock });
   const client = withConnectivityReporting(connection.client, connectivity);
@@ -175,6 +186,7 @@ async function createCoreGeneration(
     executor: client,
     log: deps.log,
     clock,
+    ensureRecordable: () => services.db.ensureRecordable(),
   });
 
   const till: TillSettings = {
@@ -199,11 +211,14 @@ async function createCoreGeneration(
     newId: () => randomUUID(),
     log: deps.log,
     clock,
-    emitSale: (sale) => {
-      emit('sale.changed', sale);
-      // A start or SMS just queued for SeQura: probe at the fast interval so it goes as soon as SeQura answers.
-      if (sale.step === 'start_queued' || (sale.step === 'sending_sms' && sale.sms.queued)) connectivity.nudge();
-    },
+    ensureRecordable: () => services.db.ensureRecordable(),
+    // Told once the step is committed, never before: a page (or a crash) never sees a step the disk lacks.
+    emitSale: (sale) =>
+      afterCommit(() => {
+        emit('sale.changed', sale);
+        // A start or SMS just queued for SeQura: probe at the fast interval so it goes as soon as SeQura answers.
+        if (sale.step === 'start_queued' || (sale.step === 'sending_sms' && sale.sms.queued)) connectivity.nudge();
+      }),
   });
 
   // The merchant's products and their limits, for the cart step (asked once at start, then hourly on use).
@@ -216,13 +231,10 @@ async function createCoreGeneration(
 
   // After the sale: history and search, cancellations, returns, reprints, end-of-day report.
   const afterSale = createAfterSale({
-    dataDir: deps.dataDir,
-    salesDir,
     db: services.db,
     journal,
     history,
     outbox,
-    createStore,
     // Cancellations and returns after confirmation need a manager's PIN (rate limited and audited there).
     authorizer: services.operators,
     till,
@@ -233,7 +245,7 @@ async function createCoreGeneration(
     operatorName: (ref) => services.operators.operatorName(ref),
     log: deps.log,
     clock,
-    emitSale: (sale) => emit('sale.changed', sale),
+    emitSale: (sale) => afterCommit(() => emit('sale.changed', sale)),
   });
 
   let retentionTimer: ReturnType<typeof setInterval> | null = null;
@@ -364,11 +376,13 @@ async function createCoreGeneration(
     sales.onInstructionSettled(instruction, outcome);
     afterSale.onInstructionSettled(instruction, outcome);
   });
-  outbox.onChange(() => {
-    emit('outbox.changed', { items: outbox.items() });
-    sales.onOutboxChanged(journal.active().map((s) => s.id));
-    connectivity.nudge();
-  });
+  outbox.onChange(() =>
+    afterCommit(() => {
+      emit('outbox.changed', { items: outbox.items() });
+      sales.onOutboxChanged(journal.active().map((s) => s.id));
+      connectivity.nudge();
+    }),
+  );
   const unsubscribeSession = services.onSessionChange(() => {
     emit('status.changed', status());
     // Sale and outbox events are withheld while the till is locked (ipc/access.ts): once it is unlocked

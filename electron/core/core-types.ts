@@ -1,7 +1,7 @@
 import type { EventName } from '../../shared/ipc/channels.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
 import type { Language } from '../../shared/ipc/status-schemas.ts';
-import type { RunningSandbox } from '../../sandbox/index.ts';
+import type { RunningSandbox, SandboxOptions } from '../../sandbox/training.ts';
 import type { MachineConfigLoad } from './config/machine-config.ts';
 import type { Dispatch } from './ipc/dispatcher.ts';
 import type { Logger } from './log/logger.ts';
@@ -26,6 +26,11 @@ export interface CoreDeps {
   clock?: () => Date;
   /** Port for the in-process training sandbox (0 = any free port). */
   trainingSandboxPort?: number;
+  /**
+   * Starts the training sandbox; default: the one the app ships (SeQura's API and the shopper's phone only).
+   * Tests pass the full sandbox, whose control API lets them play the shopper and read the orders.
+   */
+  startTrainingSandbox?: (options: SandboxOptions) => Promise<RunningSandbox>;
   /** Electron's session.resolveProxy, for the diagnostics bundle ("which proxy applies to SeQura's URL"). */
   resolveProxy?: (url: string) => Promise<string>;
   /**

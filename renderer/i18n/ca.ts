@@ -76,6 +76,16 @@ export const ca: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura demana esperar abans de tornar-ho a provar.',
   'ipcError.sequra_auth': 'SeQura no accepta les credencials de la botiga. Avisa informàtica.',
   'ipcError.locked': 'El terminal està bloquejat: cal el PIN.',
+  'ipcError.storage_full':
+    'Aquest terminal no pot registrar vendes ara: el disc és ple. No s’ha fet res ni s’ha enviat res a SeQura; el que ja estava registrat és segur. Avisa informàtica perquè alliberi espai: el terminal torna a funcionar sol.',
+  'ipcError.storage_read_only':
+    'Aquest terminal no pot registrar vendes ara: no pot escriure a la carpeta de dades. No s’ha fet res ni s’ha enviat res a SeQura. Avisa informàtica.',
+  'ipcError.storage_io':
+    'Aquest terminal no pot registrar vendes ara: el disc ha donat un error. No s’ha fet res ni s’ha enviat res a SeQura. Torna-ho a provar; si es repeteix, avisa informàtica.',
+  'ipcError.storage_corrupt':
+    'Aquest terminal no pot registrar vendes: la base de dades està malmesa. No s’ha enviat res a SeQura. Avisa informàtica i no esborris cap fitxer.',
+  'ipcError.storage_newer_version':
+    'Aquest terminal no pot registrar vendes: les dades són d’una versió més nova de l’aplicació. Avisa informàtica.',
   'ipcError.internal': 'Alguna cosa ha fallat al terminal. Torna-ho a provar; si es repeteix, avisa suport.',
   'sale.loading': 'Carregant la venda…',
   'sale.nextShopper': 'Atén el client següent',
@@ -299,7 +309,7 @@ export const ca: Record<MessageKey, string> = {
     'El que ha aprovat el client no coincideix amb la compra de la caixa. Canvia la compra per enviar un SMS nou amb la compra correcta.',
   'refused.duplicate_reference.title': 'Número de tiquet repetit',
   'refused.duplicate_reference.body':
-    'SeQura diu que aquest número de tiquet ja s’ha fet servir. No hauria de passar mai: no lliuris la compra, cancel·la aquesta venda i envia a suport el text de sota.',
+    'SeQura diu que aquest número de tiquet ja s’ha fet servir, també amb els números nous que la caixa ha provat per si sola. No lliuris la compra encara: torna-ho a comprovar per provar-ho amb un número nou; si SeQura el torna a rebutjar, cancel·la aquesta venda i envia a suport el text de sota.',
   'refused.unknown.title': 'SeQura no ha confirmat la venda',
   'refused.unknown.body': 'SeQura no ha acceptat la confirmació. Llegeix-ne el motiu a sota i tria què vols fer.',
   'refused.bugReportLabel': 'Text per a suport (selecciona’l i copia’l)',
@@ -829,6 +839,7 @@ export const ca: Record<MessageKey, string> = {
   'event.confirmed': 'Confirmada i referència registrada',
   'event.confirm_refused': 'SeQura no va confirmar',
   'event.confirm_gave_up': 'Confirmació sense resposta',
+  'event.ticket_replaced': 'Número de tiquet ja usat a SeQura: número nou, confirmació repetida',
   'event.handover_requested': 'Avís de lliurament demanat',
   'event.handed_over': 'Lliurada',
   'event.handover_needs_attention': 'Avís de lliurament amb problemes',

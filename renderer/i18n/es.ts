@@ -85,6 +85,16 @@ export const es = {
   'ipcError.sequra_rate_limited': 'SeQura pide esperar antes de volver a intentarlo.',
   'ipcError.sequra_auth': 'SeQura no acepta las credenciales de la tienda. Avisa a informática.',
   'ipcError.locked': 'El terminal está bloqueado: hace falta el PIN.',
+  'ipcError.storage_full':
+    'Este terminal no puede registrar ventas ahora: su disco está lleno. No se ha hecho nada ni se ha enviado nada a SeQura; lo ya registrado está a salvo. Avisa a informática para liberar espacio: el terminal vuelve a funcionar solo.',
+  'ipcError.storage_read_only':
+    'Este terminal no puede registrar ventas ahora: no puede escribir en su carpeta de datos. No se ha hecho nada ni se ha enviado nada a SeQura. Avisa a informática.',
+  'ipcError.storage_io':
+    'Este terminal no puede registrar ventas ahora: su disco ha dado un error. No se ha hecho nada ni se ha enviado nada a SeQura. Vuelve a intentarlo; si se repite, avisa a informática.',
+  'ipcError.storage_corrupt':
+    'Este terminal no puede registrar ventas: su base de datos está dañada. No se ha enviado nada a SeQura. Avisa a informática y no borres ningún archivo.',
+  'ipcError.storage_newer_version':
+    'Este terminal no puede registrar ventas: sus datos son de una versión más nueva de la aplicación. Avisa a informática.',
   'ipcError.internal': 'Algo ha fallado en el terminal. Vuelve a intentarlo; si se repite, avisa a soporte.',
   'sale.loading': 'Cargando la venta…',
   'sale.nextShopper': 'Atender al siguiente cliente',
@@ -310,7 +320,7 @@ export const es = {
     'Lo que aprobó el cliente no coincide con la compra de la caja. Cambia la compra para enviar un SMS nuevo con la compra correcta.',
   'refused.duplicate_reference.title': 'Número de ticket repetido',
   'refused.duplicate_reference.body':
-    'SeQura dice que este número de ticket ya se usó. No debería pasar nunca: no entregues la compra, cancela esta venta y envía a soporte el texto de abajo.',
+    'SeQura dice que este número de ticket ya se usó, también con los números nuevos que la caja probó por sí sola. No entregues la compra todavía: comprueba otra vez para probar con un número nuevo; si SeQura lo vuelve a rechazar, cancela esta venta y envía a soporte el texto de abajo.',
   'refused.unknown.title': 'SeQura no ha confirmado la venta',
   'refused.unknown.body': 'SeQura no ha aceptado la confirmación. Lee su motivo abajo y elige qué hacer.',
   'refused.bugReportLabel': 'Texto para soporte (selecciónalo y cópialo)',

@@ -14,6 +14,13 @@ export const ERROR_CODES = [
   'sequra_rate_limited',
   'sequra_auth',
   'locked', // till locked or PIN required
+  // The till cannot record right now (electron/core/db/storage-error.ts): nothing was done, nothing recorded
+  // before is lost, and it works again by itself once the fault is gone.
+  'storage_full', // the disk is full: free space
+  'storage_read_only', // the data folder cannot be written
+  'storage_io', // the disk reported an error
+  'storage_corrupt', // the till database is damaged
+  'storage_newer_version', // the database was written by a newer version of the app
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -182,6 +182,29 @@ describe('numbered migrations on user_version', () => {
     }
   });
 
+  it('2 → 3: sales stored before it get their ticket search keys and purge time; the after-sale tables exist', () => {
+    const path = join(dir, 'v2.db');
+    const v2 = open(path, { migrations: MIGRATIONS.slice(0, 2) });
+    const insert = v2.sql.prepare(
+      `INSERT INTO sales (id, realm, archived, step, created_at, updated_at, ticket_number, record)
+       VALUES (?, 'live', 1, 'done', '2026-10-01T10:00:00.000Z', '2026-10-01T10:00:00.000Z', ?, ?)`,
+    );
+    insert.run('kept', 'Tienda1-01-000042', JSON.stringify({ timeline: [{ at: 't0', event: 'sale_created' }] }));
+    insert.run(
+      'purged',
+      null,
+      JSON.stringify({ timeline: [{ at: '2026-11-01T00:00:00.000Z', event: 'personal_data_purged' }] }),
+    );
+    v2.close();
+    const db = open(path);
+    expect(db.openedAtVersion).toBe(2);
+    expect(db.sql.prepare('SELECT id, ticket_key, ticket_tail, purged_at FROM sales ORDER BY id').all()).toEqual([
+      { id: 'kept', ticket_key: 'tienda1-01-000042', ticket_tail: '240000-10-1adneit', purged_at: null },
+      { id: 'purged', ticket_key: null, ticket_tail: null, purged_at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['after_sale_intents', 'day_closes']));
+  });
+
   it('a database from a newer version of the app is refused with a typed error and not modified', () => {
     const path = join(dir, 'c.db');
     const raw = new Database(path);

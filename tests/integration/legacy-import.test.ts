@@ -1,7 +1,7 @@
 // A data folder written by version 0.1.0 (tests/fixtures/legacy-data-0.1.0, produced by that version's code:
 // scripts/make-legacy-fixture.ts) is carried into the database at the first start of this version,
 // verified, and its files kept aside.
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
@@ -162,5 +162,56 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
     expect(sequence).toBe(journal.ticketSequence);
     expect(readFileSync(join(dataDir, 'before-database', 'journal.json'), 'utf8')).toBe(fixtureText('journal.json'));
     expect(existsSync(join(dataDir, 'journal.json'))).toBe(false);
+  });
+
+  it('after-sale intents and day closings (live and training) move into the database; the files are kept aside', async () => {
+    // The files as the version before the database wrote them (schemaVersion 1), with content.
+    const closings = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        closedAt: `2026-12-02T20:${String(i).padStart(2, '0')}:00.000Z`,
+        pendingConfirmations: i % 2,
+        netFinancedCents: 10_000 + i,
+      }));
+    const intents = {
+      schemaVersion: 1,
+      intents: {
+        'sale-x-return-R1': { saleId: 'sale-x', kind: 'return', entryId: 'R1', at: '2026-12-02T10:00:00.000Z' },
+        'sale-y-cancel-C1': { saleId: 'sale-y', kind: 'cancel', entryId: 'C1', at: '2026-12-02T11:00:00.000Z' },
+      },
+    };
+    writeFileSync(join(dataDir, 'after-sale-intents.json'), JSON.stringify(intents));
+    writeFileSync(
+      join(dataDir, 'day-closes.json'),
+      JSON.stringify({ schemaVersion: 1, closes: { '2026-12-01': closings(1), '2026-12-02': closings(2) } }),
+    );
+    mkdirSync(join(dataDir, 'training'), { recursive: true });
+    writeFileSync(
+      join(dataDir, 'training', 'day-closes.json'),
+      JSON.stringify({ schemaVersion: 1, closes: { '2026-12-02': closings(3) } }),
+    );
+
+    core = await startCore({ dataDir, sandbox, signIn: false });
+    const rows = withTillDatabase(dataDir, (db) => ({
+      marks: db
+        .prepare(
+          "SELECT key, value FROM meta WHERE key LIKE 'imported:%-after-sale-intents' OR key LIKE 'imported:%-day-closes' ORDER BY key",
+        )
+        .all(),
+      closes: db.prepare('SELECT realm, day, closed_at AS closedAt FROM day_closes ORDER BY seq').all(),
+    }));
+    // Both intents were imported (and then dropped at start: their sales are not in this till).
+    expect(rows.marks).toEqual([
+      { key: 'imported:live-after-sale-intents', value: '2' },
+      { key: 'imported:live-day-closes', value: '3' },
+      { key: 'imported:training-day-closes', value: '3' },
+    ]);
+    expect(rows.closes).toHaveLength(6);
+    await call(core, 'session.signIn', { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin });
+    const report = await call<{ closures: unknown[] }>(core, 'report.day', { date: '2026-12-02' });
+    expect(report.closures).toEqual(closings(2));
+    for (const file of ['after-sale-intents.json', 'day-closes.json', 'training/day-closes.json']) {
+      expect(existsSync(join(dataDir, file))).toBe(false);
+      expect(existsSync(join(dataDir, 'before-database', file))).toBe(true);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { AUDIT_HEAD_FILE } from '../../electron/core/audit/audit-log.ts';
 import { deriveTillKeys } from '../../electron/core/security/till-key.ts';
 import { loadMachineConfig } from '../../electron/core/config/machine-config.ts';
 import { createFileLogger } from '../../electron/core/log/logger.ts';
-import type { RunningSandbox } from '../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import {
   createMemorySecretStore,
   type SecretStore,
@@ -100,6 +100,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     machineConfig: loadMachineConfig(configPath),
     platformUname: 'test',
     clock: options.clock,
+    startTrainingSandbox: startSandbox,
     printReceipt: options.printReceipt,
   });
   await core.start();

@@ -85,6 +85,27 @@ describe('main bundle', () => {
     expect(main.warnings.map((w) => w.text)).toEqual([]);
   });
 
+  it('carries the training sandbox (SeQura API, shopper phone) but not its fault injection, control API or test driver', async () => {
+    const main = await buildElectronBundle('main', { outdir });
+    // What esbuild put in the output, not just what it read: a module tree-shaken to nothing would not count.
+    const output = main.metafile.outputs[relative(process.cwd(), main.file)]!;
+    const shipped = Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path)
+      .filter((path) => path.startsWith('sandbox/'));
+    for (const testOnly of [
+      'sandbox/faults.ts',
+      'sandbox/control-api.ts',
+      'sandbox/controlled.ts',
+      'sandbox/driver.ts',
+      'sandbox/fixtures.ts',
+      'sandbox/index.ts',
+    ])
+      expect(Object.keys(main.metafile.inputs), testOnly).not.toContain(testOnly);
+    for (const needed of ['sandbox/training.ts', 'sandbox/server.ts', 'sandbox/sequra-api.ts', 'sandbox/phone-page.ts'])
+      expect(shipped, needed).toContain(needed);
+  });
+
   it('gives bundled ESM code a working import.meta.url: the bundle file itself', async () => {
     // A throwaway project whose main uses import.meta.url the way ESM packages locate files beside them.
     const root = mkdtempSync(join(tmpdir(), 'sequra-pos-import-meta-'));

@@ -45,17 +45,35 @@ describe('layering lint rule', () => {
     );
     expect(rules).not.toContain('@typescript-eslint/no-restricted-imports');
   });
-  it('refuses a sandbox internal from the app, and allows its public entry', async () => {
-    const internal = await lintText(
-      "import { startSandbox } from '../../sandbox/server.ts';\nexport const x = startSandbox;\n",
-      'electron/core/example.ts',
-    );
-    expect(internal).toContain('@typescript-eslint/no-restricted-imports');
-    const entry = await lintText(
-      "import { startSandbox } from '../../sandbox/index.ts';\nexport const x = startSandbox;\n",
-      'electron/core/example.ts',
-    );
-    expect(entry).not.toContain('@typescript-eslint/no-restricted-imports');
+  it('lets the app reach the sandbox only through its training entry', async () => {
+    for (const filePath of ['electron/core/example.ts', 'electron/preview/example.ts', 'electron/main/example.ts']) {
+      for (const internal of ['server.ts', 'faults.ts', 'control-api.ts', 'index.ts']) {
+        const rules = await lintText(`import { x } from '../../sandbox/${internal}';\nexport const y = x;\n`, filePath);
+        expect(rules, `${filePath} importing sandbox/${internal}`).toContain(
+          '@typescript-eslint/no-restricted-imports',
+        );
+      }
+      const training = await lintText(
+        "import { startTrainingSandbox } from '../../sandbox/training.ts';\nexport const x = startTrainingSandbox;\n",
+        filePath,
+      );
+      expect(training, filePath).not.toContain('@typescript-eslint/no-restricted-imports');
+    }
+  });
+  it('lets tests and scripts use both public entries of the sandbox, and none of its internals', async () => {
+    for (const filePath of ['tests/integration/example.test.ts', 'scripts/example.ts']) {
+      const internal = await lintText(
+        "import { startSandboxServer } from '../../sandbox/server.ts';\nexport const x = startSandboxServer;\n",
+        filePath,
+      );
+      expect(internal, filePath).toContain('@typescript-eslint/no-restricted-imports');
+      for (const entry of ['index.ts', 'training.ts']) {
+        const rules = await lintText(`import { x } from '../../sandbox/${entry}';\nexport const y = x;\n`, filePath);
+        expect(rules, `${filePath} importing sandbox/${entry}`).not.toContain(
+          '@typescript-eslint/no-restricted-imports',
+        );
+      }
+    }
   });
   it('refuses app imports from the sandbox', async () => {
     const rules = await lintText(

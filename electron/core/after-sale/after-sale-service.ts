@@ -35,8 +35,9 @@ import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { KeyValueStore } from '../storage/store.ts';
-import type { SaleSources } from './sale-sources.ts';
+import { createdRange, type SaleSources } from './sale-sources.ts';
+import type { SaleKeys } from '../journal/sale-search.ts';
+import type { AfterSaleIntents } from './after-sale-store.ts';
 import {
   cancellations,
   cancelledAtSequra,
@@ -72,17 +73,11 @@ export interface AfterSaleTill {
   usesShippedCart: boolean;
 }
 
-export interface AfterSaleIntentsFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  /** instructionId → the sale and entry it belongs to, from before the sale is written until SeQura answers. */
-  intents: Record<string, { saleId: string; kind: 'cancel' | 'return'; entryId: string; at: string }>;
-}
-
 export interface AfterSaleServiceDeps {
   sources: SaleSources;
   outbox: Outbox;
   authorizer: ManagerAuthorizer;
-  intents: KeyValueStore<AfterSaleIntentsFile>;
+  intents: AfterSaleIntents;
   till: AfterSaleTill;
   appVersion: string;
   platformUname: string;
@@ -122,21 +117,22 @@ export class AfterSaleService {
   // ------------------------------------------------------------------------------------------- search
 
   search(input: HistorySearchInput): { results: SaleSummary[]; total: number } {
-    const range = { from: input.from, to: input.to };
-    // A training till's own sales are training sales; a live till reads the training folder only when asked.
-    const sales =
-      input.training && !this.deps.till.training
-        ? this.deps.sources.trainingFolder(range)
-        : this.deps.sources.own(range);
+    // A training till's own sales are training sales; a live till reads the training ones only when asked.
+    const index = this.deps.sources.searchOf(input.training && !this.deps.till.training);
+    if (!index) return { results: [], total: 0 };
+    const range = createdRange({ from: input.from, to: input.to });
+    const query = input.query.trim();
+    const hits = query === '' ? index.inRange(range) : index.byKeys(searchKeys(query, input.key), range);
+    // Without a status filter every hit is a result: only the page shown is read. A status is worked out
+    // from the whole record, so filtering by status reads every hit.
+    const byStatus = input.statuses.length > 0;
     const matches: SaleSummary[] = [];
-    for (const sale of sales) {
-      const matchedBy = matchQuery(sale, input.query, input.key);
-      if (matchedBy === false) continue;
-      const summary = summarize(sale, matchedBy);
-      if (input.statuses.length > 0 && !summary.flags.some((flag) => input.statuses.includes(flag))) continue;
+    for (const sale of index.records(byStatus ? hits : hits.slice(0, input.limit))) {
+      const summary = summarize(sale, matchQuery(sale, query, input.key) || null);
+      if (byStatus && !summary.flags.some((flag) => input.statuses.includes(flag))) continue;
       matches.push(summary);
     }
-    return { results: matches.slice(0, input.limit), total: matches.length };
+    return { results: matches.slice(0, input.limit), total: byStatus ? matches.length : hits.length };
   }
 
   // --------------------------------------------------------------------------------------------- page
@@ -538,8 +534,7 @@ export class AfterSaleService {
    * whose sale never got the entry is dropped (nothing was promised to anyone).
    */
   resume(): void {
-    const intents = this.deps.intents.get('intents');
-    for (const [instructionId, intent] of Object.entries(intents)) {
+    for (const [instructionId, intent] of this.deps.intents.all()) {
       const queued = this.deps.outbox.get(instructionId);
       if (queued) {
         // Settled on disk but the sale was never told (a crash between the outbox's write and ours): the
@@ -597,14 +592,11 @@ export class AfterSaleService {
     at: string;
   }): void {
     const { instructionId, ...rest } = intent;
-    this.deps.intents.set('intents', { ...this.deps.intents.get('intents'), [instructionId]: rest });
+    this.deps.intents.add(instructionId, rest);
   }
 
   private forgetIntent(instructionId: string): void {
-    const intents = { ...this.deps.intents.get('intents') };
-    if (!(instructionId in intents)) return;
-    delete intents[instructionId];
-    this.deps.intents.set('intents', intents);
+    this.deps.intents.remove(instructionId);
   }
 
   /**
@@ -726,6 +718,20 @@ export function matchQuery(
   }
   if ((key === 'any' || key === 'phone') && phoneQuery && phoneLast4(sale) === digits.slice(-4)) return 'phone';
   return false;
+}
+
+/**
+ * What the index is asked for: the ticket number by its start or end, the uuid by its start, and a query of
+ * phone characters with at least four digits by the last four of them.
+ */
+function searchKeys(query: string, key: HistorySearchInput['key']): SaleKeys {
+  const digits = query.replace(/\D/g, '');
+  const phoneQuery = /^[\d\s().+-]+$/.test(query) && digits.length >= 4;
+  return {
+    ticket: key === 'any' || key === 'ticket' ? query : null,
+    uuid: key === 'any' || key === 'uuid' ? query : null,
+    phoneLast4: (key === 'any' || key === 'phone') && phoneQuery ? digits.slice(-4) : null,
+  };
 }
 
 /** Only used to build an update whose personal fields are then removed (see returnPayload). */

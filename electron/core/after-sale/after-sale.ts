@@ -5,13 +5,14 @@ import type { Logger } from '../log/logger.ts';
 import type { ManagerAuthorizer } from '../operators/manager-authorizer.ts';
 import type { Instruction, InstructionOutcome } from '../outbox/instruction.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { StoreFactory } from '../storage/store.ts';
-import { AfterSaleService, type AfterSaleIntentsFile, type AfterSaleTill } from './after-sale-service.ts';
-import { ReportService, type DayClosesFile } from './report-service.ts';
+import { AfterSaleService, type AfterSaleTill } from './after-sale-service.ts';
+import { AfterSaleIntents, DayCloses } from './after-sale-store.ts';
+import { ReportService } from './report-service.ts';
 import { SaleSources } from './sale-sources.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { SaleHistory } from '../journal/history.ts';
 import { activeSales } from '../journal/sale-rows.ts';
+import { SaleSearch } from '../journal/sale-search.ts';
 
 // After the sale, as the composition root sees it: build it with what the core already has, spread its
 // handlers into the contract's, and hand it the outbox's cancel/return outcomes.
@@ -27,15 +28,11 @@ export type AfterSaleChannel =
   | 'report.closeDay';
 
 export interface AfterSaleDeps {
-  /** The data directory (live sales) and the folder the till's sales are in (= dataDir, or dataDir/training). */
-  dataDir: string;
-  salesDir: string;
   db: TillDatabase;
   journal: SaleJournal;
   /** The history of the same realm as the journal. */
   history: SaleHistory;
   outbox: Outbox;
-  createStore: StoreFactory;
   authorizer: ManagerAuthorizer;
   till: AfterSaleTill;
   appVersion: string;
@@ -60,18 +57,19 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     // A live till reads its training sales (read only); a training till's own sales are those.
     training: deps.till.training
       ? null
-      : { history: new SaleHistory(deps.db, 'training'), active: () => activeSales(deps.db, 'training') },
+      : {
+          history: new SaleHistory(deps.db, 'training'),
+          active: () => activeSales(deps.db, 'training'),
+          search: new SaleSearch(deps.db, 'training'),
+        },
+    search: new SaleSearch(deps.db, deps.journal.realm),
     log: deps.log,
   });
   const service = new AfterSaleService({
     sources,
     outbox: deps.outbox,
     authorizer: deps.authorizer,
-    intents: deps.createStore<AfterSaleIntentsFile>({
-      name: 'after-sale-intents',
-      cwd: deps.salesDir,
-      defaults: { schemaVersion: 1, intents: {} },
-    }),
+    intents: new AfterSaleIntents(deps.db, deps.journal.realm),
     till: deps.till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,
@@ -85,11 +83,7 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
   const reports = new ReportService({
     sources,
     outbox: deps.outbox,
-    closes: deps.createStore<DayClosesFile>({
-      name: 'day-closes',
-      cwd: deps.salesDir,
-      defaults: { schemaVersion: 1, closes: {} },
-    }),
+    closes: new DayCloses(deps.db, deps.journal.realm),
     till: { storeRef: deps.till.storeRef, tillId: deps.till.tillId, training: deps.till.training },
     log: deps.log,
     clock: deps.clock,

@@ -1,23 +1,18 @@
 import type { DayReport } from '../../../shared/ipc/after-sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Outbox } from '../outbox/outbox.ts';
-import type { KeyValueStore } from '../storage/store.ts';
+import type { DayCloses } from './after-sale-store.ts';
 import { computeDayReport, csvFileName, reportCsv } from './day-report.ts';
 import type { SaleSources } from './sale-sources.ts';
 
-// The end-of-day report of this till and closing the day. Closing records who/when/how much in a small file
-// next to the journal (one list per day: a day closed again after late confirmations keeps both closings).
+// The end-of-day report of this till and closing the day. Closing records who/when/how much in the till
+// database (one list per day: a day closed again after late confirmations keeps both closings).
 // It never blocks: it warns while confirmations are still pending, and the manager decides.
-
-export interface DayClosesFile extends Record<string, unknown> {
-  schemaVersion: 1;
-  closes: Record<string, DayReport['closures']>;
-}
 
 export interface ReportServiceDeps {
   sources: SaleSources;
   outbox: Outbox;
-  closes: KeyValueStore<DayClosesFile>;
+  closes: DayCloses;
   till: { storeRef: string; tillId: string; training: boolean };
   log: Logger;
   clock: () => Date;
@@ -38,7 +33,7 @@ export class ReportService {
       sales: sources.own(),
       trainingSales: till.training ? [] : sources.trainingFolder({ from: date, to: date }),
       outbox: this.deps.outbox.items(),
-      closures: this.deps.closes.get('closes')[date] ?? [],
+      closures: this.deps.closes.of(date),
       now: this.deps.clock(),
     });
   }
@@ -56,8 +51,7 @@ export class ReportService {
       pendingConfirmations: report.pendingConfirmations.length,
       netFinancedCents: report.netFinancedCents,
     };
-    const closes = this.deps.closes.get('closes');
-    this.deps.closes.set('closes', { ...closes, [date]: [...(closes[date] ?? []), closure].slice(-100) });
+    this.deps.closes.add(date, closure);
     this.deps.log.info('report.day_closed', {
       date,
       pending: closure.pendingConfirmations,

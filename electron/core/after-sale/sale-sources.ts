@@ -1,6 +1,7 @@
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { SaleHistory } from '../journal/history.ts';
 import type { SaleJournal } from '../journal/journal.ts';
+import type { CreatedRange, SaleSearch } from '../journal/sale-search.ts';
 import type { Logger } from '../log/logger.ts';
 import { localDate, normalizeSale } from './sale-view.ts';
 
@@ -21,7 +22,9 @@ export interface SaleSourcesOptions {
   /** The same folder's history as the journal's (a second handle on the same files is safe: one writer, sync writes). */
   history: SaleHistory;
   /** The training sales to read on a live till (history, and those still in the training journal); null when the till itself is in training mode. */
-  training: { history: SaleHistory; active: () => SaleRecord[] } | null;
+  training: { history: SaleHistory; active: () => SaleRecord[]; search: SaleSearch } | null;
+  /** The indexed search over the till's own sales (the journal's realm). */
+  search: SaleSearch;
   log: Logger;
 }
 
@@ -51,14 +54,22 @@ export class SaleSources {
     return inRange([...byId.values()], range);
   }
 
+  /** The indexed search over the till's own sales, or over the training sales seen from a live till (null on a training till). */
+  searchOf(training: boolean): SaleSearch | null {
+    return training ? (this.options.training?.search ?? null) : this.options.search;
+  }
+
   /** One sale by id, wherever it is. */
   find(saleId: string): { sale: SaleRecord; where: SaleLocation } | null {
     const active = this.options.journal.get(saleId);
     if (active) return { sale: normalizeSale(active), where: 'journal' };
     const archived = this.options.history.get(saleId);
     if (archived) return { sale: normalizeSale(archived), where: 'history' };
-    const training = this.trainingFolder().find((s) => s.id === saleId);
-    return training ? { sale: training, where: 'training_folder' } : null;
+    const training = this.options.training;
+    const inTraining = training
+      ? (training.history.get(saleId) ?? training.active().find((s) => s.id === saleId))
+      : undefined;
+    return inTraining ? { sale: normalizeSale(inTraining), where: 'training_folder' } : null;
   }
 
   /** Writes a changed sale back where it lives (the journal while active, its history month once archived). */
@@ -76,6 +87,18 @@ function monthsFor(months: string[], range: DayRange): string[] {
   const first = range.from ? shiftDay(range.from, -1).slice(0, 7) : null;
   const last = range.to ? shiftDay(range.to, 1).slice(0, 7) : null;
   return months.filter((m) => (first === null || m >= first) && (last === null || m <= last));
+}
+
+/** Till-local calendar days (inclusive) as creation instants: from the first day's midnight to the next day's after the last. */
+export function createdRange(range: DayRange): CreatedRange {
+  const midnight = (day: string, delta: number) => {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    return new Date(y, m - 1, d + delta).toISOString();
+  };
+  return {
+    from: range.from ? midnight(range.from, 0) : null,
+    before: range.to ? midnight(range.to, 1) : null,
+  };
 }
 
 function shiftDay(day: string, delta: number): string {

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TillDatabase } from '../db/database.ts';
 import { redactText } from '../log/redact.ts';
@@ -222,8 +222,19 @@ export class AuditLog {
     const head = signHead(this.chain, last.seq, chainLink(this.chain.key, last.line));
     // Write then rename: a crash leaves the old head or the new one, never half of one.
     const temporary = `${this.headPath}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
-    renameSync(temporary, this.headPath);
+    try {
+      writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
+      renameSync(temporary, this.headPath);
+    } catch {
+      // A full or read-only disk: the entry itself is committed, and the next entry writes the head again.
+      // Never thrown: from a queued sync it would be an uncaught exception, and after a committed entry a
+      // caller would take the whole step for failed.
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // a read-only folder: nothing was written either
+      }
+    }
   }
 
   private readHead(): AuditHead | null {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -30,8 +30,19 @@ export interface TillDatabase {
    * reload them, so memory never claims what the disk does not hold.
    */
   onWriteFailed(listener: () => void): () => void;
+  /**
+   * Runs `fn` once the outermost `write` in progress has committed (dropped if it rolls back), or now when no
+   * write is in progress: what the rest of the app is told (events) never runs ahead of what the disk holds.
+   */
+  afterCommit(fn: () => void): void;
   /** Runs a read; storage faults come out as StorageError. */
   read<T>(fn: () => T): T;
+  /**
+   * Throws StorageError unless the data folder can take the outcome of an external effect (a SeQura call):
+   * writable, with at least `minFreeBytes` free. Asked before each such call, so that SeQura is never told
+   * something the till could not then record.
+   */
+  ensureRecordable(): void;
   /** PRAGMA quick_check (fast; at every start) or integrity_check (thorough; from the admin screen). */
   check(kind: 'quick' | 'full'): { ok: true } | { ok: false; problems: string[] };
   /** The schema version found when it was opened, before migrations (0 = a new database). */
@@ -45,7 +56,15 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Run PRAGMA quick_check before migrating; a failure throws StorageError('storage_corrupt'). */
   quickCheck?: boolean;
+  /** Free space the data folder must have before an external effect (default 1 MiB). */
+  minFreeBytes?: number;
 }
+
+/**
+ * Room kept for recording an external effect's outcome: one outcome is a few pages of WAL (sale row, outbox
+ * instruction, audit entry, their indexes), far below this; the margin covers a checkpoint in between.
+ */
+const DEFAULT_MIN_FREE_BYTES = 1024 * 1024;
 
 export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}): TillDatabase {
   const migrations = options.migrations ?? MIGRATIONS;
@@ -73,22 +92,61 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
     sql.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     const openedAtVersion = migrate(sql, migrations);
     const failureListeners = new Set<() => void>();
+    // Callbacks waiting for the outermost write in progress to commit (null: no write in progress).
+    let committed: Array<() => void> | null = null;
     const db: TillDatabase = {
       path,
       sql,
       openedAtVersion,
       write<T>(fn: () => T): T {
         const outermost = !sql.inTransaction;
+        if (!outermost) {
+          try {
+            return sql.transaction(fn)();
+          } catch (error) {
+            throw storageErrorOf(error) ?? error;
+          }
+        }
+        committed = [];
+        let result: T;
         try {
-          return outermost ? sql.transaction(fn).immediate() : sql.transaction(fn)();
+          result = sql.transaction(fn).immediate();
         } catch (error) {
-          if (outermost) for (const listener of failureListeners) listener();
+          committed = null;
+          for (const listener of failureListeners) listener();
           throw storageErrorOf(error) ?? error;
         }
+        const after = committed;
+        committed = null;
+        for (const callback of after) callback();
+        return result;
+      },
+      afterCommit(fn) {
+        if (committed) committed.push(fn);
+        else fn();
       },
       onWriteFailed(listener) {
         failureListeners.add(listener);
         return () => failureListeners.delete(listener);
+      },
+      ensureRecordable() {
+        if (path === ':memory:') return;
+        const folder = dirname(path);
+        let free: number;
+        try {
+          accessSync(folder, constants.W_OK);
+          const stats = statfsSync(folder);
+          free = stats.bavail * stats.bsize;
+        } catch (error) {
+          rethrowAsStorageError(error);
+        }
+        const needed = options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+        if (free < needed)
+          throw new StorageError(
+            'storage_full',
+            `The disk of this till is full: ${free} bytes free, ${needed} needed to record the outcome.`,
+            'ENOSPC',
+          );
       },
       read<T>(fn: () => T): T {
         try {

@@ -10,6 +10,7 @@ import type { Instruction } from '../outbox/instruction.ts';
 import { OUTBOX_SPEC } from '../outbox/migrations.ts';
 import { salvageTicketSequence } from '../journal/migrations.ts';
 import { migrate as migrateStore } from '../storage/versioned-store.ts';
+import { AfterSaleIntents, DayCloses } from '../after-sale/after-sale-store.ts';
 import { getMeta, setMeta } from './meta.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -355,12 +356,84 @@ function salesKinds(folder: string, realm: Realm): LegacyKind[] {
         return stored === expected ? null : `${stored} instructions stored, ${expected} in the file`;
       },
     },
+    {
+      name: `${realm}-after-sale-intents`,
+      files: (dataDir) => existing(dataDir, at('after-sale-intents.json')),
+      import(db, dataDir, [file]) {
+        const intents = Object.entries(legacyIntents(dataDir, file!));
+        const store = new AfterSaleIntents(db, realm);
+        for (const [instructionId, intent] of intents) {
+          if (typeof intent.saleId !== 'string' || (intent.kind !== 'cancel' && intent.kind !== 'return'))
+            throw new Error(`${file}: intent ${instructionId} has no sale or kind`);
+          store.add(instructionId, {
+            saleId: intent.saleId,
+            kind: intent.kind,
+            entryId: String(intent.entryId ?? ''),
+            at: String(intent.at ?? ''),
+          });
+        }
+        return intents.length;
+      },
+      verify(db, dataDir, [file]) {
+        const expected = Object.keys(legacyIntents(dataDir, file!)).sort();
+        const stored = new AfterSaleIntents(db, realm)
+          .all()
+          .map(([id]) => id)
+          .sort();
+        return JSON.stringify(stored) === JSON.stringify(expected)
+          ? null
+          : `${stored.length} intents stored, ${expected.length} in the file`;
+      },
+    },
+    {
+      name: `${realm}-day-closes`,
+      files: (dataDir) => existing(dataDir, at('day-closes.json')),
+      import(db, dataDir, [file]) {
+        const closes = new DayCloses(db, realm);
+        let n = 0;
+        for (const [day, closures] of Object.entries(legacyCloses(dataDir, file!))) {
+          for (const closure of closures) {
+            closes.add(day, {
+              closedAt: String(closure.closedAt),
+              pendingConfirmations: Math.max(0, Math.floor(Number(closure.pendingConfirmations) || 0)),
+              netFinancedCents: Math.round(Number(closure.netFinancedCents) || 0),
+            });
+            n += 1;
+          }
+        }
+        return n;
+      },
+      verify(db, dataDir, [file]) {
+        const closes = new DayCloses(db, realm);
+        for (const [day, closures] of Object.entries(legacyCloses(dataDir, file!))) {
+          // The report shows a day's last 100 closings, as the file kept them.
+          const expected = closures.slice(-100).map((c) => String(c.closedAt));
+          const stored = closes.of(day).map((c) => c.closedAt);
+          if (stored.join('\n') !== expected.join('\n')) return `the closings of ${day} differ`;
+        }
+        return null;
+      },
+    },
   ];
+}
+
+type LegacyIntent = { saleId?: unknown; kind?: unknown; entryId?: unknown; at?: unknown };
+type LegacyClosure = { closedAt?: unknown; pendingConfirmations?: unknown; netFinancedCents?: unknown };
+
+function legacyIntents(dataDir: string, file: string): Record<string, LegacyIntent> {
+  return (readJson(dataDir, file).intents ?? {}) as Record<string, LegacyIntent>;
+}
+
+function legacyCloses(dataDir: string, file: string): Record<string, LegacyClosure[]> {
+  const closes = (readJson(dataDir, file).closes ?? {}) as Record<string, unknown>;
+  for (const [day, list] of Object.entries(closes))
+    if (!Array.isArray(list)) throw new Error(`${file}: the closings of ${day} are not a list`);
+  return closes as Record<string, LegacyClosure[]>;
 }
 
 /**
  * What this version imports from a 0.1.0 data folder: operators, PIN attempts, the audit log, and the live
- * and training sales (history, journal with the ticket sequence, outbox).
+ * and training sales (history, journal with the ticket sequence, outbox, after-sale intents, day closings).
  */
 export const LEGACY_KINDS: readonly LegacyKind[] = [
   ...TILL_LEGACY_KINDS,

@@ -106,6 +106,69 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_sale ON outbox (sale_id);
     `);
   },
+  // 2 → 3: history search on indexes, the personal-data purge on an index, and the after-sale files.
+  (db) => {
+    db.exec(`
+      -- Search keys, filled by the app with every write of a sale row: the ticket number in lower case
+      -- (found by its start) and reversed (found by its end: the cashier types the number printed last on the
+      -- slip). SQLite has no reverse(), so existing rows are filled below.
+      ALTER TABLE sales ADD COLUMN ticket_key TEXT;
+      ALTER TABLE sales ADD COLUMN ticket_tail TEXT;
+      -- When the shopper's personal data was removed from the record (null while it is still there).
+      ALTER TABLE sales ADD COLUMN purged_at TEXT;
+      CREATE INDEX sales_by_ticket_key ON sales (realm, ticket_key) WHERE ticket_key IS NOT NULL;
+      CREATE INDEX sales_by_ticket_tail ON sales (realm, ticket_tail) WHERE ticket_tail IS NOT NULL;
+      CREATE INDEX sales_by_created ON sales (realm, created_at);
+      -- The purge's work list: finished sales still holding personal data, oldest first.
+      CREATE INDEX sales_to_purge ON sales (finished_at) WHERE purged_at IS NULL AND finished_at IS NOT NULL;
+
+      -- A cancellation's or return's write-ahead intent, from before the sale is written until SeQura's final
+      -- answer is applied to it (after-sale/after-sale-service.ts).
+      CREATE TABLE after_sale_intents (
+        instruction_id TEXT PRIMARY KEY,
+        realm TEXT NOT NULL CHECK (realm IN ('live', 'training')),
+        sale_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('cancel', 'return')),
+        entry_id TEXT NOT NULL,
+        at TEXT NOT NULL
+      ) STRICT;
+
+      -- Day closings: who closed which till-local day, when, and with what totals (a day closed again after
+      -- late confirmations keeps every closing).
+      CREATE TABLE day_closes (
+        seq INTEGER PRIMARY KEY,
+        realm TEXT NOT NULL CHECK (realm IN ('live', 'training')),
+        day TEXT NOT NULL,
+        closed_at TEXT NOT NULL,
+        pending_confirmations INTEGER NOT NULL CHECK (pending_confirmations >= 0),
+        net_financed_cents INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX day_closes_by_day ON day_closes (realm, day, seq);
+    `);
+    const rows = db
+      .prepare<[], { id: string; ticket_number: string | null; record: string }>(
+        'SELECT id, ticket_number, record FROM sales',
+      )
+      .all();
+    const update = db.prepare<[string | null, string | null, string | null, string]>(
+      'UPDATE sales SET ticket_key = ?, ticket_tail = ?, purged_at = ? WHERE id = ?',
+    );
+    for (const row of rows) {
+      const timeline = (JSON.parse(row.record) as { timeline?: Array<{ event?: string; at?: string }> }).timeline;
+      const purged = timeline?.find((entry) => entry.event === 'personal_data_purged')?.at ?? null;
+      update.run(ticketKey(row.ticket_number), ticketTail(row.ticket_number), purged, row.id);
+    }
+  },
 ];
+
+/** The ticket number as the history search matches its start (case does not matter). */
+export function ticketKey(ticket: string | null): string | null {
+  return ticket ? ticket.toLowerCase() : null;
+}
+
+/** The ticket number reversed, so that its end is found through an index like its start. */
+export function ticketTail(ticket: string | null): string | null {
+  return ticket ? [...ticket.toLowerCase()].reverse().join('') : null;
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isChannel, type Channel } from '../../../shared/ipc/channels.ts';
 import { contract, type ResponseOf } from '../../../shared/ipc/contract.ts';
 import { ipcFail, type ErrorCode, type IpcResult } from '../../../shared/ipc/result.ts';
+import { storageErrorOf, type StorageErrorCode } from '../db/storage-error.ts';
 import { AppError, type CoreErrorCode } from '../errors.ts';
 
 export type Handlers = {
@@ -23,6 +24,15 @@ const CONTRACT_CODE: Record<CoreErrorCode, ErrorCode> = {
   sequra_rate_limited: 'sequra_rate_limited',
   sequra_auth: 'sequra_auth',
   internal: 'internal',
+};
+
+/** Storage faults keep their own codes: the cashier is told the till cannot record, and what to do. */
+const STORAGE_CODE: Record<StorageErrorCode, ErrorCode> = {
+  storage_full: 'storage_full',
+  storage_read_only: 'storage_read_only',
+  storage_io: 'storage_io',
+  storage_corrupt: 'storage_corrupt',
+  storage_newer_version: 'storage_newer_version',
 };
 
 export interface DispatchLog {
@@ -94,6 +104,15 @@ export function createDispatcher(
     } catch (error) {
       if (error instanceof AppError) {
         return ipcFail(CONTRACT_CODE[error.code], error.message, error.extra);
+      }
+      // A fault of the disk under the till (full, read-only, failing, damaged), from whichever layer noticed it.
+      // Retryable: the transaction rolled back, nothing was sent, and the same press works once it is fixed.
+      const storage = storageErrorOf(error);
+      if (storage) {
+        log.warn('ipc.storage_fault', { channel, code: storage.code, cause: storage.cause_code });
+        return ipcFail(STORAGE_CODE[storage.code], storage.message, {
+          retryable: storage.code !== 'storage_corrupt' && storage.code !== 'storage_newer_version',
+        });
       }
       log.warn('ipc.handler_failed', { channel, error: error instanceof Error ? error.name : 'unknown' });
       return ipcFail('internal', 'Something went wrong in the till.', { retryable: true });

@@ -1,5 +1,6 @@
 import { isFinal, type SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { TillDatabase } from '../db/database.ts';
+import { ticketKey, ticketTail } from '../db/migrations.ts';
 
 // The `sales` table: one row per sale, the SaleRecord as JSON plus the columns the indexes need.
 
@@ -17,7 +18,18 @@ export interface SaleRow {
   ticket_number: string | null;
   sequra_uuid: string | null;
   phone_last4: string | null;
+  ticket_key: string | null;
+  ticket_tail: string | null;
+  purged_at: string | null;
   record: string;
+}
+
+/** The timeline event the personal-data purge leaves on a sale (privacy/purge.ts). */
+export const PURGED_EVENT = 'personal_data_purged';
+
+/** When the shopper's personal data was removed from the sale, or null while it is still there. */
+export function purgedAt(sale: SaleRecord): string | null {
+  return sale.timeline.find((entry) => entry.event === PURGED_EVENT)?.at ?? null;
 }
 
 /** The last four digits of the shopper's mobile (kept after the personal-data purge for the history search). */
@@ -38,6 +50,9 @@ export function saleRow(sale: SaleRecord, realm: Realm, archived: 0 | 1): SaleRo
     ticket_number: sale.ticketNumber,
     sequra_uuid: sale.solicitation?.uuid ?? null,
     phone_last4: phoneLast4(sale),
+    ticket_key: ticketKey(sale.ticketNumber),
+    ticket_tail: ticketTail(sale.ticketNumber),
+    purged_at: purgedAt(sale),
     record: JSON.stringify(sale),
   };
 }
@@ -47,12 +62,14 @@ export function saleStatements(db: TillDatabase) {
   return {
     upsert: sql.prepare<[SaleRow]>(
       `INSERT INTO sales (id, realm, archived, step, created_at, updated_at, finished_at, ticket_number,
-         sequra_uuid, phone_last4, record)
+         sequra_uuid, phone_last4, ticket_key, ticket_tail, purged_at, record)
        VALUES (@id, @realm, @archived, @step, @created_at, @updated_at, @finished_at, @ticket_number,
-         @sequra_uuid, @phone_last4, @record)
+         @sequra_uuid, @phone_last4, @ticket_key, @ticket_tail, @purged_at, @record)
        ON CONFLICT (id) DO UPDATE SET archived = excluded.archived, step = excluded.step,
          updated_at = excluded.updated_at, finished_at = excluded.finished_at, ticket_number = excluded.ticket_number,
-         sequra_uuid = excluded.sequra_uuid, phone_last4 = excluded.phone_last4, record = excluded.record`,
+         sequra_uuid = excluded.sequra_uuid, phone_last4 = excluded.phone_last4,
+         ticket_key = excluded.ticket_key, ticket_tail = excluded.ticket_tail, purged_at = excluded.purged_at,
+         record = excluded.record`,
     ),
     byId: sql.prepare<[string, Realm], { record: string; archived: 0 | 1 }>(
       'SELECT record, archived FROM sales WHERE id = ? AND realm = ?',

@@ -36,6 +36,11 @@ export interface OutboxOptions {
    * wake-up on reconnection while connectivity flaps): never a burst of identical requests. Default 500 ms.
    */
   minAttemptGapMs?: number;
+  /**
+   * Throws (a StorageError) when the till could not record what SeQura answers (a full or read-only disk):
+   * asked before each call, which then is not made (TillDatabase.ensureRecordable).
+   */
+  ensureRecordable?: () => void;
 }
 
 type SettledListener = (instruction: Instruction, outcome: InstructionOutcome) => void;
@@ -316,9 +321,11 @@ export class Outbox {
       lastAttemptAt: startedAt.toISOString(),
     };
     try {
+      this.options.ensureRecordable?.();
       this.save(marked);
     } catch (error) {
-      // The attempt cannot be recorded (a storage fault): SeQura is not called; tried again shortly.
+      // The attempt or its outcome cannot be recorded (a storage fault): SeQura is not called; tried again
+      // shortly, and it goes by itself once the fault is gone.
       this.options.log.error('outbox.attempt_not_recorded', {
         id: instruction.id,
         error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
