@@ -76,6 +76,8 @@ export const ca: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura demana esperar abans de tornar-ho a provar.',
   'ipcError.sequra_auth': 'SeQura no accepta les credencials de la botiga. Avisa informàtica.',
   'ipcError.locked': 'El terminal està bloquejat: cal el PIN.',
+  'ipcError.personal_data_removed':
+    'Les dades personals del comprador ja s’han esborrat (termini de conservació de la botiga): aquesta crida no es pot enviar a SeQura. Revisa-la amb SeQura.',
   'ipcError.storage_full':
     'Aquest terminal no pot registrar vendes ara: el disc és ple. No s’ha fet res ni s’ha enviat res a SeQura; el que ja estava registrat és segur. Avisa informàtica perquè alliberi espai: el terminal torna a funcionar sol.',
   'ipcError.storage_read_only':

@@ -8,7 +8,7 @@ import { Modal } from '../history/Modal.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
-import { localIsoDate } from '../sale/dates.ts';
+import { localIsoDate } from '../../shared/time/local-date.ts';
 import { useProductLimits } from '../sale/useProductLimits.ts';
 import '../history/after-sale.css';
 
@@ -31,7 +31,7 @@ function download(fileName: string, content: string): void {
 
 export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState }) {
   const { t, formatCents, formatDateTime, formatTime } = useI18n();
-  const [date, setDate] = useState(() => localIsoDate());
+  const [date, setDate] = useState(() => localIsoDate(new Date()));
   const [report, setReport] = useState<DayReport | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState<'load' | 'csv' | 'close' | null>(null);

@@ -175,6 +175,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       const { purged } = purgePersonalData({
         db: services.db,
         activeJournal: ctx.journal,
+        activeOutbox: ctx.outbox,
         personalDataDays: tillPolicy(config).personalDataDays,
         clock,
       });

@@ -5,6 +5,7 @@ import {
   returnableLines,
   type ReturnDraft,
 } from '../../../shared/after-sale/returns.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import { allows } from '../../../shared/sale/sale-machine.ts';
 import type {
   BlockReason,
@@ -45,7 +46,6 @@ import {
   financedCents,
   hasPendingUpdate,
   isConfirmed,
-  localDate,
   normalizeSale,
   phoneLast4,
   summarize,
@@ -362,7 +362,7 @@ export class AfterSaleService {
     const orderRef1 = sale.ticketNumber!;
     const context = this.context(sale);
     const shopper = makeShopperSchema({
-      today: localDate(sale.createdAt),
+      today: localIsoDate(sale.createdAt),
       requireNinControl: this.deps.till.requireNinControl,
     }).safeParse(sale.shopper);
     if (shopper.success) return buildReturnUpdate({ cart, shopper: shopper.data, context, orderRef1, returned });
