@@ -200,8 +200,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
                 </ul>
               </>
             )}
-            <p>{t('report.closeNeedsManager')}</p>
-            <ManagerPinField id="close-day-pin" value={pin} onChange={setPin} autoFocus />
+            <ManagerPinField id="close-day-pin" value={pin} onChange={setPin} hint={t('pin.hint.closeDay')} autoFocus />
             <DialogError error={closeError} />
             <div className="actions">
               <button
@@ -334,9 +333,7 @@ function ReportSheet({ report, productNames }: { report: DayReport; productNames
         <tbody>
           {report.confirmed.byProduct.map((p) => (
             <tr key={p.product}>
-              <td>
-                {productNames.get(p.product) ?? p.product} <span className="field-hint">({p.product})</span>
-              </td>
+              <td>{productNames.get(p.product) ?? p.product}</td>
               <td className="num">{p.count}</td>
               <td className="num">{formatCents(p.amountCents)}</td>
             </tr>

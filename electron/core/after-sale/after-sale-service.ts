@@ -84,6 +84,8 @@ export interface AfterSaleServiceDeps {
   /** The sale service's own local abandon, for sales not confirmed yet. */
   cancelBeforeConfirmation: (saleId: string) => SaleRecord;
   operatorRef: () => string;
+  /** The name an operator ref is shown by, or null when the till does not know it (a removed operator). */
+  operatorName: (ref: string) => string | null;
   log: Logger;
   clock: () => Date;
   emitSale: (sale: SaleRecord) => void;
@@ -153,7 +155,24 @@ export class AfterSaleService {
       instructions,
       returnable: returnableLines(sale.cart, sale.returns),
       actions: allowedActions(sale, fromTrainingFolder),
+      operatorNames: this.operatorNames(sale),
     };
+  }
+
+  /** Names for every operator ref the sale's page shows (who sold, who authorised, who did what). */
+  private operatorNames(sale: SaleRecord): Record<string, string> {
+    const refs = new Set([
+      sale.operatorRef,
+      ...sale.returns.map((r) => r.authorizedBy),
+      ...cancellations(sale).map((c) => c.authorizedBy),
+      ...sale.timeline.flatMap((entry) => (entry.operator ? [entry.operator] : [])),
+    ]);
+    const names: Record<string, string> = {};
+    for (const ref of refs) {
+      const name = this.deps.operatorName(ref);
+      if (name) names[ref] = name;
+    }
+    return names;
   }
 
   private load(saleId: string): SaleRecord {
