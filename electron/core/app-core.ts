@@ -244,6 +244,7 @@ async function createCoreGeneration(
     platformUname: deps.platformUname,
     cancelBeforeConfirmation: (saleId) => sales.cancel(saleId),
     operatorRef: () => services.operators.currentOperatorRef(),
+    operatorName: (ref) => services.operators.operatorName(ref),
     log: deps.log,
     clock,
     emitSale: (sale) => afterCommit(() => emit('sale.changed', sale)),

@@ -152,6 +152,11 @@ export class OperatorsService implements ManagerAuthorizer {
     return !!this.session && !this.session.locked;
   }
 
+  /** The name an operator ref is shown by (slips, a sale's page), or null for a ref the till does not know. */
+  operatorName(ref: string): string | null {
+    return this.directory.get(ref)?.displayName ?? TRAINING_NAMES[ref] ?? null;
+  }
+
   /** The operator ref every new sale and SeQura order carries. */
   currentOperatorRef(): string {
     if (!this.session || this.session.locked)
