@@ -841,7 +841,7 @@ export const ca: Record<MessageKey, string> = {
   'event.confirmed': 'Confirmada i referència registrada',
   'event.confirm_refused': 'SeQura no va confirmar',
   'event.confirm_gave_up': 'Confirmació sense resposta',
-  'event.ticket_replaced': 'Número de tiquet ja usat a SeQura: número nou, confirmació repetida',
+  'event.ticket_replaced': 'Tiquet ja usat a SeQura: número nou',
   'event.handover_requested': 'Avís de lliurament demanat',
   'event.handed_over': 'Lliurada',
   'event.handover_needs_attention': 'Avís de lliurament amb problemes',
