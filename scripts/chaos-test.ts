@@ -31,7 +31,7 @@ process.stderr.write(
     .join(' ')}\n`,
 );
 process.stderr.write(
-  `drain after each partition (ms): ${result.drainMs.join(', ')}; per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s\n`,
+  `drain after each partition (ms): ${result.drainMs.join(', ')}; per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s; cashiers signed back in after the idle lock ${result.signedBackIn} times\n`,
 );
 for (const problem of result.problems) process.stderr.write(`  ${problem}\n`);
 console.log(result.summary);

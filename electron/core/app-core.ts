@@ -190,7 +190,7 @@ async function createCoreGeneration(
   const salesDir = connection.mode === 'training' ? join(deps.dataDir, 'training') : deps.dataDir;
   const realm = connection.mode === 'training' ? 'training' : 'live';
   const history = new SaleHistory(services.db, realm);
-  const journal = new SaleJournal(services.db, realm);
+  const journal = new SaleJournal(services.db, realm, clock);
 
   const connectivity = new ConnectivityMonitor({ probe: () => probe(connection.probeClient), clock });
   const client = withConnectivityReporting(connection.client, connectivity);

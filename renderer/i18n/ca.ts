@@ -309,7 +309,7 @@ export const ca: Record<MessageKey, string> = {
     'El que ha aprovat el client no coincideix amb la compra de la caixa. Canvia la compra per enviar un SMS nou amb la compra correcta.',
   'refused.duplicate_reference.title': 'Número de tiquet repetit',
   'refused.duplicate_reference.body':
-    'SeQura diu que aquest número de tiquet ja s’ha fet servir. No hauria de passar mai: no lliuris la compra, cancel·la aquesta venda i envia a suport el text de sota.',
+    'SeQura diu que aquest número de tiquet ja s’ha fet servir, també amb els números nous que la caixa ha provat per si sola. No lliuris la compra encara: torna-ho a comprovar per provar-ho amb un número nou; si SeQura el torna a rebutjar, cancel·la aquesta venda i envia a suport el text de sota.',
   'refused.unknown.title': 'SeQura no ha confirmat la venda',
   'refused.unknown.body': 'SeQura no ha acceptat la confirmació. Llegeix-ne el motiu a sota i tria què vols fer.',
   'refused.bugReportLabel': 'Text per a suport (selecciona’l i copia’l)',
@@ -858,6 +858,7 @@ export const ca: Record<MessageKey, string> = {
   'event.confirmed': 'Confirmada i referència registrada',
   'event.confirm_refused': 'SeQura no va confirmar',
   'event.confirm_gave_up': 'Confirmació sense resposta',
+  'event.ticket_replaced': 'Número de tiquet ja usat a SeQura: número nou, confirmació repetida',
   'event.handover_requested': 'Avís de lliurament demanat',
   'event.handed_over': 'Lliurada',
   'event.handover_needs_attention': 'Avís de lliurament amb problemes',

@@ -321,7 +321,7 @@ export const en: Record<MessageKey, string> = {
     'What the shopper approved does not match the purchase at the till. Change the purchase to send a new SMS with the right purchase.',
   'refused.duplicate_reference.title': 'Ticket number already used',
   'refused.duplicate_reference.body':
-    'SeQura says this ticket number was already used. This should never happen: do not hand over the goods, cancel this sale and send support the text below.',
+    'SeQura says this ticket number was already used, also for the new numbers the till tried by itself. Do not hand over the goods yet: check again to try once more with a new number; if SeQura refuses again, cancel this sale and send support the text below.',
   'refused.unknown.title': 'SeQura did not confirm the sale',
   'refused.unknown.body': 'SeQura did not accept the confirmation. Read its reason below and choose what to do.',
   'refused.bugReportLabel': 'Text for support (select and copy it)',

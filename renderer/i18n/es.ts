@@ -320,7 +320,7 @@ export const es = {
     'Lo que aprobó el cliente no coincide con la compra de la caja. Cambia la compra para enviar un SMS nuevo con la compra correcta.',
   'refused.duplicate_reference.title': 'Número de ticket repetido',
   'refused.duplicate_reference.body':
-    'SeQura dice que este número de ticket ya se usó. No debería pasar nunca: no entregues la compra, cancela esta venta y envía a soporte el texto de abajo.',
+    'SeQura dice que este número de ticket ya se usó, también con los números nuevos que la caja probó por sí sola. No entregues la compra todavía: comprueba otra vez para probar con un número nuevo; si SeQura lo vuelve a rechazar, cancela esta venta y envía a soporte el texto de abajo.',
   'refused.unknown.title': 'SeQura no ha confirmado la venta',
   'refused.unknown.body': 'SeQura no ha aceptado la confirmación. Lee su motivo abajo y elige qué hacer.',
   'refused.bugReportLabel': 'Texto para soporte (selecciónalo y cópialo)',

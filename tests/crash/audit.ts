@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { OrderView } from '../../sandbox/index.ts';
 import type { RequestLogEntry } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { Notebook } from './cashier.ts';
+import { Notebook, controlFetch } from './cashier.ts';
 
 // The end-of-run audit shared by the crash and chaos tests: what each till wrote to disk (its active journal,
 // its history and its outbox, read straight from the till database (a read-only connection), not through the core's
@@ -34,10 +34,24 @@ import { Notebook } from './cashier.ts';
 //              within one second.
 //  extra_sms   SMS deliveries beyond what the cashier asked for, summed over the orders (duplicate_sms counts
 //              the orders).
+// Storage: what the till keeps against what SeQura holds (the till's stored ticket is compared with SeQura's
+// order_ref_1 as stored text, whatever the ticket format):
+//  ticket_mismatches
+//              sales the till shows as confirmed whose SeQura order does not carry the till's stored ticket as
+//              order_ref_1.
+//  duplicate_order_refs
+//              order_ref_1 values carried by more than one order confirmed at SeQura (across all tills).
+//  shipped_not_in_history
+//              orders SeQura shipped that are not the solicitation of a finished (done) sale in a till's history.
+//  history_not_shipped
+//              finished (done) sales in a till's history whose order SeQura has not shipped.
 // Reported, not required to be 0:
-//  confirmation_applications, max_applications_per_confirmation
-//              how many confirm PUTs SeQura applied in all, and at most for one order (a replay after a lost
-//              answer is applied again, harmlessly: SeQura's confirm is idempotent).
+//  confirmation_applications, max_applications_per_confirmation, applications_per_confirmation
+//              how many confirm PUTs SeQura applied in all, at most for one order, and how many confirmed
+//              orders were applied once, twice… (`1:950,2:48`; a replay after a lost answer is applied again,
+//              harmlessly: SeQura's confirm is idempotent).
+//  history_sales, shipped_orders
+//              finished (done) sales in the tills' histories, and orders SeQura shipped: equal on a clean run.
 // Stricter extras, also required to be 0:
 //  lost_handovers  sales the till shows as done whose order SeQura does not have as shipped.
 //  unsettled       at the end, after the tills drained: sales not at a final step, plus outbox instructions
@@ -64,6 +78,14 @@ export interface AuditCounters {
   extra_sms: number;
   confirmation_applications: number;
   max_applications_per_confirmation: number;
+  /** Confirmed orders by how many times SeQura applied their confirmation, e.g. `1:950,2:48`. */
+  applications_per_confirmation: string;
+  ticket_mismatches: number;
+  duplicate_order_refs: number;
+  history_sales: number;
+  shipped_orders: number;
+  shipped_not_in_history: number;
+  history_not_shipped: number;
 }
 
 export interface AuditReport {
@@ -83,24 +105,35 @@ export const MUST_BE_ZERO = [
   'sent_before_retry_after',
   'request_bursts',
   'extra_sms',
+  'ticket_mismatches',
+  'duplicate_order_refs',
+  'shipped_not_in_history',
+  'history_not_shipped',
 ] as const;
 
 interface TillState {
   sales: Map<string, SaleRecord>;
+  /** Sales in the till's history (finished and archived), by id. */
+  history: Set<string>;
   openInstructions: Array<{ id: string; saleId: string; state: string }>;
 }
 
 export function readTill(dataDir: string): TillState {
   const sales = new Map<string, SaleRecord>();
+  const history = new Set<string>();
   const path = join(dataDir, 'till.db');
-  if (!existsSync(path)) return { sales, openInstructions: [] };
+  if (!existsSync(path)) return { sales, history, openInstructions: [] };
   // A second, read-only connection to the till database, as an outside auditor would open it.
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT record FROM sales WHERE realm = 'live'").all() as Array<{ record: string }>;
+    const rows = db.prepare("SELECT archived, record FROM sales WHERE realm = 'live'").all() as Array<{
+      archived: number;
+      record: string;
+    }>;
     for (const row of rows) {
       const sale = JSON.parse(row.record) as SaleRecord;
       sales.set(sale.id, sale);
+      if (row.archived === 1) history.add(sale.id);
     }
     const instructions = db
       .prepare(
@@ -110,18 +143,18 @@ export function readTill(dataDir: string): TillState {
     const openInstructions = instructions.map(
       (row) => JSON.parse(row.record) as { id: string; saleId: string; state: string },
     );
-    return { sales, openInstructions };
+    return { sales, history, openInstructions };
   } finally {
     db.close();
   }
 }
 
 export async function sandboxOrders(baseUrl: string): Promise<OrderView[]> {
-  return (await (await fetch(`${baseUrl}/__sandbox/orders`)).json()) as OrderView[];
+  return (await (await controlFetch(`${baseUrl}/__sandbox/orders`)).json()) as OrderView[];
 }
 
 export async function sandboxLog(baseUrl: string): Promise<RequestLogEntry[]> {
-  return (await (await fetch(`${baseUrl}/__sandbox/requests`)).json()) as RequestLogEntry[];
+  return (await (await controlFetch(`${baseUrl}/__sandbox/requests`)).json()) as RequestLogEntry[];
 }
 
 function cartRefOf(order: OrderView): string | null {
@@ -149,6 +182,7 @@ export async function audit(input: {
     if (problems.filter((p) => p.startsWith(counter)).length < 5) problems.push(`${counter}: ${text}`);
   };
   const sales = new Map<string, SaleRecord>();
+  const history = new Set<string>();
   const pressesByUuid = new Map<string, number>();
   const anomalies: string[] = [...(input.anomalies ?? [])];
   let unsettled = 0;
@@ -156,6 +190,7 @@ export async function audit(input: {
   for (const till of input.tills) {
     const state = readTill(till.dataDir);
     for (const [id, sale] of state.sales) sales.set(id, sale);
+    for (const id of state.history) history.add(id);
     for (const instruction of state.openInstructions) {
       unsettled += 1;
       salesWithOpenWork.add(instruction.saleId);
@@ -181,13 +216,36 @@ export async function audit(input: {
   let lostConfirmations = 0;
   let lostHandovers = 0;
   let duplicateSolicitations = 0;
+  let ticketMismatches = 0;
+  let historySales = 0;
+  let historyNotShipped = 0;
   const confirmedUuids = new Set<string>();
+  const doneInHistoryUuids = new Set<string>();
   for (const sale of sales.values()) {
     const order = sale.solicitation ? ordersByUuid.get(sale.solicitation.uuid) : undefined;
     const showsConfirmed = tillShowsConfirmed(sale);
     if (showsConfirmed) {
       confirmed += 1;
       if (sale.solicitation) confirmedUuids.add(sale.solicitation.uuid);
+      // The ticket the till stored (and prints) is the reference SeQura holds, byte for byte.
+      if (!order || order.order_ref_1 === null || order.order_ref_1 !== sale.ticketNumber) {
+        ticketMismatches += 1;
+        note(
+          'ticket_mismatches',
+          `sale ${sale.id} has ticket ${sale.ticketNumber} but SeQura order ${sale.solicitation?.uuid ?? '-'} has order_ref_1 ${order?.order_ref_1 ?? 'none'}`,
+        );
+      }
+    }
+    if (history.has(sale.id) && sale.step === 'done') {
+      historySales += 1;
+      if (sale.solicitation) doneInHistoryUuids.add(sale.solicitation.uuid);
+      if (order?.state !== 'shipped') {
+        historyNotShipped += 1;
+        note(
+          'history_not_shipped',
+          `sale ${sale.id} (ticket ${sale.ticketNumber}) is done in the history but SeQura order ${sale.solicitation?.uuid ?? '-'} is ${order?.state ?? 'unknown'}`,
+        );
+      }
     }
     const accepted = ['confirming', 'handing_over', 'done'].includes(sale.step);
     const settled = !salesWithOpenWork.has(sale.id);
@@ -224,9 +282,29 @@ export async function audit(input: {
   let unknownToTill = 0;
   let confirmationApplications = 0;
   let maxApplications = 0;
+  let shippedOrders = 0;
+  let shippedNotInHistory = 0;
+  const applicationsHistogram = new Map<number, number>();
+  const confirmedByRef = new Map<string, string[]>();
   for (const order of orders) {
     confirmationApplications += order.confirmed_count;
     maxApplications = Math.max(maxApplications, order.confirmed_count);
+    if (order.confirmed_count > 0)
+      applicationsHistogram.set(order.confirmed_count, (applicationsHistogram.get(order.confirmed_count) ?? 0) + 1);
+    if (isConfirmedAtSequra(order) && order.order_ref_1 !== null)
+      confirmedByRef.set(order.order_ref_1, [...(confirmedByRef.get(order.order_ref_1) ?? []), order.uuid]);
+    if (order.state === 'shipped') {
+      shippedOrders += 1;
+      if (!doneInHistoryUuids.has(order.uuid)) {
+        shippedNotInHistory += 1;
+        const ref = cartRefOf(order);
+        const sale = ref ? sales.get(saleIdOfCartRef(ref)) : undefined;
+        note(
+          'shipped_not_in_history',
+          `order ${order.uuid} (${order.order_ref_1}) shipped → till sale ${sale?.id ?? 'none'} at ${sale?.step ?? '-'}${sale && !history.has(sale.id) ? ', not in the history' : ''}`,
+        );
+      }
+    }
     const asked = pressesByUuid.get(order.uuid) ?? 0;
     if (order.sms_sent > asked) {
       duplicateSms += 1;
@@ -242,6 +320,12 @@ export async function audit(input: {
         `order ${order.uuid} (${order.state}, ${order.order_ref_1}) → till sale ${sale?.id ?? 'none'} at ${sale?.step ?? '-'}`,
       );
     }
+  }
+  let duplicateOrderRefs = 0;
+  for (const [ref, uuids] of confirmedByRef) {
+    if (uuids.length < 2) continue;
+    duplicateOrderRefs += 1;
+    note('duplicate_order_refs', `order_ref_1 ${ref} is on ${uuids.length} confirmed orders: ${uuids.join(', ')}`);
   }
   for (const anomaly of anomalies.slice(0, 5)) note('anomalies', anomaly);
 
@@ -268,6 +352,17 @@ export async function audit(input: {
       extra_sms: extraSms,
       confirmation_applications: confirmationApplications,
       max_applications_per_confirmation: maxApplications,
+      applications_per_confirmation:
+        [...applicationsHistogram.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([times, count]) => `${times}:${count}`)
+          .join(',') || '-',
+      ticket_mismatches: ticketMismatches,
+      duplicate_order_refs: duplicateOrderRefs,
+      history_sales: historySales,
+      shipped_orders: shippedOrders,
+      shipped_not_in_history: shippedNotInHistory,
+      history_not_shipped: historyNotShipped,
     },
     problems,
   };
@@ -298,6 +393,19 @@ export function requestBursts(log: RequestLogEntry[]): string[] {
     }
   }
   return bursts;
+}
+
+/** The counters every full run prints after its own (traffic and storage), as `name=value` pairs. */
+export function auditSummary(counters: AuditCounters): string {
+  return (
+    `sent_before_retry_after=${counters.sent_before_retry_after} request_bursts=${counters.request_bursts}` +
+    ` extra_sms=${counters.extra_sms} ticket_mismatches=${counters.ticket_mismatches}` +
+    ` duplicate_order_refs=${counters.duplicate_order_refs} history_sales=${counters.history_sales}` +
+    ` shipped_orders=${counters.shipped_orders} shipped_not_in_history=${counters.shipped_not_in_history}` +
+    ` history_not_shipped=${counters.history_not_shipped} confirmation_applications=${counters.confirmation_applications}` +
+    ` max_applications_per_confirmation=${counters.max_applications_per_confirmation}` +
+    ` applications_per_confirmation=${counters.applications_per_confirmation}`
+  );
 }
 
 export function failedCounters(counters: AuditCounters & { stuck?: number }): string[] {

@@ -53,16 +53,33 @@ export interface ShopperPhone {
   approve(uuid: string): Promise<void>;
 }
 
+/**
+ * A request to the sandbox's control API (the test's instruments, not the till). It shares the process's
+ * connection pool with the tills' SeQura calls, whose sockets the sandbox cuts on purpose; a request that
+ * lands on such a socket fails with `fetch failed` before reaching the sandbox, so it is simply made again
+ * (a person looks at the phone again). Only transport failures are retried, never an answer.
+ */
+export async function controlFetch(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(50 * attempt);
+    }
+  }
+}
+
 export function shopperPhone(baseUrl: string): ShopperPhone {
   return {
     async order(uuid) {
-      const response = await fetch(`${baseUrl}/__sandbox/orders/${uuid}`);
+      const response = await controlFetch(`${baseUrl}/__sandbox/orders/${uuid}`);
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`sandbox order ${uuid}: ${response.status}`);
       return (await response.json()) as { state: string; sms_sent: number };
     },
     async approve(uuid) {
-      const response = await fetch(`${baseUrl}/__sandbox/orders/${uuid}/shopper`, {
+      const response = await controlFetch(`${baseUrl}/__sandbox/orders/${uuid}/shopper`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ outcome: 'approve' }),
@@ -89,6 +106,11 @@ export interface CashierOptions {
   queuedPatienceMs?: number;
   /** Lets a chaos run stop cashiers between actions. */
   stopped?: () => boolean;
+  /**
+   * Signs the cashier back in when the till locked itself after its idle time (a sale can wait minutes for
+   * SeQura, with only reads in between, which are not activity): what the cashier does at the lock screen.
+   */
+  signBackIn?: () => Promise<void>;
 }
 
 export class CashierError extends Error {}
@@ -99,12 +121,20 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class Cashier {
   private readonly announce: (action: string) => void;
+  /** Times the cashier found the till locked after its idle time and signed back in. */
+  signedBackIn = 0;
 
   constructor(private readonly options: CashierOptions) {
     this.announce = options.announce ?? (() => {});
   }
 
   private async call<T>(channel: string, request: unknown = {}): Promise<Result<T>> {
+    const result = (await this.options.core.dispatch(channel, request, true)) as Result<T>;
+    if (result.ok || result.error.code !== 'locked' || !this.options.signBackIn) return result;
+    // The lock screen: the cashier enters her PIN and carries on with the same press.
+    this.announce('signBackIn');
+    await this.options.signBackIn();
+    this.signedBackIn += 1;
     return (await this.options.core.dispatch(channel, request, true)) as Result<T>;
   }
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/app-core.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
-import { call, startCore, tillConfigFor } from '../support/till.ts';
-import { audit, failedCounters, type AuditCounters } from './audit.ts';
-import { Cashier, CashierError, Notebook, shopperPhone } from './cashier.ts';
+import { call, signInForTests, startCore, tillConfigFor } from '../support/till.ts';
+import { audit, auditSummary, failedCounters, type AuditCounters } from './audit.ts';
+import { Cashier, CashierError, Notebook, controlFetch, shopperPhone } from './cashier.ts';
 import { percentile, seededRandom } from './random.ts';
 
 // The chaos test: several tills (one real core each, on its own data folder, all in this process)
@@ -29,6 +29,11 @@ export interface ChaosOptions {
   /** Calm-and-faults time between partitions. */
   gapBetweenPartitionsMs?: number;
   timeoutMs?: number;
+  /**
+   * Caps the Retry-After of the 429 phases (default: none, so up to 30 s). The in-suite run lowers it: a
+   * 30 s wait proves nothing more than a 3 s one about sending early, and holds a small run for minutes.
+   */
+  longestRetryAfterS?: number;
   log?: (line: string) => void;
 }
 
@@ -40,6 +45,8 @@ export interface ChaosResult {
   /** Per till and partition: from the partition's end to that till's backlog reaching SeQura. */
   tillDrainP95Ms: number | null;
   faultPhases: Record<string, number>;
+  /** Times a cashier found her till locked after its idle time and signed back in. */
+  signedBackIn: number;
   summary: string;
   problems: string[];
   durationMs: number;
@@ -90,7 +97,7 @@ async function setFaults(
   sandbox: RunningSandbox,
   faults: Record<string, unknown> | null,
 ): Promise<{ partition_remaining_s: number }> {
-  const response = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, {
+  const response = await controlFetch(`${sandbox.baseUrl}/__sandbox/faults`, {
     method: faults ? 'POST' : 'DELETE',
     headers: { 'Content-Type': 'application/json' },
     body: faults ? JSON.stringify(faults) : undefined,
@@ -143,6 +150,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
   let sold = 0;
   let stopping = false;
   let keep = false;
+  const people: Cashier[] = [];
   try {
     for (let i = 1; i <= options.tills; i += 1) {
       const dataDir = join(root, `till-${String(i).padStart(2, '0')}`);
@@ -166,7 +174,9 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           // one sale for a while; beyond this the cashier is stuck.
           saleTimeoutMs: (partitionS + 150) * 1_000,
           stopped: () => stopping,
+          signBackIn: () => signInForTests(core),
         });
+        people.push(cashier);
         // Bounded: each pass sells (or fails) one of the `sales` slots.
         while (claimed < options.sales && Date.now() < deadline) {
           claimed += 1;
@@ -227,14 +237,20 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           }
           partitionsDone += 1;
           log(
-            `chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms`,
+            `chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms (per till: ${drainedAt.map((d, i) => `${backlog[i]!.length}→${d ?? '-'}`).join(' ')})`,
           );
           nextPartitionAt = partitionsDone < options.partitions ? Date.now() + gapMs : Number.POSITIVE_INFINITY;
           continue;
         }
         const chosen = PHASES[Math.floor(random() * PHASES.length)]!;
         faultPhases[chosen.name] = (faultPhases[chosen.name] ?? 0) + 1;
-        await setFaults(sandbox, chosen.faults);
+        const retryAfterS = chosen.faults.retry_after_s;
+        await setFaults(
+          sandbox,
+          typeof retryAfterS === 'number' && options.longestRetryAfterS !== undefined
+            ? { ...chosen.faults, retry_after_s: Math.min(retryAfterS, options.longestRetryAfterS) }
+            : chosen.faults,
+        );
         const [min, max] = chosen.durationMs;
         const until = Math.min(Date.now() + min + random() * (max - min), nextPartitionAt);
         while (!salesDone && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
@@ -270,9 +286,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
       ` duplicate_solicitations_after_sms=${counters.duplicate_solicitations_after_sms}` +
       ` confirmed_at_sequra_unknown_to_till=${counters.confirmed_at_sequra_unknown_to_till}` +
       ` lost_handovers=${counters.lost_handovers} unsettled=${counters.unsettled} anomalies=${counters.anomalies} stuck=${stuck}` +
-      ` sent_before_retry_after=${counters.sent_before_retry_after} request_bursts=${counters.request_bursts}` +
-      ` extra_sms=${counters.extra_sms} confirmation_applications=${counters.confirmation_applications}` +
-      ` max_applications_per_confirmation=${counters.max_applications_per_confirmation}` +
+      ` ${auditSummary(counters)}` +
       ` partition_end_to_drained_p50_ms=${p50 ?? 'n/a'} p95_ms=${p95 ?? 'n/a'}`;
     return {
       counters,
@@ -281,6 +295,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
       drainP95Ms: p95,
       tillDrainP95Ms: percentile(tillDrainMs, 95),
       faultPhases,
+      signedBackIn: people.reduce((sum, person) => sum + person.signedBackIn, 0),
       summary,
       problems: [...problems, ...report.problems],
       durationMs: Date.now() - started,

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../sandbox/index.ts';
-import { audit, failedCounters, sandboxLog, type AuditCounters } from './audit.ts';
+import { audit, auditSummary, failedCounters, sandboxLog, type AuditCounters } from './audit.ts';
 import { seededRandom } from './random.ts';
 
 // The crash test: a child process runs the real core and a cashier (driver.ts) against the sandbox
@@ -211,7 +211,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
       `crash: sales=${counters.sales} kills=${kills} confirmed=${counters.confirmed} lost_confirmations=${counters.lost_confirmations}` +
       ` duplicate_sms=${counters.duplicate_sms} duplicate_solicitations_after_sms=${counters.duplicate_solicitations_after_sms}` +
       ` confirmed_at_sequra_unknown_to_till=${counters.confirmed_at_sequra_unknown_to_till}` +
-      ` lost_handovers=${counters.lost_handovers} unsettled=${counters.unsettled} anomalies=${counters.anomalies} stuck=${stuck}`;
+      ` lost_handovers=${counters.lost_handovers} unsettled=${counters.unsettled} anomalies=${counters.anomalies} stuck=${stuck}` +
+      ` ${auditSummary(counters)}`;
     if (failing.length) log(`crash: FAILED ${failing.join(', ')} (data kept in ${dataDir})`);
     return {
       counters,

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunningSandbox } from '../../sandbox/index.ts';
-import { startCore, waitFor } from '../support/till.ts';
+import { signInForTests, startCore, waitFor } from '../support/till.ts';
 import { Cashier, Notebook, shopperPhone } from './cashier.ts';
 import { seededRandom } from './random.ts';
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     announce: (a) => send({ t: 'act', a }),
     leaveConfirmingChance: 0.3,
     saleTimeoutMs: 60_000,
+    signBackIn: () => signInForTests(core),
   });
   // A sale found mid-way is finished first (a cashier never abandons the customer in front of them), then the
   // new ones; bounded by the count asked for.

@@ -3,8 +3,8 @@ import { runChaosTest } from '../crash/chaos-harness.ts';
 
 // The chaos test at a small size (the full run: `npm run test:chaos`, ≥ 1,000 sales, 10-second partitions):
 // several tills sell concurrently while the sandbox injects resets before and after apply, 5xx before and after
-// apply, stalled bodies, 429 with Retry-After up to 30 s, latency and one short partition; same audit as the
-// crash test. Same harness code as the script.
+// apply, stalled bodies, 429 with Retry-After (up to 3 s here, 30 s in the full run), latency and one short
+// partition; same audit as the crash test, storage audits included. Same harness code as the script.
 describe('chaos test (small)', () => {
   it('keeps every invariant under seeded faults and drains the outage backlog quickly', async () => {
     const result = await runChaosTest({
@@ -15,6 +15,9 @@ describe('chaos test (small)', () => {
       partitionS: 3,
       gapBetweenPartitionsMs: 2_000,
       timeoutMs: 150_000,
+      // The full run waits out Retry-After up to 30 s; here 3 s keeps the run short and still catches any
+      // request sent before its time.
+      longestRetryAfterS: 3,
     });
     expect(result.problems).toEqual([]);
     expect(result.counters).toMatchObject({
@@ -31,9 +34,16 @@ describe('chaos test (small)', () => {
       sent_before_retry_after: 0,
       request_bursts: 0,
       extra_sms: 0,
+      ticket_mismatches: 0,
+      duplicate_order_refs: 0,
+      shipped_not_in_history: 0,
+      history_not_shipped: 0,
     });
     expect(result.counters.max_applications_per_confirmation).toBeGreaterThanOrEqual(1);
     expect(result.counters.confirmed).toBe(40);
+    // Every sale was handed over: all 40 are in the tills' histories, and SeQura shipped exactly those.
+    expect(result.counters.history_sales).toBe(40);
+    expect(result.counters.shipped_orders).toBe(40);
     // The full run holds p95 < 2 s over 10-second partitions; one sample here, with slack for a busy CI box.
     for (const ms of result.drainMs) expect(ms).toBeLessThan(3_000);
   }, 200_000);

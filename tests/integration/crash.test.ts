@@ -22,9 +22,19 @@ describe('crash test (small)', () => {
       unsettled: 0,
       anomalies: 0,
       stuck: 0,
+      sent_before_retry_after: 0,
+      request_bursts: 0,
+      extra_sms: 0,
+      ticket_mismatches: 0,
+      duplicate_order_refs: 0,
+      shipped_not_in_history: 0,
+      history_not_shipped: 0,
     });
     expect(result.counters.sales).toBeGreaterThanOrEqual(25);
     expect(result.counters.confirmed).toBe(result.counters.sales);
+    // Every sale ends handed over and in the till's history, and SeQura shipped exactly those.
+    expect(result.counters.history_sales).toBe(result.counters.sales);
+    expect(result.counters.shipped_orders).toBe(result.counters.sales);
     expect(result.summary).toMatch(
       /^crash: sales=\d+ kills=15 confirmed=\d+ lost_confirmations=0 duplicate_sms=0 duplicate_solicitations_after_sms=0 confirmed_at_sequra_unknown_to_till=0/,
     );

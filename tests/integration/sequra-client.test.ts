@@ -418,6 +418,15 @@ describe('faults injected by the sandbox', () => {
     expect((await seQuraRequests()).filter((r) => r.method === 'GET')).toHaveLength(3);
   });
 
+  it("a read's own attempts are spaced: three never fall within a second (with the cashier's reload, a burst)", async () => {
+    await setFaults({ match: 'GET /merchants/credentials', error_rate: 1 });
+    await expectKind(client({ readRetries: 2 }).checkCredentials(), 'server');
+    const times = (await seQuraRequests()).map((r) => Date.parse(r.at));
+    expect(times).toHaveLength(3);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(500);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('a read recovers when the fault clears between attempts', async () => {
     await setFaults({ match: 'GET /merchants/credentials', error_rate: 1 });
     let attempts = 0;

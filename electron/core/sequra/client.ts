@@ -4,8 +4,9 @@
 // certificate store), global fetch in tests and the preview host. Nothing here imports Electron.
 //
 // Retries: none for writes (POST/PUT run with ky `retry: 0`; the durable outbox owns them). Reads (GET) retry
-// up to `readRetries` times with full jitter on connection failures, timeouts, 5xx and 429, honouring
-// `Retry-After` up to a cap (a longer wait is the caller's decision and is reported as `retryAfterMs`).
+// up to `readRetries` times, spaced (0.5 s, then 1 s, each plus up to half again), on connection failures,
+// timeouts, 5xx and 429, honouring `Retry-After` up to a cap (a longer wait is the caller's decision and is
+// reported as `retryAfterMs`).
 //
 // Deadlines: `timeoutMs` per attempt (until the headers), and `totalTimeoutMs` for the whole call — attempts,
 // waits between them and the body — so an answer whose body stalls ends as a timeout, never a hang.
@@ -78,7 +79,14 @@ const DEFAULT_TOTAL_TIMEOUT_MS = 20_000;
 const DEFAULT_READ_RETRIES = 2;
 /** A GET waits out a `Retry-After` up to this long; beyond it the 429 is returned to the caller. */
 const MAX_READ_RETRY_AFTER_MS = 5_000;
-/** Cap on a single backoff wait between GET attempts (before jitter). */
+/**
+ * The first wait between two GET attempts; it doubles each time, plus up to half again of random spread.
+ * Never less: SeQura counts more than 3 identical requests for one order within a second as a burst, and a
+ * failed product list is followed by the cashier's "load again", so a call's own attempts must stay spaced
+ * (3 attempts span at least 1.5 s).
+ */
+const READ_RETRY_DELAY_MS = 500;
+/** Cap on a single backoff wait between GET attempts. */
 const READ_BACKOFF_LIMIT_MS = 4_000;
 const MAX_SERVER_MESSAGE_LENGTH = 500;
 const RETRYABLE_READ_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
@@ -186,8 +194,10 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
     statusCodes: RETRYABLE_READ_STATUSES,
     afterStatusCodes: [429, 503],
     maxRetryAfter: MAX_READ_RETRY_AFTER_MS,
+    delay: (attempt) => READ_RETRY_DELAY_MS * 2 ** (attempt - 1),
     backoffLimit: READ_BACKOFF_LIMIT_MS,
-    jitter: true,
+    // Spread upwards only (100–150 % of the delay), never below it: see READ_RETRY_DELAY_MS.
+    jitter: (delay) => delay * (1 + Math.random() * 0.5),
     retryOnTimeout: true,
     // `undefined` lets ky apply its own rules (status list, Retry-After); `false` stops.
     shouldRetry: ({ error }) => {
