@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
-import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
+import { sequraBaseUrl, tillPolicy, type MachineConfig } from './config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
 import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
@@ -202,15 +202,17 @@ async function createCoreGeneration(
     ensureRecordable: () => services.db.ensureRecordable(),
   });
 
+  // The configuration's policy, or the schema's defaults on a till without one (training).
+  const policy = tillPolicy(config);
   const till: TillSettings = {
     merchantId: connection.merchantId,
     storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
     tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
     training: connection.mode === 'training',
-    requireNinControl: config?.requireNinControl ?? false,
-    usesShippedCart: config?.usesShippedCart ?? false,
+    requireNinControl: policy.requireNinControl,
+    usesShippedCart: policy.usesShippedCart,
     allowedProducts: config?.allowedProducts ?? null,
-    offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+    offlineGoodsRelease: policy.offlineGoodsRelease,
   };
   const sales = new SaleService({
     journal,
@@ -256,13 +258,14 @@ async function createCoreGeneration(
     platformUname: deps.platformUname,
     cancelBeforeConfirmation: (saleId) => sales.cancel(saleId),
     operatorRef: () => services.operators.currentOperatorRef(),
+    operatorName: (ref) => services.operators.operatorName(ref),
     log: deps.log,
     clock,
     emitSale: (sale) => afterCommit(() => emit('sale.changed', sale)),
   });
 
   let retentionTimer: ReturnType<typeof setInterval> | null = null;
-  const retentionDays = config?.retentionDays ?? 90;
+  const retentionDays = policy.retentionDays;
   function applyRetention(): void {
     const cutoff = new Date(clock().getTime() - retentionDays * 86_400_000).toISOString();
     try {
@@ -279,7 +282,7 @@ async function createCoreGeneration(
   function currentLanguage(): Language {
     const operatorRef = services.operators.sessionView()?.operatorRef;
     const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
-    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+    return own ?? settings.get('language') ?? policy.defaultLanguage;
   }
 
   const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);

@@ -84,6 +84,8 @@ export const en: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura asks us to wait before trying again.',
   'ipcError.sequra_auth': "SeQura does not accept the store's credentials. Tell IT.",
   'ipcError.locked': 'The till is locked: a PIN is needed.',
+  'ipcError.personal_data_removed':
+    "The shopper's personal data has been removed (the store's retention period): this call can no longer be sent to SeQura. Settle it with SeQura.",
   'ipcError.storage_full':
     'This till cannot record sales right now: its disk is full. Nothing was done and nothing was sent to SeQura; what was already recorded is safe. Ask IT to free space: the till works again by itself.',
   'ipcError.storage_read_only':

@@ -85,6 +85,8 @@ export const es = {
   'ipcError.sequra_rate_limited': 'SeQura pide esperar antes de volver a intentarlo.',
   'ipcError.sequra_auth': 'SeQura no acepta las credenciales de la tienda. Avisa a informática.',
   'ipcError.locked': 'El terminal está bloqueado: hace falta el PIN.',
+  'ipcError.personal_data_removed':
+    'Los datos personales del comprador ya se han borrado (plazo de conservación de la tienda): esta llamada no se puede enviar a SeQura. Revísala con SeQura.',
   'ipcError.storage_full':
     'Este terminal no puede registrar ventas ahora: su disco está lleno. No se ha hecho nada ni se ha enviado nada a SeQura; lo ya registrado está a salvo. Avisa a informática para liberar espacio: el terminal vuelve a funcionar solo.',
   'ipcError.storage_read_only':

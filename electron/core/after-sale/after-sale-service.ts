@@ -5,6 +5,7 @@ import {
   returnableLines,
   type ReturnDraft,
 } from '../../../shared/after-sale/returns.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import { allows } from '../../../shared/sale/sale-machine.ts';
 import type {
   BlockReason,
@@ -45,7 +46,6 @@ import {
   financedCents,
   hasPendingUpdate,
   isConfirmed,
-  localDate,
   normalizeSale,
   phoneLast4,
   summarize,
@@ -84,6 +84,8 @@ export interface AfterSaleServiceDeps {
   /** The sale service's own local abandon, for sales not confirmed yet. */
   cancelBeforeConfirmation: (saleId: string) => SaleRecord;
   operatorRef: () => string;
+  /** The name an operator ref is shown by, or null when the till does not know it (a removed operator). */
+  operatorName: (ref: string) => string | null;
   log: Logger;
   clock: () => Date;
   emitSale: (sale: SaleRecord) => void;
@@ -153,7 +155,24 @@ export class AfterSaleService {
       instructions,
       returnable: returnableLines(sale.cart, sale.returns),
       actions: allowedActions(sale, fromTrainingFolder),
+      operatorNames: this.operatorNames(sale),
     };
+  }
+
+  /** Names for every operator ref the sale's page shows (who sold, who authorised, who did what). */
+  private operatorNames(sale: SaleRecord): Record<string, string> {
+    const refs = new Set([
+      sale.operatorRef,
+      ...sale.returns.map((r) => r.authorizedBy),
+      ...cancellations(sale).map((c) => c.authorizedBy),
+      ...sale.timeline.flatMap((entry) => (entry.operator ? [entry.operator] : [])),
+    ]);
+    const names: Record<string, string> = {};
+    for (const ref of refs) {
+      const name = this.deps.operatorName(ref);
+      if (name) names[ref] = name;
+    }
+    return names;
   }
 
   private load(saleId: string): SaleRecord {
@@ -343,7 +362,7 @@ export class AfterSaleService {
     const orderRef1 = sale.ticketNumber!;
     const context = this.context(sale);
     const shopper = makeShopperSchema({
-      today: localDate(sale.createdAt),
+      today: localIsoDate(sale.createdAt),
       requireNinControl: this.deps.till.requireNinControl,
     }).safeParse(sale.shopper);
     if (shopper.success) return buildReturnUpdate({ cart, shopper: shopper.data, context, orderRef1, returned });

@@ -1,4 +1,5 @@
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import {
   buildHandoverUpdate,
   buildOrderPayload,
@@ -127,8 +128,7 @@ export class SaleService {
 
   private today(): string {
     // The shopper's age is judged on the till's local calendar day.
-    const d = this.deps.clock();
-    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    return localIsoDate(this.deps.clock());
   }
 
   private validated(sale: SaleRecord): { cart: CartDraft; shopper: Shopper } {
