@@ -156,6 +156,18 @@ describe('ticket numbers never repeat', () => {
     // Time-ordered: each number sorts after the previous one, whatever the clock said.
     const tickets = [...before, ...after].map((s) => s.ticketNumber!);
     expect([...tickets].sort()).toEqual(tickets);
+    // What a cashier reads out from a slip, the last group, in any case, finds the sale in the history.
+    const lastGroup = tickets[1]!.slice(-4).toLowerCase();
+    const found = await call<{ results: Array<{ saleId: string }> }>(core, 'afterSale.search', {
+      query: lastGroup,
+      key: 'ticket',
+      from: null,
+      to: null,
+      statuses: [],
+      training: false,
+      limit: 50,
+    });
+    expect(found.results.map((r) => r.saleId)).toContain(before[1]!.id);
   });
 });
 
