@@ -261,7 +261,7 @@ export const afterSaleEs = {
   'event.confirmed': 'Confirmada y referencia registrada',
   'event.confirm_refused': 'SeQura no confirmó',
   'event.confirm_gave_up': 'Confirmación sin respuesta',
-  'event.ticket_replaced': 'Número de ticket ya usado en SeQura: nuevo número, confirmación repetida',
+  'event.ticket_replaced': 'Ticket ya usado en SeQura: número nuevo',
   'event.handover_requested': 'Aviso de entrega pedido',
   'event.handed_over': 'Entregada',
   'event.handover_needs_attention': 'Aviso de entrega con problemas',

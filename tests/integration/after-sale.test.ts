@@ -158,7 +158,15 @@ describe('history search', () => {
     await call(core, 'sale.create'); // archives the finished sale into this month's history
     await core.stop();
     rewriteStoredSale<SaleRecord>(dataDir, sale.id, (stored) => purgeSale(stored, new Date()));
-    core = await startCore({ dataDir, sandbox });
+    // What the till sends SeQura, as it leaves.
+    const updates: Array<Record<string, unknown>> = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === 'PUT' && new URL(request.url).pathname.startsWith('/merchants/'))
+        updates.push((await request.clone().json()).order);
+      return fetch(request);
+    };
+    core = await startCore({ dataDir, sandbox, fetch: recording });
 
     const found = await search({ query: '0123', key: 'phone' });
     expect(found.results.map((r) => r.saleId)).toEqual([sale.id]);
@@ -175,6 +183,12 @@ describe('history search', () => {
     expect(returned.outcome).toBe('done');
     const order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
     expect(order.shipped_cart!.order_total_with_tax).toBe(FINANCED - 1_995);
+    // Built without the shopper, not with a stand-in: no customer, no addresses, nothing made up.
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).not.toHaveProperty('customer');
+    expect(updates[0]).not.toHaveProperty('delivery_address');
+    expect(updates[0]).not.toHaveProperty('invoice_address');
+    expect(updates[0]).toMatchObject({ merchant_reference: { order_ref_1: sale.ticketNumber } });
   });
 });
 

@@ -19,7 +19,7 @@ import {
   buildReturnUpdate,
   type OrderContext,
 } from '../../../shared/order/build-order-payload.ts';
-import { OrderUpdatePayloadSchema, type OrderUpdatePayload } from '../../../shared/order/payload.ts';
+import type { OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type {
   AfterSaleUpdateState,
   CancellationReason,
@@ -29,7 +29,7 @@ import type {
 } from '../../../shared/sale/after-sale-record.ts';
 import { SaleCartSchema, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
-import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
+import { makeShopperSchema } from '../../../shared/sale/shopper.ts';
 import { AppError } from '../errors.ts';
 import { orderContextFor } from '../sale/order-context.ts';
 import type { Logger } from '../log/logger.ts';
@@ -350,25 +350,25 @@ export class AfterSaleService {
 
   /**
    * The order update for a return. The shopper's details travel with it when the record still has them; after
-   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, sequra-api.md §2.6), so
-   * the update is built with a stand-in shopper and those fields are then removed: nothing of the stand-in
-   * ever leaves the till.
+   * the privacy purge they are gone and the update is built without them (buildReturnUpdate leaves the customer
+   * and the addresses out). Either way the payload is checked against OrderUpdatePayloadSchema before it leaves.
    */
   private returnPayload(
     sale: SaleRecord,
     cart: SaleCart,
     returned: ReturnType<typeof cumulativeReturned>,
   ): OrderUpdatePayload {
-    const orderRef1 = sale.ticketNumber!;
-    const context = this.context(sale);
     const shopper = makeShopperSchema({
       today: localIsoDate(sale.createdAt),
       requireNinControl: this.deps.till.requireNinControl,
     }).safeParse(sale.shopper);
-    if (shopper.success) return buildReturnUpdate({ cart, shopper: shopper.data, context, orderRef1, returned });
-    const full = buildReturnUpdate({ cart, shopper: STAND_IN_SHOPPER, context, orderRef1, returned });
-    const { customer: _customer, delivery_address: _delivery, invoice_address: _invoice, ...withoutPerson } = full;
-    return OrderUpdatePayloadSchema.parse(withoutPerson);
+    return buildReturnUpdate({
+      cart,
+      shopper: shopper.success ? shopper.data : null,
+      context: this.context(sale),
+      orderRef1: sale.ticketNumber!,
+      returned,
+    });
   }
 
   // ------------------------------------------------------------------------------------------ reprint
@@ -733,16 +733,3 @@ function searchKeys(query: string, key: HistorySearchInput['key']): SaleKeys {
     phoneLast4: (key === 'any' || key === 'phone') && phoneQuery ? digits.slice(-4) : null,
   };
 }
-
-/** Only used to build an update whose personal fields are then removed (see returnPayload). */
-const STAND_IN_SHOPPER: Shopper = {
-  givenNames: 'X',
-  firstSurname: 'X',
-  secondSurname: 'X',
-  nin: '00000000T',
-  ninControl: '00000000T',
-  dateOfBirth: '1970-01-01',
-  mobile: '600000000',
-  email: 'x@example.invalid',
-  address: null,
-};
