@@ -1,5 +1,6 @@
 // What every handler receives: the parsed request and the sandbox it runs in.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SandboxClock } from './clock.ts';
 import type { SandboxSettings } from './settings.ts';
 import type { OrderStore } from './state.ts';
 import type { FaultInjector } from './faults.ts';
@@ -20,6 +21,8 @@ export interface RequestContext {
 
 export interface SandboxRuntime {
   settings: SandboxSettings;
+  /** The sandbox's time: handlers read `ctx.nowMs`, taken from it when the request arrived. */
+  clock: SandboxClock;
   store: OrderStore;
   /** Null in the training sandbox, which has no fault injection. */
   faults: FaultInjector | null;

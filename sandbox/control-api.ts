@@ -9,6 +9,13 @@ import { publicConfig } from './public-config.ts';
 import { ORDER_STATES, orderView, SHOPPER_OUTCOMES } from './state.ts';
 
 const shopperSchema = z.strictObject({ outcome: z.enum(SHOPPER_OUTCOMES) });
+/** At most a year at a time: enough for any expiry, and far from overflowing a Date. */
+const clockSchema = z.strictObject({
+  advance_ms: z
+    .int()
+    .min(0)
+    .max(366 * 86_400_000),
+});
 
 function zodMessages(error: z.ZodError): string[] {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
@@ -76,6 +83,18 @@ function setFaults(runtime: SandboxRuntime, faults: FaultInjector, ctx: RequestC
   return jsonResponse(200, faults.view(ctx.nowMs));
 }
 
+function clockView(runtime: SandboxRuntime): SandboxResponse {
+  return jsonResponse(200, { now: new Date(runtime.clock.now()).toISOString() });
+}
+
+function advanceClock(runtime: SandboxRuntime, ctx: RequestContext): SandboxResponse {
+  const body = parseControlBody(ctx, clockSchema);
+  if (!body.ok) return body.response;
+  runtime.clock.advance(body.value.advance_ms);
+  return clockView(runtime);
+}
+
+/** Time is left where it is: it only moves forward, so no order sees it run backwards. */
 function reset(runtime: SandboxRuntime, faults: FaultInjector): SandboxResponse {
   runtime.store.reset();
   runtime.retryAfterUntil.clear();
@@ -98,6 +117,8 @@ export function handleControlRequest(
   if (depth === 2) {
     if (resource === 'config' && method === 'GET') return jsonResponse(200, publicConfig(runtime));
     if (resource === 'reset' && method === 'POST') return reset(runtime, faults);
+    if (resource === 'clock' && method === 'GET') return clockView(runtime);
+    if (resource === 'clock' && method === 'POST') return advanceClock(runtime, ctx);
     if (resource === 'orders' && method === 'GET') return listOrders(runtime, ctx);
     if (resource === 'requests' && method === 'GET') return listRequests(runtime, ctx);
     if (resource === 'faults' && method === 'POST') return setFaults(runtime, faults, ctx);

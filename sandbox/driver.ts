@@ -96,6 +96,12 @@ export class SandboxDriver {
     });
   }
 
+  /** Moves the sandbox's time forward (expiries, reviews, Retry-After, partitions), instead of sleeping. */
+  async advanceClock(ms: number): Promise<void> {
+    const reply = await this.control('POST', '/clock', { advance_ms: ms });
+    if (reply.status !== 200) throw new Error(`POST /__sandbox/clock answered ${reply.status}: ${reply.text}`);
+  }
+
   async orderState(uuid: string): Promise<string> {
     return (await this.control('GET', `/orders/${uuid}`)).json<{ state: string }>().state;
   }

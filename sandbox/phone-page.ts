@@ -209,9 +209,9 @@ const ERROR_TEXTS: Record<string, string> = {
   outcome: 'Opción no válida.',
 };
 
-function orderScreen(order: SandboxOrder, errorKey: string | null): SandboxResponse {
+function orderScreen(order: SandboxOrder, errorKey: string | null, nowMs: number): SandboxResponse {
   const error = errorKey === null ? null : (ERROR_TEXTS[errorKey] ?? null);
-  const reviewSeconds = order.review ? Math.max(1, Math.ceil((order.review.resolvesAtMs - Date.now()) / 1000)) : 1;
+  const reviewSeconds = order.review ? Math.max(1, Math.ceil((order.review.resolvesAtMs - nowMs) / 1000)) : 1;
   switch (order.state) {
     case 'solicited':
       if (order.sms.length === 0) {
@@ -397,7 +397,7 @@ export function handlePhoneRequest(runtime: SandboxRuntime, ctx: RequestContext)
     };
   }
   if (ctx.segments.length === 2 && method === 'GET')
-    return orderScreen(order, new URLSearchParams(ctx.query).get('error'));
+    return orderScreen(order, new URLSearchParams(ctx.query).get('error'), ctx.nowMs);
   if (ctx.segments.length === 3 && method === 'POST' && third === 'otp') return verifyOtp(runtime, ctx, order);
   if (ctx.segments.length === 3 && method === 'POST' && third === 'decision') return decide(runtime, ctx, order);
   return notFoundResponse();

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createSandboxClock } from './clock.ts';
 import { splitPath, type RequestContext, type SandboxRuntime } from './context.ts';
 import type { FaultDecision, FaultInjector } from './faults.ts';
 import { errorsResponse, readBody, serverErrorResponse, writeResponse, type SandboxResponse } from './http-io.ts';
@@ -23,6 +24,8 @@ export interface SandboxOptions extends SettingsInput {
   port?: number;
   /** Always loopback: '127.0.0.1' (default), 'localhost' or '::1'. */
   host?: string;
+  /** The sandbox's time source in milliseconds (default Date.now); the control API can move it forward. */
+  now?: () => number;
 }
 
 /**
@@ -110,8 +113,10 @@ export async function startSandboxServer(
   let closing: Promise<void> | null = null;
   const faults = controls?.createFaults(settings.seed) ?? null;
 
+  const clock = createSandboxClock(options.now);
   const runtime: SandboxRuntime = {
     settings,
+    clock,
     store: new OrderStore(settings),
     faults,
     requestLog: new RequestLog(settings.requestLogLimit),
@@ -186,7 +191,7 @@ export async function startSandboxServer(
     // always, and answered 429 again (with the time left) when the rule is on, as SeQura does.
     const waitUntilMs = orderKey === null ? undefined : runtime.retryAfterUntil.get(orderKey);
     if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) entry.before_retry_after = true;
-    if (faults?.isPartitioned(Date.now())) return drop('partition');
+    if (faults?.isPartitioned(clock.now())) return drop('partition');
     if (waitUntilMs !== undefined && ctx.nowMs < waitUntilMs) {
       if (settings.enforceRetryAfter) {
         const retryAfterS = Math.max(1, Math.ceil((waitUntilMs - ctx.nowMs) / 1000));
@@ -202,8 +207,8 @@ export async function startSandboxServer(
       entry.fault = 'latency';
       if (!(await sleep(decision.latencyMs))) return;
       if (req.socket.destroyed) return drop('latency');
-      if (faults?.isPartitioned(Date.now())) return drop('partition');
-      ctx.nowMs = Date.now();
+      if (faults?.isPartitioned(clock.now())) return drop('partition');
+      ctx.nowMs = clock.now();
     }
 
     let response: SandboxResponse;
@@ -248,7 +253,7 @@ export async function startSandboxServer(
     const retryAfter = response.status === 429 ? Number(response.headers['Retry-After']) : NaN;
     if (Number.isFinite(retryAfter)) {
       entry.retry_after_s = retryAfter;
-      if (orderKey !== null) runtime.retryAfterUntil.set(orderKey, Date.now() + retryAfter * 1000);
+      if (orderKey !== null) runtime.retryAfterUntil.set(orderKey, clock.now() + retryAfter * 1000);
     }
     if (send(req, res, response, { 'X-Request-Id': randomUUID() })) entry.status = response.status;
     record(entry);
@@ -275,7 +280,7 @@ export async function startSandboxServer(
     const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
     const segments = splitPath(pathname);
     const surface = surfaceOf(segments);
-    const nowMs = Date.now();
+    const nowMs = clock.now();
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too_large') {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
-import { sequraBaseUrl, type MachineConfig } from './config/machine-config.ts';
+import { sequraBaseUrl, tillPolicy, type MachineConfig } from './config/machine-config.ts';
 import type { Core, CoreDeps, CoreEventListener } from './core-types.ts';
 import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
@@ -177,7 +177,7 @@ async function createCoreGeneration(
   const salesDir = connection.mode === 'training' ? join(deps.dataDir, 'training') : deps.dataDir;
   const realm = connection.mode === 'training' ? 'training' : 'live';
   const history = new SaleHistory(services.db, realm);
-  const journal = new SaleJournal(services.db, realm);
+  const journal = new SaleJournal(services.db, realm, clock);
 
   const connectivity = new ConnectivityMonitor({ probe: () => probe(connection.probeClient), clock });
   const client = withConnectivityReporting(connection.client, connectivity);
@@ -189,15 +189,17 @@ async function createCoreGeneration(
     ensureRecordable: () => services.db.ensureRecordable(),
   });
 
+  // The configuration's policy, or the schema's defaults on a till without one (training).
+  const policy = tillPolicy(config);
   const till: TillSettings = {
     merchantId: connection.merchantId,
     storeRef: config?.storeRef ?? TRAINING_DEFAULTS.storeRef,
     tillId: config?.tillId ?? TRAINING_DEFAULTS.tillId,
     training: connection.mode === 'training',
-    requireNinControl: config?.requireNinControl ?? false,
-    usesShippedCart: config?.usesShippedCart ?? false,
+    requireNinControl: policy.requireNinControl,
+    usesShippedCart: policy.usesShippedCart,
     allowedProducts: config?.allowedProducts ?? null,
-    offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+    offlineGoodsRelease: policy.offlineGoodsRelease,
   };
   const sales = new SaleService({
     journal,
@@ -242,13 +244,14 @@ async function createCoreGeneration(
     platformUname: deps.platformUname,
     cancelBeforeConfirmation: (saleId) => sales.cancel(saleId),
     operatorRef: () => services.operators.currentOperatorRef(),
+    operatorName: (ref) => services.operators.operatorName(ref),
     log: deps.log,
     clock,
     emitSale: (sale) => afterCommit(() => emit('sale.changed', sale)),
   });
 
   let retentionTimer: ReturnType<typeof setInterval> | null = null;
-  const retentionDays = config?.retentionDays ?? 90;
+  const retentionDays = policy.retentionDays;
   function applyRetention(): void {
     const cutoff = new Date(clock().getTime() - retentionDays * 86_400_000).toISOString();
     try {
@@ -265,7 +268,7 @@ async function createCoreGeneration(
   function currentLanguage(): Language {
     const operatorRef = services.operators.sessionView()?.operatorRef;
     const own = operatorRef ? settings.get('operatorLanguages')[operatorRef] : undefined;
-    return own ?? settings.get('language') ?? config?.defaultLanguage ?? 'es';
+    return own ?? settings.get('language') ?? policy.defaultLanguage;
   }
 
   const adminStatus = tillAdminStatus(services, deps.machineConfig, connection.mode);

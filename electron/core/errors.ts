@@ -9,6 +9,7 @@ export const CORE_ERROR_CODES = [
   'not_found',
   'conflict', // the action does not fit the current state (a sale's step, a missing configuration)
   'locked', // signed out, locked, or a PIN (manager or own) is required
+  'personal_data_removed', // the shopper's data was purged (retention): a call needing it can no longer be sent
   'sequra_rejected',
   'sequra_unreachable',
   'sequra_unknown_outcome',

@@ -16,7 +16,10 @@ export function AdminScreen({ pos, status, onClose }: { pos: PosApi; status: Til
   const { t } = useI18n();
   const session = status.session ?? null;
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [session?.elevated]);
+  // Once open, the heading has the focus (the page changed); before that the PIN form focuses its own field.
+  useEffect(() => {
+    if (session?.elevated) heading.current?.focus();
+  }, [session?.elevated]);
 
   const close = () => {
     // Leaving the settings closes them in the core too: the next visit asks for the PIN again.

@@ -87,7 +87,7 @@ export function CancelDialog({
                 <input id="cancel-note" value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />
               </div>
             </div>
-            <ManagerPinField id="cancel-pin" value={pin} onChange={setPin} />
+            <ManagerPinField id="cancel-pin" value={pin} onChange={setPin} hint={t('pin.hint.cancel')} />
           </>
         )}
         <DialogError error={error} />

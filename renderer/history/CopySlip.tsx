@@ -3,6 +3,7 @@ import { cartTotals } from '../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { SaleSlipBody } from '../sale/SaleSlipBody.tsx';
 import { SlipLanguagePicker, useSlipLanguage } from '../sale/SlipLanguage.tsx';
+import { operatorLabel } from './parts.tsx';
 
 // A slip printed again from the history: the sale's own slip, a return's or the cancellation's, always marked
 // COPY at the top and bottom so it can never pass for the original. It uses the sale slip's classes and
@@ -14,10 +15,13 @@ export function CopySlip({
   sale,
   choice,
   currentFinancedCents,
+  operatorNames,
 }: {
   sale: SaleRecord;
   choice: SlipChoice;
   currentFinancedCents: number;
+  /** Operator ref → name (from the sale's page): the copy names the cashier as the original slip did. */
+  operatorNames: Record<string, string>;
 }) {
   // In the shopper's language, as the original slip (the cashier can pick another for this copy).
   const { language: slipLanguage, slip, choose } = useSlipLanguage(sale.id);
@@ -49,7 +53,13 @@ export function CopySlip({
             {t('afterSlip.copy')}
           </p>
           {sale.training && <p className="slip-training">{t('slip.training')}</p>}
-          <SaleSlipBody sale={sale} slip={slip} operatorName={null} headingId="copy-slip-heading" extraRows={current} />
+          <SaleSlipBody
+            sale={sale}
+            slip={slip}
+            operatorName={operatorNames[sale.operatorRef] ?? null}
+            headingId="copy-slip-heading"
+            extraRows={current}
+          />
           <p className="slip-copy">{t('afterSlip.copy')}</p>
         </article>
       </>
@@ -70,7 +80,7 @@ export function CopySlip({
       ...common,
       ['return', t('afterSlip.returnId'), ret.id],
       ['date', t('slip.date'), formatDateTime(ret.requestedAt)],
-      ['authorized', t('afterSlip.authorizedBy'), ret.authorizedBy],
+      ['authorized', t('afterSlip.authorizedBy'), operatorLabel(ret.authorizedBy, operatorNames)],
       ['before', t('afterSlip.financedBefore'), formatCents(ret.financedBeforeCents)],
       ['after', t('afterSlip.financedAfter'), formatCents(ret.financedAfterCents)],
       ['state', t('afterSlip.state'), t(`updateState.${ret.state}`)],
@@ -99,7 +109,7 @@ export function CopySlip({
     rows = [
       ...common,
       ['date', t('slip.date'), formatDateTime(cancellation.requestedAt)],
-      ['authorized', t('afterSlip.authorizedBy'), cancellation.authorizedBy],
+      ['authorized', t('afterSlip.authorizedBy'), operatorLabel(cancellation.authorizedBy, operatorNames)],
       ['amount', t('afterSlip.cancelledAmount'), formatCents(cancellation.financedBeforeCents)],
       ['state', t('afterSlip.state'), t(`updateState.${cancellation.state}`)],
     ];

@@ -8,7 +8,8 @@ import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
 import { usePosEvent } from '../shell/usePos.ts';
 import { SaleDetailView } from './SaleDetailView.tsx';
-import { StatusBadge, phoneEnding } from './parts.tsx';
+import { maskMobile } from '../../shared/spain/mobile.ts';
+import { StatusBadge } from './parts.tsx';
 import './after-sale.css';
 
 // The sales list: search by ticket number, SeQura order uuid, the last four digits of the shopper's mobile,
@@ -225,7 +226,7 @@ export function HistoryScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeStat
                 </td>
                 <td>
                   {sale.shopperName || '—'}
-                  <span className="field-hint phone-ending">{phoneEnding(sale.phoneLast4)}</span>
+                  <span className="field-hint phone-ending">{sale.phoneLast4 ? maskMobile(sale.phoneLast4) : '—'}</span>
                 </td>
                 <td>{sale.product?.title ?? '—'}</td>
                 <td className="num">

@@ -253,7 +253,7 @@ export function ReturnDialog({
           />
         )}
 
-        <ManagerPinField id="return-pin" value={pin} onChange={setPin} />
+        <ManagerPinField id="return-pin" value={pin} onChange={setPin} hint={t('pin.hint.return')} />
         <DialogError error={error} exceedsAmount={formatCents(before)} />
         <div className="actions">
           <button type="button" className="button secondary" onClick={onClose} data-testid="return-dialog-back">

@@ -11,7 +11,8 @@ import { CancelDialog, type CancelOutcome } from './CancelDialog.tsx';
 import { printSlip } from '../sale/print-slip.ts';
 import { CopySlip, type SlipChoice } from './CopySlip.tsx';
 import { ReturnDialog, type ReturnOutcome } from './ReturnDialog.tsx';
-import { SequraAnswerNotice, StatusBadge, Timeline, phoneEnding } from './parts.tsx';
+import { maskMobile } from '../../shared/spain/mobile.ts';
+import { SequraAnswerNotice, StatusBadge, Timeline, operatorLabel } from './parts.tsx';
 
 type Notice = { tone: 'ok' | 'warn' | 'danger'; text: string };
 
@@ -26,6 +27,7 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
   const [copy, setCopy] = useState<SlipChoice | null>(null);
   const [printAfterRender, setPrintAfterRender] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
 
   const load = useCallback(async () => {
     const result = await pos.afterSale.detail({ saleId });
@@ -37,6 +39,11 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
     void load();
   }, [load]);
   useEffect(() => headingRef.current?.focus(), [detail?.sale.id]);
+  // A return or a cancellation closes its dialog (whose button may be gone now): the outcome takes the focus,
+  // so the keyboard is on the page and a screen reader reads what happened.
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
   // SeQura's answer to a queued update lands later: the page follows it.
   usePosEvent(
     pos,
@@ -113,12 +120,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
   const facts: Array<[string, string, string]> = [
     ['created', t('detail.created'), formatDateTime(sale.createdAt)],
     ['where', t('detail.where'), `${sale.storeRef} · ${sale.tillId}`],
-    ['operator', t('detail.operator'), sale.operatorRef],
+    ['operator', t('detail.operator'), operatorLabel(sale.operatorRef, detail.operatorNames)],
     ['ticket', t('detail.ticket'), ticket],
     ['uuid', t('detail.uuid'), summary.uuid ?? '—'],
     ['product', t('detail.product'), summary.product?.title ?? '—'],
     ['shopper', t('detail.shopper'), purged ? t('detail.purged') : summary.shopperName || '—'],
-    ['phone', t('detail.phone'), phoneEnding(summary.phoneLast4)],
+    ['phone', t('detail.phone'), summary.phoneLast4 ? maskMobile(summary.phoneLast4) : '—'],
     ['financed', t('detail.financed'), formatCents(summary.financedCents)],
     ['current', t('detail.currentFinanced'), formatCents(summary.currentFinancedCents)],
   ];
@@ -143,7 +150,13 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
 
         {detail.source === 'training_folder' && <p className="notice notice-warn">{t('detail.trainingFolder')}</p>}
         {notice && (
-          <p className={`notice notice-${notice.tone}`} role="status" data-testid="detail-notice">
+          <p
+            className={`notice notice-${notice.tone}`}
+            role="status"
+            data-testid="detail-notice"
+            ref={noticeRef}
+            tabIndex={-1}
+          >
             {notice.text}
           </p>
         )}
@@ -267,7 +280,10 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
                     <strong>{ret.id}</strong>
                     <span className={`update-state state-${ret.state}`}>{t(`updateState.${ret.state}`)}</span>
                     <span className="field-hint">
-                      {t('detail.authorizedBy', { manager: ret.authorizedBy, time: formatDateTime(ret.requestedAt) })}
+                      {t('detail.authorizedBy', {
+                        manager: operatorLabel(ret.authorizedBy, detail.operatorNames),
+                        time: formatDateTime(ret.requestedAt),
+                      })}
                     </span>
                   </div>
                   <ul className="update-items">
@@ -330,7 +346,10 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
                     <strong>{t(`cancelDialog.reason.${c.reason}`)}</strong>
                     <span className={`update-state state-${c.state}`}>{t(`updateState.${c.state}`)}</span>
                     <span className="field-hint">
-                      {t('detail.authorizedBy', { manager: c.authorizedBy, time: formatDateTime(c.requestedAt) })}
+                      {t('detail.authorizedBy', {
+                        manager: operatorLabel(c.authorizedBy, detail.operatorNames),
+                        time: formatDateTime(c.requestedAt),
+                      })}
                     </span>
                   </div>
                   {c.note && <p>{c.note}</p>}
@@ -359,7 +378,12 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
       {copy && (
         <div className="copy-area" data-testid="copy-area">
           <h2 className="no-print">{t('detail.copyTitle')}</h2>
-          <CopySlip sale={sale} choice={copy} currentFinancedCents={summary.currentFinancedCents} />
+          <CopySlip
+            sale={sale}
+            choice={copy}
+            currentFinancedCents={summary.currentFinancedCents}
+            operatorNames={detail.operatorNames}
+          />
           <div className="actions no-print">
             <button
               type="button"
@@ -378,7 +402,7 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
 
       <div className="no-print">
         <h2>{t('detail.timeline')}</h2>
-        <Timeline entries={[...sale.timeline].reverse()} />
+        <Timeline entries={[...sale.timeline].reverse()} operatorNames={detail.operatorNames} product={sale.product} />
       </div>
 
       {dialog === 'cancel' && (

@@ -1,7 +1,11 @@
 import type { SaleStatus } from '../../shared/ipc/after-sale-schemas.ts';
 import type { IpcError } from '../../shared/ipc/result.ts';
-import type { SequraAnswer } from '../../shared/sale/after-sale-record.ts';
-import type { TimelineEntry } from '../../shared/sale/sale-record.ts';
+import {
+  CANCELLATION_REASONS,
+  type CancellationReason,
+  type SequraAnswer,
+} from '../../shared/sale/after-sale-record.ts';
+import type { SaleRecord, TimelineEntry } from '../../shared/sale/sale-record.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { pinErrorText } from '../admin/pin-errors.ts';
 import { KNOWN_EVENTS } from '../i18n/after-sale.es.ts';
@@ -27,9 +31,10 @@ export function StatusBadge({ status }: { status: SaleStatus }) {
   );
 }
 
-/** The last four digits as the cashier reads them back: '···· 5678'. */
-export function phoneEnding(last4: string | null): string {
-  return last4 ? `\u00B7\u00B7\u00B7\u00B7 ${last4}` : '—';
+/** An operator as the till shows them: 'Ana Ruiz (0003)', or the ref alone when the till no longer knows them. */
+export function operatorLabel(ref: string, names: Record<string, string>): string {
+  const name = names[ref];
+  return name ? `${name} (${ref})` : ref;
 }
 
 /** SeQura's answer to an update, in our words first (what it means, what to do), then its own message. */
@@ -72,14 +77,56 @@ export function SequraAnswerNotice({
   );
 }
 
-// Timeline details are journalled language-neutral (ids, amounts, SeQura's words); the one worded detail,
-// the start's "attempt N", is said in the till's language.
-function timelineDetail(detail: string, t: Translate): string {
+// Timeline details are journalled language-neutral: ids, amounts, SeQura's words, and the till's own codes
+// (the start's "attempt N", SeQura's error kind, a cancellation's reason, who released the goods). The codes
+// are worded here in the till's language, so no internal code reaches the screen.
+const ERROR_KIND_EVENTS = new Set(['start_queued', 'start_refused', 'products_failed', 'sms_not_sent', 'sms_refused']);
+const ERROR_KINDS = new Set([
+  'offline',
+  'timeout',
+  'unknown_outcome',
+  'server',
+  'rate_limited',
+  'validation',
+  'conflict',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'unexpected_response',
+  'invalid_payload',
+  'internal',
+]);
+const CANCELLATION_REASON_SET: ReadonlySet<string> = new Set(CANCELLATION_REASONS);
+
+function timelineDetail(
+  entry: TimelineEntry,
+  context: { t: Translate; operatorNames: Record<string, string>; product: SaleRecord['product'] },
+): string {
+  const { t, operatorNames, product } = context;
+  const detail = entry.detail ?? '';
   const attempt = /^attempt (\d+)$/.exec(detail)?.[1];
-  return attempt ? t('detail.attempt', { attempt: Number(attempt) }) : detail;
+  if (attempt) return t('detail.attempt', { attempt: Number(attempt) });
+  if (ERROR_KIND_EVENTS.has(entry.event) && ERROR_KINDS.has(detail)) return t(`why.${detail}` as 'why.offline');
+  if (entry.event === 'handed_over' && detail === 'shipped_cart at start') return t('detail.handedOverAtStart');
+  if (entry.event === 'goods_released') return operatorLabel(detail, operatorNames);
+  if ((entry.event === 'sms_requested' || entry.event === 'sms_resend_requested') && product?.code === detail)
+    return product.title;
+  // "C1 · customer_request · note · 468,90 €": the reason worded, the rest as it is.
+  return detail
+    .split(' · ')
+    .map((part) => (CANCELLATION_REASON_SET.has(part) ? t(`cancelDialog.reason.${part as CancellationReason}`) : part))
+    .join(' · ');
 }
 
-export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+export function Timeline({
+  entries,
+  operatorNames,
+  product,
+}: {
+  entries: TimelineEntry[];
+  operatorNames: Record<string, string>;
+  product: SaleRecord['product'];
+}) {
   const { t, formatDateTime } = useI18n();
   return (
     <ol className="timeline" data-testid="timeline">
@@ -87,12 +134,16 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
         <li key={index} data-event={entry.event}>
           <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
           <span className="timeline-event">
-            {KNOWN_EVENTS.has(entry.event) ? t(`event.${entry.event}` as `event.${'created'}`) : entry.event}
+            {KNOWN_EVENTS.has(entry.event) ? t(`event.${entry.event}` as `event.${'created'}`) : t('event.other')}
           </span>
           {entry.operator && (
-            <span className="timeline-operator">{t('detail.timelineBy', { operator: entry.operator })}</span>
+            <span className="timeline-operator">
+              {t('detail.timelineBy', { operator: operatorLabel(entry.operator, operatorNames) })}
+            </span>
           )}
-          {entry.detail && <span className="timeline-detail">{timelineDetail(entry.detail, t)}</span>}
+          {entry.detail && (
+            <span className="timeline-detail">{timelineDetail(entry, { t, operatorNames, product })}</span>
+          )}
         </li>
       ))}
     </ol>
@@ -104,11 +155,14 @@ export function ManagerPinField({
   id,
   value,
   onChange,
+  hint,
   autoFocus = false,
 }: {
   id: string;
   value: string;
   onChange: (value: string) => void;
+  /** What this PIN authorises, in the dialog's own words (a return, a cancellation, closing the day). */
+  hint: string;
   /** Where the dialog's first keystroke belongs (a dialog whose only input is the PIN). */
   autoFocus?: boolean;
 }) {
@@ -129,7 +183,7 @@ export function ManagerPinField({
         aria-describedby={`${id}-hint`}
       />
       <p className="field-hint" id={`${id}-hint`}>
-        {t('pin.hint')}
+        {hint}
       </p>
     </div>
   );

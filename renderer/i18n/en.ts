@@ -84,6 +84,8 @@ export const en: Record<MessageKey, string> = {
   'ipcError.sequra_rate_limited': 'SeQura asks us to wait before trying again.',
   'ipcError.sequra_auth': "SeQura does not accept the store's credentials. Tell IT.",
   'ipcError.locked': 'The till is locked: a PIN is needed.',
+  'ipcError.personal_data_removed':
+    "The shopper's personal data has been removed (the store's retention period): this call can no longer be sent to SeQura. Settle it with SeQura.",
   'ipcError.storage_full':
     'This till cannot record sales right now: its disk is full. Nothing was done and nothing was sent to SeQura; what was already recorded is safe. Ask IT to free space: the till works again by itself.',
   'ipcError.storage_read_only':
@@ -321,7 +323,7 @@ export const en: Record<MessageKey, string> = {
     'What the shopper approved does not match the purchase at the till. Change the purchase to send a new SMS with the right purchase.',
   'refused.duplicate_reference.title': 'Ticket number already used',
   'refused.duplicate_reference.body':
-    'SeQura says this ticket number was already used. This should never happen: do not hand over the goods, cancel this sale and send support the text below.',
+    'SeQura says this ticket number was already used, also for the new numbers the till tried by itself. Do not hand over the goods yet: check again to try once more with a new number; if SeQura refuses again, cancel this sale and send support the text below.',
   'refused.unknown.title': 'SeQura did not confirm the sale',
   'refused.unknown.body': 'SeQura did not accept the confirmation. Read its reason below and choose what to do.',
   'refused.bugReportLabel': 'Text for support (select and copy it)',

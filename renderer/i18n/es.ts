@@ -85,6 +85,8 @@ export const es = {
   'ipcError.sequra_rate_limited': 'SeQura pide esperar antes de volver a intentarlo.',
   'ipcError.sequra_auth': 'SeQura no acepta las credenciales de la tienda. Avisa a informática.',
   'ipcError.locked': 'El terminal está bloqueado: hace falta el PIN.',
+  'ipcError.personal_data_removed':
+    'Los datos personales del comprador ya se han borrado (plazo de conservación de la tienda): esta llamada no se puede enviar a SeQura. Revísala con SeQura.',
   'ipcError.storage_full':
     'Este terminal no puede registrar ventas ahora: su disco está lleno. No se ha hecho nada ni se ha enviado nada a SeQura; lo ya registrado está a salvo. Avisa a informática para liberar espacio: el terminal vuelve a funcionar solo.',
   'ipcError.storage_read_only':
@@ -320,7 +322,7 @@ export const es = {
     'Lo que aprobó el cliente no coincide con la compra de la caja. Cambia la compra para enviar un SMS nuevo con la compra correcta.',
   'refused.duplicate_reference.title': 'Número de ticket repetido',
   'refused.duplicate_reference.body':
-    'SeQura dice que este número de ticket ya se usó. No debería pasar nunca: no entregues la compra, cancela esta venta y envía a soporte el texto de abajo.',
+    'SeQura dice que este número de ticket ya se usó, también con los números nuevos que la caja probó por sí sola. No entregues la compra todavía: comprueba otra vez para probar con un número nuevo; si SeQura lo vuelve a rechazar, cancela esta venta y envía a soporte el texto de abajo.',
   'refused.unknown.title': 'SeQura no ha confirmado la venta',
   'refused.unknown.body': 'SeQura no ha aceptado la confirmación. Lee su motivo abajo y elige qué hacer.',
   'refused.bugReportLabel': 'Texto para soporte (selecciónalo y cópialo)',

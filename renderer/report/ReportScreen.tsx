@@ -8,7 +8,7 @@ import { Modal } from '../history/Modal.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { DateInput } from '../shell/DateInput.tsx';
 import { ErrorNotice } from '../sale/ErrorNotice.tsx';
-import { localIsoDate } from '../sale/dates.ts';
+import { localIsoDate } from '../../shared/time/local-date.ts';
 import { useProductLimits } from '../sale/useProductLimits.ts';
 import '../history/after-sale.css';
 
@@ -31,7 +31,7 @@ function download(fileName: string, content: string): void {
 
 export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState }) {
   const { t, formatCents, formatDateTime, formatTime } = useI18n();
-  const [date, setDate] = useState(() => localIsoDate());
+  const [date, setDate] = useState(() => localIsoDate(new Date()));
   const [report, setReport] = useState<DayReport | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState<'load' | 'csv' | 'close' | null>(null);
@@ -200,8 +200,7 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
                 </ul>
               </>
             )}
-            <p>{t('report.closeNeedsManager')}</p>
-            <ManagerPinField id="close-day-pin" value={pin} onChange={setPin} autoFocus />
+            <ManagerPinField id="close-day-pin" value={pin} onChange={setPin} hint={t('pin.hint.closeDay')} autoFocus />
             <DialogError error={closeError} />
             <div className="actions">
               <button
@@ -334,9 +333,7 @@ function ReportSheet({ report, productNames }: { report: DayReport; productNames
         <tbody>
           {report.confirmed.byProduct.map((p) => (
             <tr key={p.product}>
-              <td>
-                {productNames.get(p.product) ?? p.product} <span className="field-hint">({p.product})</span>
-              </td>
+              <td>{productNames.get(p.product) ?? p.product}</td>
               <td className="num">{p.count}</td>
               <td className="num">{formatCents(p.amountCents)}</td>
             </tr>

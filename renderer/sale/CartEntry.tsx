@@ -124,7 +124,10 @@ export function CartEntry({
     event.preventDefault();
     const isEmpty = form.reference.trim() === '' && form.name.trim() === '' && form.price.trim() === '';
     if (isEmpty) {
-      if (cart.lines.length > 0) continueRef.current?.focus();
+      // Enter on an empty line means "go on": to the continue button, or (when no product takes the amount and
+      // the button is disabled) the notice says why, loudly, and the focus stays here.
+      if (cart.lines.length > 0 && noProductFits) setTriedToContinue(true);
+      else if (cart.lines.length > 0) continueRef.current?.focus();
       return;
     }
     if (cart.lines.length >= MAX_CART_LINES) {
@@ -303,6 +306,10 @@ export function CartEntry({
           type="button"
           className="button primary"
           onClick={goToShopper}
+          // Disabled, not just inert: the shopper form is no use for an amount no product takes, and the
+          // notice above says why (read out with the button).
+          disabled={noProductFits}
+          aria-describedby={noProductFits ? 'cart-no-product' : undefined}
           data-testid="cart-continue"
         >
           {t('cart.continue')}
@@ -398,6 +405,7 @@ function NoProductFits({ fit, amountCents, urgent }: { fit: ProductFit; amountCe
     <p
       className={`notice ${urgent ? 'notice-danger' : 'notice-warn'}`}
       role={urgent ? 'alert' : 'status'}
+      id="cart-no-product"
       data-testid="cart-no-product"
       data-kind={fit.kind}
     >

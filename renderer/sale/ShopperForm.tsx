@@ -12,7 +12,8 @@ import { fieldErrors } from '../../shared/sale/validation-codes.ts';
 import { maskMobile, validateSpanishMobile } from '../../shared/spain/mobile.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
-import { dayFirstToIsoDate, isoDateToDayFirst, localIsoDate } from './dates.ts';
+import { localIsoDate } from '../../shared/time/local-date.ts';
+import { dayFirstToIsoDate, isoDateToDayFirst } from './dates.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { SaveIndicator } from './SaveIndicator.tsx';
 import { StepFrame } from './StepFrame.tsx';
@@ -98,7 +99,10 @@ export function ShopperForm({
   // The store policy decides whether the document's support number is required (physical stores usually
   // must send it); main applies the same rule, so an older status without a policy is caught there too.
   const requireNinControl = status?.policy?.requireNinControl ?? false;
-  const schema = useMemo(() => makeShopperSchema({ today: localIsoDate(), requireNinControl }), [requireNinControl]);
+  const schema = useMemo(
+    () => makeShopperSchema({ today: localIsoDate(new Date()), requireNinControl }),
+    [requireNinControl],
+  );
   const check = schema.safeParse(shopper);
   const localErrors: Record<string, string> = check.success ? {} : fieldErrors(check.error);
   const errors: Record<string, string> = {

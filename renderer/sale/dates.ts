@@ -1,14 +1,6 @@
 // Dates as the cashier types them (day first, Spanish style) and as the shared schema wants them (ISO).
 // Nothing here uses `Date` to parse, so a birth date cannot shift by a day with the till's time zone.
 
-/** The till's local calendar date, 'YYYY-MM-DD': the 18+ rule is about the shopper's age on the day of the sale. */
-export function localIsoDate(now: Date = new Date()): string {
-  const year = String(now.getFullYear()).padStart(4, '0');
-  const month = String(now.getMonth() + 1).padStart(2, '0');
-  const day = String(now.getDate()).padStart(2, '0');
-  return `${year}-${month}-${day}`;
-}
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_FIRST = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/;
 const EIGHT_DIGITS = /^(\d{2})(\d{2})(\d{4})$/;

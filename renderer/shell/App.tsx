@@ -31,9 +31,11 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   // The print stylesheet lays slips out for the receipt printer's roll (58 or 80 mm).
-  const paperWidthMm = status?.policy.receipt.paperWidthMm ?? 80;
+  // Until main's status arrives nothing is printed; the stylesheet's own layout is the 80 mm roll.
+  const paperWidthMm = status?.policy.receipt.paperWidthMm;
   useEffect(() => {
-    document.documentElement.dataset.paper = String(paperWidthMm);
+    if (paperWidthMm === undefined) delete document.documentElement.dataset.paper;
+    else document.documentElement.dataset.paper = String(paperWidthMm);
   }, [paperWidthMm]);
 
   usePosEvent(

@@ -134,6 +134,8 @@ export const SaleDetailSchema = z.object({
     return: z.boolean(),
     returnBlocked: BlockReasonSchema.nullable(),
   }),
+  /** Operator ref → the name the till knows them by (a removed operator has no entry: shown by ref). */
+  operatorNames: z.record(z.string().max(64), z.string().max(120)),
 });
 export type SaleDetail = z.infer<typeof SaleDetailSchema>;
 

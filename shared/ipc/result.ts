@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'sequra_rate_limited',
   'sequra_auth',
   'locked', // till locked or PIN required
+  'personal_data_removed', // the shopper's data was purged (retention): a SeQura call needing it cannot be sent
   // The till cannot record right now (electron/core/db/storage-error.ts): nothing was done, nothing recorded
   // before is lost, and it works again by itself once the fault is gone.
   'storage_full', // the disk is full: free space

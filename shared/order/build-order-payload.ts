@@ -285,17 +285,17 @@ function updateHeader({ context, orderRef1 }: UpdateBase): Pick<OrderUpdatePaylo
   };
 }
 
+/** Without a shopper (after the privacy purge) the update carries no personal data: SeQura's update does not need it. */
 function updateDetails(
-  shopper: Shopper,
+  shopper: Shopper | null,
   context: OrderContext,
 ): Pick<OrderUpdatePayload, 'delivery_method' | 'delivery_address' | 'invoice_address' | 'customer' | 'platform'> {
-  return {
-    delivery_method: { ...IN_STORE_DELIVERY },
+  const person = shopper && {
     delivery_address: address(shopper),
     invoice_address: address(shopper),
     customer: customer(shopper, context),
-    platform: platform(context),
   };
+  return { delivery_method: { ...IN_STORE_DELIVERY }, ...person, platform: platform(context) };
 }
 
 export interface BuildHandoverUpdateInput extends UpdateBase {
@@ -427,7 +427,11 @@ function returnedQuantitiesByLine(cart: SaleCart, returned: ReturnedGoods): Map<
 
 export interface BuildReturnUpdateInput extends UpdateBase {
   cart: SaleCart;
-  shopper: Shopper;
+  /**
+   * Null when the sale no longer has a usable shopper (the privacy purge blanked it): the update then leaves
+   * out the customer and the addresses, which are optional in an order update (sequra-api.md §2.6).
+   */
+  shopper: Shopper | null;
   returned: ReturnedGoods;
 }
 

@@ -19,3 +19,20 @@ export function classifyRefusal(reasons: readonly string[]): RefusalKind {
   for (const [kind, pattern] of RULES) if (pattern.test(text)) return kind;
   return 'unknown';
 }
+
+/**
+ * SeQura refused a confirmation because the ticket number (order_ref_1) is already used by another order of
+ * the merchant. Narrower than the `duplicate_reference` kind above: the till acts on this by itself (a new
+ * number, confirmed again), so it must name the reference and say it is taken, not merely mention it (a
+ * reference that differs from the one already registered for the same order is a different problem, which a
+ * new number would only make worse).
+ */
+export function isTicketNumberTaken(reasons: readonly string[]): boolean {
+  return reasons.some(
+    (reason) =>
+      /order_ref|reference|referencia/i.test(reason) &&
+      /unique|[uú]nic|already (been )?used|already (exists|taken|in use)|duplicat|ya (se )?(ha )?usad|ya existe|repetid/i.test(
+        reason,
+      ),
+  );
+}

@@ -140,7 +140,10 @@ export const SaleRecordSchema = z.object({
     /** Known not sent because SeQura was unreachable: goes by itself when SeQura answers again. */
     queued: z.boolean(),
   }),
-  /** The till's ticket number, sent as order_ref_1: store-till-sequence, never reused. */
+  /**
+   * The till's ticket number, sent as order_ref_1 and never reused: store-till-installation-stamp
+   * (electron/core/journal/ticket-numbers.ts). Sales recorded before that format keep their store-till-sequence.
+   */
   ticketNumber: Text(64).nullable(),
   confirmation: z.object({
     requestedAt: IsoDateTime.nullable(),

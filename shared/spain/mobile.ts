@@ -38,15 +38,16 @@ export function formatMobileForSeQura(mobile: string): string {
   return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 }
 
-const HIDDEN_GROUP = '\u00B7\u00B7\u00B7';
+const HIDDEN = '\u00B7\u00B7\u00B7\u00B7';
 
 /**
- * What the cashier reads back to the shopper: '··· ··· 678'. Only the last three digits are shown, whatever
- * the input looks like, so a mistyped number is never shown in full either.
+ * The shopper's mobile wherever the till shows it: '···· 5678', the last four digits only. One style on every
+ * screen (the sale, the history, the sale's page): four digits are what the history is searched by and all a
+ * sale keeps once its personal data is purged ('*****5678'), so the cashier reads the same ending everywhere.
+ * Takes a whole number as typed, a purged one, or just the last four; a mistyped number is never shown in full.
  */
 export function maskMobile(mobile: string): string {
   const result = validateSpanishMobile(mobile);
   const digits = result.ok ? result.national : mobile.replace(/\D/g, '');
-  const visible = digits.length >= 3 ? digits.slice(-3) : HIDDEN_GROUP;
-  return `${HIDDEN_GROUP} ${HIDDEN_GROUP} ${visible}`;
+  return `${HIDDEN} ${digits.length >= 4 ? digits.slice(-4) : HIDDEN}`;
 }

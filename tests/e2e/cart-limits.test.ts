@@ -28,7 +28,13 @@ describe('the cart step', () => {
     await notice.waitFor();
     expect(await notice.getAttribute('data-kind')).toBe('above_max');
     expect(await notice.innerText()).toContain('3000,00');
-    await f.page.getByTestId('cart-continue').click();
+    // "Continuar" is really disabled (not a live-looking button that does nothing), by mouse or keyboard.
+    const next = f.page.getByTestId('cart-continue');
+    expect(await next.isDisabled()).toBe(true);
+    expect(await next.evaluate((button) => getComputedStyle(button).cursor)).toBe('not-allowed');
+    await next.click({ force: true });
+    await next.focus();
+    await f.page.keyboard.press('Enter');
     await f.page.waitForTimeout(300);
     expect(await f.page.locator('[data-step="draft"]').getAttribute('data-stage')).toBe('cart');
     expect((await sandboxRequests(f.sandbox)).filter((r) => r.method === 'POST' && r.path === '/orders')).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localIsoDate } from '../../shared/time/local-date.ts';
 import type { Core } from '../../electron/core/app-core.ts';
-import { localDate } from '../../electron/core/after-sale/sale-view.ts';
 import { SandboxDriver } from '../../sandbox/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import { purgeSale } from '../../electron/core/privacy/purge.ts';
@@ -121,7 +121,7 @@ describe('history search', () => {
   it('finds a sale by ticket number, SeQura uuid, last four digits of the phone, date and status', async () => {
     const maria = await confirmedSale({ mobile: '612 345 678' });
     const juan = await confirmedSale({ mobile: '699 111 222', product: 'i1' });
-    const today = localDate(new Date().toISOString());
+    const today = localIsoDate(new Date());
 
     const byTicket = await search({ query: maria.ticketNumber!, key: 'ticket' });
     expect(byTicket.results.map((r) => r.saleId)).toEqual([maria.id]);
@@ -158,7 +158,15 @@ describe('history search', () => {
     await call(core, 'sale.create'); // archives the finished sale into this month's history
     await core.stop();
     rewriteStoredSale<SaleRecord>(dataDir, sale.id, (stored) => purgeSale(stored, new Date()));
-    core = await startCore({ dataDir, sandbox });
+    // What the till sends SeQura, as it leaves.
+    const updates: Array<Record<string, unknown>> = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === 'PUT' && new URL(request.url).pathname.startsWith('/merchants/'))
+        updates.push((await request.clone().json()).order);
+      return fetch(request);
+    };
+    core = await startCore({ dataDir, sandbox, fetch: recording });
 
     const found = await search({ query: '0123', key: 'phone' });
     expect(found.results.map((r) => r.saleId)).toEqual([sale.id]);
@@ -175,6 +183,12 @@ describe('history search', () => {
     expect(returned.outcome).toBe('done');
     const order = await sandboxOrder(sandbox, sale.solicitation!.uuid);
     expect(order.shipped_cart!.order_total_with_tax).toBe(FINANCED - 1_995);
+    // Built without the shopper, not with a stand-in: no customer, no addresses, nothing made up.
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).not.toHaveProperty('customer');
+    expect(updates[0]).not.toHaveProperty('delivery_address');
+    expect(updates[0]).not.toHaveProperty('invoice_address');
+    expect(updates[0]).toMatchObject({ merchant_reference: { order_ref_1: sale.ticketNumber } });
   });
 });
 
@@ -521,7 +535,7 @@ describe('end-of-day report', () => {
     rewriteStoredSale<SaleRecord>(dataDir, a.id, (stored) => ({ ...stored, referenceRegisteredAt: null }));
     core = await startCore({ dataDir, sandbox });
 
-    const today = localDate(new Date().toISOString());
+    const today = localIsoDate(new Date());
     const report = await call<DayReport>(core, 'report.day', { date: today });
     expect(report).toMatchObject({ date: today, storeRef: 'TIENDA-01', tillId: '03', training: false, salesCount: 5 });
     expect(report.confirmed).toEqual({
@@ -629,7 +643,7 @@ describe('end-of-day report', () => {
       refunds: [],
     });
 
-    const today = localDate(new Date().toISOString());
+    const today = localIsoDate(new Date());
     const report = await call<DayReport>(core, 'report.day', { date: today });
     expect(report.salesCount).toBe(0);
     expect(report.afterSale).toEqual([
@@ -638,7 +652,7 @@ describe('end-of-day report', () => {
     expect(report.rows).toEqual([
       expect.objectContaining({ saleId: old.id, kind: 'after_sale', reducedOnDayCents: 1_995 }),
     ]);
-    const previous = await call<DayReport>(core, 'report.day', { date: localDate(yesterday.toISOString()) });
+    const previous = await call<DayReport>(core, 'report.day', { date: localIsoDate(yesterday) });
     expect(previous.confirmed.count).toBe(1);
     expect(previous.returned).toEqual({ count: 1, amountCents: 1_995 });
   });

@@ -6,9 +6,14 @@ import type { Core } from '../../electron/core/app-core.ts';
 import { maskedMobile, purgeSale } from '../../electron/core/privacy/purge.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
+import type { OutboxItem } from '../../shared/ipc/sale-schemas.ts';
+import type { Instruction } from '../../electron/core/outbox/instruction.ts';
 import {
   auditLines,
+  callError,
   storedOutboxText,
+  TEST_MANAGER,
+  withTillDatabase,
   storedSales,
   CART,
   SHOPPER,
@@ -48,7 +53,7 @@ async function draftWithShopper(c: Core): Promise<SaleRecord> {
   return sale;
 }
 
-async function completedSale(c: Core): Promise<SaleRecord> {
+async function completedSale(c: Core, close = true): Promise<SaleRecord> {
   const draft = await draftWithShopper(c);
   const started = await call<SaleRecord>(c, 'sale.start', { saleId: draft.id });
   const awaiting = await call<SaleRecord>(c, 'sale.sendSms', { saleId: started.id, product: 'pp3', campaign: null });
@@ -58,7 +63,7 @@ async function completedSale(c: Core): Promise<SaleRecord> {
     async () => (await call<{ sale: SaleRecord }>(c, 'sale.current')).sale!,
     (s) => s.step === 'done',
   );
-  await call(c, 'sale.close', { saleId: done.id });
+  if (close) await call(c, 'sale.close', { saleId: done.id });
   return done;
 }
 
@@ -145,6 +150,77 @@ describe('personal-data purge', () => {
     expect(
       allStoredSales().filter((s) => s.timeline.filter((e) => e.event === 'personal_data_purged').length !== 1),
     ).toEqual([]);
+  });
+
+  it('reaches instructions waiting for a person: an order update stays sendable without the shopper, a confirmation says it cannot be sent', async () => {
+    // A fresh data folder numbers its tickets from 1 again: SeQura forgets the earlier tests' orders.
+    await fetch(`${sandbox.baseUrl}/__sandbox/reset`, { method: 'POST' });
+    core = await live();
+    const done = await completedSale(core, false); // still on screen: its calls are still listed
+    await core.stop();
+    // Its handover was refused by SeQura instead, and waits for a person with SeQura's words (which may quote
+    // the shopper). A second finished sale's confirmation waits for a person the same way.
+    const kinds = withTillDatabase(dataDir, (db) => {
+      const rows = db.prepare('SELECT id, record FROM outbox WHERE sale_id = ?').all(done.id) as Array<{
+        id: string;
+        record: string;
+      }>;
+      const instructions = rows.map((row) => JSON.parse(row.record) as Instruction);
+      const refused = (instruction: Instruction): Instruction => ({
+        ...instruction,
+        state: 'needs_attention',
+        finishedAt: null,
+        outcome: null,
+        lastError: `409: customer ${SHOPPER.givenNames} ${SHOPPER.firstSurname} ${SHOPPER.nin} does not match`,
+        lastErrorCode: 'conflict',
+      });
+      const handover = refused(instructions.find((i) => i.kind === 'handover')!);
+      db.prepare("UPDATE outbox SET state = 'needs_attention', record = ? WHERE id = ?").run(
+        JSON.stringify(handover),
+        handover.id,
+      );
+      const other = db.prepare('SELECT * FROM sales WHERE id = ?').get(done.id) as Record<string, unknown>;
+      const otherId = `${done.id}-b`;
+      const record = { ...(JSON.parse(other.record as string) as SaleRecord), id: otherId, ticketNumber: null };
+      db.prepare(
+        `INSERT INTO sales (id, realm, archived, step, created_at, updated_at, finished_at, record)
+         VALUES (?, 'live', 1, 'done', ?, ?, ?, ?)`,
+      ).run(otherId, other.created_at, other.updated_at, other.finished_at, JSON.stringify(record));
+      const confirm = refused({ ...instructions.find((i) => i.kind === 'confirm')!, saleId: otherId });
+      db.prepare(
+        "INSERT INTO outbox (id, realm, sale_id, state, created_at, record) VALUES (?, 'live', ?, 'needs_attention', ?, ?)",
+      ).run(`${otherId}-confirm`, otherId, confirm.createdAt, JSON.stringify({ ...confirm, id: `${otherId}-confirm` }));
+      return { handover: handover.id, confirm: `${otherId}-confirm` };
+    });
+    expect(storedOutboxText(dataDir)).toContain(SHOPPER.nin);
+
+    now.t += 31 * DAY;
+    core = await live();
+    const stored = storedOutboxText(dataDir);
+    for (const value of [SHOPPER.nin, SHOPPER.email, SHOPPER.givenNames, SHOPPER.firstSurname, SHOPPER.dateOfBirth])
+      expect(stored).not.toContain(value);
+
+    await call(core, 'session.signIn', { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin });
+    const listed = (await call<{ items: OutboxItem[] }>(core, 'outbox.list')).items;
+    const confirm = listed.find((item) => item.id === kinds.confirm)!;
+    expect(confirm).toMatchObject({ state: 'needs_attention', lastErrorCode: 'personal_data_removed' });
+    // "Try now" on the confirmation is refused with the reason, and nothing is sent.
+    expect(await callError(core, 'outbox.retryNow', { instructionId: kinds.confirm })).toMatchObject({
+      code: 'personal_data_removed',
+    });
+    // The handover (an order update) still goes: SeQura takes it without the shopper's data.
+    expect(listed.find((item) => item.id === kinds.handover)).toMatchObject({
+      state: 'needs_attention',
+      lastErrorCode: 'sequra_rejected',
+    });
+    await call(core, 'outbox.retryNow', { instructionId: kinds.handover });
+    await waitFor(
+      async () => (await call<{ items: OutboxItem[] }>(core!, 'outbox.list')).items,
+      (items) => items.find((item) => item.id === kinds.handover)?.state === 'done',
+    );
+    expect(
+      (await call<{ items: OutboxItem[] }>(core, 'outbox.list')).items.find((i) => i.id === kinds.confirm),
+    ).toMatchObject({ state: 'needs_attention' });
   });
 
   it('honours the configured personalDataDays', async () => {

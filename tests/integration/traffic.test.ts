@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { SandboxDriver, startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
   CART,
@@ -262,7 +262,7 @@ describe('product list', () => {
 
 describe('confirmation', () => {
   it('an approval that expired before the confirmation is refused as expired, and the sale can be ended', async () => {
-    const short = await startSandbox({ port: 0, quiet: true, approvalTtlS: 0.2 });
+    const short = await startSandbox({ port: 0, quiet: true, approvalTtlS: 60 });
     try {
       core = await startCore({ dataDir, sandbox: short });
       const created = await call<SaleRecord>(core, 'sale.create');
@@ -270,7 +270,7 @@ describe('confirmation', () => {
       const sale = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
       await call(core, 'sale.sendSms', { saleId: sale.id, product: 'pp3', campaign: null });
       await shopper(short, sale.solicitation!.uuid, 'approve');
-      await sleep(300);
+      await new SandboxDriver(short).advanceClock(60_000);
       const refused = await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id });
       expect(refused.step).toBe('confirm_refused');
       expect(refused.confirmation.refusal?.kind).toBe('rejected_or_expired');

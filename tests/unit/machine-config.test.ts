@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   defaultMachineConfigPath,
   loadMachineConfig,
+  MachineConfigSchema,
+  receiptPaperWidthMm,
+  tillPolicy,
   type MachineConfigLoad,
 } from '../../electron/core/config/machine-config.ts';
 import { makeDataDir, removeDir } from '../support/till.ts';
@@ -183,5 +186,46 @@ describe('defaultMachineConfigPath', () => {
     expect(defaultMachineConfigPath('linux', { SEQURA_POS_CONFIG: '/opt/pos/config.json' })).toBe(
       '/opt/pos/config.json',
     );
+  });
+});
+
+describe('one source for the defaults', () => {
+  const optionalKeys = [
+    'requireNinControl',
+    'usesShippedCart',
+    'offlineGoodsRelease',
+    'retentionDays',
+    'personalDataDays',
+    'defaultLanguage',
+    'autoLockMinutes',
+  ] as const;
+
+  it('a key missing from the file gets the schema default, and a till without a file runs with the same', () => {
+    const loaded = load(GOOD);
+    if (loaded.kind !== 'ok') throw new Error(JSON.stringify(loaded));
+    const withoutFile = tillPolicy(null);
+    for (const key of optionalKeys) {
+      // The schema is the one place a default is written: what it fills in for a missing key…
+      expect(loaded.config[key], key).toEqual(MachineConfigSchema.shape[key].parse(undefined));
+      // …is what a training till (no configuration file) runs with.
+      expect(withoutFile[key], key).toEqual(loaded.config[key]);
+    }
+    expect(Object.keys(withoutFile).sort()).toEqual([...optionalKeys].sort());
+  });
+
+  it('a key present in the file wins over the default, for the policy as for the receipt roll', () => {
+    const loaded = load({
+      ...GOOD,
+      autoLockMinutes: 0,
+      retentionDays: 400,
+      receiptPrinter: { name: 'TM-T20' },
+    });
+    if (loaded.kind !== 'ok') throw new Error(JSON.stringify(loaded));
+    expect(tillPolicy(loaded.config)).toMatchObject({ autoLockMinutes: 0, retentionDays: 400, personalDataDays: 30 });
+    expect(receiptPaperWidthMm(loaded.config)).toBe(80);
+    expect(receiptPaperWidthMm(null)).toBe(80);
+    const narrow = load({ ...GOOD, receiptPrinter: { name: 'TM-T20', paperWidthMm: 58 } });
+    if (narrow.kind !== 'ok') throw new Error(JSON.stringify(narrow));
+    expect(receiptPaperWidthMm(narrow.config)).toBe(58);
   });
 });

@@ -4,7 +4,7 @@ import type { AdminChannel, AuditChain, ConfigStatus, Policy, Setup } from '../.
 import type { AuditChainReport } from '../audit/audit-chain.ts';
 import type { TillStatus } from '../../../shared/ipc/status-schemas.ts';
 import type { CoreDeps, CoreEventListener } from '../core-types.ts';
-import { sequraBaseUrl, type MachineConfig } from '../config/machine-config.ts';
+import { receiptPaperWidthMm, sequraBaseUrl, tillPolicy, type MachineConfig } from '../config/machine-config.ts';
 import { buildDiagnostics, stamp, writeDiagnostics } from '../diagnostics/bundle.ts';
 import { AppError } from '../errors.ts';
 import type { Handlers } from '../ipc/dispatcher.ts';
@@ -93,17 +93,25 @@ export function tillAdminStatus(
   }
 
   function policy(): Policy {
+    const {
+      requireNinControl,
+      usesShippedCart,
+      offlineGoodsRelease,
+      autoLockMinutes,
+      personalDataDays,
+      retentionDays,
+    } = tillPolicy(config);
     return {
-      requireNinControl: config?.requireNinControl ?? false,
-      usesShippedCart: config?.usesShippedCart ?? false,
-      offlineGoodsRelease: config?.offlineGoodsRelease ?? 'hold',
+      requireNinControl,
+      usesShippedCart,
+      offlineGoodsRelease,
       allowedProducts: config?.allowedProducts ?? null,
-      autoLockMinutes: config?.autoLockMinutes ?? 5,
-      personalDataDays: config?.personalDataDays ?? 30,
-      retentionDays: config?.retentionDays ?? 90,
+      autoLockMinutes,
+      personalDataDays,
+      retentionDays,
       receipt: {
         printerConfigured: !!config?.receiptPrinter,
-        paperWidthMm: config?.receiptPrinter?.paperWidthMm ?? 80,
+        paperWidthMm: receiptPaperWidthMm(config),
       },
     };
   }
@@ -147,7 +155,7 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
   const configInvalid = machineConfig.kind === 'invalid';
 
   operators.setMode(connection.mode);
-  operators.setAutoLockMinutes(config?.autoLockMinutes ?? 5);
+  operators.setAutoLockMinutes(tillPolicy(config).autoLockMinutes);
   audit.setTraining(connection.mode === 'training');
   if (machineConfig.kind === 'invalid') {
     audit.record({
@@ -167,12 +175,13 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       const { purged } = purgePersonalData({
         db: services.db,
         activeJournal: ctx.journal,
-        personalDataDays: config?.personalDataDays ?? 30,
+        activeOutbox: ctx.outbox,
+        personalDataDays: tillPolicy(config).personalDataDays,
         clock,
       });
       if (purged > 0) {
         audit.record({ actor: 'system', action: 'privacy.purged', outcome: 'ok', detail: `${purged} sale(s)` });
-        deps.log.info('privacy.purged', { purged, personalDataDays: config?.personalDataDays ?? 30 });
+        deps.log.info('privacy.purged', { purged, personalDataDays: tillPolicy(config).personalDataDays });
       }
     } catch (error) {
       // Housekeeping: logged and tried again at the next run, never a reason not to sell.

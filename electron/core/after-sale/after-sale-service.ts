@@ -5,6 +5,7 @@ import {
   returnableLines,
   type ReturnDraft,
 } from '../../../shared/after-sale/returns.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import { allows } from '../../../shared/sale/sale-machine.ts';
 import type {
   BlockReason,
@@ -18,7 +19,7 @@ import {
   buildReturnUpdate,
   type OrderContext,
 } from '../../../shared/order/build-order-payload.ts';
-import { OrderUpdatePayloadSchema, type OrderUpdatePayload } from '../../../shared/order/payload.ts';
+import type { OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type {
   AfterSaleUpdateState,
   CancellationReason,
@@ -28,7 +29,7 @@ import type {
 } from '../../../shared/sale/after-sale-record.ts';
 import { SaleCartSchema, type SaleCart } from '../../../shared/sale/cart.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
-import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
+import { makeShopperSchema } from '../../../shared/sale/shopper.ts';
 import { AppError } from '../errors.ts';
 import { orderContextFor } from '../sale/order-context.ts';
 import type { Logger } from '../log/logger.ts';
@@ -45,7 +46,6 @@ import {
   financedCents,
   hasPendingUpdate,
   isConfirmed,
-  localDate,
   normalizeSale,
   phoneLast4,
   summarize,
@@ -84,6 +84,8 @@ export interface AfterSaleServiceDeps {
   /** The sale service's own local abandon, for sales not confirmed yet. */
   cancelBeforeConfirmation: (saleId: string) => SaleRecord;
   operatorRef: () => string;
+  /** The name an operator ref is shown by, or null when the till does not know it (a removed operator). */
+  operatorName: (ref: string) => string | null;
   log: Logger;
   clock: () => Date;
   emitSale: (sale: SaleRecord) => void;
@@ -153,7 +155,24 @@ export class AfterSaleService {
       instructions,
       returnable: returnableLines(sale.cart, sale.returns),
       actions: allowedActions(sale, fromTrainingFolder),
+      operatorNames: this.operatorNames(sale),
     };
+  }
+
+  /** Names for every operator ref the sale's page shows (who sold, who authorised, who did what). */
+  private operatorNames(sale: SaleRecord): Record<string, string> {
+    const refs = new Set([
+      sale.operatorRef,
+      ...sale.returns.map((r) => r.authorizedBy),
+      ...cancellations(sale).map((c) => c.authorizedBy),
+      ...sale.timeline.flatMap((entry) => (entry.operator ? [entry.operator] : [])),
+    ]);
+    const names: Record<string, string> = {};
+    for (const ref of refs) {
+      const name = this.deps.operatorName(ref);
+      if (name) names[ref] = name;
+    }
+    return names;
   }
 
   private load(saleId: string): SaleRecord {
@@ -331,25 +350,25 @@ export class AfterSaleService {
 
   /**
    * The order update for a return. The shopper's details travel with it when the record still has them; after
-   * the privacy purge they are gone, and SeQura's update does not need them (they are optional, sequra-api.md §2.6), so
-   * the update is built with a stand-in shopper and those fields are then removed: nothing of the stand-in
-   * ever leaves the till.
+   * the privacy purge they are gone and the update is built without them (buildReturnUpdate leaves the customer
+   * and the addresses out). Either way the payload is checked against OrderUpdatePayloadSchema before it leaves.
    */
   private returnPayload(
     sale: SaleRecord,
     cart: SaleCart,
     returned: ReturnType<typeof cumulativeReturned>,
   ): OrderUpdatePayload {
-    const orderRef1 = sale.ticketNumber!;
-    const context = this.context(sale);
     const shopper = makeShopperSchema({
-      today: localDate(sale.createdAt),
+      today: localIsoDate(sale.createdAt),
       requireNinControl: this.deps.till.requireNinControl,
     }).safeParse(sale.shopper);
-    if (shopper.success) return buildReturnUpdate({ cart, shopper: shopper.data, context, orderRef1, returned });
-    const full = buildReturnUpdate({ cart, shopper: STAND_IN_SHOPPER, context, orderRef1, returned });
-    const { customer: _customer, delivery_address: _delivery, invoice_address: _invoice, ...withoutPerson } = full;
-    return OrderUpdatePayloadSchema.parse(withoutPerson);
+    return buildReturnUpdate({
+      cart,
+      shopper: shopper.success ? shopper.data : null,
+      context: this.context(sale),
+      orderRef1: sale.ticketNumber!,
+      returned,
+    });
   }
 
   // ------------------------------------------------------------------------------------------ reprint
@@ -714,16 +733,3 @@ function searchKeys(query: string, key: HistorySearchInput['key']): SaleKeys {
     phoneLast4: (key === 'any' || key === 'phone') && phoneQuery ? digits.slice(-4) : null,
   };
 }
-
-/** Only used to build an update whose personal fields are then removed (see returnPayload). */
-const STAND_IN_SHOPPER: Shopper = {
-  givenNames: 'X',
-  firstSurname: 'X',
-  secondSurname: 'X',
-  nin: '00000000T',
-  ninControl: '00000000T',
-  dateOfBirth: '1970-01-01',
-  mobile: '600000000',
-  email: 'x@example.invalid',
-  address: null,
-};

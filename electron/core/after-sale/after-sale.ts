@@ -39,6 +39,7 @@ export interface AfterSaleDeps {
   platformUname: string;
   cancelBeforeConfirmation: (saleId: string) => SaleRecord;
   operatorRef: () => string;
+  operatorName: (ref: string) => string | null;
   log: Logger;
   clock: () => Date;
   emitSale: (sale: SaleRecord) => void;
@@ -74,6 +75,7 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     platformUname: deps.platformUname,
     cancelBeforeConfirmation: deps.cancelBeforeConfirmation,
     operatorRef: deps.operatorRef,
+    operatorName: deps.operatorName,
     log: deps.log,
     clock: deps.clock,
     emitSale: deps.emitSale,

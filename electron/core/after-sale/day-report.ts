@@ -1,4 +1,5 @@
 import type { DayReport, ReportRow, SaleStatus } from '../../../shared/ipc/after-sale-schemas.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import { sumCents, type Cents } from '../../../shared/money/cents.ts';
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
@@ -9,7 +10,6 @@ import {
   doneReturns,
   financedCents,
   isConfirmed,
-  localDate,
   localTime,
   normalizeSale,
   returnedCents as returnedCentsOf,
@@ -41,7 +41,7 @@ export interface DayReportInput {
 export function computeDayReport(input: DayReportInput): DayReport {
   const { date } = input;
   const own = input.sales.map(normalizeSale).filter((sale) => sale.tillId === input.tillId);
-  const ofDay = own.filter((sale) => localDate(sale.createdAt) === date);
+  const ofDay = own.filter((sale) => localIsoDate(sale.createdAt) === date);
 
   const confirmed = ofDay.filter(isConfirmed);
   const byProduct = new Map<string, { product: string; title: string; count: number; amountCents: Cents }>();
@@ -64,9 +64,9 @@ export function computeDayReport(input: DayReportInput): DayReport {
   // Returns and cancellations asked on the day, of any sale of this till.
   const afterSale: DayReport['afterSale'] = [];
   for (const sale of own) {
-    const earlierSale = localDate(sale.createdAt) < date;
+    const earlierSale = localIsoDate(sale.createdAt) < date;
     for (const r of sale.returns) {
-      if (localDate(r.requestedAt) !== date) continue;
+      if (localIsoDate(r.requestedAt) !== date) continue;
       afterSale.push({
         saleId: sale.id,
         ticketNumber: sale.ticketNumber,
@@ -81,7 +81,7 @@ export function computeDayReport(input: DayReportInput): DayReport {
       });
     }
     for (const c of cancellations(sale)) {
-      if (localDate(c.requestedAt) !== date) continue;
+      if (localIsoDate(c.requestedAt) !== date) continue;
       afterSale.push({
         saleId: sale.id,
         ticketNumber: sale.ticketNumber,
@@ -101,7 +101,7 @@ export function computeDayReport(input: DayReportInput): DayReport {
   const rows: ReportRow[] = [
     ...ofDay.map((sale) => row(sale, 'sale', date)),
     ...own
-      .filter((sale) => localDate(sale.createdAt) !== date && afterSale.some((a) => a.saleId === sale.id))
+      .filter((sale) => localIsoDate(sale.createdAt) !== date && afterSale.some((a) => a.saleId === sale.id))
       .map((sale) => row(sale, 'after_sale', date)),
   ].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
@@ -141,7 +141,7 @@ export function computeDayReport(input: DayReportInput): DayReport {
     ? []
     : input.trainingSales
         .map(normalizeSale)
-        .filter((s) => s.tillId === input.tillId && localDate(s.createdAt) === date);
+        .filter((s) => s.tillId === input.tillId && localIsoDate(s.createdAt) === date);
 
   return {
     date,
@@ -189,9 +189,11 @@ function row(sale: SaleRecord, kind: ReportRow['kind'], date: string): ReportRow
   const financed = financedCents(sale);
   const current = currentFinancedCents(sale);
   const onDay = [
-    ...sale.returns.filter((r) => localDate(r.requestedAt) === date).map((r) => r.returnedGoodsCents + r.refundsCents),
+    ...sale.returns
+      .filter((r) => localIsoDate(r.requestedAt) === date)
+      .map((r) => r.returnedGoodsCents + r.refundsCents),
     ...cancellations(sale)
-      .filter((c) => localDate(c.requestedAt) === date)
+      .filter((c) => localIsoDate(c.requestedAt) === date)
       .map((c) => c.financedBeforeCents),
   ];
   return {
@@ -270,7 +272,7 @@ export function csvAmount(cents: Cents): string {
 }
 
 function localDateTime(iso: string | null): string {
-  return iso ? `${localDate(iso)} ${localTime(iso)}` : '';
+  return iso ? `${localIsoDate(iso)} ${localTime(iso)}` : '';
 }
 
 /**
@@ -287,7 +289,7 @@ export function reportCsv(report: DayReport): string {
   const lines = [CSV_COLUMNS.join(CSV_SEPARATOR)];
   for (const r of report.rows) {
     const cells = [
-      localDate(r.createdAt),
+      localIsoDate(r.createdAt),
       localTime(r.createdAt),
       report.storeRef,
       report.tillId,

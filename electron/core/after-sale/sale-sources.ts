@@ -1,9 +1,10 @@
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import type { SaleHistory } from '../journal/history.ts';
 import type { SaleJournal } from '../journal/journal.ts';
 import type { CreatedRange, SaleSearch } from '../journal/sale-search.ts';
 import type { Logger } from '../log/logger.ts';
-import { localDate, normalizeSale } from './sale-view.ts';
+import { normalizeSale } from './sale-view.ts';
 
 // Where after-sale finds sales: the till's own journal (sales not yet archived) and its history, plus, on a
 // live till, the training sales (realm 'training' of the same database), which are only ever read here,
@@ -112,7 +113,7 @@ function inRange(sales: SaleRecord[], range: DayRange): SaleRecord[] {
     .map(normalizeSale)
     .filter((sale) => {
       if (!range.from && !range.to) return true;
-      const day = localDate(sale.createdAt);
+      const day = localIsoDate(sale.createdAt);
       return (!range.from || day >= range.from) && (!range.to || day <= range.to);
     })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));

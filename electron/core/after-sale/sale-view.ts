@@ -14,12 +14,6 @@ export function normalizeSale(sale: SaleRecord): SaleRecord {
   return { ...sale, returns: sale.returns ?? [], postSale: sale.postSale ?? null };
 }
 
-/** The till's calendar day of an instant ('YYYY-MM-DD'): a sale at 00:30 belongs to that day, not UTC's. */
-export function localDate(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 export function localTime(iso: string): string {
   const d = new Date(iso);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;

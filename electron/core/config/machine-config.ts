@@ -7,6 +7,34 @@ import { LanguageSchema } from '../../../shared/i18n/languages.ts';
 // opens a screen that says what to fix. Absent file = a fresh install = training mode.
 const ProductCode = z.string().regex(/^[a-z]{1,4}\d{0,2}$/, 'expected a SeQura product code such as "pp3"');
 
+/**
+ * How the till sells and keeps data. Each key's default is declared here and nowhere else: a till without a
+ * configuration file (training) runs with exactly these defaults (`tillPolicy(null)`).
+ */
+const TillPolicySchema = z.object({
+  requireNinControl: z.boolean().default(false),
+  usesShippedCart: z.boolean().default(false),
+  offlineGoodsRelease: z.enum(['hold', 'manager_pin']).default('hold'),
+  retentionDays: z.number().int().min(7).max(3650).default(90),
+  personalDataDays: z.number().int().min(1).max(3650).default(30),
+  defaultLanguage: LanguageSchema.default('es'),
+  /** Minutes without activity before the till locks itself (the sale in progress is kept); 0 = never. */
+  autoLockMinutes: z.number().int().min(0).max(240).default(5),
+});
+export type TillPolicy = z.output<typeof TillPolicySchema>;
+
+/**
+ * The till's receipt printer, as the OS names it: slips print on it silently (no dialog), laid out for its
+ * roll. Without it the cashier gets the system's print dialog.
+ */
+const ReceiptPrinterSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    paperWidthMm: z.union([z.literal(58), z.literal(80)]).default(80),
+    copies: z.number().int().min(1).max(5).default(1),
+  })
+  .strict();
+
 export const MachineConfigSchema = z
   .object({
     sequra: z
@@ -23,29 +51,23 @@ export const MachineConfigSchema = z
     storeRef: z.string().min(1).max(64),
     tillId: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'letters, digits, "-" or "_", at most 16'),
     allowedProducts: z.array(ProductCode).max(20).optional(),
-    requireNinControl: z.boolean().default(false),
-    usesShippedCart: z.boolean().default(false),
-    offlineGoodsRelease: z.enum(['hold', 'manager_pin']).default('hold'),
-    retentionDays: z.number().int().min(7).max(3650).default(90),
-    personalDataDays: z.number().int().min(1).max(3650).default(30),
-    defaultLanguage: LanguageSchema.default('es'),
-    /** Minutes without activity before the till locks itself (the sale in progress is kept); 0 = never. */
-    autoLockMinutes: z.number().int().min(0).max(240).default(5),
-    /**
-     * The till's receipt printer, as the OS names it: slips print on it silently (no dialog), laid out for its
-     * roll. Without it the cashier gets the system's print dialog.
-     */
-    receiptPrinter: z
-      .object({
-        name: z.string().min(1).max(200),
-        paperWidthMm: z.union([z.literal(58), z.literal(80)]).default(80),
-        copies: z.number().int().min(1).max(5).default(1),
-      })
-      .strict()
-      .optional(),
+    ...TillPolicySchema.shape,
+    receiptPrinter: ReceiptPrinterSchema.optional(),
   })
   .strict();
 export type MachineConfig = z.output<typeof MachineConfigSchema>;
+
+const TILL_POLICY_DEFAULTS: TillPolicy = TillPolicySchema.parse({});
+
+/** The policy a till runs with: its configuration's (defaults filled in by the schema), or the defaults without one. */
+export function tillPolicy(config: MachineConfig | null): TillPolicy {
+  return config ?? TILL_POLICY_DEFAULTS;
+}
+
+/** The roll the slip is laid out for: the configured printer's, or the schema's default without a printer. */
+export function receiptPaperWidthMm(config: MachineConfig | null): 58 | 80 {
+  return config?.receiptPrinter?.paperWidthMm ?? ReceiptPrinterSchema.shape.paperWidthMm.parse(undefined);
+}
 
 const SEQURA_BASE_URLS = { sandbox: 'https://sandbox.sequrapi.com', live: 'https://live.sequrapi.com' } as const;
 

@@ -22,6 +22,7 @@ const CONTRACT_CODE: Record<CoreErrorCode, ErrorCode> = {
   sequra_unreachable: 'sequra_unreachable',
   sequra_unknown_outcome: 'sequra_unknown_outcome',
   sequra_rate_limited: 'sequra_rate_limited',
+  personal_data_removed: 'personal_data_removed',
   sequra_auth: 'sequra_auth',
   internal: 'internal',
 };

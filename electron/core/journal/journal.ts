@@ -1,8 +1,9 @@
 import { isFinal, type SaleRecord } from '../../../shared/sale/sale-record.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { saleRow, saleStatements, type Realm } from './sale-rows.ts';
+import { TicketNumbers } from './ticket-numbers.ts';
 
-// The sale journal: every sale that is not yet archived, the current sale and the ticket sequence, in the
+// The sale journal: every sale that is not yet archived, the current sale and its ticket numbers, in the
 // till database (`sales` rows with archived = 0, and `sale_journal`). Write-ahead: a sale's intent is
 // committed before a SeQura call and its outcome after. Each change is one transaction; the sale service
 // groups the writes of one outcome (sale row, outbox instruction, audit entry) with `atomically`.
@@ -13,11 +14,14 @@ export class SaleJournal {
   private sales = new Map<string, SaleRecord>();
   private currentSaleId: string | null = null;
   private readonly statements;
+  private readonly tickets: TicketNumbers;
 
   constructor(
     private readonly db: TillDatabase,
     readonly realm: Realm,
+    clock: () => Date = () => new Date(),
   ) {
+    this.tickets = new TicketNumbers(db, clock);
     this.statements = {
       ...saleStatements(db),
       state: db.sql.prepare<[Realm], { current_sale_id: string | null; ticket_sequence: number }>(
@@ -68,7 +72,7 @@ export class SaleJournal {
     return [...this.sales.values()];
   }
 
-  /** The last ticket sequence handed out in this realm. */
+  /** How many ticket numbers were handed out in this realm (at least; a count, not part of the numbers). */
   ticketSequence(): number {
     return this.db.read(() => this.statements.state.get(this.realm)?.ticket_sequence ?? 0);
   }
@@ -96,20 +100,20 @@ export class SaleJournal {
   }
 
   /**
-   * Hands out the next ticket number and stores it on the sale in the same transaction, so a crash can lose
-   * a number (a gap) but never hand the same number out twice (the database refuses a repeated one too).
+   * Hands out the next ticket number (journal/ticket-numbers.ts) and stores it on the sale in the same
+   * transaction, so a crash can lose a number but never hand the same number out twice (the database refuses
+   * a repeated one too). A sale that had a number gets a new one (SeQura said the old one was taken).
    */
-  assignTicket(sale: SaleRecord, format: (sequence: number) => string): SaleRecord {
+  assignTicket(sale: SaleRecord): SaleRecord {
     return this.atomically(() => {
-      const sequence = this.ticketSequence() + 1;
-      const updated = { ...sale, ticketNumber: format(sequence) };
-      this.statements.setSequence.run(sequence, this.realm);
+      const updated = { ...sale, ticketNumber: this.tickets.next(sale.storeRef, sale.tillId) };
+      this.statements.setSequence.run(this.ticketSequence() + 1, this.realm);
       this.put(updated);
       return updated;
     });
   }
 
-  /** Makes sure the next ticket sequence is above `floor` (after a restore or a lost database). */
+  /** Makes sure the ticket count is at least `floor` (carried over from an older version's files). */
   raiseTicketSequence(floor: number): boolean {
     return this.atomically(() => {
       if (floor <= this.ticketSequence()) return false;

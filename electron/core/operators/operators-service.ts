@@ -5,6 +5,7 @@ import {
   type Session,
 } from '../../../shared/ipc/admin-schemas.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { tillPolicy } from '../config/machine-config.ts';
 import { AppError } from '../errors.ts';
 import type { TillDatabase } from '../db/database.ts';
 import type { ManagerAuthorizer } from './manager-authorizer.ts';
@@ -87,7 +88,8 @@ export class OperatorsService implements ManagerAuthorizer {
   private readonly idleClock: () => number;
   private readonly elevationMs: number;
   private mode: 'training' | 'live' = 'training';
-  private autoLockMs = 5 * 60_000;
+  // Until the generation sets the configured value: the configuration schema's default.
+  private autoLockMs = tillPolicy(null).autoLockMinutes * 60_000;
   private session: InternalSession | null = null;
   private trainingHashes: Promise<Map<string, PinHash>> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -148,6 +150,11 @@ export class OperatorsService implements ManagerAuthorizer {
 
   isUnlocked(): boolean {
     return !!this.session && !this.session.locked;
+  }
+
+  /** The name an operator ref is shown by (slips, a sale's page), or null for a ref the till does not know. */
+  operatorName(ref: string): string | null {
+    return this.directory.get(ref)?.displayName ?? TRAINING_NAMES[ref] ?? null;
   }
 
   /** The operator ref every new sale and SeQura order carries. */

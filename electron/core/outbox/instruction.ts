@@ -30,6 +30,11 @@ export const InstructionSchema = z.object({
   lastError: z.string().nullable(),
   lastErrorCode: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /**
+   * When the personal-data purge removed the shopper's data from its payload (privacy/purge.ts). An order
+   * update can still be sent without it; a confirmation or order reference cannot.
+   */
+  personalDataRemovedAt: z.string().nullable().optional(),
   /** For the pending list: what the cashier recognises. */
   ticketNumber: z.string().nullable(),
   amountCents: z.number().int(),

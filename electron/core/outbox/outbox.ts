@@ -1,7 +1,7 @@
 import type { OrderPayload, OrderUpdatePayload } from '../../../shared/order/payload.ts';
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
 import type { Logger } from '../log/logger.ts';
-import { codeForSequraKind } from '../errors.ts';
+import { AppError, codeForSequraKind } from '../errors.ts';
 import { SequraError } from '../sequra/errors.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { DEFAULT_BACKOFF, nextDelayMs, type BackoffPolicy } from './backoff.ts';
@@ -74,7 +74,8 @@ export class Outbox {
     options.store.onWriteFailed(() => this.reload());
   }
 
-  private reload(): void {
+  /** Re-reads the instructions from the database (after a transaction rolled back, or the purge changed them). */
+  reload(): void {
     this.cache = Object.fromEntries(this.options.store.load().map((i) => [i.id, i]));
   }
 
@@ -177,6 +178,11 @@ export class Outbox {
     const instruction = this.get(id);
     if (!instruction || !(instruction.state === 'pending' || instruction.state === 'needs_attention'))
       return { accepted: false, waitUntil: null };
+    if (!sendable(instruction))
+      throw new AppError(
+        'personal_data_removed',
+        'The shopper’s personal data was removed (retention period): this call can no longer be sent to SeQura.',
+      );
     const waitUntil = this.retryAfterPending(instruction);
     this.save({
       ...instruction,
@@ -262,7 +268,12 @@ export class Outbox {
         nextAttemptAt: i.nextAttemptAt,
         waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
         lastError: i.lastError,
-        lastErrorCode: i.lastErrorCode ? codeForSequraKind(i.lastErrorCode) : null,
+        lastErrorCode:
+          i.state === 'needs_attention' && !sendable(i)
+            ? 'personal_data_removed'
+            : i.lastErrorCode
+              ? codeForSequraKind(i.lastErrorCode)
+              : null,
         ticketNumber: i.ticketNumber,
         amountCents: i.amountCents,
       }));
@@ -491,4 +502,12 @@ function byCreation(a: Instruction, b: Instruction): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A confirmation or order reference whose payload lost the shopper's data to the personal-data purge cannot be
+ * sent again (SeQura needs the customer in it); an order update can (it takes the customer as optional).
+ */
+function sendable(instruction: Instruction): boolean {
+  return !instruction.personalDataRemovedAt || instruction.request.target === 'order_update';
 }

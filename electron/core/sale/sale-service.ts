@@ -1,4 +1,5 @@
 import type { OutboxItem } from '../../../shared/ipc/sale-schemas.ts';
+import { localIsoDate } from '../../../shared/time/local-date.ts';
 import {
   buildHandoverUpdate,
   buildOrderPayload,
@@ -7,7 +8,7 @@ import {
 import type { OrderPayload } from '../../../shared/order/payload.ts';
 import { SaleCartSchema, cartTotals } from '../../../shared/sale/cart.ts';
 import { formFieldsForSequraReasons } from '../../../shared/order/sequra-field-paths.ts';
-import { classifyRefusal } from '../../../shared/sale/refusal.ts';
+import { classifyRefusal, isTicketNumberTaken } from '../../../shared/sale/refusal.ts';
 import {
   isFinal,
   type CartDraft,
@@ -73,6 +74,8 @@ export interface SaleServiceDeps {
 
 /** How long the cashier's confirm press waits for SeQura's first answer before showing "pending". */
 const CONFIRM_WAIT_MS = 20_000;
+/** How many times one sale takes a new ticket number by itself after SeQura says its number is taken. */
+const MAX_TICKET_RENUMBERS = 3;
 
 export class SaleService {
   /** Product lists being loaded, by sale and solicitation (see loadPaymentOptions). */
@@ -128,8 +131,7 @@ export class SaleService {
 
   private today(): string {
     // The shopper's age is judged on the till's local calendar day.
-    const d = this.deps.clock();
-    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    return localIsoDate(this.deps.clock());
   }
 
   private validated(sale: SaleRecord): { cart: CartDraft; shopper: Shopper } {
@@ -580,13 +582,10 @@ export class SaleService {
     // called, or none of it (and then no call is made).
     const instruction = this.deps.journal.atomically(() => {
       this.resolveRefusedConfirmations(sale.id, 'confirmation asked again');
-      if (!sale.ticketNumber) {
-        const { storeRef, tillId } = sale;
-        sale = this.deps.journal.assignTicket(
-          sale,
-          (sequence) => `${storeRef}-${tillId}-${String(sequence).padStart(6, '0')}`,
-        );
-      }
+      // A number SeQura said was taken is never sent again: asking again takes a new one.
+      const refusal = sale.confirmation.refusal;
+      if (!sale.ticketNumber || (refusal && isTicketNumberTaken(refusal.reasons)))
+        sale = this.deps.journal.assignTicket(sale);
       const payload = buildOrderPayload({
         cart,
         shopper,
@@ -651,6 +650,8 @@ export class SaleService {
           sale.ticketNumber ?? undefined,
         );
         this.startHandover(confirmed);
+      } else if (outcome.kind === 'refused' && this.mayRenumber(sale, instruction, outcome)) {
+        this.confirmWithNewTicket(sale, instruction);
       } else if (outcome.kind === 'refused') {
         this.save(
           withTimeline(
@@ -702,6 +703,46 @@ export class SaleService {
         );
       }
     }
+  }
+
+  /**
+   * SeQura refused the confirmation because another order of the merchant already has this ticket number:
+   * the shopper's approval stands, only the number clashed. Renumbering is bounded (a refusal that keeps
+   * coming back is shown to the cashier as it is today) and only for the sale's current confirmation.
+   */
+  private mayRenumber(sale: SaleRecord, instruction: Instruction, outcome: InstructionOutcome): boolean {
+    if (outcome.kind !== 'refused' || outcome.status !== 409 || !isTicketNumberTaken(outcome.reasons)) return false;
+    if (sale.step !== 'confirming' || instruction.ticketNumber !== sale.ticketNumber) return false;
+    return sale.timeline.filter((e) => e.event === 'ticket_replaced').length < MAX_TICKET_RENUMBERS;
+  }
+
+  /**
+   * A new ticket number and the confirmation again, as one write-ahead intent (this runs inside the outbox's
+   * transaction that records SeQura's refusal): the refused instruction closed, the sale's new number, its
+   * timeline entry and the new confirmation carrying that number are on disk together before anything is
+   * sent, so a crash leaves either the refusal unrecorded (the same request is sent again, and refused
+   * again) or the new number ready to go — never a confirmation with a number the sale does not hold.
+   */
+  private confirmWithNewTicket(sale: SaleRecord, refused: Instruction): void {
+    const { cart, shopper } = this.validated(sale);
+    this.deps.journal.atomically(() => {
+      this.deps.outbox.resolve(refused.id, 'ticket number taken at SeQura; confirmed again with a new one');
+      const previous = sale.ticketNumber!;
+      const renumbered = this.deps.journal.assignTicket(sale);
+      const payload = buildOrderPayload({
+        cart,
+        shopper,
+        context: this.context(renumbered),
+        state: 'confirmed',
+        orderRef1: renumbered.ticketNumber!,
+      });
+      const saved = this.save(
+        withTimeline(renumbered, this.now(), 'ticket_replaced', `${previous} → ${renumbered.ticketNumber!}`),
+      );
+      this.enqueueConfirmation(saved, payload, cartTotals(cart).financedCents);
+      this.save(this.deps.journal.get(saved.id)!);
+      this.deps.log.warn('sale.ticket_replaced', { sale: sale.id, previous, ticket: renumbered.ticketNumber });
+    });
   }
 
   /** SeQura pays the merchant and starts the shopper's plan only after this: it is not optional. */

@@ -343,7 +343,7 @@ describe('POST /__sandbox/faults', () => {
     // Another order is not held back.
     const other = await driver.createOrder();
     expect((await driver.request('POST', `/orders/${other}/form_deliveries`, sms)).status).toBe(204);
-    await sleep(2_050);
+    await driver.advanceClock(2_000);
     expect((await driver.request('POST', `/orders/${uuid}/form_deliveries`, sms)).status).toBe(204);
   });
 
@@ -369,14 +369,19 @@ describe('POST /__sandbox/faults', () => {
     await setFaults({ match: 'GET /merchants', hang_rate: 1 });
     const hung = driver.request('GET', '/merchants/credentials');
     await sleep(50);
-    await setFaults({ partition_s: 0.4 });
+    await setFaults({ partition_s: 30 });
     await expect(hung).rejects.toThrow();
     await expect(driver.request('GET', '/deployments')).rejects.toThrow();
     await expect(driver.request('POST', '/orders', { body: { order: sampleOrder() } })).rejects.toThrow();
     expect(await lastLogEntry()).toMatchObject({ path: '/orders', status: null, fault: 'partition' });
     expect((await driver.control('GET', '/config')).status).toBe(200);
     expect((await driver.request('GET', '/phone', { auth: false })).status).toBe(200);
-    await sleep(450);
+    // Still partitioned, by the sandbox's clock, until it is moved past the 30 s.
+    expect(
+      (await driver.control('GET', '/faults')).json<{ partition_remaining_s: number }>().partition_remaining_s,
+    ).toBeGreaterThan(29);
+    await expect(driver.request('GET', '/deployments')).rejects.toThrow();
+    await driver.advanceClock(30_000);
     expect((await driver.request('GET', '/deployments')).status).toBe(200);
   });
 
@@ -392,6 +397,31 @@ describe('POST /__sandbox/faults', () => {
     const second = await run();
     expect(second).toEqual(first);
     expect(new Set(first)).toEqual(new Set([200, 429, 500]));
+  });
+});
+
+describe('the sandbox clock', () => {
+  it('reads an injected time source, and POST /__sandbox/clock moves it forward, never back', async () => {
+    let source = Date.parse('2026-03-01T09:00:00.000Z');
+    const timed = await startSandbox({ quiet: true, now: () => source });
+    try {
+      const timedDriver = new SandboxDriver(timed);
+      expect((await timedDriver.control('GET', '/clock')).json()).toEqual({ now: '2026-03-01T09:00:00.000Z' });
+      await timedDriver.createOrder();
+      const [created] = (await timedDriver.control('GET', '/requests')).json<Array<{ at: string }>>();
+      expect(created!.at).toBe('2026-03-01T09:00:00.000Z');
+
+      source += 1_000;
+      const advanced = await timedDriver.control('POST', '/clock', { advance_ms: 3_600_000 });
+      expect(advanced.json()).toEqual({ now: '2026-03-01T10:00:01.000Z' });
+      for (const bad of [{ advance_ms: -1 }, { advance_ms: 1.5 }, {}, { advance_ms: 1, extra: true }])
+        expect((await timedDriver.control('POST', '/clock', bad)).status, JSON.stringify(bad)).toBe(400);
+      // A reset empties the sandbox but leaves time where it is.
+      await timedDriver.control('POST', '/reset');
+      expect((await timedDriver.control('GET', '/clock')).json()).toEqual({ now: '2026-03-01T10:00:01.000Z' });
+    } finally {
+      await timed.close();
+    }
   });
 });
 

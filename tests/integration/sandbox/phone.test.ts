@@ -5,11 +5,12 @@ import { SandboxDriver } from '../../../sandbox/index.ts';
 import { sampleOrder } from '../../../sandbox/index.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
+const REVIEW_DELAY_MS = 5_000;
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ quiet: true, reviewDelayMs: 100 });
+  sandbox = await startSandbox({ quiet: true, reviewDelayMs: REVIEW_DELAY_MS });
   driver = new SandboxDriver(sandbox);
 });
 afterAll(() => sandbox.close());
@@ -121,7 +122,7 @@ describe('virtual shopper phone', () => {
     const uuid = await verifiedOrder();
     await submit(`/phone/${uuid}/decision`, { outcome: 'review_cancel' });
     expect((await phone(uuid)).html).toContain('Estamos revisando tu solicitud');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await driver.advanceClock(REVIEW_DELAY_MS);
     expect((await phone(uuid)).html).toContain('Solicitud cancelada');
   });
 

@@ -5,7 +5,8 @@ import { SandboxDriver } from '../../../sandbox/index.ts';
 import { sampleOrder, type JsonObject } from '../../../sandbox/index.ts';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index.ts';
 
-const REVIEW_DELAY_MS = 150;
+// The sandbox's clock is moved forward past it, so it can be SeQura's own few seconds.
+const REVIEW_DELAY_MS = 5_000;
 
 let sandbox: RunningSandbox;
 let driver: SandboxDriver;
@@ -22,8 +23,6 @@ function nextRef(): string {
   return `T-${refCounter}`;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function solicited(order: JsonObject = sampleOrder()): Promise<string> {
   const uuid = await driver.createOrder(order);
   expect((await driver.sendSms(uuid)).status).toBe(204);
@@ -34,6 +33,11 @@ async function approved(order: JsonObject = sampleOrder()): Promise<string> {
   const uuid = await solicited(order);
   expect((await driver.shopper(uuid, 'approve')).status).toBe(200);
   return uuid;
+}
+
+/** The sandbox's time, which tests move forward: ahead of the wall clock once they have. */
+async function sandboxNow(): Promise<string> {
+  return (await driver.control('GET', '/clock')).json<{ now: string }>().now;
 }
 
 async function view(uuid: string): Promise<JsonObject> {
@@ -225,7 +229,7 @@ describe('orders that cannot be confirmed', () => {
     await driver.shopper(abandoned, 'abandon');
     messages.set('expired', await conflictMessage(driver.confirm(abandoned, order)));
 
-    await sleep(REVIEW_DELAY_MS + 50);
+    await driver.advanceClock(REVIEW_DELAY_MS);
     expect(await driver.orderState(review)).toBe('cancelled');
     messages.set('cancelled', await conflictMessage(driver.confirm(review, order)));
 
@@ -252,7 +256,7 @@ describe('review', () => {
     expect((await driver.putOrder(uuid, { ...order, state: 'on_hold' })).status).toBe(200);
     expect((await driver.putOrder(uuid, { ...order, state: 'on_hold' })).status).toBe(200);
     expect(await view(uuid)).toMatchObject({ state: 'on_hold', was_on_hold: true });
-    await sleep(REVIEW_DELAY_MS + 50);
+    await driver.advanceClock(REVIEW_DELAY_MS);
     expect(await driver.orderState(uuid)).toBe('approved');
     expect((await driver.confirm(uuid, order, nextRef())).status).toBe(200);
     const confirmed = await view(uuid);
@@ -270,7 +274,7 @@ describe('review', () => {
     const uuid = await solicited();
     await driver.shopper(uuid, 'review_cancel');
     expect(await driver.orderState(uuid)).toBe('needs_review');
-    await sleep(REVIEW_DELAY_MS + 50);
+    await driver.advanceClock(REVIEW_DELAY_MS);
     expect(await driver.orderState(uuid)).toBe('cancelled');
   });
 
@@ -285,7 +289,7 @@ describe('review', () => {
       state: 'needs_review',
       review: { result: 'cancelled' },
     });
-    await sleep(REVIEW_DELAY_MS + 50);
+    await driver.advanceClock(REVIEW_DELAY_MS);
     expect(await driver.orderState(approve)).toBe('approved');
     expect(await driver.orderState(cancel)).toBe('cancelled');
   });
@@ -319,7 +323,7 @@ describe('review', () => {
 
 describe('solicitation expiry', () => {
   it('expires a solicited order after the TTL (checked on access) and refuses confirm and shopper outcomes', async () => {
-    const shortLived = await startSandbox({ quiet: true, solicitationTtlS: 0.3 });
+    const shortLived = await startSandbox({ quiet: true, solicitationTtlS: 60 });
     try {
       const shortDriver = new SandboxDriver(shortLived);
       const order = sampleOrder();
@@ -328,7 +332,7 @@ describe('solicitation expiry', () => {
       const approvedInTime = await shortDriver.createOrder(order);
       await shortDriver.sendSms(approvedInTime);
       await shortDriver.shopper(approvedInTime, 'approve');
-      await sleep(400);
+      await shortDriver.advanceClock(60_000);
       expect(await shortDriver.orderState(uuid)).toBe('expired');
       expect((await shortDriver.confirm(uuid, order)).json()).toEqual({
         errors: ['The solicitation expired before the shopper completed it; start a new solicitation'],
@@ -343,7 +347,7 @@ describe('solicitation expiry', () => {
   });
 
   it('lets an approval expire when it is not confirmed within approvalTtlS', async () => {
-    const shortApproval = await startSandbox({ quiet: true, approvalTtlS: 0.3 });
+    const shortApproval = await startSandbox({ quiet: true, approvalTtlS: 60 });
     try {
       const shortDriver = new SandboxDriver(shortApproval);
       const order = sampleOrder();
@@ -354,7 +358,7 @@ describe('solicitation expiry', () => {
       await shortDriver.sendSms(onTime);
       await shortDriver.shopper(onTime, 'approve');
       expect((await shortDriver.confirm(onTime, order, 'T-ON-TIME')).status).toBe(200);
-      await sleep(400);
+      await shortDriver.advanceClock(60_000);
       expect(await shortDriver.orderState(late)).toBe('expired');
       expect((await shortDriver.confirm(late, order, 'T-LATE')).json()).toEqual({
         errors: ['The approval expired before the order was confirmed; start a new solicitation'],
@@ -378,11 +382,12 @@ describe('solicitation expiry', () => {
   it('honours merchant.timeout.timeout_at when it comes before the TTL', async () => {
     const order = sampleOrder();
     (order.merchant as JsonObject).timeout = {
-      timeout_at: new Date(Date.now() + 200).toISOString(),
+      timeout_at: new Date(Date.parse(await sandboxNow()) + 60_000).toISOString(),
       timeout_url: 'https://shop.example/timeout',
     };
     const uuid = await driver.createOrder(order);
-    await sleep(300);
+    expect(await driver.orderState(uuid)).toBe('solicited');
+    await driver.advanceClock(60_000);
     expect(await driver.orderState(uuid)).toBe('expired');
   });
 });

@@ -14,6 +14,7 @@ import {
 import {
   itemsTotalWithTax,
   OrderPayloadSchema,
+  OrderUpdatePayloadSchema,
   type CartPayload,
   type OrderItem,
 } from '../../../shared/order/payload.ts';
@@ -407,6 +408,29 @@ describe('returns', () => {
   // Lines 79 900 + 3 × 1 995 = 85 885; discount 5 000; cash 10 000; financed 70 885.
   const returnUpdate = (returned: Parameters<typeof returnTotals>[1], cart = saleCart()) =>
     buildReturnUpdate({ cart, shopper: shopper(), context: orderContext(), orderRef1: 'BCN-01-T2-000042', returned });
+
+  it('without a shopper (after the privacy purge) carries no personal data, and the same carts', () => {
+    const returned = { lines: [{ lineId: 'line-2', quantity: 2 }], refunds: [] };
+    const withShopper = returnUpdate(returned);
+    const purged = buildReturnUpdate({
+      cart: saleCart(),
+      shopper: null,
+      context: orderContext(),
+      orderRef1: 'BCN-01-T2-000042',
+      returned,
+    });
+    expect(OrderUpdatePayloadSchema.parse(purged)).toEqual(purged);
+    expect(Object.keys(purged).sort()).toEqual(
+      ['delivery_method', 'merchant', 'merchant_reference', 'platform', 'shipped_cart', 'unshipped_cart'].sort(),
+    );
+    const {
+      customer: _customer,
+      delivery_address: _delivery,
+      invoice_address: _invoice,
+      ...withoutPerson
+    } = withShopper;
+    expect(purged).toEqual(withoutPerson);
+  });
 
   it('reduces a line’s quantity for a partial return', () => {
     const update = returnUpdate({ lines: [{ lineId: 'line-2', quantity: 2 }], refunds: [] });

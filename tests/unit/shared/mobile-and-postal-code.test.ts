@@ -47,12 +47,14 @@ describe('Spanish mobile numbers', () => {
     expect(() => formatMobileForSeQura('912345678')).toThrow(RangeError);
   });
 
-  it('masks all but the last three digits with middle dots', () => {
-    expect(maskMobile('+34612345678')).toBe('\u00B7\u00B7\u00B7 \u00B7\u00B7\u00B7 678');
-    expect(maskMobile('615 615 615')).toBe('··· ··· 615');
+  it('masks all but the last four digits, one style for a typed, a purged or a last-four number', () => {
+    expect(maskMobile('+34612345678')).toBe('\u00B7\u00B7\u00B7\u00B7 5678');
+    expect(maskMobile('615 615 615')).toBe('···· 5615');
+    expect(maskMobile('*****5678')).toBe('···· 5678');
+    expect(maskMobile('5678')).toBe('···· 5678');
     // Even an invalid number is not shown in full.
-    expect(maskMobile('12')).toBe('··· ··· ···');
-    expect(maskMobile('+44 7911 123456')).toBe('··· ··· 456');
+    expect(maskMobile('12')).toBe('···· ····');
+    expect(maskMobile('+44 7911 123456')).toBe('···· 3456');
   });
 });
 
