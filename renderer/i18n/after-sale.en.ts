@@ -178,7 +178,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'afterSlip.cancellationNote': 'The shopper pays nothing for this order.',
 
   'report.title': 'End of day',
-  'report.intro': 'Summary of this till for the chosen day. Training sales do not count.',
+  'report.intro': 'Summary of this till for the chosen day.',
+  'report.introLive': 'Training sales do not count.',
   'report.date': 'Day',
   'report.load': 'Show',
   'report.loading': 'Preparing the report…',

@@ -178,7 +178,8 @@ export const afterSaleEs = {
   'afterSlip.cancellationNote': 'El cliente no pagará nada por este pedido.',
 
   'report.title': 'Cierre del día',
-  'report.intro': 'Resumen de esta caja para el día elegido. Las ventas de formación no cuentan.',
+  'report.intro': 'Resumen de esta caja para el día elegido.',
+  'report.introLive': 'Las ventas de formación no cuentan.',
   'report.date': 'Día',
   'report.load': 'Ver',
   'report.loading': 'Preparando el informe…',

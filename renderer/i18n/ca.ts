@@ -778,7 +778,8 @@ export const ca: Record<MessageKey, string> = {
   'afterSlip.cancellationNote': 'El client no pagarà res per aquesta comanda.',
 
   'report.title': 'Tancament del dia',
-  'report.intro': 'Resum d’aquesta caixa per al dia triat. Les vendes de formació no compten.',
+  'report.intro': 'Resum d’aquesta caixa per al dia triat.',
+  'report.introLive': 'Les vendes de formació no compten.',
   'report.date': 'Dia',
   'report.load': 'Mostra',
   'report.loading': 'Preparant l’informe…',
