@@ -15,7 +15,7 @@ export interface ScriptCommand<T extends Record<string, ScriptOption>> {
   options: T;
 }
 
-export function usage(script: ScriptCommand<Record<string, ScriptOption>>): string {
+function usage(script: ScriptCommand<Record<string, ScriptOption>>): string {
   const options: Record<string, ScriptOption> = { ...script.options, help: HELP_OPTION };
   const rows = Object.entries(options).map(([name, option]) => {
     const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.type === 'string' ? ' VALUE' : ''}`;
