@@ -25,7 +25,13 @@ import { storeSpecFor } from './storage/store-specs.ts';
 import { versionedStoreFactory } from './storage/versioned-store.ts';
 import type { AdminChannel } from '../../shared/ipc/admin-schemas.ts';
 import { attachTillAdmin, tillAdminStatus } from './admin/till-admin.ts';
-import { createSwitchableCore, createTillServices, type TillServices } from './admin/till-core.ts';
+import {
+  createSwitchableCore,
+  createTillServices,
+  DatabaseBlockedError,
+  type TillServices,
+} from './admin/till-core.ts';
+import { createDatabaseRecoveryCore } from './admin/database-recovery-core.ts';
 import { deriveTillKeys } from './security/till-key.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
@@ -58,7 +64,14 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
   // app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
   // The till key (OS keychain in the app, memory in the preview host) gives the PIN pepper and the audit key.
-  const services = createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()));
+  let services: ReturnType<typeof createTillServices>;
+  try {
+    services = createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()));
+  } catch (error) {
+    // A damaged or missing database: the till shows what happened and does nothing else (db/startup.ts).
+    if (error instanceof DatabaseBlockedError) return createDatabaseRecoveryCore(deps, error.problem);
+    throw error;
+  }
   return createSwitchableCore(deps, services, (machineConfig, requestRestart) =>
     createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
   );
@@ -218,6 +231,7 @@ async function createCoreGeneration(
     emitSale: (sale) =>
       afterCommit(() => {
         emit('sale.changed', sale);
+        if (sale.ticketNumber) services.rememberLastTickets({ realm, number: sale.ticketNumber });
         // A start or SMS just queued for SeQura: probe at the fast interval so it goes as soon as SeQura answers.
         if (sale.step === 'start_queued' || (sale.step === 'sending_sms' && sale.sms.queued)) connectivity.nudge();
       }),
@@ -284,6 +298,7 @@ async function createCoreGeneration(
       connectivity: connectivity.snapshot(),
       trainingPhoneBaseUrl: trainingSandbox ? `${trainingSandbox.baseUrl}/phone/` : null,
       recovery: recovery.notice(),
+      database: null,
       ...adminStatus.statusFields(),
     };
   }

@@ -4,6 +4,7 @@ import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { BridgeState } from '../bridge/pos-client.ts';
 import { ConfigProblemScreen } from '../config-problem/ConfigProblemScreen.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { DatabaseRecoveryScreen } from '../recovery/DatabaseRecoveryScreen.tsx';
 import { SignInScreen } from '../signin/SignInScreen.tsx';
 import { AdminScreen } from './AdminScreen.tsx';
 import './admin.css';
@@ -13,6 +14,7 @@ const ACTIVITY_PING_MS = 15_000;
 
 // What stands between the till's screens and whoever is in front of it (the core enforces the same rules;
 // this only shows them):
+//  - a damaged or missing till database → the database recovery screen, nothing else;
 //  - a broken machine configuration file → the configuration-problem screen, nothing else;
 //  - nobody signed in, or the till locked → the sign-in / lock screen;
 //  - otherwise the screens, with the session bar (who is signed in, Lock, Sign out, Settings).
@@ -56,6 +58,8 @@ export function TillGate({
     if (!unlocked) setAdminOpen(false);
   }, [unlocked]);
 
+  // A damaged or missing database: the till does not sell, and says so before anything else.
+  if (status?.database) return <DatabaseRecoveryScreen notice={status.database} />;
   if (status?.config?.state === 'invalid') return <ConfigProblemScreen pos={pos} config={status.config} />;
 
   return (

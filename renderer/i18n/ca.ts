@@ -582,6 +582,23 @@ export const ca: Record<MessageKey, string> = {
   'recovery.when': 'Apartat el',
   'recovery.detail': 'Detall tècnic',
   'recovery.acknowledge': 'Entesos, continua',
+  'database.heading.damaged': 'La base de dades del terminal està malmesa: aquest terminal no pot vendre',
+  'database.heading.missing': 'Falta la base de dades del terminal: aquest terminal no pot vendre',
+  'database.lead.damaged':
+    'En arrencar, la base de dades no ha passat la comprovació d’integritat. No s’ha reparat ni substituït: s’ha mogut, tal com era, a la carpeta indicada a sota. Les vendes, les confirmacions pendents per a SeQura i els operadors hi són.',
+  'database.lead.missing':
+    'En aquest terminal hi havia una base de dades i ja no és a la seva carpeta (s’ha esborrat o s’ha canviat la carpeta). El terminal no n’ha començat una de buida al seu lloc: semblaria un terminal nou i es perdrien sense avís les vendes, les confirmacions pendents i els operadors.',
+  'database.keptAt': 'Desada a',
+  'database.at': 'Detectat el',
+  'database.lastTicket': 'Últim tiquet conegut',
+  'database.detail': 'Detall tècnic',
+  'database.cashier':
+    'No venguis en aquest terminal. Avisa el suport informàtic de la botiga i no esborris cap fitxer.',
+  'database.itHeading': 'Per a informàtica',
+  'database.itRestore':
+    'Si hi ha una còpia de seguretat: tanca l’aplicació, copia till.db a la carpeta de dades i torna-la a obrir.',
+  'database.itNew':
+    'Si no n’hi ha: crea el fitxer {file} amb qualsevol text (per exemple, el número d’incidència) i torna a obrir l’aplicació. Començarà una base de dades buida que continua els números de tiquet per sobre de l’últim; els operadors es tornen a crear com indica la guia d’informàtica.',
 
   // After the sale: history, detail, cancellations, returns, end of day
   'nav.history': 'Vendes',
@@ -761,7 +778,8 @@ export const ca: Record<MessageKey, string> = {
   'afterSlip.cancellationNote': 'El client no pagarà res per aquesta comanda.',
 
   'report.title': 'Tancament del dia',
-  'report.intro': 'Resum d’aquesta caixa per al dia triat. Les vendes de formació no compten.',
+  'report.intro': 'Resum d’aquesta caixa per al dia triat.',
+  'report.introLive': 'Les vendes de formació no compten.',
   'report.date': 'Dia',
   'report.load': 'Mostra',
   'report.loading': 'Preparant l’informe…',
@@ -841,7 +859,7 @@ export const ca: Record<MessageKey, string> = {
   'event.confirmed': 'Confirmada i referència registrada',
   'event.confirm_refused': 'SeQura no va confirmar',
   'event.confirm_gave_up': 'Confirmació sense resposta',
-  'event.ticket_replaced': 'Número de tiquet ja usat a SeQura: número nou, confirmació repetida',
+  'event.ticket_replaced': 'Tiquet ja usat a SeQura: número nou',
   'event.handover_requested': 'Avís de lliurament demanat',
   'event.handed_over': 'Lliurada',
   'event.handover_needs_attention': 'Avís de lliurament amb problemes',

@@ -23,4 +23,20 @@ export const recoveryEn: Record<keyof typeof recoveryEs, string> = {
   'recovery.when': 'Set aside on',
   'recovery.detail': 'Technical detail',
   'recovery.acknowledge': 'Understood, continue',
+  'database.heading.damaged': 'The till database is damaged: this till cannot sell',
+  'database.heading.missing': 'The till database is missing: this till cannot sell',
+  'database.lead.damaged':
+    'When it started, the database failed its integrity check. It was not repaired or replaced: it was moved, exactly as it was, to the folder below. The sales, the confirmations still due to SeQura and the operators are in it.',
+  'database.lead.missing':
+    'This till had a database and it is no longer in its folder (deleted, or the folder was replaced). The till did not start an empty one in its place: it would look like a new till, and the sales, pending confirmations and operators would be lost without anyone noticing.',
+  'database.keptAt': 'Kept in',
+  'database.at': 'Found on',
+  'database.lastTicket': 'Last known ticket',
+  'database.detail': 'Technical detail',
+  'database.cashier': 'Do not sell on this till. Tell the store’s IT support and do not delete any file.',
+  'database.itHeading': 'For IT',
+  'database.itRestore':
+    'If there is a backup: close the app, copy till.db into the data folder and open the app again.',
+  'database.itNew':
+    'If there is none: create the file {file} with any text (such as the incident number) and open the app again. It starts an empty database that continues the ticket numbers above the last one; operators are created again as the IT guide says.',
 };

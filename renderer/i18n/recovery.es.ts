@@ -25,4 +25,21 @@ export const recoveryEs = {
   'recovery.when': 'Apartado el',
   'recovery.detail': 'Detalle técnico',
   'recovery.acknowledge': 'Entendido, continuar',
+  'database.heading.damaged': 'La base de datos del terminal está dañada: este terminal no puede vender',
+  'database.heading.missing': 'Falta la base de datos del terminal: este terminal no puede vender',
+  'database.lead.damaged':
+    'Al arrancar, la base de datos no pasó su comprobación de integridad. No se ha reparado ni sustituido: se ha movido, tal cual estaba, a la carpeta indicada abajo. Las ventas, las confirmaciones pendientes para SeQura y los operadores están en ella.',
+  'database.lead.missing':
+    'En este terminal había una base de datos y ya no está en su carpeta (se borró o se cambió la carpeta). El terminal no ha empezado una vacía en su lugar: parecería un terminal nuevo y se perderían sin aviso las ventas, las confirmaciones pendientes y los operadores.',
+  'database.keptAt': 'Guardada en',
+  'database.at': 'Detectado el',
+  'database.lastTicket': 'Último ticket conocido',
+  'database.detail': 'Detalle técnico',
+  'database.cashier':
+    'No vendas en este terminal. Avisa al soporte informático de la tienda y no borres ningún archivo.',
+  'database.itHeading': 'Para informática',
+  'database.itRestore':
+    'Si hay una copia de seguridad: cierra la aplicación, copia till.db en la carpeta de datos y vuelve a abrirla.',
+  'database.itNew':
+    'Si no hay copia: crea el archivo {file} con cualquier texto (por ejemplo, el número de incidencia) y vuelve a abrir la aplicación. Empezará una base de datos vacía que continúa los números de ticket por encima del último; los operadores se vuelven a crear como indica la guía de informática.',
 } as const;

@@ -38,6 +38,25 @@ export type RecoveryFile = z.infer<typeof RecoveryFileSchema>;
 export const RecoveryNoticeSchema = z.object({ files: z.array(RecoveryFileSchema).max(50) });
 export type RecoveryNotice = z.infer<typeof RecoveryNoticeSchema>;
 
+/**
+ * The till database could not be used at start, and the till does not sell until store IT acts
+ * (docs/it-guide.md): `damaged` (it failed its integrity check and was moved, untouched, to `keptAt`) or
+ * `missing` (a database existed in this data folder and is gone). Never an empty start in its place.
+ */
+export const DatabaseNoticeSchema = z.object({
+  kind: z.enum(['damaged', 'missing']),
+  /** The folder the damaged database (with its -wal and -shm) was moved to. */
+  keptAt: z.string().max(1000).nullable(),
+  /** What SQLite's check said, for store IT. */
+  detail: z.string().max(300).nullable(),
+  at: IsoDateTime,
+  /** The last ticket number this till is known to have handed out. */
+  lastTicket: z.string().max(100).nullable(),
+  /** Where store IT puts the one-time permission to start a new, empty database. */
+  permissionFile: z.string().max(1000).nullable(),
+});
+export type DatabaseNotice = z.infer<typeof DatabaseNoticeSchema>;
+
 export const TillStatusSchema = z.object({
   appVersion: z.string().max(40),
   mode: z.enum(['training', 'live']),
@@ -54,6 +73,8 @@ export const TillStatusSchema = z.object({
   trainingPhoneBaseUrl: z.string().max(500).nullable(),
   /** Files set aside at start that nobody has acknowledged yet; the renderer shows the recovery screen. */
   recovery: RecoveryNoticeSchema.nullable(),
+  /** The till database could not be used at start: the renderer shows only the database recovery screen. */
+  database: DatabaseNoticeSchema.nullable(),
   /** The machine configuration file: state, problems naming the key, values shown read-only. */
   config: ConfigStatusSchema,
   /** Store policy the sale screens follow (nin_control, offline goods release, …). */

@@ -195,6 +195,8 @@ describe('retention', () => {
       updatedAt: iso(finishedAgo),
       finishedAt: iso(finishedAgo),
       ticketNumber: `TIENDA-01-03-${id.padStart(6, '0')}`,
+      // Every sale 0.1.0 wrote has its timeline (the import reads the purge time from it).
+      timeline: [],
     } as unknown as SaleRecord;
   }
 

@@ -31,6 +31,7 @@ const status: TillStatus = {
   },
   trainingPhoneBaseUrl: null,
   recovery: null,
+  database: null,
   config: { state: 'absent', path: null, problems: [], values: [] },
   policy: {
     requireNinControl: false,

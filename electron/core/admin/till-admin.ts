@@ -63,59 +63,6 @@ export function tillAdminStatus(
   const { operators } = services;
   const config: MachineConfig | null = machineConfig.kind === 'ok' ? machineConfig.config : null;
   // ------------------------------------------------------------------------------------------ status
-  function configStatus(): ConfigStatus {
-    if (machineConfig.kind === 'absent')
-      return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
-    if (machineConfig.kind === 'invalid')
-      return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
-    const c = machineConfig.config;
-    const values: Array<[string, unknown]> = [
-      ['sequra.environment', c.sequra.environment],
-      ['sequra.baseUrl', sequraBaseUrl(c)],
-      ['sequra.merchantId', c.sequra.merchantId],
-      ['storeRef', c.storeRef],
-      ['tillId', c.tillId],
-      ['allowedProducts', c.allowedProducts ? c.allowedProducts.join(', ') : '*'],
-      ['requireNinControl', c.requireNinControl],
-      ['usesShippedCart', c.usesShippedCart],
-      ['offlineGoodsRelease', c.offlineGoodsRelease],
-      ['retentionDays', c.retentionDays],
-      ['personalDataDays', c.personalDataDays],
-      ['defaultLanguage', c.defaultLanguage],
-      ['autoLockMinutes', c.autoLockMinutes],
-    ];
-    return {
-      state: 'ok',
-      path: machineConfig.path,
-      problems: [],
-      values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })),
-    };
-  }
-
-  function policy(): Policy {
-    const {
-      requireNinControl,
-      usesShippedCart,
-      offlineGoodsRelease,
-      autoLockMinutes,
-      personalDataDays,
-      retentionDays,
-    } = tillPolicy(config);
-    return {
-      requireNinControl,
-      usesShippedCart,
-      offlineGoodsRelease,
-      allowedProducts: config?.allowedProducts ?? null,
-      autoLockMinutes,
-      personalDataDays,
-      retentionDays,
-      receipt: {
-        printerConfigured: !!config?.receiptPrinter,
-        paperWidthMm: receiptPaperWidthMm(config),
-      },
-    };
-  }
-
   function setup(): Setup {
     const liveBlockedReason: Setup['liveBlockedReason'] =
       mode === 'live'
@@ -140,8 +87,8 @@ export function tillAdminStatus(
 
   return {
     statusFields: () => ({
-      config: configStatus(),
-      policy: policy(),
+      config: configStatusOf(machineConfig),
+      policy: policyOf(config),
       session: operators.sessionView(),
       setup: setup(),
     }),
@@ -407,4 +354,53 @@ async function proxyFor(deps: CoreDeps, url: string): Promise<{ url: string; rul
 function auditChainView(report: AuditChainReport): AuditChain {
   const { state, entries, problem, brokenAtSeq, unverifiable } = report;
   return { state, entries, problem, brokenAtSeq, unverifiable };
+}
+
+/** The machine configuration file as the status shows it: state, problems naming the key, values. */
+export function configStatusOf(machineConfig: CoreDeps['machineConfig']): ConfigStatus {
+  if (machineConfig.kind === 'absent')
+    return { state: 'absent', path: machineConfig.path ?? null, problems: [], values: [] };
+  if (machineConfig.kind === 'invalid')
+    return { state: 'invalid', path: machineConfig.path, problems: machineConfig.problems.slice(0, 100), values: [] };
+  const c = machineConfig.config;
+  const values: Array<[string, unknown]> = [
+    ['sequra.environment', c.sequra.environment],
+    ['sequra.baseUrl', sequraBaseUrl(c)],
+    ['sequra.merchantId', c.sequra.merchantId],
+    ['storeRef', c.storeRef],
+    ['tillId', c.tillId],
+    ['allowedProducts', c.allowedProducts ? c.allowedProducts.join(', ') : '*'],
+    ['requireNinControl', c.requireNinControl],
+    ['usesShippedCart', c.usesShippedCart],
+    ['offlineGoodsRelease', c.offlineGoodsRelease],
+    ['retentionDays', c.retentionDays],
+    ['personalDataDays', c.personalDataDays],
+    ['defaultLanguage', c.defaultLanguage],
+    ['autoLockMinutes', c.autoLockMinutes],
+  ];
+  return {
+    state: 'ok',
+    path: machineConfig.path,
+    problems: [],
+    values: values.map(([key, value]) => ({ key, value: String(value).slice(0, 500) })),
+  };
+}
+
+/** The store policy the sale screens follow (the configuration's, or the training defaults). */
+export function policyOf(config: MachineConfig | null): Policy {
+  const { requireNinControl, usesShippedCart, offlineGoodsRelease, autoLockMinutes, personalDataDays, retentionDays } =
+    tillPolicy(config);
+  return {
+    requireNinControl,
+    usesShippedCart,
+    offlineGoodsRelease,
+    allowedProducts: config?.allowedProducts ?? null,
+    autoLockMinutes,
+    personalDataDays,
+    retentionDays,
+    receipt: {
+      printerConfigured: !!config?.receiptPrinter,
+      paperWidthMm: receiptPaperWidthMm(config),
+    },
+  };
 }

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EnrolmentStatus } from '../../../shared/ipc/admin-schemas.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { openTillDatabase, type TillDatabase } from '../db/database.ts';
+import type { TillDatabase } from '../db/database.ts';
+import { setMetaOnce } from '../db/meta.ts';
+import {
+  DATABASE_MARKER_DEFAULTS,
+  openTillDatabaseAtStart,
+  type DatabaseMarkerFile,
+  type DatabaseProblem,
+} from '../db/startup.ts';
+import { OPERATORS_LOST_KEY } from '../operators/operator-directory.ts';
 import { importLegacyData, LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
   loadMachineConfig,
@@ -29,6 +37,11 @@ import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 export interface TillServices {
   /** The till database: one connection, owned here, for the till's whole run (db/database.ts). */
   readonly db: TillDatabase;
+  /**
+   * Keeps the preferences' "last ticket handed out" in step with the database (db/startup.ts); `ticket`: the
+   * ticket number of the sale that was just recorded, when it has one.
+   */
+  rememberLastTickets(ticket?: { realm: 'live' | 'training'; number: string }): void;
   /** Operators, the session and manager authorisation (also the ManagerAuthorizer for other capabilities). */
   readonly operators: OperatorsService;
   readonly audit: AuditLog;
@@ -73,7 +86,29 @@ export function createTillServices(
     onSetAside: (file) =>
       deps.log.error('storage.set_aside', { name: file.name, path: file.setAsidePath, reason: file.reason }),
   });
-  const db = openTillDatabase(tillDatabasePath(deps.dataDir), { quickCheck: true });
+  const machineConfigPath = deps.machineConfig.path ?? null;
+  // Checked before anything uses it; a damaged or vanished database stops the start here (db/startup.ts):
+  // the host then runs the database recovery core instead, never an empty till over the lost data.
+  const databaseMarker = createStore<DatabaseMarkerFile>({
+    name: 'till-database',
+    cwd: deps.dataDir,
+    defaults: DATABASE_MARKER_DEFAULTS,
+  });
+  const opening = openTillDatabaseAtStart({
+    path: tillDatabasePath(deps.dataDir),
+    marker: databaseMarker,
+    configDir: machineConfigPath ? dirname(machineConfigPath) : null,
+    clock,
+    log: deps.log,
+  });
+  if (opening.kind === 'blocked') throw new DatabaseBlockedError(opening.problem);
+  const db = opening.db;
+  // A new database store IT allowed after a loss: the operators that existed are gone, and first-run manager
+  // creation stays closed (allow-first-manager.txt opens it, like any lost operator table).
+  if (opening.replaced)
+    db.write(() =>
+      setMetaOnce(db, OPERATORS_LOST_KEY, `database ${opening.replaced!.kind} at ${opening.replaced!.at}`),
+    );
   // A data folder written by an earlier version (JSON files) is carried into the database first.
   importLegacyData(db, deps.dataDir, LEGACY_KINDS, deps.log);
   const audit = new AuditLog(db, clock, { key: tillKeys.auditKey, keyId: tillKeys.keyId }, deps.dataDir);
@@ -83,7 +118,6 @@ export function createTillServices(
     defaults: { schemaVersion: 1, enrolment: null },
   });
   const sessionListeners = new Set<() => void>();
-  const machineConfigPath = deps.machineConfig.path ?? null;
   const operators = new OperatorsService({
     db,
     firstRunReopenToken: () => readReopenToken(machineConfigPath),
@@ -95,11 +129,21 @@ export function createTillServices(
     },
   });
   reportTillKey(tillKeys, operators, audit, deps.log);
+  if (opening.replaced)
+    audit.record({
+      actor: 'it',
+      action: 'database.replaced',
+      outcome: 'ok',
+      target: opening.replaced.keptAt ?? 'missing',
+      detail: `a new database after the old one was ${opening.replaced.kind}; tickets continue above ${opening.replaced.lastTicket ?? 'none'}`,
+    });
+  rememberLastTickets(db, databaseMarker, deps.log);
   const calls = new CallRecorder(clock);
   let credentialsStored = false;
 
   return {
     db,
+    rememberLastTickets: (ticket) => rememberLastTickets(db, databaseMarker, deps.log, ticket),
     operators,
     audit,
     calls,
@@ -310,4 +354,51 @@ function reportTillKey(keys: TillKeys, operators: OperatorsService, audit: Audit
 /** Where exports (audit, diagnostics) are written: <dataDir>/exports. */
 export function exportsDir(dataDir: string): string {
   return join(dataDir, 'exports');
+}
+
+/** The till database could not be used at start (damaged or missing): createCore runs the recovery core. */
+export class DatabaseBlockedError extends Error {
+  override readonly name = 'DatabaseBlockedError';
+  constructor(readonly problem: DatabaseProblem) {
+    super(`the till database is ${problem.kind}`);
+  }
+}
+
+/**
+ * Copies the last ticket each realm handed out into the preferences, where it outlives the database: a lost
+ * database is then reported with its last ticket, and a new one continues above it. Best effort (a full
+ * disk must not turn a recorded step into a failure).
+ */
+function rememberLastTickets(
+  db: TillDatabase,
+  marker: KeyValueStore<DatabaseMarkerFile>,
+  log: CoreDeps['log'],
+  ticket?: { realm: 'live' | 'training'; number: string },
+): void {
+  const known = marker.get('lastTicket');
+  if (ticket && known[ticket.realm]?.number === ticket.number) return;
+  try {
+    const rows = db.read(() =>
+      db.sql
+        .prepare<[], { realm: 'live' | 'training'; ticket_sequence: number; ticket_number: string | null }>(
+          `SELECT j.realm, j.ticket_sequence,
+                  (SELECT ticket_number FROM sales s WHERE s.realm = j.realm AND s.ticket_number IS NOT NULL
+                    ORDER BY s.updated_at DESC LIMIT 1) AS ticket_number
+             FROM sale_journal j`,
+        )
+        .all(),
+    );
+    let changed = false;
+    const next = { ...known };
+    for (const row of rows) {
+      if (row.ticket_sequence > (known[row.realm]?.sequence ?? 0)) {
+        const number = ticket?.realm === row.realm ? ticket.number : row.ticket_number;
+        next[row.realm] = { sequence: row.ticket_sequence, number: number ?? String(row.ticket_sequence) };
+        changed = true;
+      }
+    }
+    if (changed) marker.set('lastTicket', next);
+  } catch (error) {
+    log.warn('storage.last_ticket_not_remembered', { error: error instanceof Error ? error.message : 'unknown' });
+  }
 }

@@ -1,0 +1,53 @@
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright';
+import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
+
+// A damaged till database: the app opens on the database recovery screen and nothing else (no sign-in, no
+// "create the first manager", no sale screen), saying what happened, where the untouched file is, and what
+// the cashier and store IT do next.
+describe('database recovery screen', () => {
+  let browser: Browser;
+  let till: RunningTill | null = null;
+  let page: Page;
+  const dataDir = makeDataDir();
+
+  beforeAll(async () => {
+    // A till that ran once (its database exists), then a disk that damaged a few pages of it.
+    const first = await startTill({ dataDir });
+    await first.stop();
+    const fd = openSync(join(dataDir, 'till.db'), 'r+');
+    writeSync(fd, Buffer.alloc(3 * 4096, 0xa5), 0, 3 * 4096, 4096);
+    closeSync(fd);
+    till = await startTill({ dataDir, signIn: false });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await till?.stop();
+    removeDir(dataDir);
+  });
+
+  it('says the database is damaged, where it was kept, and what to do; nothing else is offered', async () => {
+    await page.goto(till!.url);
+    const screen = page.getByTestId('database-recovery-screen');
+    await expect.poll(() => screen.count()).toBe(1);
+    expect(await screen.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'La base de datos del terminal está dañada: este terminal no puede vender',
+    );
+    const text = await screen.innerText();
+    expect(text).toContain('No vendas en este terminal. Avisa al soporte informático');
+    const keptAt = await page.getByTestId('database-kept-at').innerText();
+    expect(keptAt).toMatch(/set-aside[\\/]till-db-/);
+    expect(existsSync(join(keptAt, 'till.db'))).toBe(true);
+    expect(text).toContain(join(dataDir, 'start-new-database.txt'));
+    // No sign-in, no first-run manager creation, no sale screen behind it.
+    expect(await page.getByTestId('session-bar').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /encargad/i }).count()).toBe(0);
+    expect(await page.getByTestId('sale-screen').count()).toBe(0);
+    await screenshot(page, 'database-damaged-es');
+  });
+});
