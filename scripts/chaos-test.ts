@@ -1,4 +1,4 @@
-// `npm run test:chaos -- [--sales 1000] [--tills 12] [--partitions 6] [--seed 7]`: the full chaos test
+// `npm run test:chaos -- [--sales 1000] [--tills 12] [--partitions 6] [--seed 7] [--keep]`: the full chaos test
 //. Several tills sell concurrently against the sandbox while it injects resets before and after
 // apply, 5xx bursts, 429 with Retry-After, latency and 10-second partitions (seeded); the same audit as the
 // crash test runs at the end (tests/crash/chaos-harness.ts, tests/crash/audit.ts), plus the time from the end
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '6' },
     'partition-s': { type: 'string', default: '10' },
     seed: { type: 'string', default: '7' },
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -23,6 +24,7 @@ const result = await runChaosTest({
   partitions: Number(values.partitions),
   partitionS: Number(values['partition-s']),
   seed: Number(values.seed),
+  keepDataDir: values.keep,
   log: (line) => process.stderr.write(`${line}\n`),
 });
 process.stderr.write(
@@ -31,7 +33,7 @@ process.stderr.write(
     .join(' ')}\n`,
 );
 process.stderr.write(
-  `drain after each partition (ms): ${result.drainMs.join(', ')}; per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s; cashiers signed back in after the idle lock ${result.signedBackIn} times\n`,
+  `drain after each partition (ms): ${result.drainMs.join(', ')} (event loop busy while draining: ${result.drainBusyPercent.map((p) => `${p} %`).join(', ')}; longest block: ${result.drainLoopDelayMaxMs.join(', ')} ms); per till p95: ${result.tillDrainP95Ms ?? 'n/a'} ms; run took ${(result.durationMs / 1000).toFixed(1)} s; cashiers signed back in after the idle lock ${result.signedBackIn} times\n`,
 );
 for (const problem of result.problems) process.stderr.write(`  ${problem}\n`);
 console.log(result.summary);

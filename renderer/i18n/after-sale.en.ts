@@ -178,7 +178,8 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'afterSlip.cancellationNote': 'The shopper pays nothing for this order.',
 
   'report.title': 'End of day',
-  'report.intro': 'Summary of this till for the chosen day. Training sales do not count.',
+  'report.intro': 'Summary of this till for the chosen day.',
+  'report.introLive': 'Training sales do not count.',
   'report.date': 'Day',
   'report.load': 'Show',
   'report.loading': 'Preparing the report…',
@@ -259,7 +260,7 @@ export const afterSaleEn: Record<keyof typeof afterSaleEs, string> = {
   'event.confirmed': 'Confirmed and reference registered',
   'event.confirm_refused': 'SeQura did not confirm',
   'event.confirm_gave_up': 'Confirmation without answer',
-  'event.ticket_replaced': 'Ticket number already used at SeQura: new number, confirmed again',
+  'event.ticket_replaced': 'Ticket number taken at SeQura: new number',
   'event.handover_requested': 'Handover notice requested',
   'event.handed_over': 'Handed over',
   'event.handover_needs_attention': 'Handover notice has a problem',

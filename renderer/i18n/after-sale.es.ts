@@ -178,7 +178,8 @@ export const afterSaleEs = {
   'afterSlip.cancellationNote': 'El cliente no pagará nada por este pedido.',
 
   'report.title': 'Cierre del día',
-  'report.intro': 'Resumen de esta caja para el día elegido. Las ventas de formación no cuentan.',
+  'report.intro': 'Resumen de esta caja para el día elegido.',
+  'report.introLive': 'Las ventas de formación no cuentan.',
   'report.date': 'Día',
   'report.load': 'Ver',
   'report.loading': 'Preparando el informe…',
@@ -260,7 +261,7 @@ export const afterSaleEs = {
   'event.confirmed': 'Confirmada y referencia registrada',
   'event.confirm_refused': 'SeQura no confirmó',
   'event.confirm_gave_up': 'Confirmación sin respuesta',
-  'event.ticket_replaced': 'Número de ticket ya usado en SeQura: nuevo número, confirmación repetida',
+  'event.ticket_replaced': 'Ticket ya usado en SeQura: número nuevo',
   'event.handover_requested': 'Aviso de entrega pedido',
   'event.handed_over': 'Entregada',
   'event.handover_needs_attention': 'Aviso de entrega con problemas',

@@ -786,7 +786,8 @@ export const ca: Record<MessageKey, string> = {
   'afterSlip.cancellationNote': 'El client no pagarà res per aquesta comanda.',
 
   'report.title': 'Tancament del dia',
-  'report.intro': 'Resum d’aquesta caixa per al dia triat. Les vendes de formació no compten.',
+  'report.intro': 'Resum d’aquesta caixa per al dia triat.',
+  'report.introLive': 'Les vendes de formació no compten.',
   'report.date': 'Dia',
   'report.load': 'Mostra',
   'report.loading': 'Preparant l’informe…',
@@ -866,7 +867,7 @@ export const ca: Record<MessageKey, string> = {
   'event.confirmed': 'Confirmada i referència registrada',
   'event.confirm_refused': 'SeQura no va confirmar',
   'event.confirm_gave_up': 'Confirmació sense resposta',
-  'event.ticket_replaced': 'Número de tiquet ja usat a SeQura: número nou, confirmació repetida',
+  'event.ticket_replaced': 'Tiquet ja usat a SeQura: número nou',
   'event.handover_requested': 'Avís de lliurament demanat',
   'event.handed_over': 'Lliurada',
   'event.handover_needs_attention': 'Avís de lliurament amb problemes',

@@ -116,7 +116,11 @@ export function ReportScreen({ pos, bridge }: { pos: PosApi; bridge: BridgeState
     <section className="panel report" aria-labelledby="report-heading" data-testid="report-screen">
       <div className="no-print">
         <h1 id="report-heading">{t('report.title')}</h1>
-        <p className="lead">{t('report.intro')}</p>
+        <p className="lead">
+          {t('report.intro')}
+          {/* A live till leaves training sales out; a training till's report counts them (and says so below). */}
+          {report && !report.training && ` ${t('report.introLive')}`}
+        </p>
         <form
           className="report-form"
           onSubmit={(e) => {

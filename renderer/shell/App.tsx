@@ -83,7 +83,13 @@ export function App() {
             <TrainingPhoneLink status={status} sale={sale.sale} />
           </aside>
         )}
-        <TopBar status={status} onLanguage={changeLanguage} screen={screen} onScreen={setScreen} />
+        <TopBar
+          status={status}
+          onLanguage={changeLanguage}
+          screen={screen}
+          onScreen={setScreen}
+          showNavigation={bridge !== 'refused' && bridge !== 'no_token'}
+        />
         {bridge !== 'open' && (
           <div className="bridge-notice" role="status" data-testid="bridge-notice" data-bridge={bridge}>
             {bridge === 'no_token'

@@ -11,11 +11,14 @@ export function TopBar({
   onLanguage,
   screen,
   onScreen,
+  showNavigation,
 }: {
   status: TillStatus | null;
   onLanguage: (language: Language) => void;
   screen: Screen;
   onScreen: (screen: Screen) => void;
+  /** False on a page the till will never answer: no buttons that lead nowhere. */
+  showNavigation: boolean;
 }) {
   const { t, language } = useI18n();
   const pendingCount = status?.connectivity.pendingCount ?? 0;
@@ -29,7 +32,7 @@ export function TopBar({
           </span>
         )}
       </div>
-      <nav aria-label={t('nav.label')}>
+      <nav aria-label={t('nav.label')} hidden={!showNavigation}>
         {SCREENS.map((target) => (
           <button
             key={target}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sandboxOrder, sandboxRequests, shopper } from '../support/till.ts';
 import { addLine, fillShopper, openSale, useSaleFixture } from './cashier-ui.ts';
+import { screenshot } from './harness.ts';
 
 // What a keyboard cashier and a careful reader found on the sale screens: presses carried over from the
 // previous step, the Enter order of the shopper form, what "cancel" really does, feedback that contradicts the
@@ -160,6 +161,9 @@ describe('feedback that matches the screen', () => {
       expect(await notice.innerText()).not.toMatch(/ventana/);
       await page.waitForTimeout(500);
       expect(await page.getByText('Cargando la venta…').isVisible()).toBe(false);
+      // No navigation to screens that would wait forever for a till that will not answer this page.
+      expect(await page.getByTestId('nav-history').isVisible()).toBe(false);
+      await screenshot(page, 'preview-without-token');
     } finally {
       await page.close();
     }

@@ -84,6 +84,19 @@ describe('training mode', () => {
     await slip.screenshot({ path: 'docs/screenshots/slip-ca.png' });
   });
 
+  it('its end-of-day report says it counts the training sales, and does count them', async () => {
+    await page.getByTestId('nav-report').click();
+    await expect.poll(() => page.getByTestId('report-sheet').count()).toBe(1);
+    const sheet = page.getByTestId('report-sheet');
+    expect(await sheet.innerText()).toContain('INFORME DE FORMACIÓN — cuenta las ventas de formación de esta caja');
+    // True to its word: the practice sale above is in the day's figures, and nothing says it is left out.
+    expect(await page.getByTestId('tile-sales').innerText()).toMatch(/\s1$/);
+    expect(await page.getByTestId('tile-confirmed').innerText()).toMatch(/\s1\s/);
+    expect(await page.getByTestId('report-row').count()).toBe(1);
+    expect(await page.getByTestId('tile-training').count()).toBe(0);
+    expect(await page.getByTestId('report-screen').innerText()).not.toMatch(/no (cuentan|incluidas)/);
+  });
+
   it('keeps training sales apart from real ones on disk', async () => {
     // In the till database, under the realm 'training': no live sale, no live outbox instruction.
     const realms = withTillDatabase(dataDir, (db) =>

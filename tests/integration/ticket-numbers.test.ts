@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
-import { SandboxDriver, sampleOrder, startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
   CART,
@@ -18,6 +18,7 @@ import {
   storedSales,
   waitFor,
 } from '../support/till.ts';
+import { ticketThief } from '../support/ticket-thief.ts';
 
 // Ticket numbers (order_ref_1 at SeQura) never repeat for the merchant: not for two data folders on tills
 // configured with the same tillId (a reinstall, a second OS user, a copy-pasted configuration), not after an
@@ -171,36 +172,6 @@ describe('ticket numbers never repeat', () => {
   });
 });
 
-/**
- * The till's fetch, passing everything through to the sandbox, except that just before each of the till's
- * first `steals` confirmations reaches SeQura, another order of the same merchant is confirmed with the very
- * ticket number it carries (as if another till had used it a moment earlier). `afterwards` decides what
- * happens to the confirmations sent after those.
- */
-function ticketThief(options: { steals?: number; afterwards?: 'pass' | 'network_down' } = {}) {
-  const { steals = 1, afterwards = 'pass' } = options;
-  const driver = new SandboxDriver(sandbox);
-  const state = { stolen: [] as string[], thiefUuids: [] as string[] };
-  const wrapped: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const isConfirmation = request.method === 'PUT' && /^\/orders\/[^/]+$/.test(new URL(request.url).pathname);
-    if (isConfirmation) {
-      const body = JSON.parse(await request.clone().text()) as {
-        order: { merchant_reference?: { order_ref_1?: string } };
-      };
-      const ref = body.order.merchant_reference?.order_ref_1;
-      if (state.stolen.length < steals && ref && !state.stolen.includes(ref)) {
-        state.stolen.push(ref);
-        state.thiefUuids.push(await driver.confirmedOrder(ref, sampleOrder({ merchantId: driver.merchantId })));
-      } else if (afterwards === 'network_down') {
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
-      }
-    }
-    return globalThis.fetch(request);
-  };
-  return { fetch: wrapped, state };
-}
-
 async function approvedSale(core: Core): Promise<SaleRecord> {
   const created = await call<SaleRecord>(core, 'sale.create');
   await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
@@ -216,7 +187,7 @@ function confirmationsOf(requests: Awaited<ReturnType<typeof sandboxRequests>>, 
 
 describe('SeQura answers that the ticket number is taken', () => {
   it('the till takes a new number and confirms again by itself: confirmed once, nothing lost', async () => {
-    const thief = ticketThief();
+    const thief = ticketThief(sandbox);
     const core = await open(dataDir(), { fetch: thief.fetch });
     const sale = await approvedSale(core);
     await call(core, 'sale.confirm', { saleId: sale.id });
@@ -249,7 +220,7 @@ describe('SeQura answers that the ticket number is taken', () => {
 
   it('writes the new number ahead of sending it: a restart before SeQura got it sends that same number once', async () => {
     const dir = dataDir();
-    const thief = ticketThief({ afterwards: 'network_down' });
+    const thief = ticketThief(sandbox, { afterwards: 'network_down' });
     let core = await open(dir, { fetch: thief.fetch });
     const sale = await approvedSale(core);
     await call(core, 'sale.confirm', { saleId: sale.id });
@@ -282,7 +253,7 @@ describe('SeQura answers that the ticket number is taken', () => {
   });
 
   it('stops after three new numbers and asks the cashier; asking again takes a new number and confirms', async () => {
-    const thief = ticketThief({ steals: 4 });
+    const thief = ticketThief(sandbox, { steals: 4 });
     const core = await open(dataDir(), { fetch: thief.fetch });
     const sale = await approvedSale(core);
     await call(core, 'sale.confirm', { saleId: sale.id });

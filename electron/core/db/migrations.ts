@@ -159,6 +159,14 @@ export const MIGRATIONS: readonly Migration[] = [
       update.run(ticketKey(row.ticket_number), ticketTail(row.ticket_number), purged, row.id);
     }
   },
+  // 3 → 4: the date-range search answers from the index alone (it lists ids newest first and reads only the
+  // records it shows), and retention finds expired sales through an index.
+  (db) => {
+    db.exec(`
+      DROP INDEX sales_by_created;
+      CREATE INDEX sales_by_created ON sales (realm, created_at, id);
+    `);
+  },
 ];
 
 /** The ticket number as the history search matches its start (case does not matter). */

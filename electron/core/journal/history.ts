@@ -21,7 +21,9 @@ export class SaleHistory {
         'SELECT record FROM sales WHERE realm = ? AND archived = 1 AND created_at >= ? AND created_at < ? ORDER BY created_at',
       ),
       removeBefore: sql.prepare<[Realm, string]>(
-        'DELETE FROM sales WHERE realm = ? AND archived = 1 AND coalesce(finished_at, updated_at) < ?',
+        // Every archived sale is final, so it has finished_at (sale-rows.ts): the (realm, archived,
+        // finished_at) index finds the expired ones without reading the others.
+        'DELETE FROM sales INDEXED BY sales_by_finish WHERE realm = ? AND archived = 1 AND finished_at < ?',
       ),
       archivedById: sql.prepare<[string, Realm], { record: string }>(
         'SELECT record FROM sales WHERE id = ? AND realm = ? AND archived = 1',

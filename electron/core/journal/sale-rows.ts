@@ -29,7 +29,9 @@ export const PURGED_EVENT = 'personal_data_purged';
 
 /** When the shopper's personal data was removed from the sale, or null while it is still there. */
 export function purgedAt(sale: SaleRecord): string | null {
-  return sale.timeline.find((entry) => entry.event === PURGED_EVENT)?.at ?? null;
+  // Records imported from old files may lack a timeline.
+  const timeline = sale.timeline as SaleRecord['timeline'] | undefined;
+  return timeline?.find((entry) => entry.event === PURGED_EVENT)?.at ?? null;
 }
 
 /** The last four digits of the shopper's mobile (kept after the personal-data purge for the history search). */
