@@ -10,7 +10,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Core } from '../electron/core/app-core.ts';
 import { AuditLog } from '../electron/core/audit/audit-log.ts';
 import { openTillDatabase, type TillDatabase } from '../electron/core/db/database.ts';
@@ -33,13 +32,17 @@ import {
   waitFor,
   withTillDatabase,
 } from '../tests/support/till.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const values = parseScriptArgs({
+  command: 'npm run bench:storage --',
+  summary:
+    "The till database's numbers: step writes, closing a sale, start-up, history search, drain after a partition.",
   options: {
-    stored: { type: 'string', default: '5000,100000' },
-    drain: { type: 'string', default: '200,1000' },
-    writes: { type: 'string', default: '2000' },
-    starts: { type: 'string', default: '5' },
+    stored: { type: 'string', default: '5000,100000', description: 'sales already stored, comma-separated sizes' },
+    drain: { type: 'string', default: '200,1000', description: 'sales confirmed during a partition, comma-separated' },
+    writes: { type: 'string', default: '2000', description: 'step writes timed per size' },
+    starts: { type: 'string', default: '5', description: 'start-ups timed per size' },
   },
 });
 

@@ -275,7 +275,7 @@ export class Cashier {
       return;
     }
     if (sale.sms.blockedUntil && sale.sms.blockedUntil > new Date().toISOString()) {
-      await sleep(Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10));
+      await sleep(Math.max(0, Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10)));
       return;
     }
     const options = sale.paymentOptions.filter((o) => o.available && ['pp3', 'i1', 'sp1', 'pp5'].includes(o.product));
@@ -304,7 +304,7 @@ export class Cashier {
       // The shopper's phone shows no SMS (the request was lost, or never left): ask for it again.
       if (await this.waitOutRetryAfter(sale)) return;
       if (sale.sms.blockedUntil && sale.sms.blockedUntil > new Date().toISOString()) {
-        await sleep(Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10));
+        await sleep(Math.max(0, Math.min(2_000, Date.parse(sale.sms.blockedUntil) - Date.now() + 10)));
         return;
       }
       // A person reads the phone and the screen before pressing again (and the screen holds the button while

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/app-core.ts';
@@ -34,6 +35,8 @@ export interface ChaosOptions {
    * 30 s wait proves nothing more than a 3 s one about sending early, and holds a small run for minutes.
    */
   longestRetryAfterS?: number;
+  /** Keep the tills' files (database, logs, cashier notebooks) even when the run passes. */
+  keepDataDir?: boolean;
   log?: (line: string) => void;
 }
 
@@ -47,6 +50,10 @@ export interface ChaosResult {
   faultPhases: Record<string, number>;
   /** Times a cashier found her till locked after its idle time and signed back in. */
   signedBackIn: number;
+  /** Per partition: the longest the process's event loop was held up while its backlog drained. */
+  drainLoopDelayMaxMs: number[];
+  /** Per partition: how busy the process's event loop was (percent of the time) while its backlog drained. */
+  drainBusyPercent: number[];
   summary: string;
   problems: string[];
   durationMs: number;
@@ -108,6 +115,16 @@ async function setFaults(
     : ((await response.json()) as { partition_remaining_s: number });
 }
 
+interface OutboxItemView {
+  id: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  waitUntil?: string | null;
+  lastErrorCode: string | null;
+}
+
 /**
  * Instructions waiting to reach SeQura. Those SeQura itself asked to wait (a 429's Retry-After still running)
  * are left out of the backlog measure: sending them sooner is exactly what the till must not do.
@@ -144,6 +161,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
   const faultPhases: Record<string, number> = {};
   const drainMs: number[] = [];
   const tillDrainMs: number[] = [];
+  const loopDelayMaxes: number[] = [];
+  const busyPercents: number[] = [];
   let partitionsDone = 0;
   let stuck = 0;
   let claimed = 0;
@@ -218,7 +237,15 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           // The backlog the outage left, per till, at the moment it ended.
           const backlog = await Promise.all(tills.map(({ core }) => openInstructionIds(core)));
           const drainedAt: Array<number | null> = backlog.map((ids) => (ids.length === 0 ? null : -1));
-          for (let poll = 0; poll < 3_000 && drainedAt.some((d) => d === -1); poll += 1) {
+          // How late this process's event loop ran while the backlog drained: the tills, their cashiers and
+          // the sandbox share one process (on a busy machine, a share of a core), so a slow drain is either
+          // the till's or the machine's; this says which.
+          const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+          loopDelay.enable();
+          const busyBefore = performance.eventLoopUtilization();
+          // Every 50 ms, not faster: each look is a validated IPC call per till, and polling harder takes CPU
+          // from the drain being measured (±50 ms is nothing against the 2 s target).
+          for (let poll = 0; poll < 600 && drainedAt.some((d) => d === -1); poll += 1) {
             await Promise.all(
               tills.map(async ({ core }, i) => {
                 if (drainedAt[i] !== -1) return;
@@ -226,7 +253,21 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
                 if (!backlog[i]!.some((id) => open.has(id))) drainedAt[i] = Date.now() - endsAt;
               }),
             );
-            await sleep(10);
+            await sleep(50);
+          }
+          loopDelay.disable();
+          const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
+          const busyPercent = Math.round(performance.eventLoopUtilization(busyBefore).utilization * 100);
+          loopDelayMaxes.push(loopDelayMaxMs);
+          busyPercents.push(busyPercent);
+          // A till slower than the target: what its backlog looked like then, and what happened to it since.
+          for (const [i, ms] of drainedAt.entries()) {
+            if (ms === null || (ms >= 0 && ms < 2_000)) continue;
+            const { items } = await call<{ items: OutboxItemView[] }>(tills[i]!.core, 'outbox.list');
+            const seen = items.filter((item) => backlog[i]!.includes(item.id));
+            log(
+              `chaos: slow drain on till ${i + 1} (${ms} ms): ${seen.map((item) => `${item.kind} ${item.state} attempts=${item.attempts} last=${item.lastErrorCode ?? '-'}`).join('; ')}`,
+            );
           }
           const measured = drainedAt.filter((d): d is number => d !== null && d >= 0);
           if (drainedAt.some((d) => d === -1))
@@ -237,7 +278,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           }
           partitionsDone += 1;
           log(
-            `chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms (per till: ${drainedAt.map((d, i) => `${backlog[i]!.length}→${d ?? '-'}`).join(' ')})`,
+            `chaos: partition ${partitionsDone} ended; backlog of ${backlog.flat().length} instructions drained in ${measured.length ? Math.max(...measured) : 0} ms (per till: ${drainedAt.map((d, i) => `${backlog[i]!.length}→${d ?? '-'}`).join(' ')}; event loop busy ${busyPercent} %, longest block ${loopDelayMaxMs} ms)`,
           );
           nextPartitionAt = partitionsDone < options.partitions ? Date.now() + gapMs : Number.POSITIVE_INFINITY;
           continue;
@@ -296,6 +337,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
       tillDrainP95Ms: percentile(tillDrainMs, 95),
       faultPhases,
       signedBackIn: people.reduce((sum, person) => sum + person.signedBackIn, 0),
+      drainLoopDelayMaxMs: loopDelayMaxes,
+      drainBusyPercent: busyPercents,
       summary,
       problems: [...problems, ...report.problems],
       durationMs: Date.now() - started,
@@ -305,7 +348,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
     await Promise.allSettled(tills.map(({ core }) => core.stop()));
     await sandbox.close();
     // A failing run keeps its tills' files (journal, outbox, history, logs, cashier notebook) for debugging.
-    if (!keep && stuck === 0 && problems.length === 0) rmSync(root, { recursive: true, force: true });
+    if (!options.keepDataDir && !keep && stuck === 0 && problems.length === 0)
+      rmSync(root, { recursive: true, force: true });
     else log(`chaos: data kept in ${root}`);
   }
 }

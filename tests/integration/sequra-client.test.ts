@@ -3,6 +3,8 @@
 // produce (an Electron `net::ERR_*` failure, a body in the wrong shape, a request altered after validation).
 // Faults (429, 5xx, resets, hangs) come from the sandbox's own control API.
 import net from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index.ts';
 import { createSequraClient } from '../../electron/core/sequra/client.ts';
@@ -461,6 +463,26 @@ describe('faults injected by the sandbox', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect((await requestLog()).at(-1)).toMatchObject({ status: 200, fault: 'stall_after' });
+  });
+
+  it('the total deadline holds while the garbage collector runs (a stalled body once outlived it by minutes)', async () => {
+    const sequra = client({ timeoutMs: 500, totalTimeoutMs: 1_500 });
+    const { uuid } = await sequra.startSolicitation(orderPayload());
+    await setFaults({ match: 'GET /orders/', stall_after_rate: 1 });
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collecting = setInterval(gc, 50);
+    try {
+      const started = Date.now();
+      const error = await Promise.race([
+        expectKind(sequra.getOrderPaymentMethods(uuid), 'timeout'),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 5 s')), 5_000)),
+      ]);
+      expect(error.retryable).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      clearInterval(collecting);
+    }
   });
 
   it("a 5xx after SeQura applied the SMS (a gateway's 502/504) is a server error, never 'not sent'", async () => {

@@ -231,6 +231,20 @@ describe('product list', () => {
     expect((await requests()).filter((r) => r.method === 'POST' && r.path === '/orders')).toHaveLength(1);
   });
 
+  it('"load again" pressed while the list is still loading waits for that load: one request for the order', async () => {
+    core = await startCore({ dataDir, sandbox });
+    const draft = await draftSale();
+    await setFaults(sandbox, { match: 'GET /orders/', latency_ms: 600 });
+    const first = call<SaleRecord>(core, 'sale.start', { saleId: draft.id });
+    // The screen offers "load again" as soon as the sale is at the product step without a list.
+    await waitFor(current, (sale) => sale.step === 'choose_product' && sale.paymentOptions === null, 5_000);
+    const again = await call<SaleRecord>(core, 'sale.start', { saleId: draft.id });
+    expect((await first).paymentOptions!.length).toBeGreaterThan(0);
+    expect(again.paymentOptions).toEqual((await first).paymentOptions);
+    const lists = (await requests()).filter((r) => r.method === 'GET' && r.path.endsWith('/payment_methods'));
+    expect(lists.filter((r) => r.path.startsWith('/orders/'))).toHaveLength(1);
+  });
+
   it('a 429 with a long Retry-After says until when, and the list is not asked again before it', async () => {
     core = await startCore({ dataDir, sandbox });
     const draft = await draftSale();

@@ -78,6 +78,9 @@ const CONFIRM_WAIT_MS = 20_000;
 const MAX_TICKET_RENUMBERS = 3;
 
 export class SaleService {
+  /** Product lists being loaded, by sale and solicitation (see loadPaymentOptions). */
+  private readonly productLoads = new Map<string, Promise<SaleRecord>>();
+
   constructor(private readonly deps: SaleServiceDeps) {}
 
   private now(): string {
@@ -323,7 +326,22 @@ export class SaleService {
       : refusal;
   }
 
-  private async loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
+  /**
+   * One product-list load per solicitation at a time: "Load the products again" pressed while the till's own
+   * load (after an automatic start, or with its read retries) is still under way waits for that load instead of
+   * sending a second request for the same order — SeQura would count the pair as a burst, and the second one
+   * went out before the Retry-After the first was waiting for (chaos run: sent_before_retry_after=1).
+   */
+  private loadPaymentOptions(sale: SaleRecord): Promise<SaleRecord> {
+    const key = `${sale.id} ${sale.solicitation!.uuid}`;
+    const running = this.productLoads.get(key);
+    if (running) return running;
+    const load = this.loadPaymentOptionsOnce(sale).finally(() => this.productLoads.delete(key));
+    this.productLoads.set(key, load);
+    return load;
+  }
+
+  private async loadPaymentOptionsOnce(sale: SaleRecord): Promise<SaleRecord> {
     const uuid = sale.solicitation!.uuid;
     try {
       // The order's list holds only what this order can use; the merchant's list also has the products

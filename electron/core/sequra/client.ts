@@ -271,19 +271,22 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
    * Sends one call; returns the 2xx response (its body still to be read under the same deadline) or throws a
    * SequraError. One deadline covers the whole call, body included: ky's own timeout stops at the headers.
    */
-  async function send(call: Call): Promise<{ response: Response; deadline: AbortSignal }> {
-    const deadline = AbortSignal.timeout(totalTimeoutMs);
+  async function send(call: Call): Promise<Sent> {
+    const deadline = startDeadline(totalTimeoutMs);
     try {
-      const response = await api(call.path, {
-        method: call.method,
-        ...(call.json !== undefined ? { json: call.json } : {}), // ky sets Content-Type: application/json
-        retry: call.method === 'GET' ? readRetry : 0,
-        signal: deadline,
-      });
+      const response = await deadline.race(
+        api(call.path, {
+          method: call.method,
+          ...(call.json !== undefined ? { json: call.json } : {}), // ky sets Content-Type: application/json
+          retry: call.method === 'GET' ? readRetry : 0,
+          signal: deadline.signal,
+        }),
+      );
       return { response, deadline };
     } catch (error) {
+      deadline.end();
       if (isSequraError(error)) throw error;
-      if (deadline.aborted) throw timeoutError(call.method, totalTimeoutMs, call.operation);
+      if (deadline.signal.aborted) throw timeoutError(call.method, totalTimeoutMs, call.operation);
       if (isHTTPError(error)) throw await errorFromResponse(error.response, call, error.data);
       if (isTimeoutError(error)) throw timeoutError(call.method, timeoutMs, call.operation);
       throw transportError(error, call.method, call.operation);
@@ -291,18 +294,23 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
   }
 
   async function readJson<S extends z.ZodType>(
-    { response, deadline }: { response: Response; deadline: AbortSignal },
+    { response, deadline }: Sent,
     schema: S,
     operation: string,
   ): Promise<z.output<S>> {
     let text: string;
     try {
-      text = await response.text();
+      text = await deadline.race(response.text());
     } catch (error) {
       // The body stalled past the call's deadline, or the connection dropped while it was streaming: a
       // read, so plainly retryable.
-      if (deadline.aborted) throw timeoutError('GET', totalTimeoutMs, operation);
+      if (deadline.signal.aborted) {
+        void response.body?.cancel().catch(() => {});
+        throw timeoutError('GET', totalTimeoutMs, operation);
+      }
       throw transportError(error, 'GET', operation);
+    } finally {
+      deadline.end();
     }
     const json = tryParseJson(text);
     if (!json.ok) {
@@ -328,7 +336,8 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
   }
 
   /** Drains a body we do not read, so the connection can be reused. */
-  async function discard(response: Response): Promise<void> {
+  async function discard({ response, deadline }: Sent): Promise<void> {
+    deadline.end();
     try {
       await response.body?.cancel();
     } catch {
@@ -354,8 +363,9 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const payload: OrderPayload = validated(OrderPayloadSchema, order, operation);
       checkMerchant(payload.merchant.id, operation);
       const call: Call = { operation, method: 'POST', path: 'orders', json: { order: payload } };
-      const { response } = await send(call);
-      await discard(response);
+      const sent = await send(call);
+      await discard(sent);
+      const { response } = sent;
       const location = solicitationLocationSchema(
         response.url || new URL('orders', withSlash(options.baseUrl)).href,
       ).safeParse(response.headers.get('location') ?? undefined);
@@ -384,9 +394,7 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         },
         operation,
       );
-      await discard(
-        (await send({ operation, method: 'POST', path: `orders/${id}/form_deliveries`, json: body })).response,
-      );
+      await discard(await send({ operation, method: 'POST', path: `orders/${id}/form_deliveries`, json: body }));
     },
 
     async getOrderPaymentMethods(uuid) {
@@ -408,14 +416,14 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
       const id = segment(uuid, 'uuid', operation);
       const payload: OrderPayload = validated(OrderPayloadSchema, order, operation);
       checkMerchant(payload.merchant.id, operation);
-      const { response } = await send({
+      const sent = await send({
         operation,
         method: 'PUT',
         path: `orders/${id}`,
         json: { order: payload },
         conflictOn409: true,
       });
-      await discard(response); // 200 with an empty body or `{}` (sequra-api.md §2.4): nothing to read
+      await discard(sent); // 200 with an empty body or `{}` (sequra-api.md §2.4): nothing to read
     },
 
     async updateOrder(orderRef1, update) {
@@ -433,14 +441,14 @@ export function createSequraClient(options: SequraClientOptions): SequraClient {
         ]);
       }
       const id = segment(merchantId, 'merchantId', operation);
-      const { response } = await send({
+      const sent = await send({
         operation,
         method: 'PUT',
         path: `merchants/${id}/orders/${ref}`,
         json: { order: payload },
         conflictOn409: true,
       });
-      await discard(response); // 200/202 may carry JSON "not yet defined" (sequra-api.md §2.6): success either way
+      await discard(sent); // 200/202 may carry JSON "not yet defined" (sequra-api.md §2.6): success either way
     },
 
     async checkCredentials() {
@@ -462,4 +470,43 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false 
   } catch {
     return { ok: false };
   }
+}
+
+/** A call's deadline, kept by our own timer until the body has been read or dropped (see startDeadline). */
+interface Deadline {
+  signal: AbortSignal;
+  /** Settles with the promise, or rejects once the deadline has passed, whichever comes first. */
+  race<T>(promise: Promise<T>): Promise<T>;
+  /** The call is over: the timer goes. */
+  end(): void;
+}
+
+interface Sent {
+  response: Response;
+  deadline: Deadline;
+}
+
+/**
+ * One deadline for a whole call: our own timer and a race, not only a signal handed to fetch. Node's
+ * AbortSignal.timeout holds its signal weakly, so once the garbage collector has taken it the timer fires into
+ * nothing: in the chaos run a product list whose body stalled outlived its 20 s deadline by five minutes,
+ * until the connection closed (sequra-client.test.ts reproduces it with a forced collection). A timer is a
+ * strong reference, and the race ends the wait whatever happens to the signal; the abort still tells fetch
+ * to let go of the connection.
+ */
+function startDeadline(ms: number): Deadline {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new DOMException(`deadline of ${ms} ms passed`, 'TimeoutError'));
+      reject(controller.signal.reason as Error);
+    }, ms);
+  });
+  expired.catch(() => {}); // only ever observed through race()
+  return {
+    signal: controller.signal,
+    race: (promise) => Promise.race([promise, expired]),
+    end: () => clearTimeout(timer),
+  };
 }
