@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
@@ -104,14 +105,20 @@ async function expectUniqueFirstTime(sales: SaleRecord[]): Promise<void> {
   }
 }
 
-/** SQLite's online backup (what the IT guide tells IT to use on a running till), both ways. */
-async function copyDatabase(from: string, to: string): Promise<void> {
-  const source = new Database(from, { readonly: true });
+/** A copy of a running till's database with SQLite's online backup, as the IT guide tells IT to take one. */
+async function backUpDatabase(dir: string, to: string): Promise<void> {
+  const source = new Database(join(dir, 'till.db'), { readonly: true });
   try {
     await source.backup(to);
   } finally {
     source.close();
   }
+}
+
+/** A restore as the IT guide describes it: the app closed, `till.db` put back, its -wal and -shm deleted. */
+function restoreDatabase(from: string, dir: string): void {
+  for (const leftover of ['till.db-wal', 'till.db-shm']) rmSync(join(dir, leftover), { force: true });
+  copyFileSync(from, join(dir, 'till.db'));
 }
 
 describe('ticket numbers never repeat', () => {
@@ -132,10 +139,10 @@ describe('ticket numbers never repeat', () => {
     let core = await open(dir);
     const beforeCopy = await sellMany(core, 2);
     const aside = join(dataDir(), 'till-backup.db');
-    await copyDatabase(join(dir, 'till.db'), aside);
+    await backUpDatabase(dir, aside);
     const afterCopy = await sellMany(core, 2);
     await stop(core);
-    await copyDatabase(aside, join(dir, 'till.db'));
+    restoreDatabase(aside, dir);
     core = await open(dir);
     const afterRestore = await sellMany(core, 2);
     await expectUniqueFirstTime([...beforeCopy, ...afterCopy, ...afterRestore]);
