@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -287,4 +289,43 @@ describe('SeQura answers that the ticket number is taken', () => {
     const statuses = confirmationsOf(await sandboxRequests(sandbox), sale.solicitation!.uuid).map((r) => r.status);
     expect(statuses).toEqual([409, 409, 409, 409, 200]);
   });
+
+  it('a till killed after resending under the new number, before SeQura’s answer, confirms under that number', async () => {
+    const dir = dataDir();
+    // A real process, SIGKILLed while the confirmation with the new number is applied at SeQura but unanswered.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/support/ticket-clash-child.ts', dir, sandbox.baseUrl],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = once(child, 'exit');
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(
+      () => output,
+      (text) => text.includes('\n') || child.exitCode !== null,
+      90_000,
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const { saleId, uuid, stolen } = JSON.parse(output) as { saleId: string; uuid: string; stolen: string };
+
+    const stored = storedSales<SaleRecord>(dir).find((s) => s.id === saleId)!;
+    expect(stored.ticketNumber).not.toBe(stolen);
+    expect(await sandboxOrder(sandbox, uuid)).toMatchObject({ order_ref_1: stored.ticketNumber, state: 'confirmed' });
+
+    const core = await open(dir);
+    const done = await waitFor(
+      () => saleById(core, saleId),
+      (s) => s.step === 'done' || s.step === 'confirm_refused',
+    );
+    expect(done).toMatchObject({ step: 'done', ticketNumber: stored.ticketNumber });
+    expect(done.timeline.filter((e) => e.event === 'ticket_replaced')).toHaveLength(1);
+    expect(await sandboxOrder(sandbox, uuid)).toMatchObject({ order_ref_1: stored.ticketNumber, state: 'shipped' });
+    // The refused one, the one whose answer was lost, and its replay after the restart (the same request).
+    const statuses = confirmationsOf(await sandboxRequests(sandbox), uuid).map((r) => r.status);
+    expect(statuses).toEqual([409, 200, 200]);
+  }, 120_000);
 });
