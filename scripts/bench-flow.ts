@@ -2,7 +2,6 @@
 // 50 ms from SeQura's answer to the next screen). The real core drives N sales against the sandbox over
 // loopback; fetch is instrumented so the time spent waiting on SeQura is subtracted from each step.
 // Prints p50/p99 per step, then the renderer's share measured in Chromium (scripts/bench-renderer.ts).
-import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +14,14 @@ import { createMemorySecretStore } from '../electron/core/secrets/secret-store.t
 import { createConfStore } from '../electron/core/storage/conf-store.ts';
 import { CART, SHOPPER, signInForTests } from '../tests/support/till.ts';
 import { benchRenderer } from './bench-renderer.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values: args } = parseArgs({
+const args = parseScriptArgs({
+  command: 'npm run bench:flow --',
+  summary: "The app's own time per sale step, SeQura's answer excluded (core, then the renderer in Chromium).",
   options: {
-    /** Sales through the core alone (main's time per step). */
-    sales: { type: 'string', default: '200' },
-    /** Sales through Chromium (the renderer's share). */
-    'browser-sales': { type: 'string', default: '20' },
+    sales: { type: 'string', default: '200', description: "sales through the core alone (main's time per step)" },
+    'browser-sales': { type: 'string', default: '20', description: "sales through Chromium (the renderer's share)" },
   },
 });
 function count(name: keyof typeof args): number {

@@ -3,6 +3,13 @@
 // Run: npx vite build --logLevel warn && npx tsx scripts/bench-keyboard-sale.ts
 import { launchBrowser, makeDataDir, removeDir, startStandaloneSandbox, startTill } from '../tests/e2e/harness.ts';
 import { shopper } from '../tests/support/till.ts';
+import { parseScriptArgs } from './script-args.ts';
+
+parseScriptArgs({
+  command: 'npx vite build --logLevel warn && npx tsx scripts/bench-keyboard-sale.ts',
+  summary: 'A keyboard-only sale in Chromium, timed, with its keystrokes counted.',
+  options: {},
+});
 
 const sandbox = await startStandaloneSandbox();
 const dataDir = makeDataDir();

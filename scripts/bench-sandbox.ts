@@ -7,17 +7,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { sampleOrder } from '../sandbox/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const values = parseScriptArgs({
+  command: 'npm run bench:sandbox --',
+  summary: 'Sandbox throughput: sales (create + SMS + approve + confirm) over keep-alive connections.',
   options: {
-    sales: { type: 'string', default: '4000' },
-    concurrency: { type: 'string', default: '48' },
-    warmup: { type: 'string', default: '300' },
-    'in-process': { type: 'boolean', default: false },
-    url: { type: 'string' },
+    sales: { type: 'string', default: '4000', description: 'sales to run' },
+    concurrency: { type: 'string', default: '48', description: 'sales in flight at once' },
+    warmup: { type: 'string', default: '300', description: 'sales run first and not counted' },
+    'in-process': {
+      type: 'boolean',
+      default: false,
+      description: 'run the sandbox in this process, not `npm run sandbox`',
+    },
+    url: { type: 'string', description: 'measure an already running sandbox at this base URL' },
   },
 });
 

@@ -12,6 +12,7 @@ import { build, type BuildOptions, type Message, type Metafile } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseScriptArgs } from './script-args.ts';
 
 /** npm packages with a native addon: required at run time from the packaged node_modules, never bundled. */
 export const NATIVE_PACKAGES = ['better-sqlite3'] as const;
@@ -98,6 +99,11 @@ export async function buildElectron(
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
+  parseScriptArgs({
+    command: 'npm run build:electron',
+    summary: "Bundles Electron's main process and the preload into dist/electron/ with esbuild.",
+    options: {},
+  });
   try {
     const result = await buildElectron();
     for (const bundle of [result.main, result.preload]) {

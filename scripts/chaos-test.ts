@@ -4,17 +4,19 @@
 // crash test runs at the end (tests/crash/chaos-harness.ts, tests/crash/audit.ts), plus the time from the end
 // of each partition until its backlog has reached SeQura (p50/p95; target p95 < 2 s). One summary line on
 // stdout; exits non-zero if a counter after `confirmed` is not 0 or the p95 target is missed.
-import { parseArgs } from 'node:util';
 import { failedCounters, runChaosTest } from '../tests/crash/chaos-harness.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const values = parseScriptArgs({
+  command: 'npm run test:chaos --',
+  summary: 'Several tills sell at once against the sandbox under seeded faults and partitions; then the audit.',
   options: {
-    sales: { type: 'string', default: '1000' },
-    tills: { type: 'string', default: '12' },
-    partitions: { type: 'string', default: '6' },
-    'partition-s': { type: 'string', default: '10' },
-    seed: { type: 'string', default: '7' },
-    keep: { type: 'boolean', default: false },
+    sales: { type: 'string', default: '1000', description: 'sales in all' },
+    tills: { type: 'string', default: '12', description: 'tills selling at once' },
+    partitions: { type: 'string', default: '6', description: 'network partitions during the run' },
+    'partition-s': { type: 'string', default: '10', description: 'length of each partition, seconds' },
+    seed: { type: 'string', default: '7', description: 'seed of the faults and the cashiers' },
+    keep: { type: 'boolean', default: false, description: 'keep the data directories for inspection' },
   },
 });
 

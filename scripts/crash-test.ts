@@ -3,16 +3,18 @@
 // across every step and restarted, then the journal is audited against the sandbox's own log
 // (tests/crash/crash-harness.ts, counter definitions in tests/crash/audit.ts). Prints one summary line on
 // stdout (progress and kill points on stderr) and exits non-zero if any counter after `confirmed` is not 0.
-import { parseArgs } from 'node:util';
 import { failedCounters } from '../tests/crash/audit.ts';
 import { runCrashTest } from '../tests/crash/crash-harness.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const values = parseScriptArgs({
+  command: 'npm run test:crash --',
+  summary: 'The core is SIGKILLed at random points of real sales and restarted; then the journal is audited.',
   options: {
-    sales: { type: 'string', default: '150' },
-    kills: { type: 'string', default: '220' },
-    seed: { type: 'string', default: '1' },
-    keep: { type: 'boolean', default: false },
+    sales: { type: 'string', default: '150', description: 'sales to complete' },
+    kills: { type: 'string', default: '220', description: 'kills across the run' },
+    seed: { type: 'string', default: '1', description: 'seed of the kill points and the cashier' },
+    keep: { type: 'boolean', default: false, description: 'keep the data directory for inspection' },
   },
 });
 

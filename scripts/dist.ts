@@ -4,12 +4,19 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build, type Configuration } from 'electron-builder';
 import yaml from 'js-yaml';
 import { gpgSignArgs, packagingConfig, signingPlan, writeChecksums } from './dist-signing.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values: target } = parseArgs({ options: { win: { type: 'boolean' }, linux: { type: 'boolean' } } });
+const target = parseScriptArgs({
+  command: 'npm run dist --',
+  summary: 'The installers, signed as the environment allows, with SHA256SUMS (run `npm run build` first).',
+  options: {
+    win: { type: 'boolean', description: 'build the Windows installer (default: this platform)' },
+    linux: { type: 'boolean', description: 'build the Linux packages (default: this platform)' },
+  },
+});
 const base = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as Record<string, unknown>;
 const plan = signingPlan(process.env);
 console.log(`Windows signing: ${plan.windows}; Linux checksums signed with GnuPG: ${plan.gpgKey ? 'yes' : 'no'}`);

@@ -9,6 +9,13 @@ import { join, resolve } from 'node:path';
 import { startSandbox } from '../sandbox/index.ts';
 import type { SaleRecord } from '../shared/sale/sale-record.ts';
 import { CART, SHOPPER, call, callError, setFaults, shopper, startCore, waitFor } from '../tests/support/till.ts';
+import { parseScriptArgs } from './script-args.ts';
+
+parseScriptArgs({
+  command: 'npx tsx scripts/make-legacy-fixture.ts',
+  summary: 'Rewrites tests/fixtures/legacy-data-0.1.0/ from a morning of selling (only meaningful on the 0.1.0 code).',
+  options: {},
+});
 
 const target = resolve('tests/fixtures/legacy-data-0.1.0');
 const dataDir = mkdtempSync(join(tmpdir(), 'legacy-fixture-'));

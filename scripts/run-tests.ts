@@ -4,6 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseScriptArgs } from './script-args.ts';
+
+parseScriptArgs({
+  command: 'npm test',
+  summary: 'Every gate in order (typecheck, lint, format, unused code, import cycles, unit, integration, e2e).',
+  options: {},
+});
 
 const reportDir = join(process.cwd(), '.tmp', 'test-reports');
 rmSync(reportDir, { recursive: true, force: true });

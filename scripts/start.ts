@@ -6,6 +6,21 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseScriptArgs } from './script-args.ts';
+
+// Only the browser preview takes options; Electron's window has none.
+const previewFlags = parseScriptArgs({
+  command: 'npm start --',
+  summary: 'Builds the app and runs it on the desktop, or in the browser preview where Electron cannot run.',
+  options: {
+    'data-dir': { type: 'string', description: 'browser preview only: its data folder' },
+    config: { type: 'string', description: 'browser preview only: the machine configuration file' },
+    port: { type: 'string', description: 'browser preview only: its port (default: any free one)' },
+  },
+});
+const previewArgs = Object.entries(previewFlags).flatMap(([name, value]) =>
+  value === undefined ? [] : [`--${name}`, String(value)],
+);
 
 const root = process.cwd();
 const electronDir = join(root, 'node_modules', 'electron');
@@ -48,6 +63,6 @@ if (binary) {
 } else {
   console.log('\nThe Electron binary could not be downloaded on this machine. Opening the browser preview instead');
   console.log('(same app and core; see README "Machines without a desktop").\n');
-  const preview = spawn('npx', ['tsx', 'electron/preview/cli.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const preview = spawn('npx', ['tsx', 'electron/preview/cli.ts', ...previewArgs], { stdio: 'inherit' });
   preview.on('exit', (code) => process.exit(code ?? 0));
 }

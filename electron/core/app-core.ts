@@ -7,6 +7,7 @@ import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
+import { LEGACY_FOLDER, removeLegacyFilesKeptBefore } from './db/legacy-import.ts';
 import { SaleJournal } from './journal/journal.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { createOutboxStore } from './outbox/outbox-store.ts';
@@ -271,6 +272,8 @@ async function createCoreGeneration(
     try {
       const removed = history.removeFinishedBefore(cutoff);
       if (removed > 0) deps.log.info('journal.retention', { removed, retentionDays, cutoff });
+      if (removeLegacyFilesKeptBefore(services.db, deps.dataDir, cutoff))
+        deps.log.info('journal.retention_files_kept_aside_removed', { folder: LEGACY_FOLDER, retentionDays });
     } catch (error) {
       // Retention is housekeeping: a failure is logged and retried tomorrow, never a reason not to sell.
       deps.log.error('journal.retention_failed', { error: error instanceof Error ? error.message : 'unknown' });
@@ -393,10 +396,12 @@ async function createCoreGeneration(
     sales.onInstructionSettled(instruction, outcome);
     afterSale.onInstructionSettled(instruction, outcome);
   });
-  outbox.onChange(() =>
+  // Only the sales whose instructions changed are looked at again: with a backlog of a thousand queued
+  // confirmations, going over every active sale on each change made a drain grow with its square.
+  outbox.onChange((saleId) =>
     afterCommit(() => {
       emit('outbox.changed', { items: outbox.items() });
-      sales.onOutboxChanged(journal.active().map((s) => s.id));
+      sales.onOutboxChanged(saleId === null ? journal.active().map((s) => s.id) : [saleId]);
       connectivity.nudge();
     }),
   );

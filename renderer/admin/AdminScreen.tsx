@@ -4,6 +4,7 @@ import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ConfigSection } from './ConfigSection.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
+import { DatabaseSection } from './DatabaseSection.tsx';
 import { ExportsSection } from './ExportsSection.tsx';
 import { ManagerPinForm } from './ManagerPinForm.tsx';
 import { OperatorsSection } from './OperatorsSection.tsx';
@@ -58,6 +59,7 @@ export function AdminScreen({ pos, status, onClose }: { pos: PosApi; status: Til
           <ConnectionSection pos={pos} status={status} />
           <OperatorsSection pos={pos} status={status} />
           <ExportsSection pos={pos} auditChain={status.setup?.auditChain} />
+          <DatabaseSection pos={pos} />
         </div>
       )}
     </section>

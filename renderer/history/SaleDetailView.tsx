@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SaleDetail } from '../../shared/ipc/after-sale-schemas.ts';
 import type { PosApi } from '../../shared/ipc/pos-api.ts';
-import type { IpcError } from '../../shared/ipc/result.ts';
+import { ERROR_CODES, type ErrorCode, type IpcError } from '../../shared/ipc/result.ts';
 import type { OutboxItem } from '../../shared/ipc/sale-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -163,7 +163,14 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
         <ErrorNotice error={error} testId="detail-error" />
         {summary.attention && (
           <p className="notice notice-danger" data-testid="detail-attention">
-            {t('detail.attention', { reason: summary.attention })}
+            {t('detail.attention', {
+              // A return or cancellation SeQura refused or never answered, without an answer to quote: its state,
+              // worded (never the code).
+              reason:
+                summary.attention === 'refused' || summary.attention === 'gave_up'
+                  ? t(`updateState.${summary.attention}`)
+                  : summary.attention,
+            })}
           </p>
         )}
         {openInstructions.length > 0 && (
@@ -174,8 +181,14 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
             {openInstructions
               .filter((i) => i.lastError)
               .map((i) => (
-                <p key={i.id} className="notice-detail">
-                  {t('detail.instructionError', { error: i.lastError ?? '' })}
+                <p key={i.id} className="notice-detail" title={i.lastError ?? undefined}>
+                  {t('detail.instructionError', {
+                    // In the till's words, as on the pending screen (the core's own text stays in the tooltip).
+                    error:
+                      i.lastErrorCode && (ERROR_CODES as readonly string[]).includes(i.lastErrorCode)
+                        ? t(`ipcError.${i.lastErrorCode as ErrorCode}`)
+                        : (i.lastError ?? ''),
+                  })}
                 </p>
               ))}
           </div>

@@ -140,6 +140,14 @@ export const adminEn: Record<keyof typeof adminEs, string> = {
   'admin.operators.pin': 'First PIN',
   'admin.operators.none': 'No operators yet.',
 
+  'admin.database.title': 'Till database',
+  'admin.database.body':
+    'The till checks its database quickly every time it starts. This check is the full one: it reads the whole database and may take a few seconds.',
+  'admin.database.check': 'Check the database',
+  'admin.database.ok': 'The database is sound (checked on {at}, {ms} ms).',
+  'admin.database.failed': 'The database has errors (checked on {at}):',
+  'admin.database.failedWhatToDo':
+    'Tell IT today and do not delete any file. Do not close the app until they look at it: at its next start the till keeps the database aside untouched and shows the recovery screen.',
   'admin.exports.title': 'Audit log and diagnostics',
   'admin.exports.body':
     'The files are saved on this computer; store IT collects them from the folder shown. They hold no shopper data and no credentials.',

@@ -145,6 +145,14 @@ export const adminEs = {
   'admin.operators.pin': 'PIN inicial',
   'admin.operators.none': 'Todavía no hay operadores.',
 
+  'admin.database.title': 'Base de datos del terminal',
+  'admin.database.body':
+    'El terminal comprueba su base de datos rápidamente cada vez que arranca. Esta comprobación es completa: lee toda la base de datos y puede tardar unos segundos.',
+  'admin.database.check': 'Comprobar la base de datos',
+  'admin.database.ok': 'Base de datos íntegra (comprobada el {at}, {ms} ms).',
+  'admin.database.failed': 'La base de datos tiene errores (comprobada el {at}):',
+  'admin.database.failedWhatToDo':
+    'Avisa a informática hoy mismo y no borres ningún archivo. No cierres la aplicación hasta que lo revisen: al arrancar de nuevo, el terminal apartará la base de datos sin tocarla y mostrará la pantalla de recuperación.',
   'admin.exports.title': 'Registro de auditoría y diagnóstico',
   'admin.exports.body':
     'Los archivos se guardan en este equipo; TI los recoge de la carpeta indicada. No contienen datos de clientes ni credenciales.',

@@ -518,6 +518,14 @@ export const ca: Record<MessageKey, string> = {
   'admin.operators.pin': 'PIN inicial',
   'admin.operators.none': 'Encara no hi ha operadors.',
 
+  'admin.database.title': 'Base de dades del terminal',
+  'admin.database.body':
+    'El terminal comprova la base de dades ràpidament cada vegada que arrenca. Aquesta comprovació és la completa: llegeix tota la base de dades i pot trigar uns segons.',
+  'admin.database.check': 'Comprova la base de dades',
+  'admin.database.ok': 'Base de dades íntegra (comprovada el {at}, {ms} ms).',
+  'admin.database.failed': 'La base de dades té errors (comprovada el {at}):',
+  'admin.database.failedWhatToDo':
+    'Avisa informàtica avui mateix i no esborris cap fitxer. No tanquis l’aplicació fins que la revisin: en tornar a arrencar, el terminal apartarà la base de dades sense tocar-la i mostrarà la pantalla de recuperació.',
   'admin.exports.title': 'Registre d’auditoria i diagnòstic',
   'admin.exports.body':
     'Els fitxers es desen en aquest equip; informàtica els recull de la carpeta indicada. No contenen dades de clients ni credencials.',

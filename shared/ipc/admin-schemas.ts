@@ -224,6 +224,16 @@ export const SetupSchema = z.object({
 });
 export type Setup = z.infer<typeof SetupSchema>;
 
+/** The full integrity check of the till database (PRAGMA integrity_check), run from the settings. */
+export const DatabaseCheckResponse = z.object({
+  ok: z.boolean(),
+  /** SQLite's own words for each problem found (the first few). */
+  problems: z.array(z.string().max(300)).max(20),
+  checkedAt: z.string().max(40),
+  durationMs: z.number().int().min(0),
+});
+export type DatabaseCheck = z.infer<typeof DatabaseCheckResponse>;
+
 // ----------------------------------------------------------------------------------------- contract
 
 export const adminContract = {
@@ -244,6 +254,7 @@ export const adminContract = {
   'admin.removeCredentials': { request: ManagerPinRequest, response: RestartResponse },
   'admin.enrolFromFile': { request: Empty, response: EnrolFromFileResponse },
   'admin.reloadConfig': { request: Empty, response: RestartResponse },
+  'admin.checkDatabase': { request: Empty, response: DatabaseCheckResponse },
   'audit.export': { request: Empty, response: ExportResponse },
   // A manager's session, or (on the configuration-problem screen, where nobody can sign in to sell) a manager PIN.
   'diagnostics.export': { request: DiagnosticsExportRequest, response: ExportResponse },

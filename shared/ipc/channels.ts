@@ -47,6 +47,7 @@ export const CHANNELS = [
   'admin.removeCredentials',
   'admin.enrolFromFile',
   'admin.reloadConfig',
+  'admin.checkDatabase',
   'audit.export',
   'diagnostics.export',
 ] as const;

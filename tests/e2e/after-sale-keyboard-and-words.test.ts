@@ -128,6 +128,12 @@ describe('after the sale, by keyboard and in true words', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByTestId('return-dialog');
     await dialog.waitFor();
+    // Escape closes it and gives the focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('detail-return');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
     await dialog.locator('[data-line="l2"]').getByTestId('return-more').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog.getByTestId('return-new-total').innerText()).toContain('448,95');

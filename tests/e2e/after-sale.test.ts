@@ -301,6 +301,21 @@ describe('after the sale (as a store manager)', () => {
     await screenshot(page, 'after-sale-refused-409');
   });
 
+  it('says why a confirmation still waits in the till’s words, not the core’s', async () => {
+    await page.getByTestId('nav-history').click();
+    if ((await page.getByTestId('detail-back').count()) > 0) await page.getByTestId('detail-back').click();
+    await page.getByTestId('history-query').fill(pending.ticketNumber!);
+    await page.getByTestId('history-key').selectOption('ticket');
+    await page.getByTestId('history-search').click();
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(1);
+    await page.getByTestId('history-open').click();
+    const waiting = page.getByTestId('detail-pending');
+    await expect.poll(() => waiting.innerText()).toContain('Último intento:');
+    // SeQura answered 500 to every confirmation: said as the pending screen says it, in Spanish.
+    expect(await waiting.innerText()).toMatch(/Último intento: (No sabemos si SeQura|SeQura no responde)/);
+    expect(await waiting.innerText()).not.toMatch(/\b(answered|request|server|unknown_outcome)\b/i);
+  });
+
   it('reads in English too', async () => {
     await page.getByTestId('nav-report').click();
     await page.getByLabel('Idioma').selectOption('en');

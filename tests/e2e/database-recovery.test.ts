@@ -51,3 +51,38 @@ describe('database recovery screen', () => {
     await screenshot(page, 'database-damaged-es');
   });
 });
+
+describe('full database check in the settings', () => {
+  let browser: Browser;
+  let till: RunningTill | null = null;
+  const dataDir = makeDataDir();
+
+  beforeAll(async () => {
+    till = await startTill({ dataDir, signIn: false });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await till?.stop();
+    removeDir(dataDir);
+  });
+
+  it('a manager runs it and sees the result', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(till!.url);
+    await page.getByLabel('Operador').fill('0009');
+    await page.getByLabel('PIN', { exact: true }).fill('9999');
+    await page.getByLabel('PIN', { exact: true }).press('Enter');
+    await page.getByTestId('session-settings').click();
+    await page.getByTestId('admin-elevate-pin').fill('9999');
+    await page.getByTestId('admin-elevate-pin').press('Enter');
+    await page.getByTestId('admin-check-database').click();
+    const result = page.getByTestId('admin-database-result');
+    await expect.poll(() => result.count()).toBe(1);
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.innerText()).toMatch(/^Base de datos íntegra \(comprobada el .+, \d+ ms\)\.$/);
+    await page.getByTestId('admin-database').scrollIntoViewIfNeeded();
+    await page.getByTestId('admin-database').screenshot({ path: 'docs/screenshots/admin-database-check-es.png' });
+  });
+});

@@ -40,6 +40,7 @@ const MANAGER_ONLY: Channel[] = [
   'admin.saveCredentials',
   'admin.removeCredentials',
   'admin.enrolFromFile',
+  'admin.checkDatabase',
   'audit.export',
   'diagnostics.export',
 ];

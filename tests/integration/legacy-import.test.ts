@@ -214,4 +214,19 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
       expect(existsSync(join(dataDir, 'before-database', file))).toBe(true);
     }
   });
+
+  it('retention reaches the files kept aside: they are deleted once the import is older than retentionDays', async () => {
+    const now = { t: Date.now() };
+    core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    await core.stop();
+    expect(readFileSync(join(dataDir, 'before-database', 'journal.json'), 'utf8')).toContain('"sales"');
+    // The shopper data in those files (the sales carried over) goes when retention says so: 90 days by default.
+    now.t += 89 * 86_400_000;
+    core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    await core.stop();
+    expect(existsSync(join(dataDir, 'before-database', 'journal.json'))).toBe(true);
+    now.t += 2 * 86_400_000;
+    core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    expect(existsSync(join(dataDir, 'before-database'))).toBe(false);
+  });
 });

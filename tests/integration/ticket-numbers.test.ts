@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
@@ -104,14 +107,20 @@ async function expectUniqueFirstTime(sales: SaleRecord[]): Promise<void> {
   }
 }
 
-/** SQLite's online backup (what the IT guide tells IT to use on a running till), both ways. */
-async function copyDatabase(from: string, to: string): Promise<void> {
-  const source = new Database(from, { readonly: true });
+/** A copy of a running till's database with SQLite's online backup, as the IT guide tells IT to take one. */
+async function backUpDatabase(dir: string, to: string): Promise<void> {
+  const source = new Database(join(dir, 'till.db'), { readonly: true });
   try {
     await source.backup(to);
   } finally {
     source.close();
   }
+}
+
+/** A restore as the IT guide describes it: the app closed, `till.db` put back, its -wal and -shm deleted. */
+function restoreDatabase(from: string, dir: string): void {
+  for (const leftover of ['till.db-wal', 'till.db-shm']) rmSync(join(dir, leftover), { force: true });
+  copyFileSync(from, join(dir, 'till.db'));
 }
 
 describe('ticket numbers never repeat', () => {
@@ -132,10 +141,10 @@ describe('ticket numbers never repeat', () => {
     let core = await open(dir);
     const beforeCopy = await sellMany(core, 2);
     const aside = join(dataDir(), 'till-backup.db');
-    await copyDatabase(join(dir, 'till.db'), aside);
+    await backUpDatabase(dir, aside);
     const afterCopy = await sellMany(core, 2);
     await stop(core);
-    await copyDatabase(aside, join(dir, 'till.db'));
+    restoreDatabase(aside, dir);
     core = await open(dir);
     const afterRestore = await sellMany(core, 2);
     await expectUniqueFirstTime([...beforeCopy, ...afterCopy, ...afterRestore]);
@@ -280,4 +289,43 @@ describe('SeQura answers that the ticket number is taken', () => {
     const statuses = confirmationsOf(await sandboxRequests(sandbox), sale.solicitation!.uuid).map((r) => r.status);
     expect(statuses).toEqual([409, 409, 409, 409, 200]);
   });
+
+  it('a till killed after resending under the new number, before SeQura’s answer, confirms under that number', async () => {
+    const dir = dataDir();
+    // A real process, SIGKILLed while the confirmation with the new number is applied at SeQura but unanswered.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/support/ticket-clash-child.ts', dir, sandbox.baseUrl],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = once(child, 'exit');
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(
+      () => output,
+      (text) => text.includes('\n') || child.exitCode !== null,
+      90_000,
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const { saleId, uuid, stolen } = JSON.parse(output) as { saleId: string; uuid: string; stolen: string };
+
+    const stored = storedSales<SaleRecord>(dir).find((s) => s.id === saleId)!;
+    expect(stored.ticketNumber).not.toBe(stolen);
+    expect(await sandboxOrder(sandbox, uuid)).toMatchObject({ order_ref_1: stored.ticketNumber, state: 'confirmed' });
+
+    const core = await open(dir);
+    const done = await waitFor(
+      () => saleById(core, saleId),
+      (s) => s.step === 'done' || s.step === 'confirm_refused',
+    );
+    expect(done).toMatchObject({ step: 'done', ticketNumber: stored.ticketNumber });
+    expect(done.timeline.filter((e) => e.event === 'ticket_replaced')).toHaveLength(1);
+    expect(await sandboxOrder(sandbox, uuid)).toMatchObject({ order_ref_1: stored.ticketNumber, state: 'shipped' });
+    // The refused one, the one whose answer was lost, and its replay after the restart (the same request).
+    const statuses = confirmationsOf(await sandboxRequests(sandbox), uuid).map((r) => r.status);
+    expect(statuses).toEqual([409, 200, 200]);
+  }, 120_000);
 });

@@ -279,6 +279,22 @@ export function attachTillAdmin(services: TillServices, ctx: GenerationContext):
       return { restarting: true };
     },
 
+    'admin.checkDatabase': async () => {
+      const by = operators.requireElevation(false);
+      const started = clock();
+      const startedMs = performance.now();
+      const result = services.db.check('full');
+      const durationMs = Math.max(0, Math.round(performance.now() - startedMs));
+      const problems = result.ok ? [] : result.problems.map((p) => p.slice(0, 300)).slice(0, 20);
+      audit.record({
+        actor: by,
+        action: 'database.checked',
+        outcome: result.ok ? 'ok' : 'failed',
+        detail: result.ok ? `integrity_check ok in ${durationMs} ms` : `${problems.length} problem(s)`,
+      });
+      if (!result.ok) deps.log.error('storage.integrity_check_failed', { problems });
+      return { ok: result.ok, problems, checkedAt: started.toISOString(), durationMs };
+    },
     'audit.export': async () => {
       const by = operators.requireElevation(false);
       const now = clock();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { verifyLegacyChain } from '../audit/audit-chain.ts';
 import type { Logger } from '../log/logger.ts';
@@ -11,7 +11,7 @@ import { OUTBOX_SPEC } from '../outbox/migrations.ts';
 import { salvageTicketSequence } from '../journal/migrations.ts';
 import { migrate as migrateStore } from '../storage/versioned-store.ts';
 import { AfterSaleIntents, DayCloses } from '../after-sale/after-sale-store.ts';
-import { getMeta, setMeta } from './meta.ts';
+import { getMeta, setMeta, setMetaOnce } from './meta.ts';
 import { StorageError } from './storage-error.ts';
 
 // Carries a data folder written by an earlier version (one JSON file per store) into the database, once,
@@ -71,6 +71,21 @@ function moveAside(dataDir: string, files: string[], corruptStamp: string | null
   }
 }
 
+const LEGACY_KEPT_ASIDE_AT = 'legacy-kept-aside-at';
+
+/**
+ * Retention reaches the files kept aside too: they hold the shopper data of the sales they carried (names, NIN,
+ * date of birth), which the database itself no longer keeps after `retentionDays`. Once the import is older
+ * than that, the folder is deleted. Returns whether it was.
+ */
+export function removeLegacyFilesKeptBefore(db: TillDatabase, dataDir: string, cutoffIso: string): boolean {
+  const keptAt = getMeta(db, LEGACY_KEPT_ASIDE_AT);
+  const folder = join(dataDir, LEGACY_FOLDER);
+  if (keptAt === null || keptAt >= cutoffIso || !existsSync(folder)) return false;
+  rmSync(folder, { recursive: true, force: true });
+  return true;
+}
+
 export function importLegacyData(
   db: TillDatabase,
   dataDir: string,
@@ -108,6 +123,8 @@ export function importLegacyData(
       });
     }
     // Unreadable files are kept under the set-aside name the recovery screen lists (name.corrupt-<time>.json).
+    // The time the first files were kept aside: retention removes them once it is older than retentionDays.
+    setMetaOnce(db, LEGACY_KEPT_ASIDE_AT, new Date().toISOString());
     moveAside(dataDir, files, problem ? stamp(new Date()) : null);
     outcomes.push({ name: kind.name, files, records, problem });
     if (problem) log.error('storage.legacy_import_failed', { kind: kind.name, files, problem });

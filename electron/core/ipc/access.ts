@@ -78,6 +78,8 @@ export const CHANNEL_ACCESS: Record<Channel, ChannelRule> = {
   // The configuration-problem screen's "check again": anyone at a till whose file is broken (nobody can sign in
   // to sell there anyway); on a working till the handler asks for a manager's elevated session.
   'admin.reloadConfig': admin('none'),
+  // The full integrity check reads the whole database: a manager's, shown in the settings.
+  'admin.checkDatabase': admin('manager'),
   'audit.export': admin('manager'),
   // Support's bundle: a manager session, or a manager PIN in the request (the configuration-problem screen).
   'diagnostics.export': admin('manager'),

@@ -61,7 +61,7 @@ export class Outbox {
   // reloaded from it whenever a transaction rolls back).
   private cache: Record<string, Instruction> = {};
   private readonly settledListeners = new Set<SettledListener>();
-  private readonly changeListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(saleId: string | null) => void>();
 
   constructor(private readonly options: OutboxOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -85,14 +85,17 @@ export class Outbox {
     return () => this.settledListeners.delete(listener);
   }
 
-  /** Anything in the outbox changed (the pending list, the connectivity pill). */
-  onChange(listener: () => void): () => void {
+  /**
+   * Anything in the outbox changed (the pending list, the connectivity pill): the sale whose instructions
+   * changed, or null when it may be any (a reload).
+   */
+  onChange(listener: (saleId: string | null) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
   }
 
-  private changed(): void {
-    for (const listener of this.changeListeners) listener();
+  private changed(saleId: string | null): void {
+    for (const listener of this.changeListeners) listener(saleId);
   }
 
   private all(): Record<string, Instruction> {
@@ -151,7 +154,7 @@ export class Outbox {
     };
     this.save(instruction);
     this.options.log.info('outbox.enqueued', { id: instruction.id, kind: instruction.kind, sale: instruction.saleId });
-    this.changed();
+    this.changed(instruction.saleId);
     this.pumpAfterCommit();
     return instruction;
   }
@@ -166,7 +169,7 @@ export class Outbox {
       finishedAt: this.clock().toISOString(),
       lastError: `${instruction.lastError ?? ''} (${note})`.trim(),
     });
-    this.changed();
+    this.changed(instruction.saleId);
     this.pump();
   }
 
@@ -190,7 +193,7 @@ export class Outbox {
       nextAttemptAt: waitUntil ?? this.clock().toISOString(),
       outcome: null,
     });
-    this.changed();
+    this.changed(instruction.saleId);
     this.pump();
     return { accepted: true, waitUntil };
   }
@@ -426,7 +429,7 @@ export class Outbox {
       attempts: instruction.attempts,
       delayMs: delay,
     });
-    this.changed();
+    this.changed(instruction.saleId);
   }
 
   private settle(
@@ -465,7 +468,7 @@ export class Outbox {
         outcome: outcome.kind,
         error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
       });
-      this.changed();
+      this.changed(instruction.saleId);
       return;
     }
     this.options.log.info('outbox.settled', {
@@ -474,7 +477,7 @@ export class Outbox {
       outcome: outcome.kind,
       attempts: instruction.attempts,
     });
-    this.changed();
+    this.changed(instruction.saleId);
   }
 }
 
