@@ -10,6 +10,7 @@ import {
   SHOPPER,
   call,
   sandboxOrder,
+  setFaults,
   sandboxRequests,
   shopper,
   startCore,
@@ -136,5 +137,44 @@ describe('a full disk', () => {
     expect(stored.get(approved.id)?.ticketNumber).toBeTruthy();
     expect(stored.get(approved.id)?.ticketNumber).not.toBe(stored.get(finished.id)?.ticketNumber);
     await core.stop();
+  }, 60_000);
+
+  it('keeps a queued confirmation from reaching SeQura while the disk is (nearly) full, and sends it by itself once freed', async () => {
+    const dataDir = join(disk.dir, 'queued');
+    const core = await startCore({ dataDir, sandbox });
+    const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
+    try {
+      const sale = await call<SaleRecord>(core, 'sale.create');
+      await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+      await call(core, 'sale.start', { saleId: sale.id });
+      const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
+        saleId: sale.id,
+        product: 'pp3',
+        campaign: null,
+      });
+      const uuid = awaiting.solicitation!.uuid;
+      await shopper(sandbox, uuid, 'approve');
+      // SeQura cannot be reached when the cashier confirms: the confirmation waits in the outbox.
+      await setFaults(sandbox, { match: 'PUT /orders', reset_before_rate: 1 });
+      expect((await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id })).step).toBe('confirming');
+
+      // The disk fills up but for 256 KiB, then SeQura answers again: SQLite could still write, but the till
+      // keeps a margin for recording what SeQura answers, so the outbox must not call it meanwhile.
+      disk.fill(256 * 1024);
+      const writesBefore = (await sequraWrites()).length;
+      await setFaults(sandbox, null);
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect((await sequraWrites()).slice(writesBefore)).toEqual([]);
+      expect((await sandboxOrder(sandbox, uuid)).confirmed_count).toBe(0);
+
+      // Space is freed: it goes by itself (no press, no restart) and is recorded.
+      disk.free();
+      await waitFor(current, (s) => s?.id === sale.id && s.step === 'done', 20_000);
+      expect((await sandboxOrder(sandbox, uuid)).confirmed_count).toBe(1);
+    } finally {
+      disk.free();
+      await setFaults(sandbox, null);
+      await core.stop();
+    }
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import fs, { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import fs, { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,11 @@ export interface SmallDisk {
   readonly kind: 'tmpfs' | 'injected';
   /** A folder on the small disk. */
   readonly dir: string;
-  /** Fills the disk to the last byte. */
-  fill(): void;
+  /**
+   * Fills the disk to the last byte, then gives back `leaveFreeBytes`: room enough for SQLite to write, less
+   * than the till wants before it calls SeQura.
+   */
+  fill(leaveFreeBytes?: number): void;
   /** Frees what `fill` took. */
   free(): void;
   /** Unmounts and removes everything. */
@@ -33,7 +36,7 @@ export function mountSmallDisk(sizeBytes: number): SmallDisk {
   return {
     kind: 'tmpfs',
     dir: mkdirAndReturn(join(mountPoint, 'till')),
-    fill() {
+    fill(leaveFreeBytes = 0) {
       const fd = openSync(filler, 'a');
       const chunk = Buffer.alloc(64 * 1024, 1);
       try {
@@ -51,6 +54,7 @@ export function mountSmallDisk(sizeBytes: number): SmallDisk {
       } finally {
         closeSync(fd);
       }
+      if (leaveFreeBytes > 0) truncateSync(filler, Math.max(0, statSync(filler).size - leaveFreeBytes));
     },
     free() {
       rmSync(filler, { force: true });
