@@ -199,13 +199,13 @@ function customer(shopper: Shopper, context: OrderContext): CustomerPayload {
 }
 
 function platform(context: OrderContext): PlatformPayload {
-  // The journal is JSON on disk (electron-store / conf), version 1 of its format.
+  // The till keeps its sales in SQLite (better-sqlite3); SeQura only asks which store it is.
   return {
     name: 'sequra-pos',
     version: context.appVersion,
     uname: context.platformUname,
-    db_name: 'json-journal',
-    db_version: '1',
+    db_name: 'sqlite',
+    db_version: '3',
   };
 }
 

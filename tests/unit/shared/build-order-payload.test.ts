@@ -167,8 +167,8 @@ describe('buildOrderPayload', () => {
         name: 'sequra-pos',
         version: '0.1.0',
         uname: 'Windows_NT 10.0.19045 x64',
-        db_name: 'json-journal',
-        db_version: '1',
+        db_name: 'sqlite',
+        db_version: '3',
       },
     });
     // The financed amount is the till's, to the cent.
