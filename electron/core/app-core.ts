@@ -7,7 +7,7 @@ import type { Language } from '../../shared/ipc/status-schemas.ts';
 import { ConnectivityMonitor, type ProbeOutcome } from './connectivity/monitor.ts';
 import { isNoNetwork, withConnectivityReporting } from './connectivity/reporting-client.ts';
 import { SaleHistory } from './journal/history.ts';
-import { LEGACY_FOLDER, removeLegacyFilesKeptBefore } from './db/legacy-import.ts';
+import { removeKeptAsideBefore } from './privacy/kept-aside.ts';
 import { SaleJournal } from './journal/journal.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { createOutboxStore } from './outbox/outbox-store.ts';
@@ -272,8 +272,8 @@ async function createCoreGeneration(
     try {
       const removed = history.removeFinishedBefore(cutoff);
       if (removed > 0) deps.log.info('journal.retention', { removed, retentionDays, cutoff });
-      if (removeLegacyFilesKeptBefore(services.db, deps.dataDir, cutoff))
-        deps.log.info('journal.retention_files_kept_aside_removed', { folder: LEGACY_FOLDER, retentionDays });
+      const keptAside = removeKeptAsideBefore(services.db, deps.dataDir, cutoff);
+      if (keptAside.length > 0) deps.log.info('journal.retention_kept_aside_removed', { keptAside, retentionDays });
     } catch (error) {
       // Retention is housekeeping: a failure is logged and retried tomorrow, never a reason not to sell.
       deps.log.error('journal.retention_failed', { error: error instanceof Error ? error.message : 'unknown' });

@@ -258,8 +258,7 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           loopDelay.disable();
           const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
           const busyPercent = Math.round(performance.eventLoopUtilization(busyBefore).utilization * 100);
-          loopDelayMaxes.push(loopDelayMaxMs);
-          busyPercents.push(busyPercent);
+
           // A till slower than the target: what its backlog looked like then, and what happened to it since.
           for (const [i, ms] of drainedAt.entries()) {
             if (ms === null || (ms >= 0 && ms < 2_000)) continue;
@@ -275,6 +274,8 @@ export async function runChaosTest(options: ChaosOptions): Promise<ChaosResult> 
           if (measured.length) {
             drainMs.push(Math.max(...measured));
             tillDrainMs.push(...measured);
+            loopDelayMaxes.push(loopDelayMaxMs);
+            busyPercents.push(busyPercent);
           }
           partitionsDone += 1;
           log(

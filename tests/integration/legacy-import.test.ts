@@ -215,7 +215,7 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
     }
   });
 
-  it('retention reaches the files kept aside: they are deleted once the import is older than retentionDays', async () => {
+  it('retention reaches what is kept aside: old files and damaged databases are deleted once older than retentionDays', async () => {
     const now = { t: Date.now() };
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
     await core.stop();
@@ -225,8 +225,18 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
     await core.stop();
     expect(existsSync(join(dataDir, 'before-database', 'journal.json'))).toBe(true);
+    // A damaged database kept aside at a start (set-aside/till-db-<time>/) goes the same way.
+    const keptAt = (msAgo: number) => new Date(now.t - msAgo).toISOString().replace(/[:.]/g, '-');
+    const oldCopy = join(dataDir, 'set-aside', `till-db-${keptAt(92 * 86_400_000)}`);
+    const recentCopy = join(dataDir, 'set-aside', `till-db-${keptAt(10 * 86_400_000)}`);
+    for (const folder of [oldCopy, recentCopy]) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'till.db'), 'kept aside');
+    }
     now.t += 2 * 86_400_000;
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
     expect(existsSync(join(dataDir, 'before-database'))).toBe(false);
+    expect(existsSync(oldCopy)).toBe(false);
+    expect(existsSync(join(recentCopy, 'till.db'))).toBe(true);
   });
 });

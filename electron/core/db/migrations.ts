@@ -167,6 +167,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sales_by_created ON sales (realm, created_at, id);
     `);
   },
+  // 4 → 5: the last ticket number of a realm (remembered at every start) is found through an index instead of
+  // sorting every sale.
+  (db) => {
+    db.exec(`
+      CREATE INDEX sales_by_ticket_update ON sales (realm, updated_at) WHERE ticket_number IS NOT NULL;
+    `);
+  },
 ];
 
 /** The ticket number as the history search matches its start (case does not matter). */

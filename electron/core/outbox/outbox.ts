@@ -201,11 +201,14 @@ export class Outbox {
   /** Connectivity came back (SeQura answered): everything pending is due now (or at its Retry-After). */
   wakeAll(): void {
     const now = this.clock().toISOString();
-    for (const instruction of Object.values(this.all())) {
-      if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
-      const due = [this.retryAfterPending(instruction) ?? now, this.earliestByGap(instruction)].sort().at(-1)!;
-      if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
-    }
+    // One transaction for the whole backlog (one commit, not one per queued instruction).
+    this.options.store.atomically(() => {
+      for (const instruction of Object.values(this.all())) {
+        if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
+        const due = [this.retryAfterPending(instruction) ?? now, this.earliestByGap(instruction)].sort().at(-1)!;
+        if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
+      }
+    });
     this.pump();
   }
 
