@@ -176,6 +176,27 @@ describe('createDispatcher', () => {
     });
   });
 
+  it('a storage fault, from the file system or from SQLite → its storage_* code (retryable unless the database is damaged)', async () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['ENOSPC', 'storage_full', true],
+      ['EROFS', 'storage_read_only', true],
+      ['EIO', 'storage_io', true],
+      ['SQLITE_FULL', 'storage_full', true],
+      ['SQLITE_READONLY_DBMOVED', 'storage_read_only', true],
+      ['SQLITE_CORRUPT', 'storage_corrupt', false],
+    ];
+    for (const [cause, code, retryable] of cases) {
+      const { dispatch, warnings } = setup({
+        'app.getStatus': async () => {
+          throw Object.assign(new Error(`${cause}: write failed`), { code: cause });
+        },
+      });
+      const error = errorOf(await dispatch('app.getStatus', {}, true));
+      expect({ cause, code: error.code, retryable: error.retryable }).toEqual({ cause, code, retryable });
+      expect(warnings.map((w) => w.event)).toEqual(['ipc.storage_fault']);
+    }
+  });
+
   it('a handler that throws a plain Error → internal, without leaking its message (not even to the log)', async () => {
     const secretMessage = 'connect failed for user merchant_pos password=hunter2 at /home/till/.config';
     const { dispatch, warnings } = setup({
