@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright';
 import type { Core } from '../../electron/core/app-core.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, TEST_MANAGER, call, shopper, waitFor } from '../support/till.ts';
+import { CART, SHOPPER, TEST_MANAGER, call, confirmedSaleThroughCore } from '../support/till.ts';
 import {
   launchBrowser,
   makeDataDir,
@@ -23,22 +23,7 @@ import {
 const CASHIER = { id: 'C100', displayName: 'Carlos Cajero', pin: '730461' };
 
 async function confirmedSale(core: Core, sandbox: RunningSandbox, mobile: string): Promise<SaleRecord> {
-  const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', {
-    saleId: created.id,
-    stage: 'shopper',
-    cart: CART,
-    shopper: { ...SHOPPER, mobile },
-  });
-  const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
-  const option = started.paymentOptions!.find((o) => o.product === 'pp3')!;
-  await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: option.campaign });
-  await shopper(sandbox, started.solicitation!.uuid, 'approve');
-  await call(core, 'sale.confirm', { saleId: created.id });
-  const done = await waitFor(
-    async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!,
-    (sale) => sale.step === 'done',
-  );
+  const done = await confirmedSaleThroughCore(core, sandbox, mobile);
   await call(core, 'sale.close', { saleId: done.id });
   return done;
 }

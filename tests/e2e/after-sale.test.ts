@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import type { Core } from '../../electron/core/app-core.ts';
 import { SandboxDriver } from '../../sandbox/index.ts';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, TEST_MANAGER, call, sandboxOrder, setFaults, shopper, waitFor } from '../support/till.ts';
+import {
+  CART,
+  SHOPPER,
+  TEST_MANAGER,
+  call,
+  confirmedSaleThroughCore,
+  sandboxOrder,
+  setFaults,
+  shopper,
+} from '../support/till.ts';
 import {
   launchBrowser,
   makeDataDir,
@@ -25,25 +33,6 @@ const DAY_MS = 86_400_000;
 // Sofá 499,00 + 2 × Cojín 19,95 − Promo 20,00 − cash 50,00 = 468,90 financed.
 const FINANCED = 46_890;
 
-async function confirmedSale(core: Core, sandbox: RunningSandbox, mobile: string): Promise<SaleRecord> {
-  const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', {
-    saleId: created.id,
-    stage: 'shopper',
-    cart: CART,
-    shopper: { ...SHOPPER, mobile },
-  });
-  const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
-  const option = started.paymentOptions!.find((o) => o.product === 'pp3')!;
-  await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: option.campaign });
-  await shopper(sandbox, started.solicitation!.uuid, 'approve');
-  await call(core, 'sale.confirm', { saleId: created.id });
-  return waitFor(
-    async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!,
-    (sale) => sale.step === 'done',
-  );
-}
-
 describe('after the sale (as a store manager)', () => {
   let sandbox: RunningSandbox;
   let till: RunningTill;
@@ -58,8 +47,8 @@ describe('after the sale (as a store manager)', () => {
     sandbox = await startStandaloneSandbox();
     // Yesterday: two sales (the till's clock a day behind), so the phone search has something to tell apart.
     const yesterdayTill = await startTill({ dataDir, sandbox, clock: () => new Date(Date.now() - DAY_MS) });
-    yesterdays = await confirmedSale(yesterdayTill.core, sandbox, '612 345 678');
-    await confirmedSale(yesterdayTill.core, sandbox, '699 000 111');
+    yesterdays = await confirmedSaleThroughCore(yesterdayTill.core, sandbox, '612 345 678');
+    await confirmedSaleThroughCore(yesterdayTill.core, sandbox, '699 000 111');
     await call(yesterdayTill.core, 'sale.close', {
       saleId: (await call<{ sale: SaleRecord }>(yesterdayTill.core, 'sale.current')).sale!.id,
     });
@@ -67,7 +56,7 @@ describe('after the sale (as a store manager)', () => {
 
     // Today: one sale handed over and one whose confirmation SeQura has not answered yet.
     till = await startTill({ dataDir, sandbox });
-    todays = await confirmedSale(till.core, sandbox, '655 444 333');
+    todays = await confirmedSaleThroughCore(till.core, sandbox, '655 444 333');
     const created = await call<SaleRecord>(till.core, 'sale.create');
     await call(till.core, 'sale.saveDraft', {
       saleId: created.id,

@@ -16,6 +16,7 @@ import {
   type SequraCredentials,
 } from '../../electron/core/secrets/secret-store.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
+import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { createConfStore } from '../../electron/core/storage/conf-store.ts';
 
 // The real core on a real data directory, as the preview host and Electron build it. With a sandbox it
@@ -203,6 +204,33 @@ export async function waitFor<T>(
     value = await read();
   }
   return value;
+}
+
+/**
+ * A pp3 sale of CART taken to "done" through the core (the shopper approves at the sandbox), for tests whose
+ * subject is what comes after the sale; the sale screens have their own tests.
+ */
+export async function confirmedSaleThroughCore(
+  core: Core,
+  sandbox: RunningSandbox,
+  mobile: string,
+): Promise<SaleRecord> {
+  const created = await call<SaleRecord>(core, 'sale.create');
+  await call(core, 'sale.saveDraft', {
+    saleId: created.id,
+    stage: 'shopper',
+    cart: CART,
+    shopper: { ...SHOPPER, mobile },
+  });
+  const started = await call<SaleRecord>(core, 'sale.start', { saleId: created.id });
+  const option = started.paymentOptions!.find((o) => o.product === 'pp3')!;
+  await call(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: option.campaign });
+  await shopper(sandbox, started.solicitation!.uuid, 'approve');
+  await call(core, 'sale.confirm', { saleId: created.id });
+  return waitFor(
+    async () => (await call<{ sale: SaleRecord }>(core, 'sale.current')).sale!,
+    (sale) => sale.step === 'done',
+  );
 }
 
 /** The audit log's entries as stored in the till database (read through a second, read-only connection). */
