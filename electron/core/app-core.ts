@@ -57,6 +57,8 @@ interface Connection {
 
 const TRAINING_DEFAULTS = { storeRef: 'FORMACION', tillId: '01' };
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
+/** How often at most the pending list is sent to the screen while the outbox changes (see the outbox.changed emit). */
+const OUTBOX_EVENT_INTERVAL_MS = 100;
 // A probe that retried inside itself (the client's GET retries back off up to seconds) would notice SeQura's
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
 const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000, totalTimeoutMs: 5_000 };
@@ -398,9 +400,21 @@ async function createCoreGeneration(
   });
   // Only the sales whose instructions changed are looked at again: with a backlog of a thousand queued
   // confirmations, going over every active sale on each change made a drain grow with its square.
+  // The pending list goes to the screen at most once per OUTBOX_EVENT_INTERVAL_MS, with what it is by then: it
+  // carries every instruction, so sending (and validating) it on each change made a drain of a thousand queued
+  // confirmations cost the backlog's size on every one of its several thousand changes.
+  let outboxEventTimer: ReturnType<typeof setTimeout> | null = null;
+  const emitOutboxChangedSoon = () => {
+    if (outboxEventTimer) return;
+    outboxEventTimer = setTimeout(() => {
+      outboxEventTimer = null;
+      emit('outbox.changed', { items: outbox.items() });
+    }, OUTBOX_EVENT_INTERVAL_MS);
+    outboxEventTimer.unref?.();
+  };
   outbox.onChange((saleId) =>
     afterCommit(() => {
-      emit('outbox.changed', { items: outbox.items() });
+      emitOutboxChangedSoon();
       sales.onOutboxChanged(saleId === null ? journal.active().map((s) => s.id) : [saleId]);
       connectivity.nudge();
     }),
@@ -448,6 +462,8 @@ async function createCoreGeneration(
     },
     async stop() {
       unsubscribeSession();
+      if (outboxEventTimer) clearTimeout(outboxEventTimer);
+      outboxEventTimer = null;
       admin.stop();
       if (retentionTimer) clearInterval(retentionTimer);
       retentionTimer = null;
