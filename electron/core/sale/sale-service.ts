@@ -671,7 +671,7 @@ export class SaleService {
       } else {
         this.save(
           withTimeline(
-            { ...sale, needsAttention: { reason: outcome.message.slice(0, 500), at: now } },
+            { ...sale, needsAttention: { code: 'confirm_gave_up', reason: outcome.message.slice(0, 500), at: now } },
             now,
             'confirm_gave_up',
           ),
@@ -696,7 +696,14 @@ export class SaleService {
         const reason = outcome.kind === 'refused' ? outcome.reasons.join(' | ') : outcome.message;
         this.save(
           withTimeline(
-            { ...sale, needsAttention: { reason: reason.slice(0, 500), at: now } },
+            {
+              ...sale,
+              needsAttention: {
+                code: outcome.kind === 'refused' ? 'handover_refused' : 'handover_gave_up',
+                reason: reason.slice(0, 500),
+                at: now,
+              },
+            },
             now,
             'handover_needs_attention',
           ),
