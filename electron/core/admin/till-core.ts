@@ -305,6 +305,8 @@ export async function createSwitchableCore(
       services.operators.stop();
       unsubscribe();
       await current.stop();
+      // The audit head is written at most every 100 ms while the till runs; on the way out it names the last entry.
+      services.audit.flushHead();
       services.db.close();
     },
     // The rest belongs to the running generation, asked at call time so it follows a restart.
