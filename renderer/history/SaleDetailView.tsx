@@ -13,6 +13,7 @@ import { CopySlip, type SlipChoice } from './CopySlip.tsx';
 import { ReturnDialog, type ReturnOutcome } from './ReturnDialog.tsx';
 import { maskMobile } from '../../shared/spain/mobile.ts';
 import { SequraAnswerNotice, StatusBadge, Timeline, operatorLabel } from './parts.tsx';
+import { AttentionNotice } from '../sale/AttentionNotice.tsx';
 
 type Notice = { tone: 'ok' | 'warn' | 'danger'; text: string };
 
@@ -161,17 +162,15 @@ export function SaleDetailView({ pos, saleId, onBack }: { pos: PosApi; saleId: s
           </p>
         )}
         <ErrorNotice error={error} testId="detail-error" />
-        {summary.attention && (
-          <p className="notice notice-danger" data-testid="detail-attention">
-            {t('detail.attention', {
-              // A return or cancellation SeQura refused or never answered, without an answer to quote: its state,
-              // worded (never the code).
-              reason:
-                summary.attention === 'refused' || summary.attention === 'gave_up'
-                  ? t(`updateState.${summary.attention}`)
-                  : summary.attention,
-            })}
-          </p>
+        {summary.attentionCode && (
+          <AttentionNotice
+            testId="detail-attention"
+            code={summary.attentionCode}
+            // A return or cancellation without an answer to quote has only its state as the detail: nothing
+            // IT would not read in the timeline.
+            detail={summary.attention === 'refused' || summary.attention === 'gave_up' ? null : summary.attention}
+            message={(reason) => t('detail.attention', { reason })}
+          />
         )}
         {openInstructions.length > 0 && (
           <div className="notice notice-warn" data-testid="detail-pending">

@@ -113,6 +113,17 @@ export const ca: Record<MessageKey, string> = {
   'sale.markRejectedDetail': 'La venda es tanca sense finançar. Ofereix al client un altre mitjà de pagament.',
   'sale.markRejectedYes': 'Sí, no aprovat',
   'sale.needsAttention': 'Aquesta venda necessita atenció ({time}): {reason}',
+  'attention.confirm_gave_up':
+    'SeQura no ha respost a la confirmació i el terminal ha deixat d’intentar-ho. Quan SeQura respongui, prem «Torna-ho a provar ara» a Pendents; si no, truca al suport de SeQura amb el número de tiquet.',
+  'attention.handover_refused':
+    'SeQura ha rebutjat l’avís de lliurament de la mercaderia. Avisa l’encarregat o el suport de SeQura amb el número de tiquet.',
+  'attention.handover_gave_up':
+    'SeQura no ha respost a l’avís de lliurament i el terminal ha deixat d’intentar-ho. Quan SeQura respongui, prem «Torna-ho a provar ara» a Pendents.',
+  'attention.update_refused': 'SeQura ha rebutjat l’última devolució o anul·lació d’aquesta venda.',
+  'attention.update_gave_up':
+    'SeQura no ha respost a l’última devolució o anul·lació d’aquesta venda i el terminal ha deixat d’intentar-ho.',
+  'attention.unknown': 'Revisa aquesta venda amb l’encarregat o amb el suport.',
+  'attention.details': 'Detall per al suport tècnic',
   'sale.progress.label': 'Passos de la venda',
   'sale.progress.cart': 'Compra',
   'sale.progress.shopper': 'Client',

@@ -125,6 +125,17 @@ export const en: Record<MessageKey, string> = {
   'sale.markRejectedDetail': 'The sale is closed without financing. Offer the shopper another payment method.',
   'sale.markRejectedYes': 'Yes, not approved',
   'sale.needsAttention': 'This sale needs attention ({time}): {reason}',
+  'attention.confirm_gave_up':
+    'SeQura never answered the confirmation and the till has stopped trying. Once SeQura answers, press “Retry now” under Pending; otherwise call SeQura support with the ticket number.',
+  'attention.handover_refused':
+    'SeQura refused the notice that the goods were handed over. Tell the manager or SeQura support, with the ticket number.',
+  'attention.handover_gave_up':
+    'SeQura never answered the notice that the goods were handed over and the till has stopped trying. Once SeQura answers, press “Retry now” under Pending.',
+  'attention.update_refused': 'SeQura refused the latest return or cancellation of this sale.',
+  'attention.update_gave_up':
+    'SeQura never answered the latest return or cancellation of this sale and the till has stopped trying.',
+  'attention.unknown': 'Check this sale with the manager or with support.',
+  'attention.details': 'Details for support',
   'sale.progress.label': 'Sale steps',
   'sale.progress.cart': 'Purchase',
   'sale.progress.shopper': 'Shopper',

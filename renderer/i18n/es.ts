@@ -125,6 +125,18 @@ export const es = {
   'sale.markRejectedDetail': 'La venta se cierra sin financiar. Ofrece al cliente otro medio de pago.',
   'sale.markRejectedYes': 'Sí, no aprobado',
   'sale.needsAttention': 'Esta venta necesita atención ({time}): {reason}',
+  // Why a sale needs a person (the core's typed code); the core's own English stays under the details line.
+  'attention.confirm_gave_up':
+    'SeQura no ha respondido a la confirmación y el terminal ha dejado de intentarlo. Cuando SeQura responda, pulsa «Reintentar ahora» en Pendientes; si no, llama a soporte de SeQura con el número de ticket.',
+  'attention.handover_refused':
+    'SeQura ha rechazado el aviso de entrega de la mercancía. Avisa al encargado o a soporte de SeQura con el número de ticket.',
+  'attention.handover_gave_up':
+    'SeQura no ha respondido al aviso de entrega y el terminal ha dejado de intentarlo. Cuando SeQura responda, pulsa «Reintentar ahora» en Pendientes.',
+  'attention.update_refused': 'SeQura ha rechazado la última devolución o anulación de esta venta.',
+  'attention.update_gave_up':
+    'SeQura no ha respondido a la última devolución o anulación de esta venta y el terminal ha dejado de intentarlo.',
+  'attention.unknown': 'Revisa esta venta con el encargado o con soporte.',
+  'attention.details': 'Detalle para soporte técnico',
   'sale.progress.label': 'Pasos de la venta',
   'sale.progress.cart': 'Compra',
   'sale.progress.shopper': 'Cliente',

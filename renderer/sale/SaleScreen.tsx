@@ -2,6 +2,7 @@ import { useEffect, useRef, type ComponentType } from 'react';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleStep } from '../../shared/sale/sale-record.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { AttentionNotice } from './AttentionNotice.tsx';
 import { AwaitingApproval } from './AwaitingApproval.tsx';
 import { ChooseProduct } from './ChooseProduct.tsx';
 import { Confirming } from './Confirming.tsx';
@@ -156,9 +157,13 @@ export function SaleScreen({
     body = (
       <>
         {sale.needsAttention && (
-          <p className="notice notice-danger" role="alert" data-testid="sale-needs-attention">
-            {t('sale.needsAttention', { reason: sale.needsAttention.reason, time: formatTime(sale.needsAttention.at) })}
-          </p>
+          <AttentionNotice
+            testId="sale-needs-attention"
+            alert
+            code={sale.needsAttention.code ?? 'unknown'}
+            detail={sale.needsAttention.reason}
+            message={(reason) => t('sale.needsAttention', { reason, time: formatTime(sale.needsAttention!.at) })}
+          />
         )}
         <Screen key={stepKey} sale={sale} controller={controller} status={status} />
       </>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_CENTS } from '../money/cents.ts';
 import { CancellationReasonSchema } from '../sale/after-sale-record.ts';
-import { SaleRecordSchema } from '../sale/sale-record.ts';
+import { AttentionCodeSchema, SaleRecordSchema } from '../sale/sale-record.ts';
 import { OutboxItemSchema, SaleIdSchema } from './sale-schemas.ts';
 
 // Requests and answers of the after-sale channels: history search, a sale's page, cancellation,
@@ -82,7 +82,10 @@ export const SaleSummarySchema = z.object({
   confirmedAt: IsoDateTime.nullable(),
   step: z.string().max(40),
   pendingInstructions: z.number().int().min(0),
+  /** Why the sale needs a person, in the till's words for IT (English; also the CSV's column), or null. */
   attention: z.string().max(500).nullable(),
+  /** The same as a code the screen words in the cashier's language; null when the sale needs nobody. */
+  attentionCode: AttentionCodeSchema.nullable(),
   matchedBy: z.enum(['ticket', 'uuid', 'phone']).nullable(),
 });
 export type SaleSummary = z.infer<typeof SaleSummarySchema>;

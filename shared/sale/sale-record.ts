@@ -94,6 +94,24 @@ export const RefusalKindSchema = z.enum([
 ]);
 export type RefusalKind = z.infer<typeof RefusalKindSchema>;
 
+/**
+ * Why a sale needs a person, as a code the screen words in the cashier's language (the core's own sentence,
+ * `reason`, is English, for IT). Absent on records written before the codes existed: worded as `unknown`.
+ *  - confirm_gave_up: the confirmation never got an answer from SeQura before the give-up horizon;
+ *  - handover_refused / handover_gave_up: SeQura refused the handover, or never answered it;
+ *  - update_refused / update_gave_up: the same for the latest return or cancellation.
+ */
+export const ATTENTION_CODES = [
+  'confirm_gave_up',
+  'handover_refused',
+  'handover_gave_up',
+  'update_refused',
+  'update_gave_up',
+  'unknown',
+] as const;
+export const AttentionCodeSchema = z.enum(ATTENTION_CODES);
+export type AttentionCode = z.infer<typeof AttentionCodeSchema>;
+
 export const TimelineEntrySchema = z.object({
   at: IsoDateTime,
   event: Text(60),
@@ -169,7 +187,7 @@ export const SaleRecordSchema = z.object({
   lastError: ErrorSummarySchema.nullable(),
   /** Instructions of this sale waiting in the outbox (confirmation, reference, handover…), for the screen. */
   pendingInstructions: z.number().int().min(0),
-  needsAttention: z.object({ reason: Text(500), at: IsoDateTime }).nullable(),
+  needsAttention: z.object({ code: AttentionCodeSchema.optional(), reason: Text(500), at: IsoDateTime }).nullable(),
   timeline: z.array(TimelineEntrySchema).max(200),
   /** After the sale (returns, refunds): empty for records journaled before they existed. */
   returns: z.array(SaleReturnSchema).max(50).default([]),

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_HEAD_FILE, AuditLog } from '../../electron/core/audit/audit-log.ts';
+import { AUDIT_HEAD_FILE, AuditLog, HEAD_SYNC_MS } from '../../electron/core/audit/audit-log.ts';
 import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
 import { deriveTillKeys, newTillKey } from '../../electron/core/security/till-key.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
@@ -66,13 +66,14 @@ function rewriteEach(change: (entry: Record<string, unknown>, prev: string) => {
 
 const entries = () => storedLines().map((row) => JSON.parse(row.line) as Record<string, unknown>);
 
-/** 30 entries over three months (October, November, December). */
+/** 30 entries over three months (October, November, December), head written as the till does when it stops. */
 function writeLog(log = openLog()): AuditLog {
   for (let i = 0; i < 30; i += 1) {
     if (i === 10) now.t = Date.parse('2026-11-15T10:00:00Z');
     if (i === 20) now.t = Date.parse('2026-12-15T10:00:00Z');
     log.record({ actor: 'M1', action: 'sale.confirm', outcome: 'ok', target: `sale-${i}` });
   }
+  log.flushHead();
   return log;
 }
 
@@ -170,9 +171,44 @@ describe('tamper-evident audit log', () => {
       }),
     ).toThrow('the sale step failed');
     db.write(() => log.record({ actor: 'M1', action: 'sale.close', outcome: 'ok' }));
-    await Promise.resolve();
+    log.flushHead();
     expect(JSON.parse(readFileSync(join(dataDir, AUDIT_HEAD_FILE), 'utf8')).seq).toBe(2);
     expect(log.verify()).toMatchObject({ ok: true, entries: 2 });
+  });
+
+  it('the head file is written at most every HEAD_SYNC_MS, and names the last committed entry', async () => {
+    const log = openLog();
+    for (let i = 0; i < 50; i += 1) log.record({ actor: 'M1', action: 'sale.confirm', outcome: 'ok' });
+    expect(existsSync(join(dataDir, AUDIT_HEAD_FILE))).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, HEAD_SYNC_MS * 3));
+    expect(JSON.parse(readFileSync(join(dataDir, AUDIT_HEAD_FILE), 'utf8')).seq).toBe(50);
+  });
+
+  it('a crash before the head caught up is not taken for tampering', () => {
+    const log = openLog();
+    for (let i = 0; i < 5; i += 1) log.record({ actor: 'M1', action: 'sale.confirm', outcome: 'ok' });
+    log.flushHead();
+    for (let i = 0; i < 3; i += 1) log.record({ actor: 'M1', action: 'sale.close', outcome: 'ok' });
+    // The process dies here: entries 6-8 are committed, the head on disk still names entry 5. The folder as the
+    // crash leaves it is copied (the database with its -wal, and the head) and a new process opens the copy.
+    const crashed = makeDataDir('sequra-pos-audit-crashed-');
+    try {
+      for (const file of readdirSync(dataDir).filter((name) => /^(till\.db(-wal)?|audit-head\.json)$/.test(name)))
+        copyFileSync(join(dataDir, file), join(crashed, file));
+      expect(JSON.parse(readFileSync(join(crashed, AUDIT_HEAD_FILE), 'utf8')).seq).toBe(5);
+      const db = openTillDatabase(join(crashed, 'till.db'));
+      connections.push(db);
+      const reopened = new AuditLog(db, clock, chain, crashed);
+      expect(reopened.chainReport()).toMatchObject({ ok: true, state: 'ok', problem: null, entries: 8 });
+      reopened.record({ actor: 'M1', action: 'sale.create', outcome: 'ok' });
+      const lines = db.sql.prepare('SELECT line FROM audit_log ORDER BY seq').all() as Array<{ line: string }>;
+      const actions = lines.map((row) => (JSON.parse(row.line) as { action: string; seq: number }).action);
+      expect(actions).not.toContain('audit.chain_alarm');
+      expect(actions).toHaveLength(9);
+      expect(reopened.verify()).toMatchObject({ ok: true, entries: 9, headSeq: 9 });
+    } finally {
+      removeDir(crashed);
+    }
   });
 
   it('after a keychain reset: older entries are reported as unverifiable, never as intact, and new ones verify', () => {

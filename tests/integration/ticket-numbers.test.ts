@@ -153,6 +153,27 @@ describe('ticket numbers never repeat', () => {
     expect(stored.sort()).toEqual([...beforeCopy, ...afterRestore].map((s) => s.ticketNumber).sort());
   });
 
+  it('an older copy put back on a till whose clock was set back never repeats a number issued after the copy', async () => {
+    // The clock stands still, so every number is "the last one issued, plus one": the restored copy, which only
+    // knows its own last number, would hand out exactly the numbers issued after the copy. The preferences
+    // (till-database.json) remember the last number the till issued, whatever database it had then.
+    const now = Date.now();
+    const dir = dataDir();
+    let core = await open(dir, { clock: () => new Date(now) });
+    const beforeCopy = await sellMany(core, 2);
+    const aside = join(dataDir(), 'till-backup.db');
+    await backUpDatabase(dir, aside);
+    const afterCopy = await sellMany(core, 2);
+    await stop(core);
+    restoreDatabase(aside, dir);
+    core = await open(dir, { clock: () => new Date(now - 86_400_000) });
+    const afterRestore = await sellMany(core, 2);
+    await expectUniqueFirstTime([...beforeCopy, ...afterCopy, ...afterRestore]);
+    // And they still grow: each one sorts after every number issued before it.
+    const tickets = [...beforeCopy, ...afterCopy, ...afterRestore].map((s) => s.ticketNumber!);
+    expect([...tickets].sort()).toEqual(tickets);
+  });
+
   it('a clock set backwards does not repeat a ticket number, and the numbers keep growing', async () => {
     const dir = dataDir();
     let core = await open(dir);

@@ -99,3 +99,110 @@ function mkdirAndReturn(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+// A data folder that turns read-only while the till runs.
+//
+// Linux refuses `mount -o remount,ro` (EBUSY) while any file on the volume is open for writing, and the till
+// holds its database open for as long as it runs; root also ignores permissions. The way a folder really
+// turns read-only under a running program is the kernel's own emergency remount after a disk error (ext4's
+// default `errors=remount-ro`). Where the machine allows it (root, loop devices), that is what this gives:
+// a small ext4 image on a loop device, and `failReadOnly` raises a file-system error through ext4's test
+// hook, after which every write on it, through files already open too, answers EROFS. The kernel keeps the
+// volume read-only until it is unmounted, as after a real disk error: `repair` (with the till stopped)
+// unmounts, checks and mounts it again. Elsewhere the folder is made read-only with its permissions, which a
+// non-root test process obeys for every file it opens from then on.
+export interface ReadOnlyDisk {
+  readonly kind: 'ext4-emergency-ro' | 'permissions';
+  /** A folder on the disk. */
+  readonly dir: string;
+  /** Turns the volume (or the folder) read-only now, under whatever has files open on it. */
+  failReadOnly(): void;
+  /** Whether writing on it is refused right now (checked by creating a file). */
+  isReadOnly(): boolean;
+  /** Makes it writable again: an unmount, fsck and mount (ext4: the till must be stopped), or the permissions. */
+  repair(): void;
+  dispose(): void;
+}
+
+export function mountReadOnlyCapableDisk(sizeBytes: number): ReadOnlyDisk {
+  const root = mkdtempSync(join(tmpdir(), 'sequra-pos-ro-disk-'));
+  const image = join(root, 'disk.img');
+  const mountPoint = join(root, 'mnt');
+  mkdirSync(mountPoint);
+  let device: string | null = null;
+  const mountImage = () => {
+    execFileSync('mount', ['-o', 'loop,errors=remount-ro', image, mountPoint], { stdio: 'pipe' });
+    device = execFileSync('findmnt', ['-no', 'SOURCE', mountPoint], { encoding: 'utf8' }).trim();
+  };
+  try {
+    truncateSync(createEmpty(image), sizeBytes);
+    execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'pipe' });
+    mountImage();
+  } catch {
+    return permissionsDisk(root);
+  }
+  const dir = mkdirAndReturn(join(mountPoint, 'till'));
+  return {
+    kind: 'ext4-emergency-ro',
+    dir,
+    failReadOnly() {
+      const name = device!.split('/').pop()!;
+      fs.writeFileSync(`/sys/fs/ext4/${name}/trigger_fs_error`, '1');
+    },
+    isReadOnly: () => !canCreateFileIn(dir),
+    repair() {
+      execFileSync('umount', [mountPoint], { stdio: 'pipe' });
+      // fsck answers 1 when it corrected something (the error the test raised): not a failure.
+      try {
+        execFileSync('fsck.ext4', ['-f', '-y', image], { stdio: 'pipe' });
+      } catch (error) {
+        if ((error as { status?: number }).status !== 1) throw error;
+      }
+      mountImage();
+    },
+    dispose() {
+      try {
+        execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
+      } catch {
+        // not mounted (a failed repair)
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function permissionsDisk(root: string): ReadOnlyDisk {
+  const dir = mkdirAndReturn(join(root, 'till'));
+  const walk = (path: string, visit: (path: string, isDir: boolean) => void) => {
+    const isDir = statSync(path).isDirectory();
+    visit(path, isDir);
+    if (isDir) for (const entry of fs.readdirSync(path)) walk(join(path, entry), visit);
+  };
+  return {
+    kind: 'permissions',
+    dir,
+    failReadOnly: () => walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o555 : 0o444)),
+    isReadOnly: () => !canCreateFileIn(dir),
+    repair: () => walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o755 : 0o644)),
+    dispose() {
+      walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o755 : 0o644));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function createEmpty(path: string): string {
+  closeSync(openSync(path, 'w'));
+  return path;
+}
+
+function canCreateFileIn(dir: string): boolean {
+  const probe = join(dir, `.write-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@ import {
   formatTicketNumber,
   newInstallationId,
   nextStamp,
+  stampOfTicketNumber,
 } from '../../electron/core/journal/ticket-numbers.ts';
 import { MerchantReferenceSchema } from '../../shared/order/payload.ts';
 import { SaleRecordSchema } from '../../shared/sale/sale-record.ts';
@@ -53,6 +54,21 @@ describe('ticket number format', () => {
     expect(last8).toBe('B-1-AAAA-ZZZZ-ZZZZ');
     expect(first9).toBe('B-1-AAAA-1-0000-0000');
     expect(first9.split('-').slice(2).join('')).toMatch(CROCKFORD);
+  });
+
+  it('reads the stamp back out of a number, short and long stamps, short and empty store parts', () => {
+    const stamps = [0, 1, 32 ** 8 - 1, 32 ** 8, 32 ** 9 + 12_345, Date.parse('2026-12-06T10:00:00Z') - TICKET_EPOCH_MS];
+    for (const stamp of stamps)
+      for (const [storeRef, tillId] of [
+        ['BCN-01', '03'],
+        ['A-B', '1'],
+        ['', ''],
+      ] as const) {
+        const ticket = formatTicketNumber({ storeRef, tillId, installationId: '7K3Q', stamp });
+        expect(stampOfTicketNumber(ticket), ticket).toBe(stamp);
+      }
+    expect(stampOfTicketNumber('TIENDA-01-03-000123')).toBeNull();
+    expect(stampOfTicketNumber('12')).toBeNull();
   });
 
   it('never issues a stamp at or below the last one, whatever the clock says', () => {

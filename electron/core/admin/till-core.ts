@@ -13,6 +13,7 @@ import {
   type IntegrityCheckInProgress,
 } from '../db/startup.ts';
 import { StorageError, storageErrorOf } from '../db/storage-error.ts';
+import { keepStampsAbove, stampOfTicketNumber } from '../journal/ticket-numbers.ts';
 import { OPERATORS_LOST_KEY } from '../operators/operator-directory.ts';
 import { importLegacyData, LEGACY_KINDS } from '../db/legacy-import.ts';
 import {
@@ -171,6 +172,10 @@ function buildTillServices(
       target: opening.replaced.keptAt ?? 'missing',
       detail: `a new database after the old one was ${opening.replaced.kind}; tickets continue above ${opening.replaced.lastTicket ?? 'none'}`,
     });
+  // A database put back from an older copy (the clock perhaps set back too) continues above the last
+  // number the preferences saw issued, not only above its own.
+  const remembered = databaseMarker.get('lastTicket');
+  keepStampsAbove(db, [remembered.live?.number, remembered.training?.number]);
   rememberLastTickets(db, databaseMarker, deps.log);
   const calls = new CallRecorder(clock);
   let credentialsStored = false;
@@ -396,6 +401,8 @@ export async function createSwitchableCore(
       services.operators.stop();
       unsubscribe();
       await current.stop();
+      // The audit head is written at most every 100 ms while the till runs; on the way out it names the last entry.
+      services.audit.flushHead();
       services.db.close();
     },
     // The rest belongs to the running generation, asked at call time so it follows a restart.
@@ -479,6 +486,13 @@ export class DatabaseBlockedError extends Error {
   }
 }
 
+/** Whether `number` was issued after `than`: stamps only grow (a database put back continues above them). */
+function laterStamp(number: string | null, than: string | undefined): boolean {
+  const stamp = number ? stampOfTicketNumber(number) : null;
+  const known = than ? stampOfTicketNumber(than) : null;
+  return stamp !== null && (known === null || stamp > known);
+}
+
 /**
  * Copies the last ticket each realm handed out into the preferences, where it outlives the database: a lost
  * database is then reported with its last ticket, and a new one continues above it. Best effort (a full
@@ -506,9 +520,15 @@ function rememberLastTickets(
     let changed = false;
     const next = { ...known };
     for (const row of rows) {
-      if (row.ticket_sequence > (known[row.realm]?.sequence ?? 0)) {
-        const number = ticket?.realm === row.realm ? ticket.number : row.ticket_number;
-        next[row.realm] = { sequence: row.ticket_sequence, number: number ?? String(row.ticket_sequence) };
+      const number = ticket?.realm === row.realm ? ticket.number : row.ticket_number;
+      // A later number, by count or (after a restored older database counts again from its copy) by stamp.
+      const before = known[row.realm];
+      const later = laterStamp(number, before?.number);
+      if (row.ticket_sequence > (before?.sequence ?? 0) || later) {
+        next[row.realm] = {
+          sequence: Math.max(row.ticket_sequence, before?.sequence ?? 0),
+          number: later || !before ? (number ?? String(row.ticket_sequence)) : before.number,
+        };
         changed = true;
       }
     }

@@ -78,6 +78,11 @@ export interface AfterSaleServiceDeps {
   outbox: Outbox;
   authorizer: ManagerAuthorizer;
   intents: AfterSaleIntents;
+  /**
+   * One transaction: the outcome of a manager's cancel or return (write-ahead row, the sale, its outbox
+   * instruction) and, through the stores, the action's audit line (audit/action-audit.ts) commit together.
+   */
+  atomically: <T>(fn: () => T) => T;
   till: AfterSaleTill;
   appVersion: string;
   platformUname: string;
@@ -237,16 +242,18 @@ export class AfterSaleService {
     };
     const postSale = { cancellations: [...cancellations(sale), entry], reprints: sale.postSale?.reprints ?? 0 };
     const detail = `${id} · ${input.reason}${entry.note ? ` · ${entry.note}` : ''} · ${money(entry.financedBeforeCents)}`;
-    this.supersedeRefused(sale.id);
-    this.writeAhead({ instructionId, saleId: sale.id, kind: 'cancel', entryId: id, at: now });
-    this.save(appendTimeline({ ...sale, postSale }, now, 'cancel_requested', detail, manager.operatorRef));
-    this.deps.outbox.enqueue({
-      id: instructionId,
-      saleId: sale.id,
-      kind: 'cancel',
-      request: { target: 'order_update', orderRef1: sale.ticketNumber!, payload },
-      ticketNumber: sale.ticketNumber,
-      amountCents: entry.financedBeforeCents,
+    this.deps.atomically(() => {
+      this.supersedeRefused(sale.id);
+      this.writeAhead({ instructionId, saleId: sale.id, kind: 'cancel', entryId: id, at: now });
+      this.save(appendTimeline({ ...sale, postSale }, now, 'cancel_requested', detail, manager.operatorRef));
+      this.deps.outbox.enqueue({
+        id: instructionId,
+        saleId: sale.id,
+        kind: 'cancel',
+        request: { target: 'order_update', orderRef1: sale.ticketNumber!, payload },
+        ticketNumber: sale.ticketNumber,
+        amountCents: entry.financedBeforeCents,
+      });
     });
     this.deps.log.info('after_sale.cancel_requested', { sale: sale.id, id, by: manager.operatorRef });
     const settled = await this.firstAnswer(sale.id, instructionId, 'cancel', id);
@@ -307,24 +314,26 @@ export class AfterSaleService {
       answer: null,
     };
     const detail = `${id} · −${money(entry.returnedGoodsCents + entry.refundsCents)} · ${money(entry.financedBeforeCents)} → ${money(entry.financedAfterCents)}`;
-    this.supersedeRefused(sale.id);
-    this.writeAhead({ instructionId, saleId: sale.id, kind: 'return', entryId: id, at: now });
-    this.save(
-      appendTimeline(
-        { ...sale, returns: [...sale.returns, entry] },
-        now,
-        'return_requested',
-        detail,
-        manager.operatorRef,
-      ),
-    );
-    this.deps.outbox.enqueue({
-      id: instructionId,
-      saleId: sale.id,
-      kind: 'return',
-      request: { target: 'order_update', orderRef1: sale.ticketNumber!, payload },
-      ticketNumber: sale.ticketNumber,
-      amountCents: entry.returnedGoodsCents + entry.refundsCents,
+    this.deps.atomically(() => {
+      this.supersedeRefused(sale.id);
+      this.writeAhead({ instructionId, saleId: sale.id, kind: 'return', entryId: id, at: now });
+      this.save(
+        appendTimeline(
+          { ...sale, returns: [...sale.returns, entry] },
+          now,
+          'return_requested',
+          detail,
+          manager.operatorRef,
+        ),
+      );
+      this.deps.outbox.enqueue({
+        id: instructionId,
+        saleId: sale.id,
+        kind: 'return',
+        request: { target: 'order_update', orderRef1: sale.ticketNumber!, payload },
+        ticketNumber: sale.ticketNumber,
+        amountCents: entry.returnedGoodsCents + entry.refundsCents,
+      });
     });
     this.deps.log.info('after_sale.return_requested', { sale: sale.id, id, by: manager.operatorRef });
     const settled = await this.firstAnswer(sale.id, instructionId, 'return', id);

@@ -70,6 +70,7 @@ export function createAfterSale(deps: AfterSaleDeps): AfterSale {
     outbox: deps.outbox,
     authorizer: deps.authorizer,
     intents: new AfterSaleIntents(deps.db, deps.journal.realm),
+    atomically: (fn) => deps.db.write(fn),
     till: deps.till,
     appVersion: deps.appVersion,
     platformUname: deps.platformUname,

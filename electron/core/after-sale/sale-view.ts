@@ -3,7 +3,7 @@ import { inCashiersHands } from '../../../shared/sale/sale-machine.ts';
 import { sumCents, type Cents } from '../../../shared/money/cents.ts';
 import type { SaleCancellation, SaleReturn } from '../../../shared/sale/after-sale-record.ts';
 import { cartTotals } from '../../../shared/sale/cart.ts';
-import { isFinal, type SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { isFinal, type AttentionCode, type SaleRecord } from '../../../shared/sale/sale-record.ts';
 
 // How the history and the report read one sale: its status, its amounts and the keys it is found by.
 // Pure functions of the record, so the sales list, the sale's page, the report and the CSV can never
@@ -88,6 +88,15 @@ export function attentionReason(sale: SaleRecord): string | null {
   return null;
 }
 
+/** `attentionReason` as a code the screen words in the cashier's language. */
+export function attentionCode(sale: SaleRecord): AttentionCode | null {
+  if (sale.needsAttention) return sale.needsAttention.code ?? 'unknown';
+  const latest = latestUpdate(sale);
+  if (latest?.state === 'refused') return 'update_refused';
+  if (latest?.state === 'gave_up') return 'update_gave_up';
+  return null;
+}
+
 export function hasPendingUpdate(sale: SaleRecord): boolean {
   return [...(sale.returns ?? []), ...cancellations(sale)].some((u) => u.state === 'pending');
 }
@@ -142,6 +151,7 @@ export function summarize(rawSale: SaleRecord, matchedBy: SaleSummary['matchedBy
     step: sale.step,
     pendingInstructions: sale.pendingInstructions,
     attention: attentionReason(sale),
+    attentionCode: attentionCode(sale),
     matchedBy,
   };
 }

@@ -27,6 +27,16 @@ import {
 // and reported in the export's header and on the settings screen. Tamper-evident, not tamper-proof: whoever can
 // also use this user's keychain could rewrite it, and a consistent older copy of both the database and the head
 // is not told apart from the real one; exports kept off the till settle that.
+//
+// The head is written at most once per HEAD_SYNC_MS, not after every entry (an outbox drain links thousands of
+// entries in a few seconds, and rewriting the file after each cost more than the entries themselves). What it
+// will say is taken when an entry commits (never from an entry that could still roll back, and never re-read
+// from the database, where an edit made meanwhile would be taken for the truth); only the file write waits.
+// It may lag the log by the entries of the last HEAD_SYNC_MS when the process dies. A log longer than its head is
+// what verifyAuditChain expects (a head names an entry the log must still hold, and the entries after it must
+// link on from it), so a crash never raises a tamper alarm. What that lag costs: a tail cut of only those last
+// entries, made while the till was not running, is not told apart from a crash. The head is written at once
+// before the log is verified or exported, and when the till shuts down (`flushHead`).
 export interface AuditEntryInput {
   /** Operator ref, 'system' (the app itself) or 'it' (store IT's files). */
   actor: string;
@@ -51,6 +61,9 @@ export interface AuditEntry extends Required<AuditEntryInput> {
 /** The head, next to the database (never inside it): <dataDir>/audit-head.json. */
 export const AUDIT_HEAD_FILE = 'audit-head.json';
 
+/** How long the head may lag the log while the till runs (see the header). */
+export const HEAD_SYNC_MS = 100;
+
 interface LastRow {
   seq: number;
   line: string;
@@ -62,7 +75,9 @@ export class AuditLog {
   private readonly headPath: string;
   /** Numbering never goes below this: after a cut tail it goes on after the head, leaving the gap in sight. */
   private seqFloor = 0;
-  private headSyncQueued = false;
+  private headSync: ReturnType<typeof setTimeout> | null = null;
+  /** The last committed entry, while the head file does not name it yet. */
+  private unwrittenHead: LastRow | null = null;
   private lastReport: AuditChainReport;
 
   constructor(
@@ -106,21 +121,32 @@ export class AuditLog {
 
   record(input: AuditEntryInput): AuditEntry {
     const now = this.clock();
-    const nested = this.db.sql.inTransaction;
     // The chain continues from the last committed entry (read in the same transaction as the insert, so an
     // entry rolled back with its caller's transaction never leaves a gap or a stale link behind).
-    const entry = this.db.write(() => {
+    const { entry, line } = this.db.write(() => {
       const last = this.statements.last.get();
       const seq = Math.max(last?.seq ?? 0, this.seqFloor) + 1;
       const entry = this.entry(input, now, seq, last ? chainLink(this.chain.key, last.line) : GENESIS);
       const line = JSON.stringify(entry);
       this.statements.insert.run(entry.seq, entry.at, entry.actor, entry.action, entry.outcome, entry.target, line);
-      return entry;
+      return { entry, line };
     });
-    // The head names only what is committed. Inside a caller's transaction that is not known yet; better-sqlite3
-    // transactions are synchronous, so a microtask runs once the caller's has committed or rolled back.
-    if (nested) this.queueHeadSync();
-    else this.syncHead();
+    // Inside a caller's transaction the entry is not committed yet: the head takes it once it is (now, when
+    // this was its own transaction), and never if it rolls back.
+    this.db.afterCommit(() => {
+      this.unwrittenHead = { seq: entry.seq, line };
+      this.scheduleHeadSync();
+    });
+    return entry;
+  }
+
+  /**
+   * Records an entry inside the caller's transaction (a cashier action's outcome, audit/action-audit.ts);
+   * `onCommitted` runs once that transaction has committed, never if it rolls back.
+   */
+  recordInTransaction(input: AuditEntryInput, onCommitted: () => void): AuditEntry {
+    const entry = this.record(input);
+    this.db.afterCommit(onCommitted);
     return entry;
   }
 
@@ -150,6 +176,7 @@ export class AuditLog {
 
   /** Verifies the whole log against its head now. */
   verify(): AuditChainReport {
+    this.flushHead();
     this.lastReport = verifyAuditChain(this.lines(), this.chain, this.readHead());
     return this.lastReport;
   }
@@ -171,6 +198,7 @@ export class AuditLog {
 
   /** Writes every entry to one file (a header line first, saying whether the chain verifies). */
   exportTo(filePath: string): { bytes: number; entries: number; chain: AuditChainReport } {
+    this.flushHead();
     const lines = this.lines();
     const verification = verifyAuditChain(lines, this.chain, this.readHead());
     this.lastReport = verification;
@@ -206,19 +234,31 @@ export class AuditLog {
     return true;
   }
 
-  private queueHeadSync(): void {
-    if (this.headSyncQueued) return;
-    this.headSyncQueued = true;
-    queueMicrotask(() => {
-      this.headSyncQueued = false;
+  /**
+   * The head file at most once per HEAD_SYNC_MS. Unref'd: a pending head write never keeps the process alive;
+   * shutting down flushes it (flushHead), and a process that dies first leaves a head that lags (see header).
+   */
+  private scheduleHeadSync(): void {
+    if (this.headSync) return;
+    this.headSync = setTimeout(() => {
+      this.headSync = null;
       this.syncHead();
-    });
+    }, HEAD_SYNC_MS);
+    this.headSync.unref?.();
+  }
+
+  /** Writes a pending head now: before the log is verified or exported, and before the database is closed. */
+  flushHead(): void {
+    if (this.headSync) clearTimeout(this.headSync);
+    this.headSync = null;
+    this.syncHead();
   }
 
   /** Writes the head for the last committed entry. */
   private syncHead(): void {
-    const last = this.db.read(() => this.statements.last.get());
+    const last = this.unwrittenHead;
     if (!last) return;
+    this.unwrittenHead = null;
     const head = signHead(this.chain, last.seq, chainLink(this.chain.key, last.line));
     // Write then rename: a crash leaves the old head or the new one, never half of one.
     const temporary = `${this.headPath}.${process.pid}.tmp`;
@@ -226,9 +266,10 @@ export class AuditLog {
       writeFileSync(temporary, JSON.stringify(head), { mode: 0o600 });
       renameSync(temporary, this.headPath);
     } catch {
-      // A full or read-only disk: the entry itself is committed, and the next entry writes the head again.
-      // Never thrown: from a queued sync it would be an uncaught exception, and after a committed entry a
-      // caller would take the whole step for failed.
+      // A full or read-only disk: the entry itself is committed; the next entry or the flush at shutdown
+      // writes the head again. Never thrown: from the timer it would be an uncaught exception, and after a
+      // committed entry a caller would take the whole step for failed.
+      this.unwrittenHead ??= last;
       try {
         rmSync(temporary, { force: true });
       } catch {

@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync, statfsSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations.ts';
@@ -91,6 +91,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
     sql.pragma('foreign_keys = ON');
     sql.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     const openedAtVersion = migrate(sql, migrations);
+    const faultOf = (error: unknown) => readOnlyIfSo(storageErrorOf(error), path);
     const failureListeners = new Set<() => void>();
     // Callbacks waiting for the outermost write in progress to commit (null: no write in progress).
     let committed: Array<() => void> | null = null;
@@ -104,7 +105,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
           try {
             return sql.transaction(fn)();
           } catch (error) {
-            throw storageErrorOf(error) ?? error;
+            throw faultOf(error) ?? error;
           }
         }
         committed = [];
@@ -114,7 +115,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
         } catch (error) {
           committed = null;
           for (const listener of failureListeners) listener();
-          throw storageErrorOf(error) ?? error;
+          throw faultOf(error) ?? error;
         }
         const after = committed;
         committed = null;
@@ -134,7 +135,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
         const folder = dirname(path);
         let free: number;
         try {
-          accessSync(folder, constants.W_OK);
+          probeWritable(folder);
           const stats = statfsSync(folder);
           free = stats.bavail * stats.bsize;
         } catch (error) {
@@ -152,7 +153,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
         try {
           return fn();
         } catch (error) {
-          throw storageErrorOf(error) ?? error;
+          throw faultOf(error) ?? error;
         }
       },
       check(kind) {
@@ -177,6 +178,32 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
     }
     throw storageErrorOf(error) ?? error;
   }
+}
+
+/**
+ * SQLite reports a write refused by a volume that turned read-only under it (EROFS: the kernel's remount-ro
+ * after a disk error) as a plain I/O error. Told apart by asking the folder: the cashier and IT then see
+ * "cannot be written" rather than "disk error", and the till keeps retrying as for any storage fault.
+ */
+function readOnlyIfSo(fault: StorageError | null, path: string): StorageError | null {
+  if (fault?.code !== 'storage_io' || path === ':memory:') return fault;
+  try {
+    probeWritable(dirname(path));
+    return fault;
+  } catch (error) {
+    const cause = storageErrorOf(error);
+    return cause?.code === 'storage_read_only' ? cause : fault;
+  }
+}
+
+/**
+ * Throws the errno unless a file can be created in `folder`. access(W_OK) is not enough: ext4's emergency
+ * read-only state after a disk error leaves the mount flagged writable and only refuses the write itself.
+ */
+function probeWritable(folder: string): void {
+  const probe = join(folder, '.till-write-probe');
+  closeSync(openSync(probe, 'w'));
+  unlinkSync(probe);
 }
 
 function runCheck(

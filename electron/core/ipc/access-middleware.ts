@@ -1,4 +1,5 @@
 import { PinSchema } from '../../../shared/ipc/admin-schemas.ts';
+import { auditResultOf, PendingAction } from '../audit/action-audit.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import type { OperatorsService } from '../operators/operators-service.ts';
@@ -36,26 +37,29 @@ export function accessGuard(operators: OperatorsService, options: { configInvali
   };
 }
 
-/** One audit line per call for the channels the table says the dispatcher audits. */
+/**
+ * One audit line per call for the channels the table says the dispatcher audits. A call that records a sale's
+ * outcome writes its line inside that outcome's transaction (audit/action-audit.ts); the line of a call that
+ * wrote none (refused before any write, failed before its outcome, or a channel that writes no sale) is
+ * written here once the handler has answered.
+ */
 export function auditTrail(operators: OperatorsService, audit: AuditLog): Middleware {
   return async (channel, request, next) => {
     if (CHANNEL_ACCESS[channel].audit !== 'dispatcher') return next();
-    const actor = operators.sessionView()?.operatorRef ?? 'nobody';
-    const target = targetOf(request);
+    const action = new PendingAction(audit, {
+      actor: operators.sessionView()?.operatorRef ?? 'nobody',
+      action: channel,
+      target: targetOf(request),
+    });
+    let result: unknown;
     try {
-      const result = await next();
-      audit.record({ actor, action: channel, outcome: 'ok', target });
-      return result;
+      result = await action.run(next);
     } catch (error) {
-      audit.record({
-        actor,
-        action: channel,
-        outcome: error instanceof AppError ? 'refused' : 'failed',
-        target,
-        detail: error instanceof AppError ? error.code : 'internal',
-      });
+      action.settle(auditResultOf(error));
       throw error;
     }
+    action.settle({ outcome: 'ok' });
+    return result;
   };
 }
 

@@ -6,7 +6,8 @@ import type { Channel, EventName } from '../../../shared/ipc/channels.ts';
 //   role       none: the lock and sign-in screens' own channels (nothing in their answers is a shopper's);
 //              cashier: an unlocked session; manager: an unlocked manager session, a session a manager PIN has
 //              elevated, or (where the request carries one) a manager PIN checked here, rate limited and audited.
-//   audit      dispatcher: one audit line per call (actor, channel, outcome, the sale or instruction id);
+//   audit      dispatcher: one audit line per call (actor, channel, outcome, the sale or instruction id), in the
+//              same transaction as the outcome the call records on the sale (audit/action-audit.ts);
 //              handler: the handler writes its own, more detailed lines; none: reads, pings, and what is typed
 //              keystroke by keystroke (the draft, the language).
 //   activity   whether a call means somebody is at the till (postpones the idle lock).

@@ -1,4 +1,5 @@
 import type { SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { recordActionInTransaction } from '../audit/action-audit.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { saleRow, saleStatements, type Realm } from './sale-rows.ts';
 
@@ -33,7 +34,11 @@ export class SaleHistory {
 
   /** Stores (or rewrites) a finished sale in the history. */
   add(sale: SaleRecord): void {
-    this.db.write(() => this.statements.upsert.run(saleRow(sale, this.realm, 1)));
+    this.db.write(() => {
+      this.statements.upsert.run(saleRow(sale, this.realm, 1));
+      // A cashier's action on a finished sale (a reprint, a return) and its audit line are one write.
+      recordActionInTransaction({ saleId: sale.id });
+    });
   }
 
   get(id: string): SaleRecord | null {

@@ -1,4 +1,5 @@
 import { isFinal, type SaleRecord } from '../../../shared/sale/sale-record.ts';
+import { recordActionInTransaction } from '../audit/action-audit.ts';
 import type { TillDatabase } from '../db/database.ts';
 import { saleRow, saleStatements, type Realm } from './sale-rows.ts';
 import { TicketNumbers } from './ticket-numbers.ts';
@@ -6,7 +7,9 @@ import { TicketNumbers } from './ticket-numbers.ts';
 // The sale journal: every sale that is not yet archived, the current sale and its ticket numbers, in the
 // till database (`sales` rows with archived = 0, and `sale_journal`). Write-ahead: a sale's intent is
 // committed before a SeQura call and its outcome after. Each change is one transaction; the sale service
-// groups the writes of one outcome (sale row, outbox instruction, audit entry) with `atomically`.
+// groups the writes of one outcome (sale row, outbox instruction) with `atomically`, and the cashier action
+// being answered adds its audit entry to that same transaction (audit/action-audit.ts) — except to the
+// write-ahead intent, which the sale service marks as such.
 //
 // The active sales are also kept in memory (this process is the only writer), and reloaded from the database
 // whenever a transaction fails, so memory never claims something the disk does not hold.
@@ -81,13 +84,17 @@ export class SaleJournal {
     this.atomically(() => {
       this.statements.upsert.run(saleRow(sale, this.realm, 0));
       this.sales.set(sale.id, sale);
+      recordActionInTransaction({ saleId: sale.id });
     });
   }
 
   setCurrent(id: string | null): void {
     this.atomically(() => {
+      // The sale being taken up or left (closing a sale writes only this).
+      const concerned = id ?? this.currentSaleId;
       this.statements.setCurrent.run(id, this.realm);
       this.currentSaleId = id;
+      if (concerned) recordActionInTransaction({ saleId: concerned });
     });
   }
 
@@ -130,6 +137,7 @@ export class SaleJournal {
       this.statements.upsert.run(saleRow(sale, this.realm, 1));
       if (this.currentSaleId === id) this.setCurrent(null);
       this.sales.delete(id);
+      recordActionInTransaction({ saleId: id });
     });
   }
 }

@@ -1,3 +1,4 @@
+import { recordActionInTransaction } from '../audit/action-audit.ts';
 import type { TillDatabase } from '../db/database.ts';
 import type { Realm } from '../journal/sale-rows.ts';
 import type { Instruction } from './instruction.ts';
@@ -33,7 +34,7 @@ export function createOutboxStore(db: TillDatabase, realm: Realm): OutboxStore {
   return {
     load: () => db.read(() => statements.all.all(realm)).map((row) => JSON.parse(row.record) as Instruction),
     save: (instruction) =>
-      db.write(() =>
+      db.write(() => {
         statements.upsert.run({
           id: instruction.id,
           realm,
@@ -41,8 +42,10 @@ export function createOutboxStore(db: TillDatabase, realm: Realm): OutboxStore {
           state: instruction.state,
           created_at: instruction.createdAt,
           record: JSON.stringify(instruction),
-        }),
-      ),
+        });
+        // A cashier's instruction (retry now, a confirmation) and its audit line are one write.
+        recordActionInTransaction({ saleId: instruction.saleId, instructionId: instruction.id });
+      }),
     forgetFinished: (saleId) => db.write(() => statements.forget.run(saleId, realm)),
     atomically: (fn) => db.write(fn),
     onWriteFailed: (listener) => db.onWriteFailed(listener),

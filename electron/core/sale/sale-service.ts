@@ -19,6 +19,7 @@ import {
 import { makeShopperSchema, type Shopper } from '../../../shared/sale/shopper.ts';
 import { fieldErrors } from '../../../shared/sale/validation-codes.ts';
 import { allows, canMove, inCashiersHands, type SaleAction } from '../../../shared/sale/sale-machine.ts';
+import { asRefusal, asWriteAhead } from '../audit/action-audit.ts';
 import { AppError } from '../errors.ts';
 import { orderContextFor } from './order-context.ts';
 import type { Logger } from '../log/logger.ts';
@@ -39,6 +40,9 @@ import { toAppError, toErrorSummary } from './sequra-errors.ts';
 //   4. write the outcome (next step, or the step to fall back to with the error shown).
 // So a crash at any point leaves a journal that says exactly what was being done, and `resume()`
 // turns each in-flight step into the truthful state (see resume()).
+// The cashier's audit line for the press goes into the outcome's transaction, never the intent's
+// (audit/action-audit.ts): the intent is marked `asWriteAhead`, an outcome the press then fails with
+// `asRefusal`, and an outcome written in several rows is one `atomically`.
 export interface TillSettings {
   merchantId: string;
   storeRef: string;
@@ -167,7 +171,6 @@ export class SaleService {
   create(): SaleRecord {
     const current = this.current();
     if (current && inCashiersHands(current.step)) return current;
-    if (current && isFinal(current.step)) this.deps.journal.archive(current.id);
     const { till } = this.deps;
     const sale = newSaleRecord({
       id: this.deps.newId(),
@@ -177,7 +180,11 @@ export class SaleService {
       tillId: till.tillId,
       operatorRef: this.deps.operatorRef(),
     });
-    this.deps.journal.putCurrent(sale);
+    // The finished sale put away and the new one made current: one outcome, one transaction.
+    this.deps.journal.atomically(() => {
+      if (current && isFinal(current.step)) this.deps.journal.archive(current.id);
+      this.deps.journal.putCurrent(sale);
+    });
     this.deps.emitSale(sale);
     return sale;
   }
@@ -231,14 +238,13 @@ export class SaleService {
       sale = withTimeline({ ...sale, attempt: sale.attempt + 1 }, this.now(), 'start_retried_after_uncertain');
     }
     const payload = buildOrderPayload({ cart, shopper, context: this.context(sale), state: '' });
-    sale = this.save(
-      withTimeline(
-        { ...sale, step: 'starting', lastError: null, waitUntil: null },
-        this.now(),
-        'start_requested',
-        `attempt ${sale.attempt}`,
-      ),
+    const intent = withTimeline(
+      { ...sale, step: 'starting', lastError: null, waitUntil: null },
+      this.now(),
+      'start_requested',
+      `attempt ${sale.attempt}`,
     );
+    sale = asWriteAhead(() => this.save(intent));
     try {
       const { uuid } = await this.deps.client.startSolicitation(payload);
       sale = this.save(
@@ -279,22 +285,22 @@ export class SaleService {
     // A 5xx answers a POST that reached SeQura: it may have created the order (a gateway's 502/504 says
     // nothing about what happened behind it), so it is handled as an uncertain start, never re-sent by itself.
     if (kind === 'unknown_outcome' || kind === 'server') {
-      const saved = this.save(
-        withTimeline(
-          {
-            ...sale,
-            step: 'start_uncertain',
-            lastError: summary,
-            abandonedSolicitations: [
-              ...sale.abandonedSolicitations,
-              { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: this.now() },
-            ],
-          },
-          this.now(),
-          'start_uncertain',
-        ),
+      const refusal = toAppError(error, sale);
+      const uncertain = withTimeline(
+        {
+          ...sale,
+          step: 'start_uncertain',
+          lastError: summary,
+          abandonedSolicitations: [
+            ...sale.abandonedSolicitations,
+            { attempt: sale.attempt, uuid: null, reason: 'uncertain_start', at: this.now() },
+          ],
+        },
+        this.now(),
+        'start_uncertain',
       );
-      throw toAppError(error, saved);
+      asRefusal(refusal, () => this.save(uncertain));
+      throw refusal;
     }
     if (kind === 'offline' || kind === 'rate_limited') {
       // Nothing was created (the request never got there, or SeQura said "not now"): the start waits for
@@ -311,15 +317,17 @@ export class SaleService {
     }
     // SeQura refused the content (409 with reasons, 401/403 configuration): back to the form, nothing lost,
     // with each reason that names a field shown next to that field.
-    const saved = this.save(
-      withTimeline(
-        { ...sale, step: 'draft', draftStage: 'shopper', lastError: summary },
-        this.now(),
-        'start_refused',
-        kind,
+    const refusal = toAppError(error, sale);
+    asRefusal(refusal, () =>
+      this.save(
+        withTimeline(
+          { ...sale, step: 'draft', draftStage: 'shopper', lastError: summary },
+          this.now(),
+          'start_refused',
+          kind,
+        ),
       ),
     );
-    const refusal = toAppError(error, saved);
     const fields = formFieldsForSequraReasons(refusal.extra.reasons ?? []);
     throw Object.keys(fields).length > 0
       ? new AppError(refusal.code, refusal.message, { ...refusal.extra, fields })
@@ -470,14 +478,13 @@ export class SaleService {
         ? 'choose_product'
         : 'awaiting_approval';
     this.deps.ensureRecordable?.();
-    let current = this.save(
-      withTimeline(
-        { ...sale, step: 'sending_sms', lastError: null, waitUntil: null, sms: { ...sale.sms, queued: false } },
-        this.now(),
-        event,
-        sale.product!.code,
-      ),
+    const intent = withTimeline(
+      { ...sale, step: 'sending_sms', lastError: null, waitUntil: null, sms: { ...sale.sms, queued: false } },
+      this.now(),
+      event,
+      sale.product!.code,
     );
+    let current = asWriteAhead(() => this.save(intent));
     try {
       await this.deps.client.sendFormBySms(current.solicitation!.uuid, {
         product_code: current.product!.code,
@@ -542,32 +549,37 @@ export class SaleService {
       }
       if (kind === 'offline' || (kind === 'rate_limited' && !smsLimit)) {
         // Known not sent, and the automatic retry is used up: back to the cashier, who may send it again.
-        const saved = this.save(
-          withTimeline(
-            { ...current, step: returnStep, lastError: summary, waitUntil: this.retryAfterTime(error) },
-            this.now(),
-            'sms_not_sent',
-            kind,
-          ),
+        const refusal = toAppError(error, current);
+        const notSent = withTimeline(
+          { ...current, step: returnStep, lastError: summary, waitUntil: this.retryAfterTime(error) },
+          this.now(),
+          'sms_not_sent',
+          kind,
         );
-        throw toAppError(error, saved);
+        asRefusal(refusal, () => this.save(notSent));
+        throw refusal;
       }
       if (kind === 'rate_limited') {
         const retryAfterMs = error instanceof SequraError ? (error.retryAfterMs ?? 60_000) : 60_000;
         const blockedUntil = new Date(this.deps.clock().getTime() + retryAfterMs).toISOString();
-        const saved = this.save(
-          withTimeline(
-            { ...current, step: returnStep, lastError: summary, sms: { ...current.sms, blockedUntil } },
-            this.now(),
-            'sms_limit_reached',
-          ),
+        const refusal = toAppError(error, current);
+        const limited = withTimeline(
+          { ...current, step: returnStep, lastError: summary, sms: { ...current.sms, blockedUntil } },
+          this.now(),
+          'sms_limit_reached',
         );
-        throw toAppError(error, saved);
+        asRefusal(refusal, () => this.save(limited));
+        throw refusal;
       }
-      const saved = this.save(
-        withTimeline({ ...current, step: returnStep, lastError: summary }, this.now(), 'sms_refused', kind),
+      const refusal = toAppError(error, current);
+      const refused = withTimeline(
+        { ...current, step: returnStep, lastError: summary },
+        this.now(),
+        'sms_refused',
+        kind,
       );
-      throw toAppError(error, saved);
+      asRefusal(refusal, () => this.save(refused));
+      throw refusal;
     }
   }
 
@@ -671,7 +683,7 @@ export class SaleService {
       } else {
         this.save(
           withTimeline(
-            { ...sale, needsAttention: { reason: outcome.message.slice(0, 500), at: now } },
+            { ...sale, needsAttention: { code: 'confirm_gave_up', reason: outcome.message.slice(0, 500), at: now } },
             now,
             'confirm_gave_up',
           ),
@@ -696,7 +708,14 @@ export class SaleService {
         const reason = outcome.kind === 'refused' ? outcome.reasons.join(' | ') : outcome.message;
         this.save(
           withTimeline(
-            { ...sale, needsAttention: { reason: reason.slice(0, 500), at: now } },
+            {
+              ...sale,
+              needsAttention: {
+                code: outcome.kind === 'refused' ? 'handover_refused' : 'handover_gave_up',
+                reason: reason.slice(0, 500),
+                at: now,
+              },
+            },
             now,
             'handover_needs_attention',
           ),
@@ -815,29 +834,30 @@ export class SaleService {
 
   markRejected(saleId: string): SaleRecord {
     const sale = this.load(saleId, 'markRejected');
-    this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
     const now = this.now();
-    return this.save(
-      withTimeline(
-        {
-          ...sale,
-          step: 'rejected',
-          finishedAt: now,
-          abandonedSolicitations: [
-            ...sale.abandonedSolicitations,
-            { attempt: sale.attempt, uuid: sale.solicitation?.uuid ?? null, reason: 'rejected', at: now },
-          ],
-        },
-        now,
-        'rejected',
-      ),
-    );
+    return this.deps.journal.atomically(() => {
+      this.resolveRefusedConfirmations(sale.id, 'shopper rejected');
+      return this.save(
+        withTimeline(
+          {
+            ...sale,
+            step: 'rejected',
+            finishedAt: now,
+            abandonedSolicitations: [
+              ...sale.abandonedSolicitations,
+              { attempt: sale.attempt, uuid: sale.solicitation?.uuid ?? null, reason: 'rejected', at: now },
+            ],
+          },
+          now,
+          'rejected',
+        ),
+      );
+    });
   }
 
   /** Before confirmation SeQura has no cancel: the solicitation is abandoned locally and expires there. */
   cancel(saleId: string): SaleRecord {
     const sale = this.load(saleId, 'cancel');
-    this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
     const now = this.now();
     const abandoned = sale.solicitation
       ? [
@@ -845,56 +865,63 @@ export class SaleService {
           { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'cancelled' as const, at: now },
         ]
       : sale.abandonedSolicitations;
-    return this.save(
-      withTimeline(
-        { ...sale, step: 'cancelled', finishedAt: now, abandonedSolicitations: abandoned },
-        now,
-        'cancelled',
-      ),
-    );
+    return this.deps.journal.atomically(() => {
+      this.resolveRefusedConfirmations(sale.id, 'sale cancelled');
+      return this.save(
+        withTimeline(
+          { ...sale, step: 'cancelled', finishedAt: now, abandonedSolicitations: abandoned },
+          now,
+          'cancelled',
+        ),
+      );
+    });
   }
 
   /** "Change the purchase": the old solicitation is abandoned (never confirmed) and the cart and shopper come back editable. */
   restart(saleId: string): SaleRecord {
     const sale = this.load(saleId, 'restart');
     const now = this.now();
-    this.resolveRefusedConfirmations(sale.id, 'sale restarted');
     const abandoned = sale.solicitation
       ? [
           ...sale.abandonedSolicitations,
           { attempt: sale.attempt, uuid: sale.solicitation.uuid, reason: 'restart' as const, at: now },
         ]
       : sale.abandonedSolicitations;
-    return this.save(
-      withTimeline(
-        {
-          ...sale,
-          step: 'draft',
-          draftStage: 'cart',
-          attempt: sale.solicitation ? sale.attempt + 1 : sale.attempt,
-          solicitation: null,
-          abandonedSolicitations: abandoned,
-          paymentOptions: null,
-          product: null,
-          sms: { sentCount: 0, lastSentAt: null, uncertain: false, blockedUntil: null, queued: false },
-          // A ticket number sent in a refused confirmation is not reused (ticket numbers never are).
-          ticketNumber: null,
-          confirmation: { requestedAt: null, confirmedAt: null, refusal: null, goodsReleasedBy: null },
-          lastError: null,
-          waitUntil: null,
-          autoRetries: 0,
-        },
-        now,
-        'restarted',
-      ),
-    );
+    return this.deps.journal.atomically(() => {
+      this.resolveRefusedConfirmations(sale.id, 'sale restarted');
+      return this.save(
+        withTimeline(
+          {
+            ...sale,
+            step: 'draft',
+            draftStage: 'cart',
+            attempt: sale.solicitation ? sale.attempt + 1 : sale.attempt,
+            solicitation: null,
+            abandonedSolicitations: abandoned,
+            paymentOptions: null,
+            product: null,
+            sms: { sentCount: 0, lastSentAt: null, uncertain: false, blockedUntil: null, queued: false },
+            // A ticket number sent in a refused confirmation is not reused (ticket numbers never are).
+            ticketNumber: null,
+            confirmation: { requestedAt: null, confirmedAt: null, refusal: null, goodsReleasedBy: null },
+            lastError: null,
+            waitUntil: null,
+            autoRetries: 0,
+          },
+          now,
+          'restarted',
+        ),
+      );
+    });
   }
 
   /** Leaves a sale (finished, or confirming in the background) so the next one can start. */
   close(saleId: string): SaleRecord | null {
     const sale = this.load(saleId, 'close');
-    this.deps.journal.setCurrent(null);
-    this.archiveIfSettled(sale.id);
+    this.deps.journal.atomically(() => {
+      this.deps.journal.setCurrent(null);
+      this.archiveIfSettled(sale.id);
+    });
     return null;
   }
 
