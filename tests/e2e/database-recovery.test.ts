@@ -49,6 +49,11 @@ describe('database recovery screen', () => {
     expect(await page.getByTestId('session-bar').count()).toBe(0);
     expect(await page.getByRole('button', { name: /encargad/i }).count()).toBe(0);
     expect(await page.getByTestId('sale-screen').count()).toBe(0);
+    // SeQura is not called while the database is being recovered: the pill says so, instead of claiming to
+    // check it forever.
+    const pill = page.getByTestId('connectivity-pill');
+    expect(await pill.getAttribute('data-state')).toBe('not_used');
+    expect(await pill.innerText()).toBe('SeQura no se usa mientras se recupera la base de datos');
     await screenshot(page, 'database-damaged-es');
   });
 });

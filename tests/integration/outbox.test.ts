@@ -146,6 +146,7 @@ function openOutbox(
     giveUpAfterMs?: number;
     backoff?: { baseMs: number; capMs: number };
     random?: () => number;
+    concurrency?: number;
   } = {},
 ): Harness {
   const settled: Harness['settled'] = [];
@@ -159,6 +160,7 @@ function openOutbox(
     clock: options.clock,
     random: options.random,
     giveUpAfterMs: options.giveUpAfterMs,
+    concurrency: options.concurrency,
     backoff: options.backoff ?? { baseMs: 20, capMs: 200 },
   });
   outbox.onSettled((instruction, outcome) => settled.push({ id: instruction.id, outcome: outcome.kind }));
@@ -261,6 +263,61 @@ describe('outbox', () => {
     const lastConfirm = writes.map((r) => r.path.startsWith('/orders/')).lastIndexOf(true);
     expect(firstHandover).toBeGreaterThan(lastConfirm);
     expect((await sandboxOrder(sandbox, stuck.uuid)).state).toBe('shipped');
+  });
+
+  it('with more sales due than free slots, the oldest instructions go first, at most `concurrency` at once', async () => {
+    const calls: string[] = [];
+    const answers: Array<() => void> = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const held = () =>
+      new Promise<void>((resolve) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        answers.push(() => {
+          inFlight -= 1;
+          resolve();
+        });
+      });
+    // Created out of order (the clock stepped back between them): the oldest is the second one queued.
+    const times = ['2026-01-01T10:00:05.000Z', '2026-01-01T10:00:01.000Z', '2026-01-01T10:00:03.000Z'];
+    let now = new Date(times[0]!);
+    const { outbox, settled } = openOutbox({
+      concurrency: 2,
+      clock: () => now,
+      executor: {
+        updateSolicitedOrder: (uuid) => {
+          calls.push(uuid);
+          return held();
+        },
+        updateOrder: () => held(),
+      },
+    });
+    outbox.start();
+    const queued = ['sale-late', 'sale-early', 'sale-middle', 'sale-last'].map((saleId, index) => {
+      now = new Date(times[index] ?? '2026-01-01T10:00:09.000Z');
+      return outbox.enqueue({
+        id: `${saleId}-001-confirm`,
+        saleId,
+        kind: 'confirm',
+        request: { target: 'solicited_order', uuid: saleId, payload: {} as never },
+        ticketNumber: null,
+        amountCents: 1,
+      });
+    });
+    now = new Date('2026-01-01T10:00:10.000Z');
+    await waitFor(
+      () => calls.length,
+      (n) => n === 2,
+      2_000,
+    );
+    expect(calls).toEqual(['sale-early', 'sale-middle']);
+    for (let round = 0; round < 50 && settled.length < queued.length; round += 1) {
+      answers.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(calls).toEqual(['sale-early', 'sale-middle', 'sale-late', 'sale-last']);
+    expect(mostInFlight).toBe(2);
   });
 
   it('honours Retry-After as the earliest next attempt', async () => {

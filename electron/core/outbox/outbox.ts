@@ -58,8 +58,12 @@ export class Outbox {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   // One writer (single-instance lock), so a write-through copy in memory is what the database holds (and is
-  // reloaded from it whenever a transaction rolls back).
-  private cache: Record<string, Instruction> = {};
+  // reloaded from it whenever a transaction rolls back). Kept by id and by sale: with a backlog of a thousand
+  // queued confirmations, anything that looks at every instruction on each change makes a drain grow with the
+  // square of the backlog, so per-change work looks only at the sale concerned.
+  private cache = new Map<string, Instruction>();
+  /** Sale id → its instructions by id; sales in the order their first instruction arrived. */
+  private bySale = new Map<string, Map<string, Instruction>>();
   private readonly settledListeners = new Set<SettledListener>();
   private readonly changeListeners = new Set<(saleId: string | null) => void>();
 
@@ -76,7 +80,20 @@ export class Outbox {
 
   /** Re-reads the instructions from the database (after a transaction rolled back, or the purge changed them). */
   reload(): void {
-    this.cache = Object.fromEntries(this.options.store.load().map((i) => [i.id, i]));
+    this.cache = new Map();
+    this.bySale = new Map();
+    for (const instruction of this.options.store.load()) this.remember(instruction);
+  }
+
+  /** Memory only: callers have written it to disk first (or know the disk still holds the older copy). */
+  private remember(instruction: Instruction): void {
+    this.cache.set(instruction.id, instruction);
+    let ofSale = this.bySale.get(instruction.saleId);
+    if (!ofSale) {
+      ofSale = new Map();
+      this.bySale.set(instruction.saleId, ofSale);
+    }
+    ofSale.set(instruction.id, instruction);
   }
 
   /** An instruction reached its end (done, refused, or waiting for a person): its sale moves on. */
@@ -98,19 +115,19 @@ export class Outbox {
     for (const listener of this.changeListeners) listener(saleId);
   }
 
-  private all(): Record<string, Instruction> {
-    return this.cache;
+  private all(): IterableIterator<Instruction> {
+    return this.cache.values();
   }
 
   private save(instruction: Instruction): void {
     // Committed first: memory only ever follows what is on disk.
     this.options.store.save(instruction);
-    this.cache[instruction.id] = instruction;
+    this.remember(instruction);
   }
 
   start(): void {
     this.running = true;
-    for (const instruction of Object.values(this.all())) {
+    for (const instruction of [...this.all()]) {
       if (instruction.state === 'in_flight') {
         // The answer was lost with the process. The PUT is full-state: sending it again is safe.
         this.save({ ...instruction, state: 'pending', nextAttemptAt: this.clock().toISOString() });
@@ -128,13 +145,11 @@ export class Outbox {
   }
 
   get(id: string): Instruction | undefined {
-    return this.all()[id];
+    return this.cache.get(id);
   }
 
   forSale(saleId: string): Instruction[] {
-    return Object.values(this.all())
-      .filter((i) => i.saleId === saleId)
-      .sort(byCreation);
+    return [...(this.bySale.get(saleId)?.values() ?? [])].sort(byCreation);
   }
 
   /** Writes the instruction to disk, then tries it as soon as its sale's earlier instructions are done. */
@@ -203,7 +218,7 @@ export class Outbox {
     const now = this.clock().toISOString();
     // One transaction for the whole backlog (one commit, not one per queued instruction).
     this.options.store.atomically(() => {
-      for (const instruction of Object.values(this.all())) {
+      for (const instruction of [...this.all()]) {
         if (instruction.state !== 'pending' || !instruction.nextAttemptAt || instruction.nextAttemptAt <= now) continue;
         const due = [this.retryAfterPending(instruction) ?? now, this.earliestByGap(instruction)].sort().at(-1)!;
         if (due < instruction.nextAttemptAt) this.save({ ...instruction, nextAttemptAt: due });
@@ -239,13 +254,17 @@ export class Outbox {
 
   /** What quitting would leave undone: open instructions (pending or in flight) and those needing a person. */
   counts(): { open: number; oldestOpenAt: string | null; needsAttention: number } {
-    const all = Object.values(this.all());
-    const open = all.filter(isOpen);
-    return {
-      open: open.length,
-      oldestOpenAt: open.map((i) => i.createdAt).sort()[0] ?? null,
-      needsAttention: all.filter((i) => i.state === 'needs_attention').length,
-    };
+    // One pass, nothing sorted or copied: asked on every outbox change (the status pill) and while draining.
+    let open = 0;
+    let oldestOpenAt: string | null = null;
+    let needsAttention = 0;
+    for (const instruction of this.all()) {
+      if (isOpen(instruction)) {
+        open += 1;
+        if (oldestOpenAt === null || instruction.createdAt < oldestOpenAt) oldestOpenAt = instruction.createdAt;
+      } else if (instruction.state === 'needs_attention') needsAttention += 1;
+    }
+    return { open, oldestOpenAt, needsAttention };
   }
 
   /**
@@ -254,43 +273,50 @@ export class Outbox {
    * cashier, not for SeQura, and counting it would tell her something is stuck when nothing is.
    */
   summary(): { count: number; oldestAt: string | null } {
-    const open = Object.values(this.all()).filter(
-      (i) => isOpen(i) || (i.state === 'needs_attention' && !(i.kind === 'confirm' && isRefusalCode(i.lastErrorCode))),
-    );
-    const oldest = open.map((i) => i.createdAt).sort()[0] ?? null;
-    return { count: open.length, oldestAt: oldest };
+    let count = 0;
+    let oldestAt: string | null = null;
+    for (const i of this.all()) {
+      if (isOpen(i) || (i.state === 'needs_attention' && !(i.kind === 'confirm' && isRefusalCode(i.lastErrorCode)))) {
+        count += 1;
+        if (oldestAt === null || i.createdAt < oldestAt) oldestAt = i.createdAt;
+      }
+    }
+    return { count, oldestAt };
   }
 
   items(): OutboxItem[] {
-    return Object.values(this.all())
-      .sort(byCreation)
-      .map((i) => ({
-        id: i.id,
-        saleId: i.saleId,
-        kind: i.kind,
-        state: i.state === 'resolved' ? 'done' : i.state,
-        attempts: i.attempts,
-        createdAt: i.createdAt,
-        nextAttemptAt: i.nextAttemptAt,
-        waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
-        lastError: i.lastError,
-        lastErrorCode:
-          i.state === 'needs_attention' && !sendable(i)
-            ? 'personal_data_removed'
-            : i.lastErrorCode
-              ? codeForSequraKind(i.lastErrorCode)
-              : null,
-        ticketNumber: i.ticketNumber,
-        amountCents: i.amountCents,
-      }));
+    return [...this.all()].sort(byCreation).map((i) => ({
+      id: i.id,
+      saleId: i.saleId,
+      kind: i.kind,
+      state: i.state === 'resolved' ? 'done' : i.state,
+      attempts: i.attempts,
+      createdAt: i.createdAt,
+      nextAttemptAt: i.nextAttemptAt,
+      waitUntil: i.state === 'pending' ? this.retryAfterPending(i) : null,
+      lastError: i.lastError,
+      lastErrorCode:
+        i.state === 'needs_attention' && !sendable(i)
+          ? 'personal_data_removed'
+          : i.lastErrorCode
+            ? codeForSequraKind(i.lastErrorCode)
+            : null,
+      ticketNumber: i.ticketNumber,
+      amountCents: i.amountCents,
+    }));
   }
 
   /** Drops finished instructions of sales that have been archived (their history lives with the sale). */
   forgetSale(saleId: string): void {
     this.options.store.forgetFinished(saleId);
-    this.cache = Object.fromEntries(
-      Object.entries(this.cache).filter(([, i]) => i.saleId !== saleId || isOpen(i) || i.state === 'needs_attention'),
-    );
+    const ofSale = this.bySale.get(saleId);
+    if (!ofSale) return;
+    for (const instruction of [...ofSale.values()]) {
+      if (isOpen(instruction) || instruction.state === 'needs_attention') continue;
+      ofSale.delete(instruction.id);
+      this.cache.delete(instruction.id);
+    }
+    if (ofSale.size === 0) this.bySale.delete(saleId);
   }
 
   /**
@@ -307,20 +333,23 @@ export class Outbox {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const now = this.clock();
-    const heads = saleHeads(Object.values(this.all()));
+    // Each sale's head that is due now, and the soonest time a later one is: one pass over the sales with
+    // work, nothing sorted but the few heads that get a free slot (this runs after every attempt).
+    const due: Instruction[] = [];
     let soonest: number | null = null;
-    for (const head of heads) {
-      if (head.state !== 'pending' || this.inFlight.has(head.id)) continue;
-      const due = head.nextAttemptAt ? Date.parse(head.nextAttemptAt) : now.getTime();
-      if (due <= now.getTime()) {
-        if (this.inFlight.size >= this.concurrency) {
-          soonest = now.getTime() + 50;
-          continue;
-        }
-        if (!this.attempt(head)) soonest = Math.min(soonest ?? Infinity, now.getTime() + UNRECORDED_RETRY_MS);
-      } else {
-        soonest = soonest === null ? due : Math.min(soonest, due);
-      }
+    for (const ofSale of this.bySale.values()) {
+      const head = saleHead(ofSale.values());
+      if (!head || head.state !== 'pending' || this.inFlight.has(head.id)) continue;
+      const dueAt = head.nextAttemptAt ? Date.parse(head.nextAttemptAt) : now.getTime();
+      if (dueAt <= now.getTime()) due.push(head);
+      else soonest = soonest === null ? dueAt : Math.min(soonest, dueAt);
+    }
+    // Oldest first while there are more due heads than free slots.
+    const free = Math.max(0, this.concurrency - this.inFlight.size);
+    const chosen = due.length <= free ? due : oldest(due, free);
+    if (due.length > chosen.length) soonest = now.getTime() + 50;
+    for (const head of chosen) {
+      if (!this.attempt(head)) soonest = Math.min(soonest ?? Infinity, now.getTime() + UNRECORDED_RETRY_MS);
     }
     if (soonest !== null) {
       this.timer = setTimeout(() => this.pump(), Math.max(10, soonest - now.getTime()));
@@ -357,11 +386,11 @@ export class Outbox {
         } catch (failure) {
           // The retry could not be recorded: on disk it is still in flight, which the next start (or the
           // next pump after a reload) turns back into pending. Memory says pending so it is tried again.
-          this.cache[marked.id] = {
+          this.remember({
             ...marked,
             state: 'pending',
             nextAttemptAt: new Date(this.clock().getTime() + UNRECORDED_RETRY_MS).toISOString(),
-          };
+          });
           this.options.log.error('outbox.retry_not_recorded', {
             id: marked.id,
             error: failure instanceof Error ? ((failure as { code?: string }).code ?? failure.name) : 'unknown',
@@ -464,7 +493,7 @@ export class Outbox {
       // Not recorded (a storage fault): nothing changed on disk. SeQura's answer is not lost, only unrecorded:
       // the full-state PUT is sent again later (safe to replay) and its answer recorded then.
       const retryAt = new Date(this.clock().getTime() + UNRECORDED_RETRY_MS).toISOString();
-      this.cache[instruction.id] = { ...instruction, state: 'pending', nextAttemptAt: retryAt };
+      this.remember({ ...instruction, state: 'pending', nextAttemptAt: retryAt });
       this.options.log.error('outbox.outcome_not_recorded', {
         id: instruction.id,
         kind: instruction.kind,
@@ -492,14 +521,28 @@ function isRefusalCode(code: string | null): boolean {
   return code === 'conflict' || code === 'validation';
 }
 
-/** For each sale, its oldest instruction that is not finished: the only one allowed to run. */
-function saleHeads(instructions: Instruction[]): Instruction[] {
-  const heads = new Map<string, Instruction>();
-  for (const instruction of instructions.sort(byCreation)) {
+/** A sale's oldest instruction that is not finished: the only one of the sale allowed to run. */
+function saleHead(instructions: Iterable<Instruction>): Instruction | null {
+  let head: Instruction | null = null;
+  for (const instruction of instructions) {
     if (instruction.state === 'done' || instruction.state === 'resolved') continue;
-    if (!heads.has(instruction.saleId)) heads.set(instruction.saleId, instruction);
+    if (head === null || byCreation(instruction, head) < 0) head = instruction;
   }
-  return [...heads.values()];
+  return head;
+}
+
+/** The `count` oldest of `instructions` (count is at most the concurrency: a few), oldest first. */
+function oldest(instructions: Instruction[], count: number): Instruction[] {
+  const chosen: Instruction[] = [];
+  for (const instruction of instructions) {
+    let at = chosen.length;
+    while (at > 0 && byCreation(instruction, chosen[at - 1]!) < 0) at -= 1;
+    if (at < count) {
+      chosen.splice(at, 0, instruction);
+      if (chosen.length > count) chosen.pop();
+    }
+  }
+  return chosen;
 }
 
 function byCreation(a: Instruction, b: Instruction): number {
