@@ -34,6 +34,7 @@ import {
 } from './admin/till-core.ts';
 import { createDatabaseRecoveryCore } from './admin/database-recovery-core.ts';
 import { deriveTillKeys } from './security/till-key.ts';
+import { storageErrorOf } from './db/storage-error.ts';
 
 // The composition root of everything that runs under plain Node. Electron's main and the preview host
 // both build one of these and only differ in the capabilities they inject (fetch, store, secrets).
@@ -63,21 +64,34 @@ const OUTBOX_EVENT_INTERVAL_MS = 100;
 // return late; one quick attempt per probe, on the monitor's interval, notices it within one interval.
 const PROBE_CLIENT = { readRetries: 0, timeoutMs: 5_000, totalTimeoutMs: 5_000 };
 
-export async function createCore(deps: CoreDeps): Promise<Core> {
+export async function createCore(deps: CoreDeps, keptAsideAtStart?: { keptAt: string; detail: string }): Promise<Core> {
   // Hosts get a core that can rebuild itself (switch to live, re-read the machine configuration) without an
   // app restart; operators, the session and the audit log live across rebuilds (admin/till-core.ts).
   // The till key (OS keychain in the app, memory in the preview host) gives the PIN pepper and the audit key.
-  let services: ReturnType<typeof createTillServices>;
+  let services: Awaited<ReturnType<typeof createTillServices>>;
   try {
-    services = createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()));
+    services = await createTillServices(deps, deriveTillKeys(await deps.secrets.tillKey()), keptAsideAtStart);
   } catch (error) {
     // A damaged or missing database: the till shows what happened and does nothing else (db/startup.ts).
     if (error instanceof DatabaseBlockedError) return createDatabaseRecoveryCore(deps, error.problem);
     throw error;
   }
-  return createSwitchableCore(deps, services, (machineConfig, requestRestart) =>
-    createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
-  );
+  try {
+    return await createSwitchableCore(
+      deps,
+      services,
+      (machineConfig, requestRestart) => createCoreGeneration({ ...deps, machineConfig }, services, requestRestart),
+      (problem) => createDatabaseRecoveryCore(deps, problem),
+    );
+  } catch (error) {
+    // Damage met while the first generation reads the database, before the integrity check's verdict: moved
+    // aside, then the start goes on as if the check had found it.
+    const fault = storageErrorOf(error);
+    if (!services.integrity || fault?.code !== 'storage_corrupt') throw error;
+    services.db.close();
+    const problem = await services.integrity.setAside({ ok: false, detail: fault.message, damaged: true });
+    return createCore(deps, { keptAt: problem.keptAt!, detail: fault.message });
+  }
 }
 
 async function createCoreGeneration(

@@ -3,6 +3,7 @@ import type { EventPayload } from '../../shared/ipc/contract.ts';
 import type { Language } from '../../shared/ipc/status-schemas.ts';
 import type { RunningSandbox, SandboxOptions } from '../../sandbox/training.ts';
 import type { MachineConfigLoad } from './config/machine-config.ts';
+import type { QuickCheckRunner } from './db/integrity-check.ts';
 import type { Dispatch } from './ipc/dispatcher.ts';
 import type { Logger } from './log/logger.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -38,6 +39,11 @@ export interface CoreDeps {
    * `silent`); absent in the preview host, where the browser's own dialog is used.
    */
   printReceipt?: (job: ReceiptPrintJob) => Promise<void>;
+  /**
+   * Runs the start's integrity check of the database (default: in a worker thread, db/integrity-check.ts).
+   * Tests and the benchmark wrap the default to hold or time its verdict; no host passes another.
+   */
+  runQuickCheck?: QuickCheckRunner;
 }
 
 export interface ReceiptPrintJob {

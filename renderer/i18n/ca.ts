@@ -33,6 +33,7 @@ export const ca: Record<MessageKey, string> = {
   'status.checkNow': 'Comprova-ho ara',
   'status.phone': 'Telèfon virtual del client',
   'conn.unknown': 'Comprovant SeQura…',
+  'conn.notUsed': 'SeQura no s’utilitza mentre es recupera la base de dades',
   'conn.online': 'SeQura en línia',
   'conn.unreachable': 'SeQura no respon des de les {time}',
   'conn.offline': 'Sense connexió des de les {time}',

@@ -42,6 +42,7 @@ export const en: Record<MessageKey, string> = {
   'status.checkNow': 'Check now',
   'status.phone': "Shopper's virtual phone",
   'conn.unknown': 'Checking SeQura…',
+  'conn.notUsed': 'SeQura is not used while the database is being recovered',
   'conn.online': 'SeQura online',
   'conn.unreachable': 'SeQura unreachable since {time}',
   'conn.offline': 'Offline since {time}',

@@ -42,6 +42,7 @@ export const es = {
   'status.checkNow': 'Comprobar ahora',
   'status.phone': 'Teléfono virtual del cliente',
   'conn.unknown': 'Comprobando SeQura…',
+  'conn.notUsed': 'SeQura no se usa mientras se recupera la base de datos',
   'conn.online': 'SeQura en línea',
   'conn.unreachable': 'SeQura no responde desde las {time}',
   'conn.offline': 'Sin conexión desde las {time}',

@@ -8,9 +8,11 @@ export function ConnectivityPill({ connectivity }: { connectivity: Connectivity 
       ? t('conn.online')
       : connectivity.state === 'unknown'
         ? t('conn.unknown')
-        : t(connectivity.state === 'offline' ? 'conn.offline' : 'conn.unreachable', {
-            time: formatTime(connectivity.since),
-          });
+        : connectivity.state === 'not_used'
+          ? t('conn.notUsed')
+          : t(connectivity.state === 'offline' ? 'conn.offline' : 'conn.unreachable', {
+              time: formatTime(connectivity.since),
+            });
   return (
     <div className={`pill pill-${connectivity.state}`} data-testid="connectivity-pill" data-state={connectivity.state}>
       <span className="pill-dot" aria-hidden="true" />

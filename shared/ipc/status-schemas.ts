@@ -9,7 +9,11 @@ const IsoDateTime = z.string().max(40);
 
 /** What the till knows about reaching SeQura: from SeQura's own answers plus a light probe. */
 export const ConnectivitySchema = z.object({
-  state: z.enum(['unknown', 'online', 'unreachable', 'offline']),
+  /**
+   * `not_used`: the till does not call SeQura at all right now (the database recovery screen), so it neither
+   * checks nor claims to.
+   */
+  state: z.enum(['unknown', 'online', 'unreachable', 'offline', 'not_used']),
   /** When the current state began (e.g. "SeQura unreachable since 10:42"). */
   since: IsoDateTime.nullable(),
   lastCheckedAt: IsoDateTime.nullable(),

@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
+import { damageWhereTheStartDoesNotRead, heldCheck } from '../support/till.ts';
 import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type RunningTill } from './harness.ts';
 
 // A damaged till database: the app opens on the database recovery screen and nothing else (no sign-in, no
@@ -48,7 +49,46 @@ describe('database recovery screen', () => {
     expect(await page.getByTestId('session-bar').count()).toBe(0);
     expect(await page.getByRole('button', { name: /encargad/i }).count()).toBe(0);
     expect(await page.getByTestId('sale-screen').count()).toBe(0);
+    // SeQura is not called while the database is being recovered: the pill says so, instead of claiming to
+    // check it forever.
+    const pill = page.getByTestId('connectivity-pill');
+    expect(await pill.getAttribute('data-state')).toBe('not_used');
+    expect(await pill.innerText()).toBe('SeQura no se usa mientras se recupera la base de datos');
     await screenshot(page, 'database-damaged-es');
+  });
+});
+
+// Damage the start does not read is found by the integrity check that runs beside it: the page that already
+// shows the sign-in screen turns into the database recovery screen by itself, without a restart.
+describe('database recovery screen after the check beside the start', () => {
+  let browser: Browser;
+  let till: RunningTill | null = null;
+  const dataDir = makeDataDir();
+
+  afterAll(async () => {
+    await browser?.close();
+    await till?.stop();
+    removeDir(dataDir);
+  });
+
+  it('the sign-in screen shown before the verdict becomes the recovery screen', async () => {
+    const first = await startTill({ dataDir });
+    await first.stop();
+    damageWhereTheStartDoesNotRead(join(dataDir, 'till.db'));
+    const events: string[] = [];
+    const check = heldCheck(events);
+    till = await startTill({ dataDir, signIn: false, runQuickCheck: check.runner });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(till.url);
+    await expect.poll(() => page.getByTestId('signin-screen').count()).toBe(1);
+
+    check.release();
+    const screen = page.getByTestId('database-recovery-screen');
+    await expect.poll(() => screen.count()).toBe(1);
+    expect(await page.getByTestId('signin-screen').count()).toBe(0);
+    expect(await page.getByTestId('database-kept-at').innerText()).toMatch(/set-aside[\\/]till-db-/);
+    expect(events).toEqual(['verdict damaged']);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   storedSales,
   TEST_MANAGER,
   withTillDatabase,
+  whenTillWorkStarted,
 } from '../support/till.ts';
 
 const FIXTURE = join(process.cwd(), 'tests', 'fixtures', 'legacy-data-0.1.0');
@@ -218,11 +219,14 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
   it('retention reaches what is kept aside: old files and damaged databases are deleted once older than retentionDays', async () => {
     const now = { t: Date.now() };
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    // Retention runs when the till starts its own work, once the start's integrity check has passed.
+    await whenTillWorkStarted(dataDir, 1);
     await core.stop();
     expect(readFileSync(join(dataDir, 'before-database', 'journal.json'), 'utf8')).toContain('"sales"');
     // The shopper data in those files (the sales carried over) goes when retention says so: 90 days by default.
     now.t += 89 * 86_400_000;
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    await whenTillWorkStarted(dataDir, 2);
     await core.stop();
     expect(existsSync(join(dataDir, 'before-database', 'journal.json'))).toBe(true);
     // A damaged database kept aside at a start (set-aside/till-db-<time>/) goes the same way.
@@ -235,6 +239,7 @@ describe('importing a 0.1.0 data folder: operators, PIN attempts, audit log', ()
     }
     now.t += 2 * 86_400_000;
     core = await startCore({ dataDir, sandbox, signIn: false, clock: () => new Date(now.t) });
+    await whenTillWorkStarted(dataDir, 3);
     expect(existsSync(join(dataDir, 'before-database'))).toBe(false);
     expect(existsSync(oldCopy)).toBe(false);
     expect(existsSync(join(recentCopy, 'till.db'))).toBe(true);

@@ -5,13 +5,16 @@ import { createFileLogger } from '../../electron/core/log/logger.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { IpcResult } from '../../shared/ipc/result.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { mountReadOnlyCapableDisk, type ReadOnlyDisk } from '../support/small-disk.ts';
+import { mountReadOnlyCapableDisk, readOnlyFromNow, type ReadOnlyDisk } from '../support/small-disk.ts';
 import {
   CART,
   SHOPPER,
   call,
+  makeDataDir,
+  removeDir,
   sandboxOrder,
   sandboxRequests,
+  setFaults,
   shopper,
   startCore,
   storedSales,
@@ -123,6 +126,85 @@ describe('a data folder that turns read-only at run time', () => {
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
       await core.stop();
+    }
+  }, 60_000);
+
+  // The kernel's emergency read-only above lasts until the volume is unmounted. A folder can also turn
+  // read-only for what the till opens from now on while its open database keeps working (a read-only mount
+  // over it, changed rights): then the till recovers by itself once it is writable again, without a restart.
+  async function approvedSale(core: Core): Promise<SaleRecord> {
+    const sale = await call<SaleRecord>(core, 'sale.create');
+    await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    await call(core, 'sale.start', { saleId: sale.id });
+    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: sale.id, product: 'pp3', campaign: null });
+    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+    return awaiting;
+  }
+
+  it('refuses SeQura steps while the folder is read-only, and the same press works once it is writable again', async () => {
+    const dataDir = makeDataDir('read-only-from-now-');
+    let core = await startCore({ dataDir, sandbox });
+    const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
+    let readOnly: ReturnType<typeof readOnlyFromNow> | null = null;
+    try {
+      const sale = await approvedSale(core);
+      const uuid = sale.solicitation!.uuid;
+      readOnly = readOnlyFromNow(dataDir);
+      console.info(`read-only test: ${readOnly.kind}`);
+      const writesBefore = (await sequraWrites()).length;
+      for (const [channel, request] of [
+        ['sale.resendSms', { saleId: sale.id }],
+        ['sale.confirm', { saleId: sale.id }],
+      ] as const) {
+        const result = await core.dispatch(channel, request, true);
+        expect(!result.ok && result.error.code, channel).toBe('storage_read_only');
+      }
+      expect((await sequraWrites()).slice(writesBefore)).toEqual([]);
+      expect((await current())?.step).toBe('awaiting_approval');
+
+      // Writable again: the same press, no restart.
+      readOnly.undo();
+      readOnly = null;
+      await call(core, 'sale.confirm', { saleId: sale.id });
+      await waitFor(current, (s) => s?.id === sale.id && s.step === 'done', 20_000);
+      expect((await sandboxOrder(sandbox, uuid)).confirmed_count).toBe(1);
+      await core.stop();
+      core = await startCore({ dataDir, sandbox });
+      expect(storedSales<SaleRecord>(dataDir).find((s) => s.id === sale.id)?.step).toBe('done');
+    } finally {
+      readOnly?.undo();
+      await core.stop();
+      removeDir(dataDir);
+    }
+  }, 60_000);
+
+  it('keeps a queued confirmation from SeQura while the folder is read-only, and sends it by itself after', async () => {
+    const dataDir = makeDataDir('read-only-queued-');
+    const core = await startCore({ dataDir, sandbox });
+    const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
+    let readOnly: ReturnType<typeof readOnlyFromNow> | null = null;
+    try {
+      const sale = await approvedSale(core);
+      const uuid = sale.solicitation!.uuid;
+      // SeQura cannot be reached when the cashier confirms: the confirmation waits in the outbox.
+      await setFaults(sandbox, { match: 'PUT /orders', reset_before_rate: 1 });
+      expect((await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id })).step).toBe('confirming');
+      readOnly = readOnlyFromNow(dataDir);
+      const writesBefore = (await sequraWrites()).length;
+      await setFaults(sandbox, null);
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect((await sequraWrites()).slice(writesBefore)).toEqual([]);
+      expect((await sandboxOrder(sandbox, uuid)).confirmed_count).toBe(0);
+
+      readOnly.undo();
+      readOnly = null;
+      await waitFor(current, (s) => s?.id === sale.id && s.step === 'done', 20_000);
+      expect((await sandboxOrder(sandbox, uuid)).confirmed_count).toBe(1);
+    } finally {
+      readOnly?.undo();
+      await setFaults(sandbox, null);
+      await core.stop();
+      removeDir(dataDir);
     }
   }, 60_000);
 });

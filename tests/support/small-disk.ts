@@ -173,22 +173,27 @@ export function mountReadOnlyCapableDisk(sizeBytes: number): ReadOnlyDisk {
 
 function permissionsDisk(root: string): ReadOnlyDisk {
   const dir = mkdirAndReturn(join(root, 'till'));
-  const walk = (path: string, visit: (path: string, isDir: boolean) => void) => {
-    const isDir = statSync(path).isDirectory();
-    visit(path, isDir);
-    if (isDir) for (const entry of fs.readdirSync(path)) walk(join(path, entry), visit);
-  };
   return {
     kind: 'permissions',
     dir,
-    failReadOnly: () => walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o555 : 0o444)),
+    failReadOnly: () => setReadOnly(dir, true),
     isReadOnly: () => !canCreateFileIn(dir),
-    repair: () => walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o755 : 0o644)),
+    repair: () => setReadOnly(dir, false),
     dispose() {
-      walk(dir, (path, isDir) => fs.chmodSync(path, isDir ? 0o755 : 0o644));
+      setReadOnly(dir, false);
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Every folder and file under `dir` read-only (or writable again) by its permissions. */
+function setReadOnly(dir: string, readOnly: boolean): void {
+  const walk = (path: string) => {
+    const isDir = statSync(path).isDirectory();
+    fs.chmodSync(path, isDir ? (readOnly ? 0o555 : 0o755) : readOnly ? 0o444 : 0o644);
+    if (isDir) for (const entry of fs.readdirSync(path)) walk(join(path, entry));
+  };
+  walk(dir);
 }
 
 function createEmpty(path: string): string {
@@ -205,4 +210,26 @@ function canCreateFileIn(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Turns `dir` read-only for everything opened from now on, and back: a read-only bind mount of the folder over
+ * itself (root), else its permissions (a non-root test process obeys them). Files already open — the till's
+ * database — keep writing, as they do when IT changes a share's or a folder's rights under a running app;
+ * whatever the till opens anew (its log, its write check before each SeQura call) meets EROFS (EACCES).
+ */
+export function readOnlyFromNow(dir: string): { kind: 'read-only bind mount' | 'permissions'; undo(): void } {
+  try {
+    execFileSync('mount', ['--bind', dir, dir], { stdio: 'pipe' });
+  } catch {
+    setReadOnly(dir, true);
+    return { kind: 'permissions', undo: () => setReadOnly(dir, false) };
+  }
+  try {
+    execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'pipe' });
+  } catch (error) {
+    execFileSync('umount', [dir], { stdio: 'pipe' });
+    throw error;
+  }
+  return { kind: 'read-only bind mount', undo: () => execFileSync('umount', [dir], { stdio: 'pipe' }) };
 }

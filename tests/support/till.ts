@@ -1,8 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../electron/core/app-core.ts';
+import { quickCheckInWorker, type QuickCheckRunner } from '../../electron/core/db/integrity-check.ts';
 import type { CoreDeps } from '../../electron/core/core-types.ts';
 import { verifyAuditChain, type AuditChainReport, type AuditHead } from '../../electron/core/audit/audit-chain.ts';
 import { AUDIT_HEAD_FILE } from '../../electron/core/audit/audit-log.ts';
@@ -48,6 +60,8 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   /** Stands in for Electron's silent webContents.print (the Electron binary cannot run here). */
   printReceipt?: CoreDeps['printReceipt'];
+  /** Default: the real check in a worker thread. Tests wrap it to hold or watch the verdict. */
+  runQuickCheck?: CoreDeps['runQuickCheck'];
 }
 
 /**
@@ -103,10 +117,23 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     clock: options.clock,
     startTrainingSandbox: startSandbox,
     printReceipt: options.printReceipt,
+    runQuickCheck: options.runQuickCheck,
   });
   await core.start();
   if (options.signIn !== false) await signInForTests(core);
   return core;
+}
+
+/**
+ * Waits until the core in `dataDir` has started its own work `times` times in all (retention, outbox, probe,
+ * resumed sales): that starts once the start's integrity check has passed, after `startCore` returned.
+ */
+export async function whenTillWorkStarted(dataDir: string, times = 1): Promise<void> {
+  const logPath = join(dataDir, 'logs', 'sequra-pos.log');
+  await waitFor(
+    () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('"event":"core.started"').length - 1 : 0),
+    (started) => started >= times,
+  );
 }
 
 /** Calls a channel the way the renderer does and unwraps the answer (throws with the error code otherwise). */
@@ -306,4 +333,51 @@ export function storedOutboxText(dataDir: string): string {
   return withTillDatabase(dataDir, (db) =>
     (db.prepare('SELECT record FROM outbox').all() as Array<{ record: string }>).map((row) => row.record).join('\n'),
   );
+}
+
+/**
+ * Damage where the start does not read but the check does: a table of filler rows added after the till's own
+ * data, then pages near the end of the file (its leaves) overwritten, as a failing disk or a bad copy would.
+ */
+export function damageWhereTheStartDoesNotRead(path: string): void {
+  const sql = new Database(path);
+  sql.exec('CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const insert = sql.prepare('INSERT INTO filler (text) VALUES (?)');
+  sql.transaction(() => {
+    for (let i = 0; i < 2_000; i += 1) insert.run('x'.repeat(900));
+  })();
+  sql.close();
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(3 * 4096, 0xa5), 0, 3 * 4096, size - 20 * 4096);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The real check in its worker thread, its verdict held until the test lets it through; each step noted. */
+export function heldCheck(events: string[]): { runner: QuickCheckRunner; release(): void; readonly runs: number } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const real = quickCheckInWorker();
+  let runs = 0;
+  return {
+    runner: (path) => {
+      runs += 1;
+      const running = real(path);
+      return {
+        verdict: running.verdict.then(async (verdict) => {
+          await released;
+          events.push(`verdict ${verdict.ok ? 'ok' : 'damaged'}`);
+          return verdict;
+        }),
+        close: () => running.close(),
+      };
+    },
+    release: () => release(),
+    get runs() {
+      return runs;
+    },
+  };
 }

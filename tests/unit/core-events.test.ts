@@ -45,8 +45,9 @@ async function coreWithGeneration() {
   };
   const core = await createSwitchableCore(
     deps,
-    createTillServices(deps, deriveTillKeys({ key: newTillKey(), source: 'memory' })),
+    await createTillServices(deps, deriveTillKeys({ key: newTillKey(), source: 'memory' })),
     async () => generation,
+    () => generation,
   );
   const received: Array<{ event: string; payload: unknown }> = [];
   core.onEvent((event, payload) => received.push({ event, payload }));

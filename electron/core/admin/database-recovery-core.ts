@@ -28,7 +28,8 @@ export function createDatabaseRecoveryCore(deps: CoreDeps, problem: DatabaseProb
       tillId: config?.tillId ?? '01',
       language,
       connectivity: {
-        state: 'unknown',
+        // Nothing here calls SeQura (see above): the pill says it is not used rather than "checking".
+        state: 'not_used',
         since: null,
         lastCheckedAt: null,
         lastError: null,

@@ -9,7 +9,10 @@ import {
   openTillDatabaseAtStart,
   type DatabaseMarkerFile,
   type DatabaseProblem,
+  type FailedVerdict,
+  type IntegrityCheckInProgress,
 } from '../db/startup.ts';
+import { StorageError, storageErrorOf } from '../db/storage-error.ts';
 import { keepStampsAbove, stampOfTicketNumber } from '../journal/ticket-numbers.ts';
 import { OPERATORS_LOST_KEY } from '../operators/operator-directory.ts';
 import { importLegacyData, LEGACY_KINDS } from '../db/legacy-import.ts';
@@ -38,6 +41,8 @@ import { enrolFromFile, enrolmentFilePathFor } from './enrolment.ts';
 export interface TillServices {
   /** The till database: one connection, owned here, for the till's whole run (db/database.ts). */
   readonly db: TillDatabase;
+  /** The start's integrity check while it runs beside the start (db/startup.ts); null: already passed. */
+  readonly integrity: IntegrityCheckInProgress | null;
   /**
    * Keeps the preferences' "last ticket handed out" in step with the database (db/startup.ts); `ticket`: the
    * ticket number of the sale that was just recorded, when it has one.
@@ -74,10 +79,11 @@ export type GenerationBuilder = (
 ) => Promise<Core>;
 
 /** `tillKeys`: derived from the SecretStore's till key (security/till-key.ts) by createCore. */
-export function createTillServices(
+export async function createTillServices(
   deps: CoreDeps,
   tillKeys: TillKeys,
-): TillServices & { refreshCredentialsStored(): Promise<void> } {
+  keptAsideAtStart?: { keptAt: string; detail: string },
+): Promise<TillServices & { refreshCredentialsStored(): Promise<void> }> {
   const clock = deps.clock ?? (() => new Date());
   // Our own files get the same protection as the sale files: a corrupt one is set aside and reported, never
   // silently reset (the recovery screen lists set-aside files found in the data folder).
@@ -95,15 +101,43 @@ export function createTillServices(
     cwd: deps.dataDir,
     defaults: DATABASE_MARKER_DEFAULTS,
   });
-  const opening = openTillDatabaseAtStart({
+  const opening = await openTillDatabaseAtStart({
     path: tillDatabasePath(deps.dataDir),
     marker: databaseMarker,
     configDir: machineConfigPath ? dirname(machineConfigPath) : null,
     clock,
     log: deps.log,
+    runQuickCheck: deps.runQuickCheck,
+    keptAsideAtStart,
   });
   if (opening.kind === 'blocked') throw new DatabaseBlockedError(opening.problem);
-  const db = opening.db;
+  const { db, integrity } = opening;
+  try {
+    return buildTillServices(deps, tillKeys, opening, databaseMarker, createStore);
+  } catch (error) {
+    // Damage met before the check's verdict (the start read a damaged page): moved aside, then the start goes
+    // on as if the check had found it (the recovery screen, or the new database store IT allowed).
+    const fault = storageErrorOf(error);
+    if (!integrity || fault?.code !== 'storage_corrupt') throw error;
+    db.close();
+    const problem = await integrity.setAside({ ok: false, detail: fault.message, damaged: true });
+    return createTillServices(deps, tillKeys, { keptAt: problem.keptAt!, detail: fault.message });
+  }
+}
+
+function buildTillServices(
+  deps: CoreDeps,
+  tillKeys: TillKeys,
+  opening: Extract<Awaited<ReturnType<typeof openTillDatabaseAtStart>>, { kind: 'opened' }>,
+  databaseMarker: KeyValueStore<DatabaseMarkerFile>,
+  createStore: StoreFactory,
+): TillServices & { refreshCredentialsStored(): Promise<void> } {
+  const clock = deps.clock ?? (() => new Date());
+  const machineConfigPath = deps.machineConfig.path ?? null;
+  const { db, integrity } = opening;
+  // Nothing reaches SeQura (or the training sandbox) before the integrity check has passed: whatever asks
+  // for a call meanwhile waits for the verdict, and a failed one refuses it.
+  const fetchWhenChecked = integrity ? holdUntilChecked(deps.fetch, integrity) : deps.fetch;
   // A new database store IT allowed after a loss: the operators that existed are gone, and first-run manager
   // creation stays closed (allow-first-manager.txt opens it, like any lost operator table).
   if (opening.replaced)
@@ -148,6 +182,7 @@ export function createTillServices(
 
   return {
     db,
+    integrity,
     rememberLastTickets: (ticket) => rememberLastTickets(db, databaseMarker, deps.log, ticket),
     operators,
     audit,
@@ -165,7 +200,7 @@ export function createTillServices(
     enrolment: () => adminState.get('enrolment'),
     setEnrolment: (status) => adminState.set('enrolment', status),
     outboundFetch: (config, trainingSandboxBaseUrl) =>
-      createOutboundAllowlist(calls.wrap(deps.fetch), {
+      createOutboundAllowlist(calls.wrap(fetchWhenChecked), {
         allowedOrigins: () => [config ? sequraBaseUrl(config) : null, trainingSandboxBaseUrl()],
         onRefused: (origin) => deps.log.warn('outbound.refused', { origin }),
       }),
@@ -183,8 +218,10 @@ export function createTillServices(
  */
 export async function createSwitchableCore(
   deps: CoreDeps,
-  services: ReturnType<typeof createTillServices>,
+  services: Awaited<ReturnType<typeof createTillServices>>,
   build: GenerationBuilder,
+  /** What takes over when the integrity check fails after the start (the database recovery core). */
+  recoveryCore: (problem: DatabaseProblem) => Core,
 ): Promise<Core> {
   const clock = deps.clock ?? (() => new Date());
   const listeners = new Set<CoreEventListener>();
@@ -236,6 +273,58 @@ export async function createSwitchableCore(
   }
 
   let current = await buildGeneration(deps.machineConfig);
+  let stopped = false;
+
+  // The start's integrity check runs beside it (db/startup.ts). Until its verdict only reads are answered;
+  // every request that could change something waits for it (about a second at 100,000 stored sales), and the
+  // generation's own work (resuming sales, draining the outbox, probing SeQura, retention) starts after it. A
+  // failed check turns this core into the database recovery core, as a failed start would have.
+  let checking: Promise<void> | null = null;
+  let failedCheck = false;
+  const integrity = services.integrity;
+  if (integrity) {
+    checking = integrity.verdict
+      .then(async (verdict) => {
+        if (!verdict.ok) await failOver(integrity, verdict);
+      })
+      .catch((error: unknown) =>
+        deps.log.error('core.integrity_failover_failed', { error: error instanceof Error ? error.message : 'unknown' }),
+      )
+      .finally(() => {
+        checking = null;
+      });
+  }
+
+  function failOver(check: IntegrityCheckInProgress, verdict: FailedVerdict): Promise<void> {
+    if (stopped) return Promise.resolve();
+    failedCheck = true;
+    // Like a generation switch: requests arriving now wait for the recovery core, and the reads in flight
+    // finish before the database is closed under them.
+    switching = (async () => {
+      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+      unsubscribe();
+      try {
+        await current.stop();
+      } catch (error) {
+        deps.log.error('core.generation_stop_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      services.operators.stop();
+      // Closed while the check's read-only connection is still open: no checkpoint into the damaged file.
+      services.db.close();
+      current = recoveryCore(await check.setAside(verdict));
+      const status = await current.dispatch('app.getStatus', {}, true);
+      if (status.ok) publish('status.changed', status.data);
+    })().finally(() => {
+      switching = null;
+    });
+    return switching;
+  }
+
+  async function startRunning(): Promise<void> {
+    if (!started || failedCheck) return;
+    await current.start();
+    services.operators.start();
+  }
 
   function restart(reason: string): void {
     if (switching) return;
@@ -276,6 +365,7 @@ export async function createSwitchableCore(
 
   return {
     async dispatch(channel, request, senderTrusted) {
+      if (checking && !READS_BEFORE_VERDICT.has(channel as string)) await checking;
       while (switching) await switching;
       const generation = current;
       inFlight += 1;
@@ -296,11 +386,17 @@ export async function createSwitchableCore(
     },
     async start() {
       started = true;
-      await current.start();
-      services.operators.start();
+      if (!checking) return startRunning();
+      void checking
+        .then(startRunning)
+        .catch((error: unknown) =>
+          deps.log.error('core.start_failed', { error: error instanceof Error ? error.message : 'unknown' }),
+        );
     },
     async stop() {
       started = false;
+      stopped = true;
+      if (checking) await integrity?.abandon();
       while (switching) await switching;
       services.operators.stop();
       unsubscribe();
@@ -316,6 +412,25 @@ export async function createSwitchableCore(
     get trainingSandbox() {
       return current.trainingSandbox;
     },
+  };
+}
+
+/**
+ * What is answered before the integrity check's verdict: reads of what the screen shows, which neither write
+ * nor call SeQura. Everything else waits for the verdict.
+ */
+const READS_BEFORE_VERDICT: ReadonlySet<string> = new Set(['app.getStatus', 'sale.current', 'outbox.list']);
+
+/** `fetch`, held until the integrity check has passed; refused if it failed. */
+function holdUntilChecked(fetch: typeof globalThis.fetch, check: IntegrityCheckInProgress): typeof globalThis.fetch {
+  let passed = false;
+  void check.verdict.then((verdict) => {
+    passed = verdict.ok;
+  });
+  return async (input, init) => {
+    if (!passed && !(await check.verdict).ok)
+      throw new StorageError('storage_corrupt', 'The till database failed its integrity check: nothing is sent.');
+    return fetch(input, init);
   };
 }
 

@@ -2,14 +2,21 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openTillDatabase, type TillDatabase } from './database.ts';
+import { quickCheckHere, quickCheckInWorker, type CheckVerdict, type QuickCheckRunner } from './integrity-check.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { StorageError, storageErrorOf } from './storage-error.ts';
 import type { KeyValueStore } from '../storage/store.ts';
 
 // Opening the till database at start, so that a damaged or vanished database is never taken for a fresh
 // install:
-//  - an existing database is checked first (PRAGMA quick_check) through a read-only connection, which can
-//    neither write the file nor fold its -wal into it: a damaged database is left byte for byte as it was,
-//    then moved with its -wal and -shm into <dataDir>/set-aside/till-db-<time>/ for store IT;
+//  - an existing database is checked (PRAGMA quick_check) through a read-only connection, which can neither
+//    write the file nor fold its -wal into it: a damaged database is left byte for byte as it was, then moved
+//    with its -wal and -shm into <dataDir>/set-aside/till-db-<time>/ for store IT;
+//  - the check reads the whole file (about a second at 100,000 stored sales), so at the app's own schema
+//    version it runs beside the start, in a worker thread (db/integrity-check.ts): the database is opened and
+//    the screen shown at once, and the core holds everything that could make things worse until the verdict
+//    (admin/till-core.ts: no SeQura call, no write a cashier asks for, no checkpoint into the main file). A
+//    database that needs a migration is checked first, synchronously, as a migration must not run over damage;
 //  - the preferences remember that a database existed here (and the last ticket it handed out), so a missing
 //    one is reported as data loss rather than replaced by an empty one;
 //  - the till then does not sell: the recovery screen says what happened. Store IT either puts a copy of the
@@ -63,8 +70,30 @@ export type DatabaseOpening =
       db: TillDatabase;
       /** Set when this database was just started by store IT in place of a lost or damaged one. */
       replaced: DatabaseProblem | null;
+      /** The integrity check still running beside the start; null when it already passed (or nothing to check). */
+      integrity: IntegrityCheckInProgress | null;
     }
   | { kind: 'blocked'; problem: DatabaseProblem };
+
+/** A failed check: what SQLite said; `damaged` false when the file could not even be read (a disk error). */
+export type FailedVerdict = { ok: false; detail: string; damaged: boolean };
+
+/**
+ * PRAGMA quick_check running while the till starts. Until `verdict` settles, the till's connection must not
+ * checkpoint (the main file stays as found: set here) and nothing may be sent to SeQura or written at a
+ * cashier's request (held by the core).
+ */
+export interface IntegrityCheckInProgress {
+  /** Settles once, never rejects. After a pass, checkpoints are allowed again and the check is closed. */
+  readonly verdict: Promise<{ ok: true } | FailedVerdict>;
+  /**
+   * After a failed verdict (or damage met while starting), once the till's own connection is closed: moves
+   * the database aside untouched (not when it could not be read at all) and says what happened.
+   */
+  setAside(failed: FailedVerdict): Promise<DatabaseProblem>;
+  /** The till stops before the verdict: the check is given up and its connection closed. */
+  abandon(): Promise<void>;
+}
 
 export interface OpenAtStartOptions {
   path: string;
@@ -76,18 +105,38 @@ export interface OpenAtStartOptions {
     info(event: string, data?: Record<string, unknown>): void;
     error(event: string, data?: Record<string, unknown>): void;
   };
+  /** Runs the check beside the start; default: in a worker thread. Tests wrap it to watch or hold the verdict. */
+  runQuickCheck?: QuickCheckRunner;
+  /**
+   * Damage this start already met, before the check's verdict, and moved aside (IntegrityCheckInProgress
+   * `setAside`): the start goes on from there as if the check had found it.
+   */
+  keptAsideAtStart?: { keptAt: string; detail: string };
 }
 
-export function openTillDatabaseAtStart(options: OpenAtStartOptions): DatabaseOpening {
+export async function openTillDatabaseAtStart(options: OpenAtStartOptions): Promise<DatabaseOpening> {
   const { path, marker, clock, log } = options;
   const now = clock().toISOString();
-  let damage: { keptAt: string; detail: string } | null = null;
-  if (existsSync(path)) {
-    const problem = quickCheck(path);
-    if (problem === null) {
-      const db = openTillDatabase(path);
-      if (marker.get('createdAt') === null) marker.set('createdAt', now);
-      return { kind: 'opened', db, replaced: null };
+  let damage: { keptAt: string; detail: string } | null = options.keptAsideAtStart ?? null;
+  if (!damage && existsSync(path)) {
+    const holder = openHolder(path);
+    let problem: string | null;
+    if (holder) {
+      const opened = await openWhileChecking(path, holder, options);
+      if (opened.kind === 'opened') {
+        if (marker.get('createdAt') === null) marker.set('createdAt', now);
+        return { kind: 'opened', db: opened.db, replaced: null, integrity: opened.integrity };
+      }
+      problem = opened.detail;
+    } else {
+      // A migration is due (the first start of a new version), or the schema is newer, or the header cannot be
+      // read: checked first, synchronously, as a migration must not run over a damaged file.
+      problem = quickCheckHere(path);
+      if (problem === null) {
+        const db = openTillDatabase(path);
+        if (marker.get('createdAt') === null) marker.set('createdAt', now);
+        return { kind: 'opened', db, replaced: null, integrity: null };
+      }
     }
     damage = { keptAt: keepAside(path, clock()), detail: problem };
     log.error('storage.database_damaged', { keptAt: damage.keptAt, detail: problem });
@@ -97,16 +146,16 @@ export function openTillDatabaseAtStart(options: OpenAtStartOptions): DatabaseOp
     // A fresh data folder: the database is created, and from now on its absence is data loss.
     const db = openTillDatabase(path);
     marker.set('createdAt', now);
-    return { kind: 'opened', db, replaced: null };
+    return { kind: 'opened', db, replaced: null, integrity: null };
   }
   const lastTicket = marker.get('lastTicket');
   const problem: DatabaseProblem = {
-    kind: damage ? 'damaged' : 'missing',
-    keptAt: damage?.keptAt ?? null,
-    detail: damage?.detail ?? null,
+    ...problemFor(options, {
+      kind: damage ? 'damaged' : 'missing',
+      keptAt: damage?.keptAt ?? null,
+      detail: damage?.detail ?? null,
+    }),
     at: now,
-    lastTicket: lastTicket.live?.number ?? lastTicket.training?.number ?? null,
-    permissionFile: options.configDir ? join(options.configDir, NEW_DATABASE_FILE) : null,
   };
   const permission = readPermission(options.configDir);
   if (permission === null || permission === marker.get('newDatabaseAcceptedWith')) {
@@ -129,30 +178,114 @@ export function openTillDatabaseAtStart(options: OpenAtStartOptions): DatabaseOp
   });
   marker.set({ newDatabaseAcceptedWith: permission, createdAt: now });
   log.info('storage.database_replaced', { kind: problem.kind, keptAt: problem.keptAt });
-  return { kind: 'opened', db, replaced: problem };
+  return { kind: 'opened', db, replaced: problem, integrity: null };
 }
 
-/** PRAGMA quick_check through a read-only connection: null when the database is sound, else what is wrong. */
-export function quickCheck(path: string): string | null {
+/**
+ * A read-only connection that has read the schema version, when it is this app's own (nothing to migrate);
+ * null otherwise. Kept open until the verdict: while it is, the till's connection is never the last one on the
+ * file, so closing that one (when the check fails) does not checkpoint the -wal into the main file.
+ */
+function openHolder(path: string): Database.Database | null {
   let sql: Database.Database | null = null;
   try {
     sql = new Database(path, { readonly: true, fileMustExist: true });
-    const rows = sql.pragma('quick_check') as Array<Record<string, string>>;
-    const problems = rows.map((row) => Object.values(row)[0] ?? '').filter((text) => text !== 'ok');
-    return problems.length === 0 ? null : problems.slice(0, 5).join('; ').slice(0, 300);
-  } catch (error) {
-    const fault = storageErrorOf(error);
-    // Damage (not a database, malformed): reported. Anything else (a disk error, no permission) is not the
-    // file's fault and must not move it: the start fails with that error instead.
-    if (fault?.code === 'storage_corrupt') return fault.message.slice(0, 300);
-    throw fault ?? error;
-  } finally {
-    try {
-      sql?.close();
-    } catch {
-      // a connection that never opened
-    }
+    if (sql.pragma('user_version', { simple: true }) === MIGRATIONS.length) return sql;
+  } catch {
+    // Unreadable here: the synchronous check says why (damage), or fails the start (a disk error).
   }
+  sql?.close();
+  return null;
+}
+
+async function openWhileChecking(
+  path: string,
+  holder: Database.Database,
+  options: OpenAtStartOptions,
+): Promise<
+  { kind: 'opened'; db: TillDatabase; integrity: IntegrityCheckInProgress } | { kind: 'damaged'; detail: string }
+> {
+  const { log, clock } = options;
+  const startedAt = Date.now();
+  const run =
+    options.runQuickCheck ??
+    quickCheckInWorker({ onFallback: (reason) => log.error('storage.integrity_check_in_thread', { reason }) });
+  const check = run(path);
+  const closeHolder = () => {
+    try {
+      if (holder.open) holder.close();
+    } catch {
+      // read-only: nothing of the file depends on closing it cleanly
+    }
+  };
+  let db: TillDatabase;
+  try {
+    db = openTillDatabase(path);
+  } catch (error) {
+    await check.close().catch(() => {});
+    closeHolder();
+    const fault = storageErrorOf(error);
+    if (fault?.code === 'storage_corrupt') return { kind: 'damaged', detail: fault.message.slice(0, 300) };
+    throw fault ?? error;
+  }
+  // No checkpoint into the main file until the check has passed: a damaged file stays as it was found.
+  const autocheckpoint = db.sql.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.sql.pragma('wal_autocheckpoint = 0');
+  const verdict = check.verdict.then(
+    (found: CheckVerdict): { ok: true } | FailedVerdict => (found.ok ? found : { ...found, damaged: true }),
+    (error: unknown): FailedVerdict => ({
+      ok: false,
+      detail:
+        `the database could not be read to check it: ${error instanceof Error ? error.message : String(error)}`.slice(
+          0,
+          300,
+        ),
+      damaged: false,
+    }),
+  );
+  const settled = verdict.then(async (found) => {
+    log[found.ok ? 'info' : 'error']('storage.integrity_checked', {
+      ok: found.ok,
+      ms: Date.now() - startedAt,
+      ...(found.ok ? {} : { detail: found.detail }),
+    });
+    if (!found.ok) return found;
+    await check.close().catch(() => {});
+    closeHolder();
+    if (db.sql.open) db.sql.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+    return found;
+  });
+  return {
+    kind: 'opened',
+    db,
+    integrity: {
+      verdict: settled,
+      async setAside(failed) {
+        await check.close().catch(() => {});
+        closeHolder();
+        const keptAt = failed.damaged ? keepAside(path, clock()) : null;
+        log.error('storage.database_damaged', { keptAt, detail: failed.detail, atStart: false });
+        return problemFor(options, { kind: 'damaged', keptAt, detail: failed.detail });
+      },
+      async abandon() {
+        await check.close().catch(() => {});
+        closeHolder();
+      },
+    },
+  };
+}
+
+function problemFor(
+  options: OpenAtStartOptions,
+  found: Pick<DatabaseProblem, 'kind' | 'keptAt' | 'detail'>,
+): DatabaseProblem {
+  const lastTicket = options.marker.get('lastTicket');
+  return {
+    ...found,
+    at: options.clock().toISOString(),
+    lastTicket: lastTicket.live?.number ?? lastTicket.training?.number ?? null,
+    permissionFile: options.configDir ? join(options.configDir, NEW_DATABASE_FILE) : null,
+  };
 }
 
 /** Moves the database and its -wal and -shm, untouched, into a dated folder of their own. */
