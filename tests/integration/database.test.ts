@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTillDatabase, type TillDatabase } from '../../electron/core/db/database.ts';
+import { openTillDatabase, type CheckpointRun, type TillDatabase } from '../../electron/core/db/database.ts';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../electron/core/db/migrations.ts';
 import { StorageError, storageErrorOf } from '../../electron/core/db/storage-error.ts';
+import { mountSmallDisk } from '../support/small-disk.ts';
 
 let dir: string;
 const opened: TillDatabase[] = [];
@@ -102,6 +103,80 @@ describe('the till database connection', () => {
     expect((caught as StorageError).code).toBe('storage_full');
     expect((caught as StorageError).cause_code).toMatch(/^SQLITE_FULL/);
     expect(db.sql.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: committed });
+  });
+});
+
+describe('checkpoints between steps', () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  /** Commits of a few pages each (an audit row of 12 KB), as many as asked, without letting the event loop turn. */
+  function commitPages(db: TillDatabase, commits: number, from = 1): void {
+    const insert = db.sql.prepare(
+      'INSERT INTO audit_log (seq, at, actor, action, outcome, line) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (let seq = from; seq < from + commits; seq += 1)
+      db.write(() => insert.run(seq, 'now', 'system', 'x', 'ok', 'y'.repeat(12_000)));
+  }
+  // In WAL mode only a checkpoint writes the main file: its size says whether one ran.
+  const mainFileBytes = (db: TillDatabase) => statSync(db.path).size;
+
+  it('no commit checkpoints (well past SQLite’s default 1,000 pages); the next turn of the event loop does', async () => {
+    const runs: CheckpointRun[] = [];
+    const db = open(join(dir, 'till.db'), { onCheckpoint: (run) => runs.push(run) });
+    await nextTurn();
+    const before = mainFileBytes(db);
+    commitPages(db, 400);
+    expect(mainFileBytes(db)).toBe(before);
+    expect(runs).toEqual([]);
+    await nextTurn();
+    expect(runs).toEqual([expect.objectContaining({ ok: true })]);
+    const run = runs[0] as Extract<CheckpointRun, { ok: true }>;
+    expect(run.walFrames).toBeGreaterThan(1_000);
+    expect(run.copiedFrames).toBe(run.walFrames);
+    expect(mainFileBytes(db)).toBeGreaterThan(before + 400 * 12_000);
+  });
+
+  it('while checkpoints are held (wal_autocheckpoint = 0, the integrity check at start) none runs', async () => {
+    const runs: CheckpointRun[] = [];
+    const db = open(join(dir, 'till.db'), { onCheckpoint: (run) => runs.push(run) });
+    db.sql.pragma('wal_autocheckpoint = 0');
+    const before = mainFileBytes(db);
+    commitPages(db, 150);
+    await nextTurn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runs).toEqual([]);
+    expect(mainFileBytes(db)).toBe(before);
+  });
+
+  it('a checkpoint that finds the disk full loses nothing: every commit is there once space is freed', async () => {
+    const disk = mountSmallDisk(8 * 1024 * 1024);
+    try {
+      // A real full file system, so that the main file is refused its growth (CI runs as root: a tmpfs).
+      expect(disk.kind).toBe('tmpfs');
+      const path = join(disk.dir, 'till.db');
+      const runs: CheckpointRun[] = [];
+      const db = openTillDatabase(path, { onCheckpoint: (run) => runs.push(run) });
+      commitPages(db, 150);
+      disk.fill();
+      await nextTurn();
+      expect(runs).toEqual([expect.objectContaining({ ok: false })]);
+      expect(db.sql.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 150 });
+      try {
+        db.close(); // its own checkpoint at close fails too
+      } catch {
+        // what matters is what the files hold
+      }
+      disk.free();
+      const again = openTillDatabase(path);
+      try {
+        expect(again.check('quick')).toEqual({ ok: true });
+        expect(again.sql.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 150 });
+      } finally {
+        again.close();
+      }
+    } finally {
+      disk.free();
+      disk.dispose();
+    }
   });
 });
 

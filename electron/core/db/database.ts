@@ -14,7 +14,14 @@ import { StorageError, rethrowAsStorageError, storageErrorOf } from './storage-e
 //  - synchronous=FULL: in WAL mode this syncs the WAL on every commit, so a committed transaction survives
 //    a power cut (NORMAL would only survive a process crash);
 //  - foreign_keys=ON: SQLite leaves them off by default;
-//  - busy_timeout: a checkpoint or a backup tool holding a lock briefly is waited for, not reported.
+//  - busy_timeout: a checkpoint or a backup tool holding a lock briefly is waited for, not reported;
+//  - checkpoints between steps, not inside them: SQLite's automatic checkpoint copies the WAL into the main
+//    file and syncs it inside whichever commit crosses its threshold (1,000 pages by default), so every
+//    hundred or so cashier steps one took several times as long. Here a PASSIVE checkpoint runs on a later
+//    turn of the event loop, after CHECKPOINT_AFTER_COMMITS commits or CHECKPOINT_IDLE_MS after the last
+//    one; the automatic one stays only as a cap (WAL_CAP_PAGES) for a WAL that grows without the event loop
+//    ever turning (one huge import). A checkpoint that fails (no room for the main file to grow) loses
+//    nothing: every committed transaction stays in the WAL until a checkpoint has copied and synced it.
 export interface TillDatabase {
   readonly path: string;
   /** The connection, for prepared statements. Writes that belong together go through `write`. */
@@ -58,7 +65,24 @@ export interface OpenDatabaseOptions {
   quickCheck?: boolean;
   /** Free space the data folder must have before an external effect (default 1 MiB). */
   minFreeBytes?: number;
+  /** Told after each checkpoint run between steps (the storage benchmark prints them). */
+  onCheckpoint?: (run: CheckpointRun) => void;
 }
+
+/** A checkpoint run between steps: how long it held the thread, and SQLite's answer or the fault. */
+export type CheckpointRun =
+  { ms: number; ok: true; walFrames: number; copiedFrames: number } | { ms: number; ok: false; error: string };
+
+/** Commits after which the next turn of the event loop checkpoints. */
+const CHECKPOINT_AFTER_COMMITS = 100;
+/** A checkpoint this long after the last commit, when fewer were made. */
+const CHECKPOINT_IDLE_MS = 1_000;
+/** After a checkpoint that failed (a full disk), or while checkpoints are held. */
+const CHECKPOINT_RETRY_MS = 5_000;
+/** SQLite's own checkpoint inside a commit, only past this many pages of WAL (~40 MB): the cap. */
+const WAL_CAP_PAGES = 10_000;
+/** A WAL file grown past this (one big transaction) is cut back to it once checkpointed. */
+const WAL_KEEP_BYTES = 64 * 1024 * 1024;
 
 /**
  * Room kept for recording an external effect's outcome: one outcome is a few pages of WAL (sale row, outbox
@@ -90,7 +114,10 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
     sql.pragma('synchronous = FULL');
     sql.pragma('foreign_keys = ON');
     sql.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    sql.pragma(`wal_autocheckpoint = ${WAL_CAP_PAGES}`);
+    sql.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
     const openedAtVersion = migrate(sql, migrations);
+    const checkpoints = path === ':memory:' ? null : checkpointsBetweenSteps(sql, options.onCheckpoint);
     const faultOf = (error: unknown) => readOnlyIfSo(storageErrorOf(error), path);
     const failureListeners = new Set<() => void>();
     // Callbacks waiting for the outermost write in progress to commit (null: no write in progress).
@@ -119,6 +146,7 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
         }
         const after = committed;
         committed = null;
+        checkpoints?.committed();
         for (const callback of after) callback();
         return result;
       },
@@ -166,6 +194,8 @@ export function openTillDatabase(path: string, options: OpenDatabaseOptions = {}
         }
       },
       close() {
+        checkpoints?.stop();
+        // The last connection to close checkpoints the WAL into the main file and removes it (SQLite's own).
         if (sql.open) sql.close();
       },
     };
@@ -204,6 +234,73 @@ function probeWritable(folder: string): void {
   const probe = join(folder, '.till-write-probe');
   closeSync(openSync(probe, 'w'));
   unlinkSync(probe);
+}
+
+/**
+ * Runs PASSIVE checkpoints on a later turn of the event loop, never inside a transaction. Checkpoints are held
+ * while `wal_autocheckpoint` is 0: that is how db/startup.ts keeps a file it has not finished checking as it
+ * was found.
+ */
+function checkpointsBetweenSteps(
+  sql: BetterSqlite3.Database,
+  onCheckpoint: ((run: CheckpointRun) => void) | undefined,
+): { committed(): void; stop(): void } {
+  let commits = 0;
+  /** After a failed or held run: no other before this time, however many commits come meanwhile. */
+  let notBefore = 0;
+  let soon: ReturnType<typeof setImmediate> | null = null;
+  let later: ReturnType<typeof setTimeout> | null = null;
+  const cancel = () => {
+    if (soon) clearImmediate(soon);
+    if (later) clearTimeout(later);
+    soon = null;
+    later = null;
+  };
+  const retryIn = (ms: number) => {
+    cancel();
+    notBefore = Date.now() + ms;
+    later = setTimeout(run, ms);
+    later.unref?.();
+  };
+  function run(): void {
+    cancel();
+    if (!sql.open || sql.inTransaction) return;
+    if (sql.pragma('wal_autocheckpoint', { simple: true }) === 0) return retryIn(CHECKPOINT_RETRY_MS);
+    const started = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    try {
+      const [answer] = sql.pragma('wal_checkpoint(PASSIVE)') as Array<{
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }>;
+      commits = 0;
+      onCheckpoint?.({ ms: ms(), ok: true, walFrames: answer!.log, copiedFrames: answer!.checkpointed });
+      // A reader (a backup, the integrity check) kept some frames: the rest goes next time.
+      if (answer!.busy || answer!.checkpointed < answer!.log) retryIn(CHECKPOINT_IDLE_MS);
+    } catch (error) {
+      // No room for the main file to grow, or an I/O fault: the WAL still holds every committed transaction,
+      // and the next write reports the fault if it is still there. Tried again later.
+      onCheckpoint?.({ ms: ms(), ok: false, error: storageErrorOf(error)?.code ?? String(error) });
+      retryIn(CHECKPOINT_RETRY_MS);
+    }
+  }
+  return {
+    committed() {
+      commits += 1;
+      if (Date.now() < notBefore) return; // a run is already set for then
+      if (commits >= CHECKPOINT_AFTER_COMMITS) {
+        if (later) clearTimeout(later);
+        later = null;
+        soon ??= setImmediate(run);
+        soon.unref?.();
+      } else if (!soon && !later) {
+        later = setTimeout(run, CHECKPOINT_IDLE_MS);
+        later.unref?.();
+      }
+    },
+    stop: cancel,
+  };
 }
 
 function runCheck(
