@@ -15,6 +15,8 @@ export interface OutboxStore {
   atomically<T>(fn: () => T): T;
   /** Called when a transaction rolled back: in-memory copies reload. */
   onWriteFailed(listener: () => void): () => void;
+  /** Runs `fn` once the transaction in progress has committed (dropped if it rolls back), or now outside one. */
+  afterCommit(fn: () => void): void;
 }
 
 export function createOutboxStore(db: TillDatabase, realm: Realm): OutboxStore {
@@ -49,5 +51,6 @@ export function createOutboxStore(db: TillDatabase, realm: Realm): OutboxStore {
     forgetFinished: (saleId) => db.write(() => statements.forget.run(saleId, realm)),
     atomically: (fn) => db.write(fn),
     onWriteFailed: (listener) => db.onWriteFailed(listener),
+    afterCommit: (fn) => db.afterCommit(fn),
   };
 }

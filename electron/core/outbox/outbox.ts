@@ -55,6 +55,8 @@ export class Outbox {
   private readonly concurrency: number;
   private readonly minAttemptGapMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Attempts recorded inside a transaction that has not committed yet: sent once it has. */
+  private readonly starting = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   // One writer (single-instance lock), so a write-through copy in memory is what the database holds (and is
@@ -75,7 +77,14 @@ export class Outbox {
     this.concurrency = options.concurrency ?? 8;
     this.minAttemptGapMs = options.minAttemptGapMs ?? 500;
     this.reload();
-    options.store.onWriteFailed(() => this.reload());
+    options.store.onWriteFailed(() => {
+      // Attempts recorded in the transaction that rolled back were never sent: they are pending again on disk
+      // (reloaded), and tried again shortly.
+      const dropped = this.starting.size > 0;
+      this.starting.clear();
+      this.reload();
+      if (dropped) this.pumpIn(UNRECORDED_RETRY_MS);
+    });
   }
 
   /** Re-reads the instructions from the database (after a transaction rolled back, or the purge changed them). */
@@ -328,56 +337,84 @@ export class Outbox {
     queueMicrotask(() => this.pump());
   }
 
+  private pumpIn(ms: number): void {
+    if (!this.running || this.timer) return;
+    this.timer = setTimeout(() => this.pump(), ms);
+    this.timer.unref?.();
+  }
+
+  /**
+   * Starts the attempts that are due, oldest first, up to the concurrency. Their attempts are recorded in one
+   * transaction — the caller's when there is one (an outcome that freed a slot or queued the sale's next
+   * instruction: the outcome and the next attempts are then one commit) — and each call is sent only once
+   * that transaction has committed.
+   */
   private pump(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const now = this.clock();
+    const nowIso = now.toISOString();
     // Each sale's head that is due now, and the soonest time a later one is: one pass over the sales with
-    // work, nothing sorted but the few heads that get a free slot (this runs after every attempt).
+    // work, nothing sorted but the few heads that get a free slot (this runs after every attempt). Times are
+    // compared as the ISO strings they are stored as (same format, so the order is the time order).
     const due: Instruction[] = [];
     let soonest: number | null = null;
     for (const ofSale of this.bySale.values()) {
       const head = saleHead(ofSale.values());
       if (!head || head.state !== 'pending' || this.inFlight.has(head.id)) continue;
-      const dueAt = head.nextAttemptAt ? Date.parse(head.nextAttemptAt) : now.getTime();
-      if (dueAt <= now.getTime()) due.push(head);
-      else soonest = soonest === null ? dueAt : Math.min(soonest, dueAt);
+      if (!head.nextAttemptAt || head.nextAttemptAt <= nowIso) due.push(head);
+      else soonest = Math.min(soonest ?? Infinity, Date.parse(head.nextAttemptAt));
     }
     // Oldest first while there are more due heads than free slots.
-    const free = Math.max(0, this.concurrency - this.inFlight.size);
+    const free = Math.max(0, this.concurrency - this.inFlight.size - this.starting.size);
     const chosen = due.length <= free ? due : oldest(due, free);
     if (due.length > chosen.length) soonest = now.getTime() + 50;
-    for (const head of chosen) {
-      if (!this.attempt(head)) soonest = Math.min(soonest ?? Infinity, now.getTime() + UNRECORDED_RETRY_MS);
-    }
+    if (chosen.length > 0 && !this.attempt(chosen))
+      soonest = Math.min(soonest ?? Infinity, now.getTime() + UNRECORDED_RETRY_MS);
     if (soonest !== null) {
       this.timer = setTimeout(() => this.pump(), Math.max(10, soonest - now.getTime()));
       this.timer.unref?.();
     }
   }
 
-  /** Starts one attempt; false when it could not even be recorded (then no call is made). */
-  private attempt(instruction: Instruction): boolean {
-    const startedAt = this.clock();
-    const marked: Instruction = {
+  /** Records the attempts and sends them once recorded; false when they could not be (then no call is made). */
+  private attempt(instructions: Instruction[]): boolean {
+    const startedAt = this.clock().toISOString();
+    const marked = instructions.map((instruction): Instruction => ({
       ...instruction,
       state: 'in_flight',
       attempts: instruction.attempts + 1,
-      lastAttemptAt: startedAt.toISOString(),
-    };
+      lastAttemptAt: startedAt,
+    }));
     try {
       this.options.ensureRecordable?.();
-      this.save(marked);
+      this.options.store.atomically(() => {
+        for (const instruction of marked) this.save(instruction);
+      });
     } catch (error) {
-      // The attempt or its outcome cannot be recorded (a storage fault): SeQura is not called; tried again
-      // shortly, and it goes by itself once the fault is gone.
+      // The attempts or their outcomes cannot be recorded (a storage fault): SeQura is not called; tried again
+      // shortly, and they go by themselves once the fault is gone. Inside a caller's transaction only this
+      // part rolled back (a savepoint), so memory goes back to what the disk holds here.
+      for (const instruction of instructions) this.remember(instruction);
       this.options.log.error('outbox.attempt_not_recorded', {
-        id: instruction.id,
+        ids: instructions.map((i) => i.id),
         error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
       });
       return false;
     }
+    for (const instruction of marked) {
+      this.starting.add(instruction.id);
+      this.options.store.afterCommit(() => {
+        this.starting.delete(instruction.id);
+        this.send(instruction);
+      });
+    }
+    return true;
+  }
+
+  /** Sends a recorded attempt and records its outcome. */
+  private send(marked: Instruction): void {
     const run = this.execute(marked)
       .then(() => this.settle(marked, { kind: 'done' }))
       .catch((error: unknown) => {
@@ -402,7 +439,6 @@ export class Outbox {
         this.pump();
       });
     this.inFlight.set(marked.id, run);
-    return true;
   }
 
   private execute(instruction: Instruction): Promise<void> {
@@ -488,6 +524,9 @@ export class Outbox {
       this.options.store.atomically(() => {
         this.save(settled);
         for (const listener of this.settledListeners) listener(settled, outcome);
+        // Its slot is free, and the sale's next instruction may be queued: their attempts join this commit.
+        this.inFlight.delete(instruction.id);
+        this.pump();
       });
     } catch (error) {
       // Not recorded (a storage fault): nothing changed on disk. SeQura's answer is not lost, only unrecorded:

@@ -704,6 +704,8 @@ export class SaleService {
             'handed_over',
           ),
         );
+        // Into the history in the same commit as SeQura's answer (unless it is still on the cashier's screen).
+        this.archiveIfSettled(sale.id);
       } else {
         const reason = outcome.kind === 'refused' ? outcome.reasons.join(' | ') : outcome.message;
         this.save(
