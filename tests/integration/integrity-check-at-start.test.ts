@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/app-core.ts';
 import { openTillDatabase } from '../../electron/core/db/database.ts';
@@ -170,6 +171,39 @@ describe('the integrity check beside the start', () => {
     await core.stop();
     core = await startCore({ dataDir, sandbox, signIn: false });
     expect((await call<TillStatus>(core, 'app.getStatus')).database).toMatchObject({ kind: 'missing' });
+  });
+
+  it('a database left with a -wal (the till was killed) and found damaged: nothing of the -wal is folded into it', async () => {
+    await tillWithQueuedConfirmation();
+    damageWhereTheStartDoesNotRead(dbPath());
+    // The state a killed till leaves: committed steps still only in the -wal, never checkpointed.
+    const killedDir = makeDataDir();
+    try {
+      const writer = new Database(dbPath());
+      writer.pragma('wal_autocheckpoint = 0');
+      writer.prepare('INSERT INTO filler (text) VALUES (?)').run('written just before the till was killed');
+      cpSync(dataDir, killedDir, { recursive: true });
+      writer.close();
+      removeDir(dataDir);
+      cpSync(killedDir, dataDir, { recursive: true });
+    } finally {
+      removeDir(killedDir);
+    }
+    expect(statSync(`${dbPath()}-wal`).size).toBeGreaterThan(0);
+    const mainHash = sha(dbPath());
+    const walHash = sha(`${dbPath()}-wal`);
+    const events: string[] = [];
+    const check = heldCheck(events);
+
+    core = await startCore({ dataDir, sandbox, signIn: false, runQuickCheck: check.runner });
+    check.release();
+    const notice = await waitFor(
+      async () => (await call<TillStatus>(core!, 'app.getStatus')).database,
+      (database) => database !== null,
+    );
+    // Both files kept as they were found: the main file without the -wal's pages, the -wal beside it.
+    expect(sha(join(notice!.keptAt!, 'till.db'))).toBe(mainHash);
+    expect(sha(join(notice!.keptAt!, 'till.db-wal'))).toBe(walHash);
   });
 
   it('the real check in its worker thread finds damage the start does not read, without a restart', async () => {

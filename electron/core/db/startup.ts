@@ -264,7 +264,7 @@ async function openWhileChecking(
         await check.close().catch(() => {});
         closeHolder();
         const keptAt = failed.damaged ? keepAside(path, clock()) : null;
-        log.error('storage.database_damaged', { keptAt, detail: failed.detail, atStart: false });
+        log.error('storage.database_damaged', { keptAt, detail: failed.detail });
         return problemFor(options, { kind: 'damaged', keptAt, detail: failed.detail });
       },
       async abandon() {
