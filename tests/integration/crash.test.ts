@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCrashTest } from '../crash/crash-harness.ts';
+import { auditEntries, removeDir } from '../support/till.ts';
 
 // The crash test at a small size (the full run: `npm run test:crash`, ≥ 200 kills): a real child process runs
 // the core and a cashier against the sandbox and is SIGKILLed at random points across every step, restarted,
@@ -10,7 +11,17 @@ describe('crash test (small)', () => {
     // The bound only catches a run that stops making progress: each of the 16 lives starts a Node process and
     // the core (measured 2.5-3 s to signed in at a load of 18 on two cores, ~10 s at 20+) before its kill can
     // land in a sale.
-    const result = await runCrashTest({ sales: 25, kills: 15, seed: 11, timeoutMs: 240_000 });
+    const result = await runCrashTest({ sales: 25, kills: 15, seed: 11, timeoutMs: 240_000, keepDataDir: true });
+    let entries: Array<Record<string, unknown>>;
+    try {
+      entries = auditEntries(result.dataDir);
+    } finally {
+      removeDir(result.dataDir);
+    }
+    // The audit head file lags the log by up to 100 ms of entries, so many kills leave it behind: a restart
+    // must take that for a crash, never for a cut log (it would write an audit.chain_alarm entry).
+    expect(entries.filter((entry) => entry.action === 'audit.chain_alarm')).toEqual([]);
+    expect(entries.length).toBeGreaterThan(100);
     expect(result.problems).toEqual([]);
     expect(result.counters).toMatchObject({
       kills: 15,
