@@ -313,6 +313,11 @@ export const es = {
   'confirming.queuedTitle': 'Confirmación pendiente',
   'confirming.queuedBody':
     'SeQura no responde ahora. La confirmación está guardada y se enviará sola, una sola vez, en cuanto SeQura responda.',
+  'confirming.stoppedTitle': 'Confirmación detenida',
+  'confirming.stoppedBody':
+    'El terminal ya no está confirmando esta venta: no se enviará nada a SeQura hasta que alguien pulse «Reintentar ahora».',
+  'confirming.stoppedNextShopperHint':
+    'Si atiendes a otro cliente, esta venta sigue en «Pendientes» y no se enviará sola: reinténtala desde allí. La compra se queda en tienda hasta que SeQura confirme.',
   'confirming.goodsHold': 'No entregues la compra hasta que SeQura confirme la venta.',
   'confirming.releaseTitle': 'Entregar la compra ahora (autoriza un encargado)',
   'confirming.releaseBody':

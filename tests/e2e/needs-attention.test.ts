@@ -41,9 +41,24 @@ afterAll(async () => {
 });
 
 const EXPECTED = {
-  es: { sale: /SeQura no ha respondido a la confirmación/, detail: /Detalle para soporte/ },
-  ca: { sale: /SeQura no ha respost a la confirmació/, detail: /Detall per al suport/ },
-  en: { sale: /SeQura never answered the confirmation/, detail: /Details for support/ },
+  es: {
+    sale: /SeQura no ha respondido a la confirmación/,
+    detail: /Detalle para soporte/,
+    stillConfirming: /Confirmando la venta/,
+    retry: 'Reintentar ahora',
+  },
+  ca: {
+    sale: /SeQura no ha respost a la confirmació/,
+    detail: /Detall per al suport/,
+    stillConfirming: /Confirmant la venda/,
+    retry: 'Torna-ho a provar ara',
+  },
+  en: {
+    sale: /SeQura never answered the confirmation/,
+    detail: /Details for support/,
+    stillConfirming: /Confirming the sale/,
+    retry: 'Retry now',
+  },
 } as const;
 
 describe('a sale that needs attention', () => {
@@ -85,6 +100,17 @@ describe('a sale that needs attention', () => {
       if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open)))
         await details.locator('summary').click();
       expect(await details.innerText()).toContain(coreWords);
+      // The till has stopped confirming: nothing under the notice may say it is still at it (no spinner, no
+      // "Confirming the sale…"), and the step offers what to do instead.
+      const step = page.getByTestId('sale-step');
+      expect(await step.getAttribute('data-step')).toBe('confirming');
+      expect(await page.getByTestId('sale-screen').locator('.spinner').count(), language).toBe(0);
+      expect(await step.innerText(), language).not.toMatch(EXPECTED[language].stillConfirming);
+      expect(await step.getByRole('heading', { level: 1 }).innerText(), language).not.toMatch(
+        EXPECTED[language].stillConfirming,
+      );
+      expect(await page.getByTestId('confirming-stopped').isVisible(), language).toBe(true);
+      expect(await step.getByRole('button', { name: EXPECTED[language].retry }).isVisible(), language).toBe(true);
       if (language === 'es') await screenshot(page, 'sale-needs-attention');
 
       await page.getByTestId('nav-history').click();
