@@ -57,6 +57,9 @@ export class Outbox {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Attempts recorded inside a transaction that has not committed yet: sent once it has. */
   private readonly starting = new Set<string>();
+  /** Successful answers waiting to be recorded, together, on the next turn of the event loop. */
+  private answered: Array<{ instruction: Instruction; recorded: () => void }> = [];
+  private recordAnsweredSoon: ReturnType<typeof setImmediate> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   // One writer (single-instance lock), so a write-through copy in memory is what the database holds (and is
@@ -416,7 +419,7 @@ export class Outbox {
   /** Sends a recorded attempt and records its outcome. */
   private send(marked: Instruction): void {
     const run = this.execute(marked)
-      .then(() => this.settle(marked, { kind: 'done' }))
+      .then(() => this.settleDoneSoon(marked))
       .catch((error: unknown) => {
         try {
           this.fail(marked, error);
@@ -459,22 +462,26 @@ export class Outbox {
     const refusal =
       sequraError && ['conflict', 'validation', 'not_found', 'invalid_payload'].includes(sequraError.kind);
     if (refusal) {
-      this.settle(
-        instruction,
+      this.settle([
         {
-          kind: 'refused',
-          code,
-          reasons: sequraError!.messages.length ? sequraError!.messages : [sequraError!.message],
-          status: sequraError!.status ?? null,
+          instruction,
+          outcome: {
+            kind: 'refused',
+            code,
+            reasons: sequraError!.messages.length ? sequraError!.messages : [sequraError!.message],
+            status: sequraError!.status ?? null,
+          },
+          lastError: message,
+          lastErrorCode: code,
         },
-        message,
-        code,
-      );
+      ]);
       return;
     }
     const now = this.clock();
     if (now.getTime() >= Date.parse(instruction.giveUpAt)) {
-      this.settle(instruction, { kind: 'gave_up', code, message }, message, code);
+      this.settle([
+        { instruction, outcome: { kind: 'gave_up', code, message }, lastError: message, lastErrorCode: code },
+      ]);
       return;
     }
     const retryAfterMs = sequraError?.retryAfterMs ?? null;
@@ -500,55 +507,88 @@ export class Outbox {
     this.changed(instruction.saleId);
   }
 
+  /**
+   * A 2xx is recorded on the next turn of the event loop, with the other answers that came in meanwhile: one
+   * commit for several (the answers of concurrent calls arrive together while a backlog drains). Resolves once
+   * recorded (or found unrecordable); nothing that depends on it (the sale's next instruction) is sent before.
+   */
+  private settleDoneSoon(instruction: Instruction): Promise<void> {
+    return new Promise((recorded) => {
+      this.answered.push({ instruction, recorded });
+      this.recordAnsweredSoon ??= setImmediate(() => {
+        this.recordAnsweredSoon = null;
+        const batch = this.answered.splice(0);
+        try {
+          this.settle(batch.map(({ instruction: answered }) => ({ instruction: answered, outcome: { kind: 'done' } })));
+        } finally {
+          for (const { recorded: done } of batch) done();
+        }
+      });
+    });
+  }
+
   private settle(
-    instruction: Instruction,
-    outcome: InstructionOutcome,
-    lastError: string | null = null,
-    lastErrorCode: string | null = null,
+    items: Array<{
+      instruction: Instruction;
+      outcome: InstructionOutcome;
+      lastError?: string | null;
+      lastErrorCode?: string | null;
+    }>,
   ): void {
-    const state = outcome.kind === 'done' ? 'done' : 'needs_attention';
+    const finishedAt = this.clock().toISOString();
     // The outcome goes to disk with the final state: if the process dies before the sale is updated, the
     // sale service replays it at the next start (SaleService.resume).
-    const settled: Instruction = {
-      ...instruction,
-      state,
-      nextAttemptAt: null,
-      finishedAt: this.clock().toISOString(),
-      lastError,
-      lastErrorCode,
+    const settled = items.map(({ instruction, outcome, lastError = null, lastErrorCode = null }) => ({
+      instruction,
       outcome,
-    };
+      settled: {
+        ...instruction,
+        state: outcome.kind === 'done' ? 'done' : 'needs_attention',
+        nextAttemptAt: null,
+        finishedAt,
+        lastError,
+        lastErrorCode,
+        outcome,
+      } satisfies Instruction,
+    }));
     try {
-      // The instruction's outcome and what it moves on (the sale's step, its next instruction) are one
-      // transaction: a crash leaves both before or both after, never a sale that missed its outcome.
+      // An instruction's outcome and what it moves on (the sale's step, its next instruction) are one
+      // transaction: a crash leaves both before or both after, never a sale that missed its outcome. Several
+      // outcomes are one transaction too: all recorded, or none (then all are sent again later).
       this.options.store.atomically(() => {
-        this.save(settled);
-        for (const listener of this.settledListeners) listener(settled, outcome);
-        // Its slot is free, and the sale's next instruction may be queued: their attempts join this commit.
-        this.inFlight.delete(instruction.id);
+        for (const { instruction, outcome, settled: final } of settled) {
+          this.save(final);
+          for (const listener of this.settledListeners) listener(final, outcome);
+          this.inFlight.delete(instruction.id);
+        }
+        // Their slots are free, and their sales' next instructions may be queued: those attempts join this commit.
         this.pump();
       });
     } catch (error) {
       // Not recorded (a storage fault): nothing changed on disk. SeQura's answer is not lost, only unrecorded:
       // the full-state PUT is sent again later (safe to replay) and its answer recorded then.
       const retryAt = new Date(this.clock().getTime() + UNRECORDED_RETRY_MS).toISOString();
-      this.remember({ ...instruction, state: 'pending', nextAttemptAt: retryAt });
-      this.options.log.error('outbox.outcome_not_recorded', {
+      for (const { instruction, outcome } of settled) {
+        this.remember({ ...instruction, state: 'pending', nextAttemptAt: retryAt });
+        this.options.log.error('outbox.outcome_not_recorded', {
+          id: instruction.id,
+          kind: instruction.kind,
+          outcome: outcome.kind,
+          error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
+        });
+        this.changed(instruction.saleId);
+      }
+      return;
+    }
+    for (const { instruction, outcome } of settled) {
+      this.options.log.info('outbox.settled', {
         id: instruction.id,
         kind: instruction.kind,
         outcome: outcome.kind,
-        error: error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown',
+        attempts: instruction.attempts,
       });
       this.changed(instruction.saleId);
-      return;
     }
-    this.options.log.info('outbox.settled', {
-      id: instruction.id,
-      kind: instruction.kind,
-      outcome: outcome.kind,
-      attempts: instruction.attempts,
-    });
-    this.changed(instruction.saleId);
   }
 }
 
