@@ -94,6 +94,8 @@ export const ca: Record<MessageKey, string> = {
   'sale.nextShopper': 'Atén el client següent',
   'confirming.nextShopperHint':
     'Si atens un altre client, aquesta confirmació continua a «Pendents» i s’enviarà sola. La compra es queda a la botiga fins aleshores.',
+  'handingOver.stoppedNextShopperHint':
+    'Pots començar una altra venda: aquesta venda continua a «Pendents», però l’avís de lliurament ja no sortirà sol.',
   'handingOver.nextShopperHint':
     'Pots començar una altra venda: l’avís de lliurament continua a «Pendents» i sortirà sol.',
   'sale.new': 'Venda nova',

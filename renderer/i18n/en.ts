@@ -102,6 +102,8 @@ export const en: Record<MessageKey, string> = {
   'sale.nextShopper': 'Serve the next shopper',
   'confirming.nextShopperHint':
     'If you serve another shopper, this confirmation stays in "Pending" and is sent by itself. The goods stay in the store until then.',
+  'handingOver.stoppedNextShopperHint':
+    'You can start another sale: this sale stays in "Pending", but the handover notice no longer goes out by itself.',
   'handingOver.nextShopperHint':
     'You can start another sale: the handover notice stays in "Pending" and goes out by itself.',
   'sale.new': 'New sale',

@@ -103,6 +103,8 @@ export const es = {
   'sale.nextShopper': 'Atender al siguiente cliente',
   'confirming.nextShopperHint':
     'Si atiendes a otro cliente, esta confirmación sigue en «Pendientes» y se enviará sola. La compra se queda en tienda hasta entonces.',
+  'handingOver.stoppedNextShopperHint':
+    'Puedes empezar otra venta: esta venta sigue en «Pendientes», pero el aviso de entrega ya no saldrá solo.',
   'handingOver.nextShopperHint': 'Puedes empezar otra venta: el aviso de entrega sigue en «Pendientes» y saldrá solo.',
   'sale.new': 'Nueva venta',
   'sale.working': 'Un momento…',

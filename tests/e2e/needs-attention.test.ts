@@ -129,4 +129,41 @@ describe('a sale that needs attention', () => {
     }
     await call(till.core, 'app.setLanguage', { language: 'es' });
   }, 90_000);
+
+  it('a handover notice given up on: the step no longer says it is telling SeQura, and offers a retry', async () => {
+    const current = async () => (await call<{ sale: SaleRecord | null }>(till.core, 'sale.current')).sale;
+    const previous = await current();
+    if (previous) await call(till.core, 'sale.close', { saleId: previous.id });
+    const created = await call<SaleRecord>(till.core, 'sale.create');
+    await call(till.core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    await call(till.core, 'sale.start', { saleId: created.id });
+    const awaiting = await call<SaleRecord>(till.core, 'sale.sendSms', {
+      saleId: created.id,
+      product: 'pp3',
+      campaign: null,
+    });
+    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+    // SeQura confirms, then answers every handover notice with a server error, past the give-up horizon.
+    await setFaults(sandbox, { match: 'PUT /merchants', error_rate: 1 });
+    await call(till.core, 'sale.confirm', { saleId: created.id });
+    await waitFor(current, (s) => s?.step === 'handing_over', 20_000);
+    clockOffsetMs += 73 * 3600_000;
+    const { items } = await call<{ items: OutboxItem[] }>(till.core, 'outbox.list');
+    const handover = items.find((i) => i.saleId === created.id && i.kind === 'handover')!;
+    await call(till.core, 'outbox.retryNow', { instructionId: handover.id });
+    await waitFor(current, (s) => s?.needsAttention?.code === 'handover_gave_up', 20_000);
+
+    await page.goto(till.url);
+    await page.getByTestId('nav-sale').click();
+    await page.getByTestId('sale-needs-attention').waitFor();
+    const step = page.getByTestId('sale-step');
+    expect(await step.getAttribute('data-step')).toBe('handing_over');
+    const text = await step.innerText();
+    // Neither "Telling SeQura about the handover…" nor "goes out by itself": the till has stopped trying.
+    expect(text).not.toMatch(/Avisando a SeQura/);
+    expect(text).not.toMatch(/(?<!ya no )saldrá solo/);
+    expect(await page.getByTestId('sale-screen').locator('.spinner').count()).toBe(0);
+    expect(await step.getByRole('button', { name: 'Reintentar ahora' }).isVisible()).toBe(true);
+    await screenshot(page, 'sale-handover-needs-attention');
+  }, 90_000);
 });
