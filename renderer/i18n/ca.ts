@@ -94,6 +94,8 @@ export const ca: Record<MessageKey, string> = {
   'sale.nextShopper': 'Atén el client següent',
   'confirming.nextShopperHint':
     'Si atens un altre client, aquesta confirmació continua a «Pendents» i s’enviarà sola. La compra es queda a la botiga fins aleshores.',
+  'handingOver.stoppedNextShopperHint':
+    'Pots començar una altra venda: aquesta venda continua a «Pendents», però l’avís de lliurament ja no sortirà sol.',
   'handingOver.nextShopperHint':
     'Pots començar una altra venda: l’avís de lliurament continua a «Pendents» i sortirà sol.',
   'sale.new': 'Venda nova',
@@ -301,6 +303,11 @@ export const ca: Record<MessageKey, string> = {
   'confirming.queuedTitle': 'Confirmació pendent',
   'confirming.queuedBody':
     'SeQura no respon ara. La confirmació està desada i s’enviarà sola, una sola vegada, tan bon punt SeQura respongui.',
+  'confirming.stoppedTitle': 'Confirmació aturada',
+  'confirming.stoppedBody':
+    'El terminal ja no està confirmant aquesta venda: no s’enviarà res a SeQura fins que algú premi «Torna-ho a provar ara».',
+  'confirming.stoppedNextShopperHint':
+    'Si atens un altre client, aquesta venda continua a «Pendents» i no s’enviarà sola: torna-ho a provar des d’allà. La compra es queda a la botiga fins que SeQura confirmi.',
   'confirming.goodsHold': 'No lliuris la compra fins que SeQura no confirmi la venda.',
   'confirming.releaseTitle': 'Lliura la compra ara (ho autoritza un encarregat)',
   'confirming.releaseBody':

@@ -102,6 +102,8 @@ export const en: Record<MessageKey, string> = {
   'sale.nextShopper': 'Serve the next shopper',
   'confirming.nextShopperHint':
     'If you serve another shopper, this confirmation stays in "Pending" and is sent by itself. The goods stay in the store until then.',
+  'handingOver.stoppedNextShopperHint':
+    'You can start another sale: this sale stays in "Pending", but the handover notice no longer goes out by itself.',
   'handingOver.nextShopperHint':
     'You can start another sale: the handover notice stays in "Pending" and goes out by itself.',
   'sale.new': 'New sale',
@@ -313,6 +315,11 @@ export const en: Record<MessageKey, string> = {
   'confirming.queuedTitle': 'Confirmation pending',
   'confirming.queuedBody':
     'SeQura is not answering right now. The confirmation is saved and will be sent by itself, exactly once, as soon as SeQura answers.',
+  'confirming.stoppedTitle': 'Confirmation stopped',
+  'confirming.stoppedBody':
+    'The till is no longer confirming this sale: nothing goes to SeQura until someone presses “Retry now”.',
+  'confirming.stoppedNextShopperHint':
+    'If you serve another shopper, this sale stays in "Pending" and is not sent by itself: retry it from there. The goods stay in the store until SeQura confirms.',
   'confirming.goodsHold': 'Do not hand over the goods until SeQura confirms the sale.',
   'confirming.releaseTitle': 'Hand over the goods now (a manager authorises)',
   'confirming.releaseBody':

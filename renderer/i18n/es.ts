@@ -103,6 +103,8 @@ export const es = {
   'sale.nextShopper': 'Atender al siguiente cliente',
   'confirming.nextShopperHint':
     'Si atiendes a otro cliente, esta confirmación sigue en «Pendientes» y se enviará sola. La compra se queda en tienda hasta entonces.',
+  'handingOver.stoppedNextShopperHint':
+    'Puedes empezar otra venta: esta venta sigue en «Pendientes», pero el aviso de entrega ya no saldrá solo.',
   'handingOver.nextShopperHint': 'Puedes empezar otra venta: el aviso de entrega sigue en «Pendientes» y saldrá solo.',
   'sale.new': 'Nueva venta',
   'sale.working': 'Un momento…',
@@ -313,6 +315,11 @@ export const es = {
   'confirming.queuedTitle': 'Confirmación pendiente',
   'confirming.queuedBody':
     'SeQura no responde ahora. La confirmación está guardada y se enviará sola, una sola vez, en cuanto SeQura responda.',
+  'confirming.stoppedTitle': 'Confirmación detenida',
+  'confirming.stoppedBody':
+    'El terminal ya no está confirmando esta venta: no se enviará nada a SeQura hasta que alguien pulse «Reintentar ahora».',
+  'confirming.stoppedNextShopperHint':
+    'Si atiendes a otro cliente, esta venta sigue en «Pendientes» y no se enviará sola: reinténtala desde allí. La compra se queda en tienda hasta que SeQura confirme.',
   'confirming.goodsHold': 'No entregues la compra hasta que SeQura confirme la venta.',
   'confirming.releaseTitle': 'Entregar la compra ahora (autoriza un encargado)',
   'confirming.releaseBody':

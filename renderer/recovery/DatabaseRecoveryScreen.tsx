@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { DatabaseNotice } from '../../shared/ipc/status-schemas.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -6,15 +7,21 @@ import { useI18n } from '../i18n/i18n.tsx';
 // the cashier to call IT and IT what its two ways back are (docs/it-guide.md, "Database damaged or missing").
 export function DatabaseRecoveryScreen({ notice }: { notice: DatabaseNotice }) {
   const { t, formatDateTime } = useI18n();
+  // The keyboard (and a screen reader) starts on what happened, not on the bare page: on a fresh start, and
+  // when this screen replaces the sign-in screen whose field had the focus.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section
-      className="panel sale-step tone-danger"
+      className="panel sale-step tone-danger database-recovery"
       role="alert"
       aria-labelledby="database-recovery-heading"
       data-testid="database-recovery-screen"
       data-kind={notice.kind}
     >
-      <h1 id="database-recovery-heading">{t(`database.heading.${notice.kind}`)}</h1>
+      <h1 id="database-recovery-heading" ref={heading} tabIndex={-1}>
+        {t(`database.heading.${notice.kind}`)}
+      </h1>
       <p className="lead">{t(`database.lead.${notice.kind}`)}</p>
       <p className="notice notice-warn" data-testid="database-cashier">
         {t('database.cashier')}

@@ -6,23 +6,32 @@ import { StepFrame } from './StepFrame.tsx';
 
 /**
  * The confirmation is in the outbox: either on its way now, or queued because SeQura cannot be reached (it is
- * sent by itself, exactly once, when SeQura answers). Until SeQura has said yes the goods stay in the store,
- * unless a manager released them (store policy, recorded in the sale).
+ * sent by itself, exactly once, when SeQura answers), or given up (no answer before the give-up horizon: the
+ * sale needs attention, and nothing is being sent until someone retries). Until SeQura has said yes the goods
+ * stay in the store, unless a manager released them (store policy, recorded in the sale).
  */
 export function Confirming({ sale, controller, status }: StepProps) {
   const { t } = useI18n();
-  const queued = isSequraDown(status) || sale.lastError !== null;
+  // The attention notice above says why and what to do; this step must not claim the till is still at it.
+  const stopped = sale.needsAttention !== null;
+  const queued = !stopped && (isSequraDown(status) || sale.lastError !== null);
   const released = sale.confirmation.goodsReleasedBy;
   return (
     <StepFrame
       sale={sale}
-      title={queued ? t('confirming.queuedTitle') : t('confirming.title')}
-      tone={queued ? 'warn' : 'neutral'}
+      title={stopped ? t('confirming.stoppedTitle') : queued ? t('confirming.queuedTitle') : t('confirming.title')}
+      tone={stopped ? 'danger' : queued ? 'warn' : 'neutral'}
     >
-      <p className="big-status" data-testid="confirming-info" data-queued={queued ? 'true' : 'false'}>
-        {!queued && <span className="spinner" aria-hidden="true" />}
-        {queued ? t('confirming.queuedBody') : t('confirming.body')}
-      </p>
+      {stopped ? (
+        <p className="big-status" data-testid="confirming-stopped">
+          {t('confirming.stoppedBody')}
+        </p>
+      ) : (
+        <p className="big-status" data-testid="confirming-info" data-queued={queued ? 'true' : 'false'}>
+          {!queued && <span className="spinner" aria-hidden="true" />}
+          {queued ? t('confirming.queuedBody') : t('confirming.body')}
+        </p>
+      )}
       {released ? (
         <p className="notice notice-ok" data-testid="goods-released">
           {t('confirming.goodsReleased', { who: released })}
@@ -45,7 +54,7 @@ export function Confirming({ sale, controller, status }: StepProps) {
         </>
       )}
       <ErrorNotice error={controller.error ?? unlessUnreachable(sale.lastError)} />
-      {queued && (
+      {(queued || stopped) && (
         <>
           <div className="actions">
             <button
@@ -68,7 +77,9 @@ export function Confirming({ sale, controller, status }: StepProps) {
               {controller.busy === 'newSale' ? t('sale.working') : t('sale.nextShopper')}
             </button>
           </div>
-          <p className="field-hint">{t('confirming.nextShopperHint')}</p>
+          <p className="field-hint">
+            {stopped ? t('confirming.stoppedNextShopperHint') : t('confirming.nextShopperHint')}
+          </p>
         </>
       )}
     </StepFrame>

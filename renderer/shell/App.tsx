@@ -88,7 +88,9 @@ export function App() {
           onLanguage={changeLanguage}
           screen={screen}
           onScreen={setScreen}
-          showNavigation={bridge !== 'refused' && bridge !== 'no_token'}
+          // Neither on a page the till will never answer, nor on the database recovery screen: no screen
+          // behind the navigation opens until store IT has brought the database back.
+          showNavigation={bridge !== 'refused' && bridge !== 'no_token' && !status?.database}
         />
         {bridge !== 'open' && (
           <div className="bridge-notice" role="status" data-testid="bridge-notice" data-bridge={bridge}>

@@ -17,7 +17,8 @@ export function TopBar({
   onLanguage: (language: Language) => void;
   screen: Screen;
   onScreen: (screen: Screen) => void;
-  /** False on a page the till will never answer: no buttons that lead nowhere. */
+  /** False where no screen behind it can open (a page the till will never answer, the database recovery
+   * screen): no buttons that lead nowhere. */
   showNavigation: boolean;
 }) {
   const { t, language } = useI18n();

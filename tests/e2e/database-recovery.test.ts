@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,16 @@ import { launchBrowser, makeDataDir, removeDir, screenshot, startTill, type Runn
 // A damaged till database: the app opens on the database recovery screen and nothing else (no sign-in, no
 // "create the first manager", no sale screen), saying what happened, where the untouched file is, and what
 // the cashier and store IT do next.
+
+/** What has the keyboard focus: its test id, else its tag and the id of its nearest element that has one. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return 'body';
+    const testId = active.closest('[data-testid]')?.getAttribute('data-testid') ?? '';
+    return `${active.tagName.toLowerCase()}${active.id ? `#${active.id}` : ''} in ${testId}`;
+  });
+
 describe('database recovery screen', () => {
   let browser: Browser;
   let till: RunningTill | null = null;
@@ -23,7 +34,9 @@ describe('database recovery screen', () => {
     closeSync(fd);
     till = await startTill({ dataDir, signIn: false });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A context of its own: axe-core runs on this page too.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
   });
 
   afterAll(async () => {
@@ -55,6 +68,44 @@ describe('database recovery screen', () => {
     expect(await pill.getAttribute('data-state')).toBe('not_used');
     expect(await pill.innerText()).toBe('SeQura no se usa mientras se recupera la base de datos');
     await screenshot(page, 'database-damaged-es');
+  });
+
+  it('shows no navigation to screens that cannot open; focus starts on the heading; the language switch stays', async () => {
+    await page.goto(till!.url);
+    await page.getByTestId('database-recovery-screen').waitFor();
+    // Sale, Pending, Sales, Day close, Status: none of them can open while the database is being recovered.
+    for (const target of ['sale', 'pending', 'history', 'report', 'status'])
+      expect(await page.getByTestId(`nav-${target}`).isVisible(), target).toBe(false);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    // The keyboard starts on the screen's heading (read first by a screen reader), never on the bare page.
+    await expect.poll(() => focused(page)).toBe('h1#database-recovery-heading in database-recovery-screen');
+    // Walking the page with Tab reaches the language switch and nothing that leads nowhere.
+    const reached: string[] = [];
+    for (let press = 0; press < 6; press++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => {
+          const active = document.activeElement;
+          return active ? `${active.tagName.toLowerCase()}:${active.getAttribute('aria-label') ?? ''}` : 'none';
+        }),
+      );
+    }
+    expect(reached).toContain('select:Idioma');
+    expect(reached.filter((entry) => entry.startsWith('button'))).toEqual([]);
+    // The language switch works here: the screen is read in English.
+    await page.getByLabel('Idioma').selectOption('en');
+    const heading = page.getByTestId('database-recovery-screen').getByRole('heading', { level: 1 });
+    await expect.poll(() => heading.innerText()).toBe('The till database is damaged: this till cannot sell');
+    for (const language of ['en', 'es'] as const) {
+      if (language === 'es') await page.getByLabel('Language').selectOption('es');
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(language);
+      const result = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+        .analyze();
+      expect(result.violations.map((v) => `${language} ${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual(
+        [],
+      );
+    }
   });
 });
 
@@ -89,6 +140,8 @@ describe('database recovery screen after the check beside the start', () => {
     expect(await page.getByTestId('signin-screen').count()).toBe(0);
     expect(await page.getByTestId('database-kept-at').innerText()).toMatch(/set-aside[\\/]till-db-/);
     expect(events).toEqual(['verdict damaged']);
+    // The sign-in field that had the focus is gone: the focus moves to the recovery screen, not the bare page.
+    await expect.poll(() => focused(page)).toBe('h1#database-recovery-heading in database-recovery-screen');
   });
 });
 

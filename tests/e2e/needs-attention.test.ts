@@ -41,9 +41,24 @@ afterAll(async () => {
 });
 
 const EXPECTED = {
-  es: { sale: /SeQura no ha respondido a la confirmación/, detail: /Detalle para soporte/ },
-  ca: { sale: /SeQura no ha respost a la confirmació/, detail: /Detall per al suport/ },
-  en: { sale: /SeQura never answered the confirmation/, detail: /Details for support/ },
+  es: {
+    sale: /SeQura no ha respondido a la confirmación/,
+    detail: /Detalle para soporte/,
+    stillConfirming: /Confirmando la venta/,
+    retry: 'Reintentar ahora',
+  },
+  ca: {
+    sale: /SeQura no ha respost a la confirmació/,
+    detail: /Detall per al suport/,
+    stillConfirming: /Confirmant la venda/,
+    retry: 'Torna-ho a provar ara',
+  },
+  en: {
+    sale: /SeQura never answered the confirmation/,
+    detail: /Details for support/,
+    stillConfirming: /Confirming the sale/,
+    retry: 'Retry now',
+  },
 } as const;
 
 describe('a sale that needs attention', () => {
@@ -85,6 +100,17 @@ describe('a sale that needs attention', () => {
       if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open)))
         await details.locator('summary').click();
       expect(await details.innerText()).toContain(coreWords);
+      // The till has stopped confirming: nothing under the notice may say it is still at it (no spinner, no
+      // "Confirming the sale…"), and the step offers what to do instead.
+      const step = page.getByTestId('sale-step');
+      expect(await step.getAttribute('data-step')).toBe('confirming');
+      expect(await page.getByTestId('sale-screen').locator('.spinner').count(), language).toBe(0);
+      expect(await step.innerText(), language).not.toMatch(EXPECTED[language].stillConfirming);
+      expect(await step.getByRole('heading', { level: 1 }).innerText(), language).not.toMatch(
+        EXPECTED[language].stillConfirming,
+      );
+      expect(await page.getByTestId('confirming-stopped').isVisible(), language).toBe(true);
+      expect(await step.getByRole('button', { name: EXPECTED[language].retry }).isVisible(), language).toBe(true);
       if (language === 'es') await screenshot(page, 'sale-needs-attention');
 
       await page.getByTestId('nav-history').click();
@@ -102,5 +128,42 @@ describe('a sale that needs attention', () => {
       if (language === 'es') await screenshot(page, 'pending-needs-attention');
     }
     await call(till.core, 'app.setLanguage', { language: 'es' });
+  }, 90_000);
+
+  it('a handover notice given up on: the step no longer says it is telling SeQura, and offers a retry', async () => {
+    const current = async () => (await call<{ sale: SaleRecord | null }>(till.core, 'sale.current')).sale;
+    const previous = await current();
+    if (previous) await call(till.core, 'sale.close', { saleId: previous.id });
+    const created = await call<SaleRecord>(till.core, 'sale.create');
+    await call(till.core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+    await call(till.core, 'sale.start', { saleId: created.id });
+    const awaiting = await call<SaleRecord>(till.core, 'sale.sendSms', {
+      saleId: created.id,
+      product: 'pp3',
+      campaign: null,
+    });
+    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+    // SeQura confirms, then answers every handover notice with a server error, past the give-up horizon.
+    await setFaults(sandbox, { match: 'PUT /merchants', error_rate: 1 });
+    await call(till.core, 'sale.confirm', { saleId: created.id });
+    await waitFor(current, (s) => s?.step === 'handing_over', 20_000);
+    clockOffsetMs += 73 * 3600_000;
+    const { items } = await call<{ items: OutboxItem[] }>(till.core, 'outbox.list');
+    const handover = items.find((i) => i.saleId === created.id && i.kind === 'handover')!;
+    await call(till.core, 'outbox.retryNow', { instructionId: handover.id });
+    await waitFor(current, (s) => s?.needsAttention?.code === 'handover_gave_up', 20_000);
+
+    await page.goto(till.url);
+    await page.getByTestId('nav-sale').click();
+    await page.getByTestId('sale-needs-attention').waitFor();
+    const step = page.getByTestId('sale-step');
+    expect(await step.getAttribute('data-step')).toBe('handing_over');
+    const text = await step.innerText();
+    // Neither "Telling SeQura about the handover…" nor "goes out by itself": the till has stopped trying.
+    expect(text).not.toMatch(/Avisando a SeQura/);
+    expect(text).not.toMatch(/(?<!ya no )saldrá solo/);
+    expect(await page.getByTestId('sale-screen').locator('.spinner').count()).toBe(0);
+    expect(await step.getByRole('button', { name: 'Reintentar ahora' }).isVisible()).toBe(true);
+    await screenshot(page, 'sale-handover-needs-attention');
   }, 90_000);
 });
