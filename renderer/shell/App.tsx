@@ -88,9 +88,11 @@ export function App() {
           onLanguage={changeLanguage}
           screen={screen}
           onScreen={setScreen}
-          // Neither on a page the till will never answer, nor on the database recovery screen: no screen
-          // behind the navigation opens until store IT has brought the database back.
-          showNavigation={bridge !== 'refused' && bridge !== 'no_token' && !status?.database}
+          // Neither on a page the till will never answer, nor on the database recovery screen, nor on the
+          // configuration-problem screen: no screen behind the navigation opens until store IT has fixed it.
+          showNavigation={
+            bridge !== 'refused' && bridge !== 'no_token' && !status?.database && status?.config?.state !== 'invalid'
+          }
         />
         {bridge !== 'open' && (
           <div className="bridge-notice" role="status" data-testid="bridge-notice" data-bridge={bridge}>

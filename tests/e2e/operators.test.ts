@@ -242,6 +242,9 @@ describe('a broken configuration file', () => {
     ]);
     // Nothing else of the till is on screen: no sign-in, no sale.
     expect(await page.getByTestId('signin-screen').count()).toBe(0);
+    // Nor a navigation to screens that cannot open until the file is fixed.
+    for (const target of ['sale', 'pending', 'history', 'report', 'status'])
+      expect(await page.getByTestId(`nav-${target}`).isVisible(), target).toBe(false);
     await screenshot(page, 'config-problem-es');
 
     // Support's bundle needs a manager: with nobody signed in, a manager's PIN (a cashier's is refused).
@@ -265,5 +268,6 @@ describe('a broken configuration file', () => {
     await expect.poll(() => page.getByTestId('signin-screen').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByTestId('config-problem-screen').count()).toBe(0);
     expect(await page.locator('.topbar-where').innerText()).toContain('BCN-01');
+    expect(await page.getByTestId('nav-sale').isVisible()).toBe(true);
   });
 });
