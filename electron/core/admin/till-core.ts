@@ -295,19 +295,24 @@ export async function createSwitchableCore(
       });
   }
 
+  /** Waits for every request in flight, then stops the generation serving them (its events unsubscribed first). */
+  async function stopCurrentGeneration(): Promise<void> {
+    if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+    unsubscribe();
+    try {
+      await current.stop();
+    } catch (error) {
+      deps.log.error('core.generation_stop_failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+
   function failOver(check: IntegrityCheckInProgress, verdict: FailedVerdict): Promise<void> {
     if (stopped) return Promise.resolve();
     failedCheck = true;
     // Like a generation switch: requests arriving now wait for the recovery core, and the reads in flight
     // finish before the database is closed under them.
     switching = (async () => {
-      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
-      unsubscribe();
-      try {
-        await current.stop();
-      } catch (error) {
-        deps.log.error('core.generation_stop_failed', { error: error instanceof Error ? error.name : 'unknown' });
-      }
+      await stopCurrentGeneration();
       services.operators.stop();
       // Closed while the check's read-only connection is still open: no checkpoint into the damaged file.
       services.db.close();
@@ -332,13 +337,7 @@ export async function createSwitchableCore(
     switching = (async () => {
       // Let the request that asked for this be answered first, then wait for every other one in flight.
       await new Promise((resolve) => setImmediate(resolve));
-      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
-      unsubscribe();
-      try {
-        await current.stop();
-      } catch (error) {
-        deps.log.error('core.generation_stop_failed', { error: error instanceof Error ? error.name : 'unknown' });
-      }
+      await stopCurrentGeneration();
       // The configuration file is read again: a fixed file takes effect here, without an app restart.
       const machineConfig = services.machineConfigPath
         ? loadMachineConfig(services.machineConfigPath)
