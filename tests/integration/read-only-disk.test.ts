@@ -32,7 +32,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, quiet: true });
   disk = mountReadOnlyCapableDisk(32 * 1024 * 1024);
   console.info(
-    `read-only test: ${disk.kind === 'ext4-emergency-ro' ? "ext4's emergency remount-ro on a loop device" : 'folder permissions'}`,
+    `read-only test: ${disk.kind === 'ext4-emergency-ro' ? "ext4's emergency remount-ro on a loop device" : 'the folder itself (a read-only bind mount as root, else its permissions)'}`,
   );
 });
 afterAll(async () => {

@@ -109,10 +109,10 @@ function mkdirAndReturn(dir: string): string {
 // a small ext4 image on a loop device, and `failReadOnly` raises a file-system error through ext4's test
 // hook, after which every write on it, through files already open too, answers EROFS. The kernel keeps the
 // volume read-only until it is unmounted, as after a real disk error: `repair` (with the till stopped)
-// unmounts, checks and mounts it again. Elsewhere the folder is made read-only with its permissions, which a
-// non-root test process obeys for every file it opens from then on.
+// unmounts, checks and mounts it again. Elsewhere (no loop device, or not root) the folder turns read-only for
+// every file opened from then on: a read-only bind mount over itself (root), else its permissions.
 export interface ReadOnlyDisk {
-  readonly kind: 'ext4-emergency-ro' | 'permissions';
+  readonly kind: 'ext4-emergency-ro' | 'read-only bind mount' | 'permissions';
   /** A folder on the disk. */
   readonly dir: string;
   /** Turns the volume (or the folder) read-only now, under whatever has files open on it. */
@@ -139,7 +139,7 @@ export function mountReadOnlyCapableDisk(sizeBytes: number): ReadOnlyDisk {
     execFileSync('mkfs.ext4', ['-q', '-F', image], { stdio: 'pipe' });
     mountImage();
   } catch {
-    return permissionsDisk(root);
+    return folderDisk(root);
   }
   const dir = mkdirAndReturn(join(mountPoint, 'till'));
   return {
@@ -171,16 +171,34 @@ export function mountReadOnlyCapableDisk(sizeBytes: number): ReadOnlyDisk {
   };
 }
 
-function permissionsDisk(root: string): ReadOnlyDisk {
+/**
+ * No loop device (or not root): the folder itself turns read-only for everything opened from then on
+ * (`readOnlyFromNow`: a read-only bind mount as root, its permissions otherwise). The till's open database
+ * keeps writing, but its write check before each SeQura call and its log (opened for each line) meet the
+ * refusal, which is what the test asserts.
+ */
+function folderDisk(root: string): ReadOnlyDisk {
   const dir = mkdirAndReturn(join(root, 'till'));
+  let undo: (() => void) | null = null;
+  let kind: ReadOnlyDisk['kind'] = 'permissions';
+  const repair = () => {
+    undo?.();
+    undo = null;
+  };
   return {
-    kind: 'permissions',
+    get kind() {
+      return kind;
+    },
     dir,
-    failReadOnly: () => setReadOnly(dir, true),
+    failReadOnly() {
+      const readOnly = readOnlyFromNow(dir);
+      kind = readOnly.kind;
+      undo = readOnly.undo;
+    },
     isReadOnly: () => !canCreateFileIn(dir),
-    repair: () => setReadOnly(dir, false),
+    repair,
     dispose() {
-      setReadOnly(dir, false);
+      repair();
       rmSync(root, { recursive: true, force: true });
     },
   };
