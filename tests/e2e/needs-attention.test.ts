@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../sandbox/index.ts';
 import type { OutboxItem } from '../../shared/ipc/sale-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
-import { CART, SHOPPER, call, setFaults, shopper, waitFor } from '../support/till.ts';
+import { approvedSale, call, setFaults, waitFor } from '../support/till.ts';
 import {
   launchBrowser,
   makeDataDir,
@@ -63,15 +63,7 @@ const EXPECTED = {
 
 describe('a sale that needs attention', () => {
   it('says why in the till’s language (es, ca, en), with the core’s English only as a detail for IT', async () => {
-    const created = await call<SaleRecord>(till.core, 'sale.create');
-    await call(till.core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-    await call(till.core, 'sale.start', { saleId: created.id });
-    const awaiting = await call<SaleRecord>(till.core, 'sale.sendSms', {
-      saleId: created.id,
-      product: 'pp3',
-      campaign: null,
-    });
-    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+    const created = await approvedSale(till.core, sandbox);
     // SeQura cannot be reached when the cashier confirms, and stays so past the give-up horizon (72 h).
     await setFaults(sandbox, { match: 'PUT /orders', reset_before_rate: 1 });
     await call(till.core, 'sale.confirm', { saleId: created.id });
@@ -134,15 +126,7 @@ describe('a sale that needs attention', () => {
     const current = async () => (await call<{ sale: SaleRecord | null }>(till.core, 'sale.current')).sale;
     const previous = await current();
     if (previous) await call(till.core, 'sale.close', { saleId: previous.id });
-    const created = await call<SaleRecord>(till.core, 'sale.create');
-    await call(till.core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-    await call(till.core, 'sale.start', { saleId: created.id });
-    const awaiting = await call<SaleRecord>(till.core, 'sale.sendSms', {
-      saleId: created.id,
-      product: 'pp3',
-      campaign: null,
-    });
-    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+    const created = await approvedSale(till.core, sandbox);
     // SeQura confirms, then answers every handover notice with a server error, past the give-up horizon.
     await setFaults(sandbox, { match: 'PUT /merchants', error_rate: 1 });
     await call(till.core, 'sale.confirm', { saleId: created.id });

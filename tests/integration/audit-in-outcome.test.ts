@@ -9,6 +9,7 @@ import {
   callError,
   makeDataDir,
   removeDir,
+  saleAwaitingApproval,
   sandboxOrder,
   setFaults,
   shopper,
@@ -63,13 +64,6 @@ function auditOf(saleId: string): Array<{ action: string; outcome: string; detai
       outcome: entry.outcome as string,
       detail: (entry.detail as string | null) ?? null,
     }));
-}
-
-async function saleAwaitingApproval(core: Awaited<ReturnType<typeof startCore>>): Promise<SaleRecord> {
-  const created = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-  await call(core, 'sale.start', { saleId: created.id });
-  return call<SaleRecord>(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
 }
 
 it('rolls a confirmation back (ticket, step, outbox instruction) when its audit entry cannot be written', async () => {

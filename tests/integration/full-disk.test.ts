@@ -8,10 +8,12 @@ import { mountSmallDisk, type SmallDisk } from '../support/small-disk.ts';
 import {
   CART,
   SHOPPER,
+  approvedSale,
   call,
+  saleAwaitingApproval,
   sandboxOrder,
-  setFaults,
   sandboxRequests,
+  setFaults,
   shopper,
   startCore,
   storedSales,
@@ -53,12 +55,7 @@ describe('a full disk', () => {
 
     // Before the disk fills: one sale finished, one approved by the shopper and waiting for its confirmation.
     const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
-    const sell = async (): Promise<SaleRecord> => {
-      const sale = await call<SaleRecord>(core, 'sale.create');
-      await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-      const started = await call<SaleRecord>(core, 'sale.start', { saleId: sale.id });
-      return call<SaleRecord>(core, 'sale.sendSms', { saleId: started.id, product: 'pp3', campaign: null });
-    };
+    const sell = (): Promise<SaleRecord> => saleAwaitingApproval(core);
     const confirmAndClose = async (sale: SaleRecord) => {
       await call(core, 'sale.confirm', { saleId: sale.id });
       await waitFor(current, (s) => s?.id === sale.id && s.step === 'done');
@@ -144,16 +141,8 @@ describe('a full disk', () => {
     const core = await startCore({ dataDir, sandbox });
     const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
     try {
-      const sale = await call<SaleRecord>(core, 'sale.create');
-      await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-      await call(core, 'sale.start', { saleId: sale.id });
-      const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
-        saleId: sale.id,
-        product: 'pp3',
-        campaign: null,
-      });
-      const uuid = awaiting.solicitation!.uuid;
-      await shopper(sandbox, uuid, 'approve');
+      const sale = await approvedSale(core, sandbox);
+      const uuid = sale.solicitation!.uuid;
       // SeQura cannot be reached when the cashier confirms: the confirmation waits in the outbox.
       await setFaults(sandbox, { match: 'PUT /orders', reset_before_rate: 1 });
       expect((await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id })).step).toBe('confirming');

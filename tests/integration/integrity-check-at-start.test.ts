@@ -11,9 +11,8 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.ts';
 import type { TillStatus } from '../../shared/ipc/status-schemas.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import {
-  CART,
-  SHOPPER,
   TEST_MANAGER,
+  approvedSale,
   call,
   damageWhereTheStartDoesNotRead,
   heldCheck,
@@ -21,7 +20,6 @@ import {
   removeDir,
   sandboxOrder,
   setFaults,
-  shopper,
   startCore,
   waitFor,
   withTillDatabase,
@@ -63,17 +61,13 @@ const SIGN_IN = { operatorId: TEST_MANAGER.id, pin: TEST_MANAGER.pin };
  */
 async function tillWithQueuedConfirmation(): Promise<{ uuid: string }> {
   core = await startCore({ dataDir, sandbox });
-  const sale = await call<SaleRecord>(core, 'sale.create');
-  await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-  const started = await call<SaleRecord>(core, 'sale.start', { saleId: sale.id });
-  await call(core, 'sale.sendSms', { saleId: sale.id, product: 'pp3', campaign: null });
-  await shopper(sandbox, started.solicitation!.uuid, 'approve');
+  const sale = await approvedSale(core, sandbox);
   await setFaults(sandbox, { match: 'PUT /orders', error_rate: 1 });
   expect((await call<SaleRecord>(core, 'sale.confirm', { saleId: sale.id })).step).toBe('confirming');
   await core.stop();
   core = null;
   await setFaults(sandbox, null);
-  return { uuid: started.solicitation!.uuid };
+  return { uuid: sale.solicitation!.uuid };
 }
 
 /** Global fetch, with every call the till makes (to SeQura: here the sandbox) noted. */

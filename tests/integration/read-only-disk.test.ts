@@ -7,15 +7,13 @@ import type { IpcResult } from '../../shared/ipc/result.ts';
 import type { SaleRecord } from '../../shared/sale/sale-record.ts';
 import { mountReadOnlyCapableDisk, readOnlyFromNow, type ReadOnlyDisk } from '../support/small-disk.ts';
 import {
-  CART,
-  SHOPPER,
+  approvedSale,
   call,
   makeDataDir,
   removeDir,
   sandboxOrder,
   sandboxRequests,
   setFaults,
-  shopper,
   startCore,
   storedSales,
   waitFor,
@@ -58,16 +56,8 @@ describe('a data folder that turns read-only at run time', () => {
     process.on('unhandledRejection', onCrash);
     try {
       // Part of a sale: the shopper has approved; the cashier has not pressed "confirm" yet.
-      const sale = await call<SaleRecord>(core, 'sale.create');
-      await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-      await call(core, 'sale.start', { saleId: sale.id });
-      const awaiting = await call<SaleRecord>(core, 'sale.sendSms', {
-        saleId: sale.id,
-        product: 'pp3',
-        campaign: null,
-      });
-      const uuid = awaiting.solicitation!.uuid;
-      await shopper(sandbox, uuid, 'approve');
+      const sale = await approvedSale(core, sandbox);
+      const uuid = sale.solicitation!.uuid;
 
       // What the logger says on stderr once its file cannot be written (it must say it, not throw it).
       const stderrLines: string[] = [];
@@ -132,22 +122,13 @@ describe('a data folder that turns read-only at run time', () => {
   // The kernel's emergency read-only above lasts until the volume is unmounted. A folder can also turn
   // read-only for what the till opens from now on while its open database keeps working (a read-only mount
   // over it, changed rights): then the till recovers by itself once it is writable again, without a restart.
-  async function approvedSale(core: Core): Promise<SaleRecord> {
-    const sale = await call<SaleRecord>(core, 'sale.create');
-    await call(core, 'sale.saveDraft', { saleId: sale.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
-    await call(core, 'sale.start', { saleId: sale.id });
-    const awaiting = await call<SaleRecord>(core, 'sale.sendSms', { saleId: sale.id, product: 'pp3', campaign: null });
-    await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
-    return awaiting;
-  }
-
   it('refuses SeQura steps while the folder is read-only, and the same press works once it is writable again', async () => {
     const dataDir = makeDataDir('read-only-from-now-');
     let core = await startCore({ dataDir, sandbox });
     const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
     let readOnly: ReturnType<typeof readOnlyFromNow> | null = null;
     try {
-      const sale = await approvedSale(core);
+      const sale = await approvedSale(core, sandbox);
       const uuid = sale.solicitation!.uuid;
       readOnly = readOnlyFromNow(dataDir);
       console.info(`read-only test: ${readOnly.kind}`);
@@ -184,7 +165,7 @@ describe('a data folder that turns read-only at run time', () => {
     const current = async () => (await call<{ sale: SaleRecord | null }>(core, 'sale.current')).sale;
     let readOnly: ReturnType<typeof readOnlyFromNow> | null = null;
     try {
-      const sale = await approvedSale(core);
+      const sale = await approvedSale(core, sandbox);
       const uuid = sale.solicitation!.uuid;
       // SeQura cannot be reached when the cashier confirms: the confirmation waits in the outbox.
       await setFaults(sandbox, { match: 'PUT /orders', reset_before_rate: 1 });

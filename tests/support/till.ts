@@ -233,6 +233,21 @@ export async function waitFor<T>(
   return value;
 }
 
+/** A pp3 sale of CART, through the core, up to the SMS sent: SeQura now waits for the shopper. */
+export async function saleAwaitingApproval(core: Core): Promise<SaleRecord> {
+  const created = await call<SaleRecord>(core, 'sale.create');
+  await call(core, 'sale.saveDraft', { saleId: created.id, stage: 'shopper', cart: CART, shopper: SHOPPER });
+  await call(core, 'sale.start', { saleId: created.id });
+  return call<SaleRecord>(core, 'sale.sendSms', { saleId: created.id, product: 'pp3', campaign: null });
+}
+
+/** The same, and the shopper approves at the sandbox: the cashier has not pressed "confirm" yet. */
+export async function approvedSale(core: Core, sandbox: RunningSandbox): Promise<SaleRecord> {
+  const awaiting = await saleAwaitingApproval(core);
+  await shopper(sandbox, awaiting.solicitation!.uuid, 'approve');
+  return awaiting;
+}
+
 /**
  * A pp3 sale of CART taken to "done" through the core (the shopper approves at the sandbox), for tests whose
  * subject is what comes after the sale; the sale screens have their own tests.
